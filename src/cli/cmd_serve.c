@@ -1,0 +1,84 @@
+/* leitstand serve. Room: cli.
+ * SIGINT and SIGTERM are blocked before any thread starts, so only the main
+ * thread receives them in sigwait(); shutdown then drains in-flight requests.
+ * SIGPIPE is ignored: a client that hangs up is the server's everyday life. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "server/http.h"
+
+static const char help[] =
+	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n\n"
+	"Run the HTTP API. Stops cleanly on SIGINT or SIGTERM.\n\n"
+	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+	"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
+	"                     printed on the first line of output)\n"
+	"  --threads N        worker threads (default: one per core)\n"
+	"  --log-level LEVEL  error, warn, info (default) or debug\n"
+	"  --help             show this help\n";
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },	     { "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' }, { "log-level", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *listen = "127.0.0.1:8080";
+	int threads = 0, c;
+	enum log_level lvl = LOG_INFO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': listen = optarg; break;
+		case 't':
+			if (parse_int(optarg, 1, 256, &threads) < 0)
+				return cli_usage("serve", "--threads must be 1 to 256");
+			break;
+		case 'L':
+			if (log_level_from_string(optarg, &lvl) < 0)
+				return cli_usage("serve", "--log-level must be error, warn, info or debug");
+			break;
+		case 'h': fputs(help, stdout); return 0;
+		default: return cli_usage("serve", "unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	log_set_level(lvl);
+	char host[128];
+	uint16_t port;
+	if (parse_listen(listen, host, sizeof(host), &port) < 0)
+		return cli_usage("serve", "--listen must be ADDR:PORT, e.g. 127.0.0.1:8080 (got '%s')", listen);
+
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct server_config cfg = { .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads };
+	struct server *srv;
+	struct lserr e = { 0 };
+	uint16_t bound;
+	if (server_start(&cfg, &srv, &bound, &e) < 0)
+		return cli_fail("serve", &e);
+	printf("listening on http://%s%s%s:%u\n", strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+	       bound);
+	fflush(stdout);
+	log_info("serving %s on %s:%u", cfg.db_path, host, bound);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	server_stop(srv);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* Named limits on every size a user can influence. Checked before allocating.
+ * Room: core. Every module that accepts outside input takes its bound from here. */
+#pragma once
+
+#define LS_MAX_BODY_BYTES        (1024 * 1024)  /* HTTP request body */
+#define LS_MAX_JSON_DEPTH        16             /* nesting of a request body */
+#define LS_MAX_URL_BYTES         2048           /* request path + query */
+#define LS_MAX_PAGE_SIZE         500            /* items per list page */
+#define LS_DEFAULT_PAGE_SIZE     50
+#define LS_MAX_TITLE_BYTES       300
+#define LS_MAX_TEXT_BYTES        (256 * 1024)   /* description, reply, note */
+#define LS_MAX_NAME_BYTES        200            /* person, team, client names */
+#define LS_MAX_CODE_BYTES        32             /* client and team codes */
+#define LS_MAX_EMAIL_BYTES       254
+#define LS_MAX_PHONE_BYTES       40
+#define LS_MAX_CATEGORY_BYTES    100
+#define LS_MAX_TAG_BYTES         50
+#define LS_MAX_TAGS              32             /* tags per ticket */
+#define LS_MAX_SEARCH_BYTES      200            /* full-text query */
+#define LS_MAX_SEARCH_TERMS      16
+#define LS_MAX_EFFORT_MINUTES    (24 * 60)      /* one effort entry */
+#define LS_MAX_PASSWORD_BYTES    1024
+#define LS_MIN_PASSWORD_BYTES    10
+#define LS_MAX_GRANTS            1024           /* clients granted to one user */
+#define LS_MAX_CONNECTIONS       4096
+#define LS_CONNECTION_TIMEOUT_S  30
+#define LS_STRBUF_DEFAULT_MAX    (64 * 1024 * 1024)

@@ -1,0 +1,34 @@
+/* Handlers, one file per resource; the route table in routes.c points at them.
+ * Room: server. Each parses and validates input, calls one service, formats
+ * the result; none holds a business rule. */
+#pragma once
+#include "server/http.h"
+
+int api_healthz(struct request *rq);
+int api_metrics(struct request *rq);
+int api_openapi(struct request *rq);
+int api_login(struct request *rq);
+int api_me(struct request *rq);
+
+int api_clients_list(struct request *rq);
+int api_clients_create(struct request *rq);
+int api_clients_get(struct request *rq);
+int api_users_list(struct request *rq);
+int api_users_create(struct request *rq);
+int api_teams_list(struct request *rq);
+int api_teams_create(struct request *rq);
+
+int api_tickets_list(struct request *rq);
+int api_tickets_create(struct request *rq);
+int api_tickets_get(struct request *rq);
+int api_tickets_update(struct request *rq);
+int api_tickets_transition(struct request *rq);
+int api_tickets_reply(struct request *rq);
+int api_tickets_note(struct request *rq);
+int api_tickets_messages(struct request *rq);
+int api_tickets_effort_add(struct request *rq);
+int api_tickets_effort_list(struct request *rq);
+int api_tickets_link_add(struct request *rq);
+int api_tickets_link_list(struct request *rq);
+int api_tickets_history(struct request *rq);
+int api_tickets_search(struct request *rq);

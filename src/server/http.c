@@ -1,0 +1,493 @@
+/* The libmicrohttpd daemon and request lifecycle (see http.h). Room: server.
+ *
+ * Invariants:
+ *  - the response is queued on the final access-handler call, never the first
+ *    (queuing early makes MHD close keep-alive connections);
+ *  - a body larger than LS_MAX_BODY_BYTES is drained and answered with 413; it
+ *    is never buffered;
+ *  - every response, error or not, is counted in metrics with its latency;
+ *  - suspended connections are resumed before the daemon stops. */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/parse.h"
+#include "core/timeutil.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "service/auth.h"
+#include "store/store.h"
+
+struct server {
+	struct MHD_Daemon *daemon;
+	char *db_path;
+	pthread_t slow_thread;
+	bool slow_started;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct request **queue;
+	size_t q_len, q_cap;
+	bool stopping;
+};
+
+/* Frozen for the life of the server: which database worker threads open. */
+static pthread_key_t store_key;
+static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
+static const char *server_db_path;
+
+static void store_destroy(void *p)
+{
+	store_close(p);
+}
+
+static void store_key_init(void)
+{
+	pthread_key_create(&store_key, store_destroy);
+}
+
+static struct store *thread_store(struct lserr *e)
+{
+	struct store *st = pthread_getspecific(store_key);
+	if (st)
+		return st;
+	if (store_open(server_db_path, STORE_OPEN_NO_MIGRATE, &st, e) < 0)
+		return NULL;
+	pthread_setspecific(store_key, st);
+	return st;
+}
+
+/* ---- responses ---- */
+
+static void set_response(struct request *rq, unsigned status, const char *ctype, char *body, size_t len)
+{
+	xfree(rq->resp);
+	rq->status = status;
+	rq->content_type = ctype;
+	rq->resp = body;
+	rq->resp_len = len;
+}
+
+int reply_json(struct request *rq, unsigned status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!s) {
+		set_response(rq, 500, "application/json", xstrdup("{\"error\":{\"code\":\"internal\"}}"), 29);
+		return 0;
+	}
+	/* jansson allocates with malloc: the buffer can go to MHD as is */
+	set_response(rq, status, "application/json", s, strlen(s));
+	return 0;
+}
+
+int reply_text(struct request *rq, unsigned status, const char *content_type, const char *text)
+{
+	set_response(rq, status, content_type, xstrdup(text), strlen(text));
+	return 0;
+}
+
+int reply_error_full(struct request *rq, const char *code, const char *field, const char *message,
+		     const char *hint)
+{
+	json_t *err = json_object();
+	json_object_set_new(err, "code", json_string(code));
+	json_object_set_new(err, "message", json_string(message));
+	if (field && *field)
+		json_object_set_new(err, "detail", json_pack("{s:s}", "field", field));
+	if (hint && *hint)
+		json_object_set_new(err, "hint", json_string(hint));
+	unsigned status = (unsigned)err_http_status(code);
+	if (status >= 500)
+		log_error("%s %s: %s", rq->method, rq->path, message);
+	return reply_json(rq, status, json_pack("{s:o}", "error", err));
+}
+
+int reply_error(struct request *rq, int rc)
+{
+	if (rq->err.code)
+		return reply_error_full(rq, rq->err.code, rq->err.field, rq->err.message, rq->err.hint);
+	return reply_error_full(rq, "internal", NULL, err_str(rc), NULL);
+}
+
+int reply_errorf(struct request *rq, const char *code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(&rq->arena, fmt, ap);
+	va_end(ap);
+	return reply_error_full(rq, code, field, msg, NULL);
+}
+
+const char *request_query(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+int request_json_object(struct request *rq, json_t **ret)
+{
+	if (rq->body.len == 0) {
+		reply_errorf(rq, "invalid_json", NULL, "the request body is empty; a JSON object is expected");
+		return -EINVAL;
+	}
+	if (memchr(rq->body.buf, '\0', rq->body.len)) {
+		reply_errorf(rq, "invalid_json", NULL, "the request body contains a NUL byte");
+		return -EINVAL;
+	}
+	json_error_t je;
+	json_t *v = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		reply_errorf(rq, "invalid_json", NULL, "the body is not valid JSON: %s (line %d, column %d)", je.text,
+			     je.line, je.column);
+		return -EINVAL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_errorf(rq, "invalid_json", NULL, "the body must be a JSON object");
+		return -EINVAL;
+	}
+	arena_on_reset(&rq->arena, (void (*)(void *))json_decref, v);
+	*ret = v;
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+struct query_check {
+	struct request *rq;
+	const char *bad;
+};
+
+static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	struct query_check *qc = cls;
+	const char *const *allowed = qc->rq->route->query;
+	for (; allowed && *allowed; allowed++)
+		if (strcmp(*allowed, key) == 0)
+			return MHD_YES;
+	qc->bad = key;
+	return MHD_NO;
+}
+
+/* Everything up to the handler call: returns false when a response is set already. */
+static bool prepare(struct request *rq)
+{
+	if (rq->body_too_large) {
+		reply_errorf(rq, "body_too_large", NULL, "the request body exceeds %d bytes", LS_MAX_BODY_BYTES);
+		return false;
+	}
+	enum route_match m = router_match(rq->method, rq->path, &rq->route_index, rq->params, &rq->arena);
+	if (m == ROUTE_NO_PATH) {
+		reply_errorf(rq, "route_not_found", NULL, "no endpoint '%.200s'", rq->path);
+		return false;
+	}
+	if (m == ROUTE_WRONG_METHOD) {
+		reply_errorf(rq, "method_not_allowed", NULL, "'%.200s' does not accept %s", rq->path, rq->method);
+		return false;
+	}
+	rq->route = &routes[rq->route_index];
+	struct query_check qc = { rq, NULL };
+	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
+	if (qc.bad) {
+		reply_errorf(rq, "invalid_parameter", qc.bad, "unknown query parameter '%.60s'", qc.bad);
+		return false;
+	}
+	if (rq->route->flags & ROUTE_BODY) {
+		const char *ct = request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+		/* curl -d labels JSON as a form; the body is read as JSON all the same */
+		if (ct && strncasecmp(ct, "application/json", 16) != 0 &&
+		    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+			reply_errorf(rq, "unsupported_media_type", NULL, "content type '%.80s' is not application/json",
+				     ct);
+			return false;
+		}
+	} else if (rq->body.len > 0) {
+		reply_errorf(rq, "invalid_json", NULL, "%s %s takes no request body", rq->method, rq->route->pattern);
+		return false;
+	}
+	rq->svc.arena = &rq->arena;
+	rq->svc.err = &rq->err;
+	rq->svc.now = time_now();
+	rq->svc.actor = &rq->actor;
+	rq->svc.st = thread_store(&rq->err);
+	if (!rq->svc.st) {
+		reply_error(rq, -LS_EDB);
+		rq->status = 503;
+		return false;
+	}
+	if (rq->route->flags & ROUTE_PUBLIC)
+		return true;
+	const char *authz = request_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!authz || strncasecmp(authz, "Bearer ", 7) != 0) {
+		reply_errorf(rq, "unauthorized", NULL, "an API token is required: Authorization: Bearer <token>");
+		return false;
+	}
+	const char *tok = authz + 7;
+	while (*tok == ' ')
+		tok++;
+	if (auth_actor_from_token(&rq->svc, tok, &rq->actor) < 0) {
+		reply_error(rq, -LS_EAUTH);
+		return false;
+	}
+	unsigned have = role_permissions(rq->actor.role);
+	if ((have & rq->route->perm) != rq->route->perm) {
+		reply_errorf(rq, "forbidden", NULL, "role %s may not %s %s", user_role_to_string(rq->actor.role),
+			     rq->method, rq->route->pattern);
+		return false;
+	}
+	return true;
+}
+
+static void run_handler(struct request *rq)
+{
+	int r = rq->route->handler(rq);
+	if (rq->status == 0) /* a handler that failed without replying */
+		reply_error(rq, r < 0 ? r : -EIO);
+}
+
+/* ---- slow work ---- */
+
+static void *slow_main(void *arg)
+{
+	struct server *srv = arg;
+	pthread_mutex_lock(&srv->lock);
+	for (;;) {
+		while (srv->q_len == 0 && !srv->stopping)
+			pthread_cond_wait(&srv->cond, &srv->lock);
+		if (srv->q_len == 0 && srv->stopping)
+			break;
+		struct request *rq = srv->queue[0];
+		memmove(srv->queue, srv->queue + 1, (srv->q_len - 1) * sizeof(*srv->queue));
+		srv->q_len--;
+		pthread_mutex_unlock(&srv->lock);
+		rq->svc.st = thread_store(&rq->err);
+		if (rq->svc.st)
+			run_handler(rq);
+		else
+			reply_error(rq, -LS_EDB);
+		rq->job = 2;
+		MHD_resume_connection(rq->conn);
+		pthread_mutex_lock(&srv->lock);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
+
+static bool slow_enqueue(struct server *srv, struct request *rq)
+{
+	pthread_mutex_lock(&srv->lock);
+	if (srv->stopping || srv->q_len >= 1024) {
+		pthread_mutex_unlock(&srv->lock);
+		return false;
+	}
+	if (srv->q_len == srv->q_cap) {
+		srv->q_cap = srv->q_cap ? srv->q_cap * 2 : 16;
+		srv->queue = xrealloc(srv->queue, srv->q_cap * sizeof(*srv->queue));
+	}
+	srv->queue[srv->q_len++] = rq;
+	rq->job = 1;
+	MHD_suspend_connection(rq->conn);
+	pthread_cond_signal(&srv->cond);
+	pthread_mutex_unlock(&srv->lock);
+	return true;
+}
+
+/* ---- MHD callbacks ---- */
+
+static enum MHD_Result queue(struct request *rq)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(rq->resp_len, rq->resp, MHD_RESPMEM_MUST_FREE);
+	rq->resp = NULL;
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				rq->content_type ? rq->content_type : "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rq->etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rq->etag);
+	if (rq->status == 401)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"leitstand\"");
+	enum MHD_Result ret = MHD_queue_response(rq->conn, rq->status, resp);
+	MHD_destroy_response(resp);
+	metrics_record(rq->route_index, rq->status, time_mono_ns() - rq->t0_ns);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct server *srv = cls;
+	struct request *rq = *con_cls;
+	if (!rq) {
+		rq = xcalloc(1, sizeof(*rq));
+		arena_init(&rq->arena);
+		strbuf_init(&rq->body, LS_MAX_BODY_BYTES);
+		rq->conn = conn;
+		rq->method = method;
+		rq->path = url;
+		rq->route_index = -1;
+		rq->t0_ns = time_mono_ns();
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		int64_t clen;
+		if (cl && parse_i64(cl, 0, INT64_MAX, &clen) == 0 && clen > LS_MAX_BODY_BYTES)
+			rq->body_too_large = true;
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!rq->body_too_large && strbuf_add(&rq->body, upload, *upload_size) < 0) {
+			rq->body_too_large = true;
+			strbuf_release(&rq->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->job == 2)
+		return queue(rq);
+	if (rq->job == 1)
+		return MHD_YES; /* spurious call while suspended */
+	if (prepare(rq)) {
+		if ((rq->route->flags & ROUTE_SLOW)) {
+			if (slow_enqueue(srv, rq))
+				return MHD_YES;
+			reply_errorf(rq, "unavailable", NULL, "the server is busy; try again");
+		} else {
+			run_handler(rq);
+		}
+	}
+	return queue(rq);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	struct request *rq = *con_cls;
+	if (!rq)
+		return;
+	arena_release(&rq->arena);
+	strbuf_release(&rq->body);
+	xfree(rq->resp);
+	xfree(rq);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t n = strlen(buf);
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	log_warn("http: %s", buf);
+}
+
+int server_start(const struct server_config *cfg, struct server **ret, uint16_t *ret_port, struct lserr *e)
+{
+	pthread_once(&store_key_once, store_key_init);
+	if (auth_init() < 0)
+		return lserr_set(e, -EIO, "internal", NULL, "libsodium failed to initialise");
+	/* open once here so that a bad database fails start-up, not the first request */
+	struct store *probe = NULL;
+	int r = store_open(cfg->db_path, STORE_OPEN_NO_MIGRATE, &probe, e);
+	if (r < 0)
+		return r;
+	store_close(probe);
+
+	struct server *srv = xcalloc(1, sizeof(*srv));
+	srv->db_path = xstrdup(cfg->db_path);
+	server_db_path = srv->db_path;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->cond, NULL);
+	metrics_init(routes_count);
+
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	if (inet_pton(AF_INET, cfg->host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(cfg->port);
+	} else if (inet_pton(AF_INET6, cfg->host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(cfg->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		server_stop(srv);
+		return lserr_set(e, -EINVAL, "invalid_field", "listen", "'%s' is not an IPv4 or IPv6 address",
+				 cfg->host);
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 2);
+	srv->daemon = MHD_start_daemon(
+		flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LS_MAX_CONNECTIONS,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LS_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	if (!srv->daemon) {
+		server_stop(srv);
+		return lserr_set(e, -EADDRINUSE, "internal", "listen", "cannot listen on %s:%u (in use or not allowed)",
+				 cfg->host, cfg->port);
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	if (ret_port)
+		*ret_port = info ? info->port : cfg->port;
+	if (pthread_create(&srv->slow_thread, NULL, slow_main, srv) != 0) {
+		server_stop(srv);
+		return lserr_set(e, -EAGAIN, "internal", NULL, "cannot start the worker thread");
+	}
+	srv->slow_started = true;
+	*ret = srv;
+	return 0;
+}
+
+struct server *server_stop(struct server *srv)
+{
+	if (!srv)
+		return NULL;
+	if (srv->daemon)
+		MHD_quiesce_daemon(srv->daemon);
+	pthread_mutex_lock(&srv->lock);
+	srv->stopping = true;
+	pthread_cond_broadcast(&srv->cond);
+	pthread_mutex_unlock(&srv->lock);
+	if (srv->slow_started)
+		pthread_join(srv->slow_thread, NULL); /* drains the queue: every suspended connection is resumed */
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	/* the main thread may have opened a store too (it did not here, but be safe) */
+	struct store *st = pthread_getspecific(store_key);
+	if (st) {
+		store_close(st);
+		pthread_setspecific(store_key, NULL);
+	}
+	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->cond);
+	xfree(srv->queue);
+	xfree(srv->db_path);
+	metrics_free();
+	xfree(srv);
+	return NULL;
+}

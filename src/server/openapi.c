@@ -1,0 +1,222 @@
+/* OpenAPI 3.0 document from the route table (see openapi.h). Room: server.
+ * Paths, methods, parameters, security and responses come from routes[]; the
+ * schemas of the wire formats are written once below. */
+#include "server/openapi.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "server/router.h"
+
+static const char schemas[] =
+	"{"
+	"\"Error\":{\"type\":\"object\",\"required\":[\"error\"],\"properties\":{\"error\":{\"type\":\"object\","
+	"\"required\":[\"code\",\"message\"],\"properties\":{\"code\":{\"type\":\"string\"},\"message\":{\"type\":"
+	"\"string\"},\"detail\":{\"type\":\"object\",\"properties\":{\"field\":{\"type\":\"string\"}}},\"hint\":{"
+	"\"type\":\"string\"}}}}},"
+	"\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"type\":\"string\"},\"schema\":{\"type\":"
+	"\"integer\"}}},"
+	"\"Login\":{\"type\":\"object\",\"required\":[\"email\",\"password\"],\"additionalProperties\":false,"
+	"\"properties\":{\"email\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}},"
+	"\"Token\":{\"type\":\"object\",\"properties\":{\"token\":{\"type\":\"string\"},\"token_type\":{\"type\":"
+	"\"string\"},\"expires_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"Me\":{\"type\":\"object\",\"properties\":{\"email\":{\"type\":\"string\"},\"role\":{\"type\":\"string\"}}},"
+	"\"Client\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+	"\"timezone\":{\"type\":\"string\"},\"priority_matrix\":{\"type\":\"string\",\"description\":\"9 digits: "
+	"priority for impact 1-3 (rows) x urgency 1-3 (columns)\"},\"created_at\":{\"type\":\"string\",\"format\":"
+	"\"date-time\"}}},"
+	"\"ClientInput\":{\"type\":\"object\",\"required\":[\"code\",\"name\"],\"additionalProperties\":false,"
+	"\"properties\":{\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9_-]{1,32}$\"},\"name\":{\"type\":"
+	"\"string\"},\"timezone\":{\"type\":\"string\"},\"priority_matrix\":{\"type\":\"string\",\"pattern\":"
+	"\"^[1-5]{9}$\"}}},"
+	"\"User\":{\"type\":\"object\",\"properties\":{\"email\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+	"\"role\":{\"type\":\"string\",\"enum\":[\"admin\",\"manager\",\"agent\",\"client_viewer\"]},\"active\":{"
+	"\"type\":\"boolean\"},\"clients\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"created_at\":{"
+	"\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"UserInput\":{\"type\":\"object\",\"required\":[\"email\",\"name\",\"role\"],\"additionalProperties\":"
+	"false,\"properties\":{\"email\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"role\":{\"type\":"
+	"\"string\",\"enum\":[\"admin\",\"manager\",\"agent\",\"client_viewer\"]},\"password\":{\"type\":\"string\","
+	"\"minLength\":10},\"clients\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}},"
+	"\"Team\":{\"type\":\"object\",\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},"
+	"\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"TeamInput\":{\"type\":\"object\",\"required\":[\"code\",\"name\"],\"additionalProperties\":false,"
+	"\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"members\":{\"type\":"
+	"\"array\",\"items\":{\"type\":\"string\",\"description\":\"user email\"}}}},"
+	"\"Requester\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":"
+	"\"string\",\"nullable\":true},\"email\":{\"type\":\"string\",\"nullable\":true},\"phone\":{\"type\":"
+	"\"string\",\"nullable\":true}}},"
+	"\"Ticket\":{\"type\":\"object\",\"properties\":{\"number\":{\"type\":\"string\",\"example\":\"INC0001234\"},"
+	"\"client\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"incident\",\"problem\","
+	"\"service_request\",\"complaint\"]},\"title\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},"
+	"\"impact\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3},\"urgency\":{\"type\":\"integer\",\"minimum\":1,"
+	"\"maximum\":3},\"priority\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},\"state\":{\"type\":\"string\","
+	"\"enum\":[\"new\",\"assigned\",\"in_progress\",\"pending_customer\",\"pending_vendor\",\"resolved\","
+	"\"closed\"]},\"category\":{\"type\":\"string\",\"nullable\":true},\"channel\":{\"type\":\"string\",\"enum\":"
+	"[\"email\",\"phone\",\"web\",\"chat\",\"api\"]},\"requester\":{\"$ref\":\"#/components/schemas/Requester\"},"
+	"\"team\":{\"type\":\"string\",\"nullable\":true},\"assignee\":{\"type\":\"string\",\"nullable\":true},"
+	"\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"version\":{\"type\":\"integer\"},"
+	"\"reopen_count\":{\"type\":\"integer\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+	"\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"first_response_at\":{\"type\":\"string\","
+	"\"format\":\"date-time\",\"nullable\":true},\"resolved_at\":{\"type\":\"string\",\"format\":\"date-time\","
+	"\"nullable\":true},\"closed_at\":{\"type\":\"string\",\"format\":\"date-time\",\"nullable\":true}}},"
+	"\"TicketInput\":{\"type\":\"object\",\"required\":[\"client\",\"type\",\"title\"],\"additionalProperties\":"
+	"false,\"properties\":{\"client\":{\"type\":\"string\"},\"type\":{\"type\":\"string\",\"enum\":[\"incident\","
+	"\"problem\",\"service_request\",\"complaint\"]},\"title\":{\"type\":\"string\",\"maxLength\":300},"
+	"\"description\":{\"type\":\"string\"},\"impact\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3,"
+	"\"default\":3},\"urgency\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":3,\"default\":3},\"category\":{"
+	"\"type\":\"string\",\"nullable\":true},\"channel\":{\"type\":\"string\",\"default\":\"web\"},\"requester\":{"
+	"\"$ref\":\"#/components/schemas/Requester\"},\"team\":{\"type\":\"string\",\"nullable\":true},\"assignee\":{"
+	"\"type\":\"string\",\"nullable\":true},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}},"
+	"\"TicketPatch\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"title\":{\"type\":"
+	"\"string\"},\"description\":{\"type\":\"string\"},\"impact\":{\"type\":\"integer\"},\"urgency\":{\"type\":"
+	"\"integer\"},\"category\":{\"type\":\"string\",\"nullable\":true},\"channel\":{\"type\":\"string\"},"
+	"\"requester\":{\"$ref\":\"#/components/schemas/Requester\"},\"team\":{\"type\":\"string\",\"nullable\":true},"
+	"\"assignee\":{\"type\":\"string\",\"nullable\":true},\"tags\":{\"type\":\"array\",\"items\":{\"type\":"
+	"\"string\"}},\"version\":{\"type\":\"integer\",\"description\":\"alternative to If-Match\"}}},"
+	"\"Transition\":{\"type\":\"object\",\"required\":[\"state\"],\"additionalProperties\":false,\"properties\":{"
+	"\"state\":{\"type\":\"string\"},\"version\":{\"type\":\"integer\"}}},"
+	"\"ReplyInput\":{\"type\":\"object\",\"required\":[\"body\"],\"additionalProperties\":false,\"properties\":{"
+	"\"body\":{\"type\":\"string\"},\"author_kind\":{\"type\":\"string\",\"enum\":[\"agent\",\"customer\"]},"
+	"\"author_name\":{\"type\":\"string\"}}},"
+	"\"NoteInput\":{\"type\":\"object\",\"required\":[\"body\"],\"additionalProperties\":false,\"properties\":{"
+	"\"body\":{\"type\":\"string\"}}},"
+	"\"Message\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":{\"type\":\"string\","
+	"\"enum\":[\"reply\",\"note\"]},\"author_kind\":{\"type\":\"string\"},\"author_name\":{\"type\":\"string\","
+	"\"nullable\":true},\"body\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\",\"format\":"
+	"\"date-time\"}}},"
+	"\"EffortInput\":{\"type\":\"object\",\"required\":[\"minutes\"],\"additionalProperties\":false,\"properties\":"
+	"{\"minutes\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1440},\"note\":{\"type\":\"string\"},"
+	"\"worked_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"Effort\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"user\":{\"type\":\"string\","
+	"\"nullable\":true},\"minutes\":{\"type\":\"integer\"},\"note\":{\"type\":\"string\"},\"worked_at\":{\"type\":"
+	"\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"LinkInput\":{\"type\":\"object\",\"required\":[\"kind\",\"target\"],\"additionalProperties\":false,"
+	"\"properties\":{\"kind\":{\"type\":\"string\",\"enum\":[\"child_of\",\"caused_by\",\"duplicate_of\"]},"
+	"\"target\":{\"type\":\"string\"}}},"
+	"\"Link\":{\"type\":\"object\",\"properties\":{\"kind\":{\"type\":\"string\"},\"direction\":{\"type\":"
+	"\"string\",\"enum\":[\"outbound\",\"inbound\"]},\"ticket\":{\"type\":\"string\"},\"title\":{\"type\":"
+	"\"string\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"Event\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"at\":{\"type\":\"string\","
+	"\"format\":\"date-time\"},\"actor_kind\":{\"type\":\"string\"},\"actor\":{\"type\":\"string\",\"nullable\":"
+	"true},\"field\":{\"type\":\"string\"},\"old\":{\"type\":\"string\",\"nullable\":true},\"new\":{\"type\":"
+	"\"string\",\"nullable\":true}}}"
+	"}";
+
+static json_t *ref(const char *name)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "#/components/schemas/%s", name);
+	return json_pack("{s:s}", "$ref", buf);
+}
+
+static json_t *error_response(const char *desc)
+{
+	return json_pack("{s:s,s:{s:{s:o}}}", "description", desc, "content", "application/json", "schema",
+			 ref("Error"));
+}
+
+static json_t *operation(const struct route *r)
+{
+	json_t *op = json_object();
+	json_object_set_new(op, "summary", json_string(r->summary));
+	json_object_set_new(op, "tags", json_pack("[s]", r->tag));
+	char opid[160];
+	snprintf(opid, sizeof(opid), "%s %s", r->method, r->pattern);
+	json_object_set_new(op, "operationId", json_string(opid));
+	json_t *params = json_array();
+	for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
+		const char *e = strchr(p, '}');
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(e - p - 1), p + 1);
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", name, "in", "path", "required",
+							1, "schema", "type", "string"));
+	}
+	for (const char *const *q = r->query; q && *q; q++)
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:{s:s}}", "name", *q, "in", "query", "required",
+							0, "schema", "type",
+							strcmp(*q, "limit") == 0 || strcmp(*q, "priority") == 0
+								? "integer"
+								: "string"));
+	if (strcmp(r->method, "PATCH") == 0 || strstr(r->pattern, "/transition"))
+		json_array_append_new(params, json_pack("{s:s,s:s,s:b,s:s,s:{s:s}}", "name", "If-Match", "in", "header",
+							"required", strcmp(r->method, "PATCH") == 0, "description",
+							"the ticket version the change is based on, e.g. \"3\"",
+							"schema", "type", "string"));
+	if (json_array_size(params))
+		json_object_set_new(op, "parameters", params);
+	else
+		json_decref(params);
+	if (r->request_schema)
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b,s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema",
+					      ref(r->request_schema)));
+	json_t *responses = json_object();
+	char code[8];
+	snprintf(code, sizeof(code), "%u", r->ok_status);
+	json_t *okschema = NULL;
+	if (r->response_schema && r->response_is_list)
+		okschema = json_pack("{s:s,s:{s:{s:s,s:o},s:{s:s,s:b}}}", "type", "object", "properties", "items", "type",
+				     "array", "items", ref(r->response_schema), "next", "type", "string", "nullable", 1);
+	else if (r->response_schema)
+		okschema = ref(r->response_schema);
+	if (okschema)
+		json_object_set_new(responses, code,
+				    json_pack("{s:s,s:{s:{s:o}}}", "description", "success", "content",
+					      strcmp(r->pattern, "/metrics") == 0 ? "text/plain" : "application/json",
+					      "schema", okschema));
+	else
+		json_object_set_new(responses, code, json_pack("{s:s}", "description", "success"));
+	if (r->request_schema || r->query)
+		json_object_set_new(responses, "400", error_response("invalid input; error.detail.field names it"));
+	if (!(r->flags & ROUTE_PUBLIC)) {
+		json_object_set_new(responses, "401", error_response("missing, unknown or expired token"));
+		json_object_set_new(responses, "403", error_response("the role does not allow this"));
+		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
+	} else {
+		json_object_set_new(op, "security", json_array());
+	}
+	if (strchr(r->pattern, '{'))
+		json_object_set_new(responses, "404", error_response("not found or not visible to the caller"));
+	if (strcmp(r->method, "PATCH") == 0) {
+		json_object_set_new(responses, "412", error_response("If-Match names a stale version"));
+		json_object_set_new(responses, "428", error_response("If-Match is missing"));
+	}
+	if (r->flags & ROUTE_BODY)
+		json_object_set_new(responses, "413", error_response("body too large"));
+	json_object_set_new(op, "responses", responses);
+	return op;
+}
+
+json_t *openapi_document(void)
+{
+	json_t *paths = json_object();
+	for (unsigned i = 0; i < routes_count; i++) {
+		json_t *item = json_object_get(paths, routes[i].pattern);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, routes[i].pattern, item);
+		}
+		char method[16];
+		size_t n = strlen(routes[i].method);
+		for (size_t k = 0; k <= n && k < sizeof(method); k++)
+			method[k] = (char)(routes[i].method[k] >= 'A' && routes[i].method[k] <= 'Z'
+						   ? routes[i].method[k] + 32
+						   : routes[i].method[k]);
+		json_object_set_new(item, method, operation(&routes[i]));
+	}
+	json_t *codes = json_array();
+	const char *meaning;
+	int status;
+	for (unsigned i = 0; err_catalogue_code(i, &status, &meaning); i++)
+		json_array_append_new(codes, json_pack("{s:s,s:i,s:s}", "code", err_catalogue_code(i, NULL, NULL),
+						       "status", status, "meaning", meaning));
+	json_t *doc = json_pack(
+		"{s:s,s:{s:s,s:s,s:s},s:[{s:s}],s:o,s:{s:o,s:{s:{s:s,s:s}}},s:o}", "openapi", "3.0.3", "info", "title",
+		"Leitstand API", "version", "1", "description",
+		"Service management for external service managers. Errors are {\"error\":{\"code\",\"message\","
+		"\"detail\",\"hint\"}}; x-error-codes lists every code.",
+		"servers", "url", "/", "paths", paths, "components", "schemas", json_loads(schemas, 0, NULL),
+		"securitySchemes", "bearer", "type", "http", "scheme", "bearer", "x-error-codes", codes);
+	return doc;
+}

@@ -1,0 +1,75 @@
+/* The route table: every endpoint, its permission, parameters and docs. Room:
+ * server. The router, the OpenAPI document and the API tests all read this one
+ * table; an endpoint that is not here does not exist. Literal paths come before
+ * patterns with captures that could also match them. */
+#include "server/router.h"
+
+#include "model/directory.h"
+#include "server/api.h"
+
+static const char *const q_list[] = { "client", "state", "type", "priority", "team", "assignee", "updated_since",
+				      "q", "limit", "cursor", NULL };
+
+#define R PERM_TICKET_READ
+#define W (PERM_TICKET_READ | PERM_TICKET_WRITE)
+
+const struct route routes[] = {
+	{ "GET", "/healthz", api_healthz, 0, ROUTE_PUBLIC, 200, "operations", "Liveness and schema version", NULL,
+	  NULL, "Health" },
+	{ "GET", "/metrics", api_metrics, 0, ROUTE_PUBLIC, 200, "operations",
+	  "Prometheus metrics: requests and errors per route and code, latency histograms" },
+	{ "GET", "/api/v1/openapi.json", api_openapi, 0, ROUTE_PUBLIC, 200, "operations",
+	  "This API's OpenAPI 3 document" },
+	{ "POST", "/api/v1/auth/login", api_login, 0, ROUTE_PUBLIC | ROUTE_SLOW | ROUTE_BODY, 200, "auth",
+	  "Exchange email and password for an API token valid for 12 hours", NULL, "Login", "Token" },
+	{ "GET", "/api/v1/me", api_me, 0, 0, 200, "auth", "The caller's identity and role", NULL, NULL, "Me" },
+
+	{ "GET", "/api/v1/clients", api_clients_list, R, 0, 200, "directory", "Clients the caller may see", NULL,
+	  NULL, "Client", true },
+	{ "POST", "/api/v1/clients", api_clients_create, PERM_DIRECTORY_WRITE, ROUTE_BODY, 201, "directory",
+	  "Add a client company (admin)", NULL, "ClientInput", "Client" },
+	{ "GET", "/api/v1/clients/{code}", api_clients_get, R, 0, 200, "directory", "One client", NULL, NULL,
+	  "Client" },
+	{ "GET", "/api/v1/users", api_users_list, PERM_USER_READ, 0, 200, "directory", "Users and their grants",
+	  NULL, NULL, "User", true },
+	{ "POST", "/api/v1/users", api_users_create, PERM_DIRECTORY_WRITE, ROUTE_BODY | ROUTE_SLOW, 201, "directory",
+	  "Add a user (admin)", NULL, "UserInput", "User" },
+	{ "GET", "/api/v1/teams", api_teams_list, PERM_DIRECTORY_READ, 0, 200, "directory", "Teams", NULL, NULL,
+	  "Team", true },
+	{ "POST", "/api/v1/teams", api_teams_create, PERM_TEAM_WRITE, ROUTE_BODY, 201, "directory",
+	  "Add a team (admin, manager)", NULL, "TeamInput", "Team" },
+
+	{ "GET", "/api/v1/tickets", api_tickets_list, R, 0, 200, "tickets",
+	  "List tickets with filters, newest first (or by update time with updated_since), cursor-paginated",
+	  q_list, NULL, "Ticket", true },
+	{ "POST", "/api/v1/tickets", api_tickets_create, W, ROUTE_BODY, 201, "tickets", "Create a ticket", NULL,
+	  "TicketInput", "Ticket" },
+	{ "GET", "/api/v1/search", api_tickets_search, R, 0, 200, "tickets",
+	  "Full-text search over title, description and public replies (q required)", q_list, NULL, "Ticket",
+	  true },
+	{ "GET", "/api/v1/tickets/{number}", api_tickets_get, R, 0, 200, "tickets",
+	  "One ticket; the ETag header carries its version", NULL, NULL, "Ticket" },
+	{ "PATCH", "/api/v1/tickets/{number}", api_tickets_update, W, ROUTE_BODY, 200, "tickets",
+	  "Change fields; needs If-Match with the version read (412 when stale)", NULL, "TicketPatch",
+	  "Ticket" },
+	{ "POST", "/api/v1/tickets/{number}/transition", api_tickets_transition, W, ROUTE_BODY, 200, "tickets",
+	  "Move the ticket to another state (If-Match optional)", NULL, "Transition", "Ticket" },
+	{ "POST", "/api/v1/tickets/{number}/replies", api_tickets_reply, W, ROUTE_BODY, 201, "tickets",
+	  "Add a public reply (agent, or customer on the customer's behalf)", NULL, "ReplyInput", "Message" },
+	{ "POST", "/api/v1/tickets/{number}/notes", api_tickets_note, W, ROUTE_BODY, 201, "tickets",
+	  "Add an internal note", NULL, "NoteInput", "Message" },
+	{ "GET", "/api/v1/tickets/{number}/messages", api_tickets_messages, R, 0, 200, "tickets",
+	  "Replies and notes in order (client viewers see replies only)", NULL, NULL, "Message", true },
+	{ "POST", "/api/v1/tickets/{number}/effort", api_tickets_effort_add, W, ROUTE_BODY, 201, "tickets",
+	  "Record effort in minutes", NULL, "EffortInput", "Effort" },
+	{ "GET", "/api/v1/tickets/{number}/effort", api_tickets_effort_list, W, 0, 200, "tickets",
+	  "Effort entries and their total", NULL, NULL, "Effort", true },
+	{ "POST", "/api/v1/tickets/{number}/links", api_tickets_link_add, W, ROUTE_BODY, 201, "tickets",
+	  "Link to another ticket of the same client", NULL, "LinkInput", "Link", true },
+	{ "GET", "/api/v1/tickets/{number}/links", api_tickets_link_list, R, 0, 200, "tickets",
+	  "Links from and to this ticket", NULL, NULL, "Link", true },
+	{ "GET", "/api/v1/tickets/{number}/history", api_tickets_history, R, 0, 200, "tickets",
+	  "The append-only event history", NULL, NULL, "Event", true },
+};
+
+const unsigned routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -1,0 +1,134 @@
+/* Passwords, tokens and actors (see auth.h). Room: service. */
+#include "service/auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "store/dirdb.h"
+
+int auth_init(void)
+{
+	return sodium_init() < 0 ? -EIO : 0;
+}
+
+int auth_password_hash(struct svc *s, const char *password, const char **ret)
+{
+	size_t len = strlen(password);
+	if (len < LS_MIN_PASSWORD_BYTES)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "password",
+				 "password is too short: at least %d characters", LS_MIN_PASSWORD_BYTES);
+	if (len > LS_MAX_PASSWORD_BYTES)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "password", "password is too long");
+	char *out = arena_alloc(s->arena, crypto_pwhash_STRBYTES);
+	if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return lserr_set(s->err, -ENOMEM, "internal", NULL, "password hashing ran out of memory");
+	*ret = out;
+	return 0;
+}
+
+static void token_hash(const char *token, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static int token_issue(struct svc *s, int64_t user_id, const char *name, ls_time expires_at, const char **ret)
+{
+	unsigned char raw[32], hash[32];
+	randombytes_buf(raw, sizeof(raw));
+	char *tok = arena_alloc(s->arena, AUTH_TOKEN_LEN + 1);
+	memcpy(tok, "lst_", 4);
+	sodium_bin2base64(tok + 4, AUTH_TOKEN_LEN + 1 - 4, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	token_hash(tok, hash);
+	int r = dirdb_token_insert(s->st, user_id, hash, name, s->now, expires_at);
+	if (r < 0)
+		return store_error(s->st, s->err, "storing the token");
+	*ret = tok;
+	return 0;
+}
+
+int auth_token_create(struct svc *s, const char *email, const char *name, ls_time expires_at, const char **ret)
+{
+	struct user u;
+	int r = dirdb_user_by_email(s->st, s->arena, email, &u);
+	if (r == -ENOENT)
+		return lserr_set(s->err, r, "not_found", "email", "user '%s' does not exist", email);
+	if (r < 0)
+		return store_error(s->st, s->err, "looking up the user");
+	if (!u.active)
+		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", "email", "user '%s' is deactivated", email);
+	return token_issue(s, u.id, name, expires_at, ret);
+}
+
+/* Verifying against a dummy hash keeps the time of a wrong email equal to that
+ * of a wrong password, so logins cannot probe which emails exist. */
+static char dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void dummy_init(void)
+{
+	unsigned char pw[16];
+	randombytes_buf(pw, sizeof(pw));
+	if (crypto_pwhash_str_alg(dummy, (const char *)pw, sizeof(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		dummy[0] = '\0';
+}
+
+int auth_login(struct svc *s, const char *email, const char *password, ls_time ttl, const char **ret_token)
+{
+	pthread_once(&dummy_once, dummy_init);
+	struct user u;
+	const char *hash = NULL;
+	bool known = dirdb_user_by_email(s->st, s->arena, email, &u) == 0 && u.active &&
+		     dirdb_user_password_hash(s->st, s->arena, u.id, &hash) == 0;
+	if (strlen(password) > LS_MAX_PASSWORD_BYTES)
+		return lserr_set(s->err, -LS_EAUTH, "login_failed", NULL, "email or password is wrong");
+	int ok = crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
+	if (!known || !ok)
+		return lserr_set(s->err, -LS_EAUTH, "login_failed", NULL, "email or password is wrong");
+	return token_issue(s, u.id, "login", s->now + ttl, ret_token);
+}
+
+int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
+{
+	struct user u;
+	int r = dirdb_user_by_id(s->st, s->arena, user_id, &u);
+	if (r < 0)
+		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "user %lld is gone", (long long)user_id);
+	struct actor a = {
+		.user_id = u.id,
+		.email = u.email,
+		.role = u.role,
+		.all_clients = u.role == USER_ROLE_ADMIN,
+	};
+	if (!a.all_clients) {
+		int64_t *ids;
+		size_t n;
+		r = dirdb_user_grants(s->st, s->arena, u.id, &ids, &n);
+		if (r < 0)
+			return store_error(s->st, s->err, "loading client grants");
+		a.client_ids = ids;
+		a.n_clients = n;
+	}
+	*ret = a;
+	return 0;
+}
+
+int auth_actor_from_token(struct svc *s, const char *token, struct actor *ret)
+{
+	if (strlen(token) != AUTH_TOKEN_LEN || strncmp(token, "lst_", 4) != 0)
+		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "the API token is malformed");
+	unsigned char hash[32];
+	token_hash(token, hash);
+	int64_t uid;
+	int r = dirdb_token_user(s->st, hash, s->now, &uid);
+	if (r == -ENOENT)
+		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "the API token is unknown or expired");
+	if (r < 0)
+		return store_error(s->st, s->err, "looking up the token");
+	return auth_actor_for_user(s, uid, ret);
+}

@@ -1,0 +1,371 @@
+/* Clients, users, teams and tokens in SQLite (see dirdb.h). Room: store. */
+#include "store/dirdb.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/limits.h"
+
+static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
+{
+	const char *t = store_col_text(s, i);
+	return t ? arena_strdup(a, t) : NULL;
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return 0;
+	if ((r & 0xff) == SQLITE_CONSTRAINT)
+		return -LS_ECONFLICT;
+	return -LS_EDB;
+}
+
+/* ---- clients ---- */
+
+
+static void client_row(struct arena *a, sqlite3_stmt *s, struct client *c)
+{
+	c->id = sqlite3_column_int64(s, 0);
+	c->code = dup_col(a, s, 1);
+	c->name = dup_col(a, s, 2);
+	c->timezone = dup_col(a, s, 3);
+	const char *m = store_col_text(s, 4);
+	snprintf(c->priority_matrix, sizeof(c->priority_matrix), "%s", m ? m : PRIORITY_MATRIX_DEFAULT);
+	c->created_at = sqlite3_column_int64(s, 5);
+}
+
+int dirdb_client_insert(struct store *st, struct client *c)
+{
+	static const char sql[] =
+		"INSERT INTO clients (code, name, timezone, priority_matrix, created_at) VALUES (?,?,?,?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, c->code);
+	store_bind_text(s, 2, c->name);
+	store_bind_text(s, 3, c->timezone ? c->timezone : "Europe/Berlin");
+	store_bind_text(s, 4, c->priority_matrix[0] ? c->priority_matrix : PRIORITY_MATRIX_DEFAULT);
+	sqlite3_bind_int64(s, 5, c->created_at);
+	int r = step_done(s);
+	if (r == 0)
+		c->id = store_last_insert_id(st);
+	return r;
+}
+
+static int client_one(struct store *st, struct arena *a, const char *sql, const char *code, int64_t id,
+		      struct client *ret)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	if (code)
+		store_bind_text(s, 1, code);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	client_row(a, s, ret);
+	return 0;
+}
+
+int dirdb_client_by_code(struct store *st, struct arena *a, const char *code, struct client *ret)
+{
+	static const char sql[] =
+		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE code = ?";
+	return client_one(st, a, sql, code, 0, ret);
+}
+
+int dirdb_client_by_id(struct store *st, struct arena *a, int64_t id, struct client *ret)
+{
+	static const char sql[] =
+		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE id = ?";
+	return client_one(st, a, sql, NULL, id, ret);
+}
+
+int dirdb_client_list(struct store *st, struct arena *a, struct client **ret, size_t *ret_n)
+{
+	static const char sql[] =
+		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients ORDER BY code";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	size_t n = 0, cap = 0;
+	struct client *v = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		client_row(a, s, &ARENA_PUSH(a, v, n, cap));
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- users ---- */
+
+static void user_row(struct arena *a, sqlite3_stmt *s, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(s, 0);
+	u->email = dup_col(a, s, 1);
+	u->name = dup_col(a, s, 2);
+	u->role = user_role_from_string(store_col_text(s, 3));
+	u->active = sqlite3_column_int(s, 4) != 0;
+	u->created_at = sqlite3_column_int64(s, 5);
+}
+
+int dirdb_user_insert(struct store *st, struct user *u, const char *password_hash)
+{
+	static const char sql[] =
+		"INSERT INTO users (email, name, role, password_hash, active, created_at) VALUES (?,?,?,?,?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, u->email);
+	store_bind_text(s, 2, u->name);
+	store_bind_text(s, 3, user_role_to_string(u->role));
+	store_bind_text(s, 4, password_hash);
+	sqlite3_bind_int(s, 5, u->active ? 1 : 0);
+	sqlite3_bind_int64(s, 6, u->created_at);
+	int r = step_done(s);
+	if (r == 0)
+		u->id = store_last_insert_id(st);
+	return r;
+}
+
+static int user_one(struct store *st, struct arena *a, const char *sql, const char *email, int64_t id,
+		    struct user *ret)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	if (email)
+		store_bind_text(s, 1, email);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	user_row(a, s, ret);
+	return 0;
+}
+
+int dirdb_user_by_email(struct store *st, struct arena *a, const char *email, struct user *ret)
+{
+	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users WHERE email = ?";
+	return user_one(st, a, sql, email, 0, ret);
+}
+
+int dirdb_user_by_id(struct store *st, struct arena *a, int64_t id, struct user *ret)
+{
+	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users WHERE id = ?";
+	return user_one(st, a, sql, NULL, id, ret);
+}
+
+int dirdb_user_password_hash(struct store *st, struct arena *a, int64_t user_id, const char **ret)
+{
+	static const char sql[] = "SELECT password_hash FROM users WHERE id = ? AND password_hash IS NOT NULL";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, user_id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	*ret = dup_col(a, s, 0);
+	return 0;
+}
+
+int dirdb_user_set_password_hash(struct store *st, int64_t user_id, const char *hash)
+{
+	static const char sql[] = "UPDATE users SET password_hash = ? WHERE id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	int r = step_done(s);
+	if (r == 0 && store_changes(st) == 0)
+		return -ENOENT;
+	return r;
+}
+
+int dirdb_user_list(struct store *st, struct arena *a, struct user **ret, size_t *ret_n)
+{
+	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users ORDER BY email";
+	static const char grants_sql[] = "SELECT c.code FROM user_clients uc JOIN clients c ON c.id = uc.client_id "
+					 "WHERE uc.user_id = ? ORDER BY c.code";
+	size_t n = 0, cap = 0;
+	struct user *v = NULL;
+	{
+		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+		if (!s)
+			return -LS_EDB;
+		int r;
+		while ((r = sqlite3_step(s)) == SQLITE_ROW)
+			user_row(a, s, &ARENA_PUSH(a, v, n, cap));
+		if (r != SQLITE_DONE)
+			return -LS_EDB;
+	}
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_stmt_ sqlite3_stmt *g = store_stmt(st, grants_sql);
+		if (!g)
+			return -LS_EDB;
+		sqlite3_bind_int64(g, 1, v[i].id);
+		size_t gn = 0, gcap = 0;
+		const char **codes = NULL;
+		while (sqlite3_step(g) == SQLITE_ROW)
+			ARENA_PUSH(a, codes, gn, gcap) = dup_col(a, g, 0);
+		v[i].client_codes = codes;
+		v[i].n_clients = gn;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int dirdb_user_grant(struct store *st, int64_t user_id, int64_t client_id)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO user_clients (user_id, client_id) VALUES (?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, client_id);
+	return step_done(s);
+}
+
+int dirdb_user_grants(struct store *st, struct arena *a, int64_t user_id, int64_t **ret, size_t *ret_n)
+{
+	static const char sql[] = "SELECT client_id FROM user_clients WHERE user_id = ? ORDER BY client_id";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, user_id);
+	size_t n = 0, cap = 0;
+	int64_t *v = NULL;
+	while (n < LS_MAX_GRANTS && sqlite3_step(s) == SQLITE_ROW)
+		ARENA_PUSH(a, v, n, cap) = sqlite3_column_int64(s, 0);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---- teams ---- */
+
+int dirdb_team_insert(struct store *st, struct team *t)
+{
+	static const char sql[] = "INSERT INTO teams (code, name, created_at) VALUES (?,?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, t->code);
+	store_bind_text(s, 2, t->name);
+	sqlite3_bind_int64(s, 3, t->created_at);
+	int r = step_done(s);
+	if (r == 0)
+		t->id = store_last_insert_id(st);
+	return r;
+}
+
+int dirdb_team_by_code(struct store *st, struct arena *a, const char *code, struct team *ret)
+{
+	static const char sql[] = "SELECT id, code, name, created_at FROM teams WHERE code = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, code);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	ret->id = sqlite3_column_int64(s, 0);
+	ret->code = dup_col(a, s, 1);
+	ret->name = dup_col(a, s, 2);
+	ret->created_at = sqlite3_column_int64(s, 3);
+	return 0;
+}
+
+int dirdb_team_list(struct store *st, struct arena *a, struct team **ret, size_t *ret_n)
+{
+	static const char sql[] = "SELECT id, code, name, created_at FROM teams ORDER BY code";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	size_t n = 0, cap = 0;
+	struct team *v = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct team *t = &ARENA_PUSH(a, v, n, cap);
+		t->id = sqlite3_column_int64(s, 0);
+		t->code = dup_col(a, s, 1);
+		t->name = dup_col(a, s, 2);
+		t->created_at = sqlite3_column_int64(s, 3);
+	}
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int dirdb_team_add_member(struct store *st, int64_t team_id, int64_t user_id)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO team_members (team_id, user_id) VALUES (?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, team_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	return step_done(s);
+}
+
+/* ---- tokens ---- */
+
+int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char hash[32], const char *name,
+		       ls_time now, ls_time expires_at)
+{
+	static const char sql[] =
+		"INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES (?,?,?,?,?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_blob(s, 2, hash, 32, SQLITE_TRANSIENT);
+	store_bind_text(s, 3, name ? name : "");
+	sqlite3_bind_int64(s, 4, now);
+	if (expires_at > 0)
+		sqlite3_bind_int64(s, 5, expires_at);
+	else
+		sqlite3_bind_null(s, 5);
+	return step_done(s);
+}
+
+int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now, int64_t *ret_user_id)
+{
+	static const char sql[] = "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
+				  "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) "
+				  "AND u.active = 1";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	*ret_user_id = sqlite3_column_int64(s, 0);
+	return 0;
+}

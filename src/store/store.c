@@ -1,0 +1,344 @@
+/* SQLite connection management (see store.h). Room: store.
+ * Migrations are the numbered .sql files in store/migrations/, compiled into the
+ * binary by the build (migrations_gen.c); PRAGMA user_version records the last
+ * one applied. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/limits.h"
+
+struct migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct migration store_migrations[];
+extern const unsigned store_migrations_count;
+
+#define STMT_CACHE_SIZE 128 /* power of two */
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+#define DYN_CACHE_SIZE 64
+
+struct dyn_slot {
+	char *sql; /* owned copy */
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	bool in_tx;
+	struct stmt_slot cache[STMT_CACHE_SIZE];
+	struct dyn_slot dyn[DYN_CACHE_SIZE];
+	unsigned dyn_next; /* next slot to evict */
+};
+
+sqlite3 *store_handle(struct store *st)
+{
+	return st->db;
+}
+
+int64_t store_last_insert_id(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}
+
+int store_changes(struct store *st)
+{
+	return sqlite3_changes(st->db);
+}
+
+int store_error(struct store *st, struct lserr *e, const char *what)
+{
+	int ec = sqlite3_extended_errcode(st->db);
+	int rc = -LS_EDB;
+	const char *code = "internal";
+	if ((ec & 0xff) == SQLITE_CONSTRAINT) {
+		rc = -LS_ECONFLICT;
+		code = "conflict";
+	} else if ((ec & 0xff) == SQLITE_BUSY) {
+		rc = -EBUSY;
+		code = "unavailable";
+	}
+	return lserr_set(e, rc, code, NULL, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	int r = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	return r == SQLITE_OK ? 0 : -LS_EDB;
+}
+
+int store_schema_latest(void)
+{
+	return store_migrations_count ? store_migrations[store_migrations_count - 1].version : 0;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+int store_migrate(struct store *st, int *ret_applied, struct lserr *e)
+{
+	int cur = store_schema_version(st), applied = 0;
+	if (cur < 0)
+		return store_error(st, e, "reading the schema version");
+	if (cur > store_schema_latest())
+		return lserr_set(e, -EPROTO, "internal", NULL,
+				 "database schema %d is newer than this binary supports (%d)", cur,
+				 store_schema_latest());
+	for (unsigned i = 0; i < store_migrations_count; i++) {
+		const struct migration *m = &store_migrations[i];
+		if (m->version <= cur)
+			continue;
+		char *msg = NULL;
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", m->version);
+		if (exec(st, "BEGIN IMMEDIATE") < 0)
+			return store_error(st, e, "starting a migration");
+		if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			lserr_set(e, -LS_EDB, "internal", NULL, "migration %s failed: %s", m->name,
+				  msg ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			exec(st, "ROLLBACK");
+			return -LS_EDB;
+		}
+		if (exec(st, "COMMIT") < 0) {
+			exec(st, "ROLLBACK");
+			return store_error(st, e, "committing a migration");
+		}
+		applied++;
+	}
+	if (ret_applied)
+		*ret_applied = applied;
+	return 0;
+}
+
+int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e)
+{
+	struct stat sb;
+	if (!(flags & STORE_OPEN_CREATE) && stat(path, &sb) < 0)
+		return lserr_set(e, -ENOENT, "not_found", "db", "database '%s' does not exist", path);
+	struct store *st = xcalloc(1, sizeof(*st));
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	oflags |= (flags & STORE_OPEN_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & STORE_OPEN_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		lserr_set(e, -LS_EDB, "internal", "db", "cannot open database '%s': %s", path,
+			  st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return -LS_EDB;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 10000);
+	/* journal_mode returns a row; exec ignores it */
+	if (!(flags & STORE_OPEN_READONLY) && exec(st, "PRAGMA journal_mode=WAL") < 0) {
+		int r = store_error(st, e, "enabling WAL");
+		store_close(st);
+		return r;
+	}
+	if (exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
+		     "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;") < 0) {
+		int r = store_error(st, e, "setting pragmas");
+		store_close(st);
+		return r;
+	}
+	int v = store_schema_version(st);
+	if (v < 0) {
+		int r = lserr_set(e, -LS_EDB, "internal", "db", "'%s' is not a Leitstand database: %s", path,
+				  sqlite3_errmsg(st->db));
+		store_close(st);
+		return r;
+	}
+	if (flags & STORE_OPEN_AS_IS) {
+		/* the caller migrates explicitly */
+	} else if (v < store_schema_latest()) {
+		if (flags & (STORE_OPEN_NO_MIGRATE | STORE_OPEN_READONLY)) {
+			lserr_set(e, -EPROTO, "internal", "db",
+				  "database '%s' has schema %d; this binary needs %d", path, v,
+				  store_schema_latest());
+			lserr_hint(e, "run 'leitstand migrate --db %s'", path);
+			store_close(st);
+			return -EPROTO;
+		}
+		int r = store_migrate(st, NULL, e);
+		if (r < 0) {
+			store_close(st);
+			return r;
+		}
+	} else if (v > store_schema_latest()) {
+		lserr_set(e, -EPROTO, "internal", "db", "database '%s' has schema %d, newer than this binary (%d)",
+			  path, v, store_schema_latest());
+		store_close(st);
+		return -EPROTO;
+	}
+	*ret = st;
+	return 0;
+}
+
+struct store *store_close(struct store *st)
+{
+	if (!st)
+		return NULL;
+	for (unsigned i = 0; i < STMT_CACHE_SIZE; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	for (unsigned i = 0; i < DYN_CACHE_SIZE; i++) {
+		sqlite3_finalize(st->dyn[i].stmt);
+		xfree(st->dyn[i].sql);
+	}
+	if (st->in_tx)
+		exec(st, "ROLLBACK");
+	sqlite3_close_v2(st->db);
+	xfree(st);
+	return NULL;
+}
+
+int store_begin(struct store *st)
+{
+	if (st->in_tx)
+		return -EBUSY;
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return -LS_EDB;
+	st->in_tx = true;
+	return 0;
+}
+
+int store_commit(struct store *st)
+{
+	if (!st->in_tx)
+		return -EINVAL;
+	if (exec(st, "COMMIT") < 0) {
+		exec(st, "ROLLBACK");
+		st->in_tx = false;
+		return -LS_EDB;
+	}
+	st->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!st->in_tx)
+		return;
+	exec(st, "ROLLBACK");
+	st->in_tx = false;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ull;
+	unsigned i = (unsigned)(h >> 40) & (STMT_CACHE_SIZE - 1);
+	for (unsigned n = 0; n < STMT_CACHE_SIZE; n++, i = (i + 1) & (STMT_CACHE_SIZE - 1)) {
+		struct stmt_slot *slot = &st->cache[i];
+		if (slot->sql == sql)
+			return slot->stmt;
+		if (!slot->sql) {
+			sqlite3_stmt *s = NULL;
+			if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+				return NULL;
+			slot->sql = sql;
+			slot->stmt = s;
+			return s;
+		}
+	}
+	/* cache full: a programming error (more distinct statements than slots) */
+	return NULL;
+}
+
+sqlite3_stmt *store_stmt_dynamic(struct store *st, const char *sql)
+{
+	for (unsigned i = 0; i < DYN_CACHE_SIZE; i++)
+		if (st->dyn[i].sql && strcmp(st->dyn[i].sql, sql) == 0)
+			return st->dyn[i].stmt;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+		return NULL;
+	struct dyn_slot *slot = &st->dyn[st->dyn_next];
+	st->dyn_next = (st->dyn_next + 1) % DYN_CACHE_SIZE;
+	sqlite3_finalize(slot->stmt);
+	xfree(slot->sql);
+	slot->sql = xstrdup(sql);
+	slot->stmt = s;
+	return s;
+}
+
+void store_stmt_done(sqlite3_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+int store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+}
+
+int store_bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	return v > 0 ? sqlite3_bind_int64(s, i, v) : sqlite3_bind_null(s, i);
+}
+
+const char *store_col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+int store_backup(struct store *st, const char *dest, struct lserr *e)
+{
+	if (access(dest, F_OK) == 0)
+		return lserr_set(e, -EEXIST, "conflict", "to", "backup target '%s' exists already", dest);
+	sqlite3 *out = NULL;
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		lserr_set(e, -LS_EDB, "internal", "to", "cannot create '%s': %s", dest,
+			  out ? sqlite3_errmsg(out) : "out of memory");
+		sqlite3_close(out);
+		return -LS_EDB;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", st->db, "main");
+	if (!b) {
+		lserr_set(e, -LS_EDB, "internal", "to", "backup to '%s' failed: %s", dest, sqlite3_errmsg(out));
+		sqlite3_close(out);
+		unlink(dest);
+		return -LS_EDB;
+	}
+	int r;
+	/* copy in steps so that writers on other connections are not blocked for long */
+	do {
+		r = sqlite3_backup_step(b, 1024);
+		if (r == SQLITE_BUSY || r == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (r == SQLITE_OK || r == SQLITE_BUSY || r == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (r != SQLITE_DONE) {
+		lserr_set(e, -LS_EDB, "internal", "to", "backup to '%s' failed: %s", dest, sqlite3_errstr(r));
+		sqlite3_close(out);
+		unlink(dest);
+		return -LS_EDB;
+	}
+	sqlite3_close(out);
+	return 0;
+}
