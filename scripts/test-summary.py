@@ -21,7 +21,8 @@ except OSError as e:
     sys.exit(1)
 for line in lines:
     t = json.loads(line)
-    out = t.get("stdout", "") or ""
+    # cmocka prints its summary lines on stderr, the API runner on stdout
+    out = (t.get("stdout", "") or "") + "\n" + (t.get("stderr", "") or "")
     ok_run = t.get("result") == "OK"
     p = sum(int(m) for m in re.findall(r"^\[  PASSED  \] (\d+) test", out, re.M))
     f = sum(int(m) for m in re.findall(r"^\[  FAILED  \] (\d+) test", out, re.M))

@@ -18,6 +18,8 @@ const struct cli_command cli_commands[] = {
 	{ "token", "create an API token for a user", cmd_token },
 	{ "backup", "copy a live database to a file", cmd_backup },
 	{ "demo", "fill a database with realistic demo data", cmd_demo },
+	{ "holidays", "list German public holidays of a region and year", cmd_holidays },
+	{ "calendar", "business-time arithmetic on a calendar", cmd_calendar },
 	{ NULL, NULL, NULL },
 };
 

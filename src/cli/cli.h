@@ -50,3 +50,5 @@ int cmd_team(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_holidays(int argc, char **argv);
+int cmd_calendar(int argc, char **argv);

@@ -108,12 +108,17 @@ int cmd_user(int argc, char **argv)
 		return r;
 	if (strcmp(sub, "add") == 0) {
 		struct user u;
-		if (directory_user_add(&ctx.svc, &in, &u) < 0)
+		if (directory_user_add(&ctx.svc, &in, &u) < 0) {
 			r = cli_fail("user", &ctx.err);
-		else if (fmt == CLI_FORMAT_JSON)
-			printf("{\"email\":\"%s\",\"role\":\"%s\"}\n", u.email, user_role_to_string(u.role));
-		else
+		} else if (fmt == CLI_FORMAT_JSON) {
+			/* through jansson: an email may hold a quote */
+			json_t *o = json_pack("{s:s,s:s}", "email", u.email, "role", user_role_to_string(u.role));
+			json_dumpf(o, stdout, JSON_COMPACT);
+			putchar('\n');
+			json_decref(o);
+		} else {
 			printf("added user %s (%s)\n", u.email, user_role_to_string(u.role));
+		}
 	} else if (strcmp(sub, "passwd") == 0) {
 		if (directory_user_set_password(&ctx.svc, in.email, in.password) < 0)
 			r = cli_fail("user", &ctx.err);

@@ -46,16 +46,24 @@ static void run_cleanups(struct arena *a)
 void arena_reset(struct arena *a)
 {
 	run_cleanups(a);
+	/* big blocks sit behind the head, so the tail may be one: keep the oldest
+	 * block of regular size, the last such in the list */
+	struct arena_block *keep = NULL;
+	for (struct arena_block *b = a->head; b; b = b->next)
+		if (b->size == a->block_size)
+			keep = b;
 	struct arena_block *b = a->head;
-	if (!b)
-		return;
-	while (b->next) {
+	while (b) {
 		struct arena_block *next = b->next;
-		xfree(b);
+		if (b != keep)
+			xfree(b);
 		b = next;
 	}
-	b->used = 0;
-	a->head = b;
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
 }
 
 void arena_release(struct arena *a)
@@ -75,8 +83,8 @@ void arena_release(struct arena *a)
 void *arena_alloc(struct arena *a, size_t n)
 {
 	const size_t align = alignof(max_align_t);
-	if (n > SIZE_MAX - align)
-		n = SIZE_MAX - align; /* xmalloc below aborts */
+	if (n > SIZE_MAX - align - sizeof(struct arena_block))
+		n = SIZE_MAX - align - sizeof(struct arena_block); /* xmalloc below aborts */
 	n = (n + align - 1) & ~(align - 1);
 	struct arena_block *b = a->head;
 	if (!b || b->size - b->used < n) {

@@ -25,3 +25,7 @@
 #define LS_MAX_CONNECTIONS       4096
 #define LS_CONNECTION_TIMEOUT_S  30
 #define LS_STRBUF_DEFAULT_MAX    (64 * 1024 * 1024)
+#define LS_MAX_HOURS_BYTES       4096           /* calendar opening-hours text */
+#define LS_MAX_HOURS_FRAMES      512            /* time frames of a weekly schedule */
+#define LS_MAX_CALENDAR_DAYS     4096           /* extra closed or open day entries of a calendar */
+#define LS_MAX_TZIF_BYTES        (512 * 1024)   /* one time-zone file */

@@ -105,6 +105,7 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 int strbuf_add_json_escaped(struct strbuf *sb, const char *s)
 {
+	size_t len0 = sb->len; /* on overflow, undo the part already appended */
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		int r;
 		switch (*p) {
@@ -119,8 +120,11 @@ int strbuf_add_json_escaped(struct strbuf *sb, const char *s)
 			else
 				r = strbuf_addch(sb, (char)*p);
 		}
-		if (r < 0)
+		if (r < 0) {
+			sb->len = len0;
+			sb->buf[len0] = '\0';
 			return r;
+		}
 	}
 	return 0;
 }

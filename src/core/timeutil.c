@@ -122,6 +122,11 @@ int time_parse_rfc3339(const char *s, ls_time *ret)
 	}
 	if (se == 60)
 		se = 59; /* leap second: clamp, UTC seconds have no room for it */
-	*ret = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	ls_time t = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	/* an offset can push the instant out of years 0000-9999, which
+	 * time_format_rfc3339() cannot write as RFC 3339 */
+	if (t < TIME_RFC3339_MIN || t > TIME_RFC3339_MAX)
+		return -EINVAL;
+	*ret = t;
 	return 0;
 }

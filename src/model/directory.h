@@ -58,5 +58,6 @@ enum permission {
 	PERM_DIRECTORY_WRITE = 1 << 3, /* create clients, users, teams */
 	PERM_TEAM_WRITE = 1 << 4,
 	PERM_USER_READ = 1 << 5,       /* list users */
+	PERM_CONFIG_WRITE = 1 << 6,    /* calendars and other business configuration */
 };
 unsigned role_permissions(enum user_role r);

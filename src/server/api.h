@@ -18,6 +18,15 @@ int api_users_create(struct request *rq);
 int api_teams_list(struct request *rq);
 int api_teams_create(struct request *rq);
 
+int api_holidays(struct request *rq);
+int api_calendars_list(struct request *rq);
+int api_calendars_create(struct request *rq);
+int api_calendars_get(struct request *rq);
+int api_calendars_update(struct request *rq);
+int api_calendars_versions(struct request *rq);
+int api_calendars_elapsed(struct request *rq);
+int api_calendars_due(struct request *rq);
+
 int api_tickets_list(struct request *rq);
 int api_tickets_create(struct request *rq);
 int api_tickets_get(struct request *rq);

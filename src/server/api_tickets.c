@@ -116,23 +116,8 @@ static int64_t expected_version(struct request *rq, json_t *body)
 {
 	const char *im = request_header(rq, MHD_HTTP_HEADER_IF_MATCH);
 	if (im) {
-		char buf[32];
-		const char *p = im;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		size_t n = strlen(p);
-		if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-			p++;
-			n -= 2;
-		}
-		int64_t v;
-		if (n == 0 || n >= sizeof(buf)) {
-			reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a ticket version like \"3\"");
-			return -1;
-		}
-		memcpy(buf, p, n);
-		buf[n] = '\0';
-		if (parse_i64(buf, 1, INT64_MAX, &v) < 0) {
+		int64_t v = if_match_version(im);
+		if (v < 0) {
 			reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a ticket version like \"3\"");
 			return -1;
 		}

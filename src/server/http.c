@@ -96,16 +96,71 @@ int reply_text(struct request *rq, unsigned status, const char *content_type, co
 	return 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (as jansson checks it), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A JSON string for error text, which may quote user input cut anywhere
+ * (%.60s): json_string() refuses invalid UTF-8, so such bytes become '?'. */
+static json_t *error_text(struct request *rq, const char *s)
+{
+	json_t *v = json_string(s);
+	if (v)
+		return v;
+	size_t n = strlen(s);
+	char *out = arena_alloc(&rq->arena, n + 1);
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t k = utf8_len(p);
+		if (k == 0) {
+			out[o++] = '?';
+			p++;
+		} else {
+			memcpy(out + o, p, k);
+			o += k;
+			p += k;
+		}
+	}
+	out[o] = '\0';
+	return json_string(out);
+}
+
 int reply_error_full(struct request *rq, const char *code, const char *field, const char *message,
 		     const char *hint)
 {
 	json_t *err = json_object();
 	json_object_set_new(err, "code", json_string(code));
-	json_object_set_new(err, "message", json_string(message));
+	json_object_set_new(err, "message", error_text(rq, message));
 	if (field && *field)
-		json_object_set_new(err, "detail", json_pack("{s:s}", "field", field));
+		json_object_set_new(err, "detail", json_pack("{s:o}", "field", error_text(rq, field)));
 	if (hint && *hint)
-		json_object_set_new(err, "hint", json_string(hint));
+		json_object_set_new(err, "hint", error_text(rq, hint));
 	unsigned status = (unsigned)err_http_status(code);
 	if (status >= 500)
 		log_error("%s %s: %s", rq->method, rq->path, message);
@@ -138,6 +193,27 @@ const char *request_header(struct request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
+int64_t if_match_version(const char *value)
+{
+	const char *p = value;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	size_t n = strlen(p);
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	char buf[24];
+	int64_t v;
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if (parse_i64(buf, 1, INT64_MAX, &v) < 0)
+		return -EINVAL;
+	return v;
+}
+
 int request_json_object(struct request *rq, json_t **ret)
 {
 	if (rq->body.len == 0) {
@@ -149,7 +225,8 @@ int request_json_object(struct request *rq, json_t **ret)
 		return -EINVAL;
 	}
 	json_error_t je;
-	json_t *v = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES, &je);
+	/* \u0000 is let through the parser so that json_check() can refuse it naming the field */
+	json_t *v = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!v) {
 		reply_errorf(rq, "invalid_json", NULL, "the body is not valid JSON: %s (line %d, column %d)", je.text,
 			     je.line, je.column);

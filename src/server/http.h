@@ -75,5 +75,7 @@ int reply_errorf(struct request *rq, const char *code, const char *field, const 
 /* Query parameter or NULL. */
 const char *request_query(struct request *rq, const char *name);
 const char *request_header(struct request *rq, const char *name);
+/* The version named by an If-Match value ("3", W/"3" or 3): >= 1, or -EINVAL. */
+int64_t if_match_version(const char *value);
 /* Parses the body as a JSON object; on failure replies and returns negative. */
 int request_json_object(struct request *rq, json_t **ret);

@@ -52,6 +52,15 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 			reply_errorf(rq, "invalid_field", full, "field '%s' must be %s", full, type_name(f->type));
 			return -EINVAL;
 		}
+		if (f->type == JF_STRING_ARRAY)
+			for (size_t i = 0; i < json_array_size(v); i++) {
+				json_t *s = json_array_get(v, i);
+				if (strlen(json_string_value(s)) != json_string_length(s)) {
+					reply_errorf(rq, "invalid_field", full, "field '%s' contains a NUL character",
+						     full);
+					return -EINVAL;
+				}
+			}
 		if (f->type == JF_INT && (json_integer_value(v) < f->min || json_integer_value(v) > f->max)) {
 			reply_errorf(rq, "invalid_field", full, "field '%s' must be %lld to %lld (got %lld)", full,
 				     (long long)f->min, (long long)f->max, (long long)json_integer_value(v));

@@ -10,6 +10,12 @@
 static const char *const q_list[] = { "client", "state", "type", "priority", "team", "assignee", "updated_since",
 				      "q", "limit", "cursor", NULL };
 
+static const char *const q_client[] = { "client", NULL };
+static const char *const q_version[] = { "version", NULL };
+static const char *const q_holidays[] = { "region", "year", "lang", NULL };
+static const char *const q_elapsed[] = { "from", "to", "version", NULL };
+static const char *const q_due[] = { "from", "seconds", "version", NULL };
+
 #define R PERM_TICKET_READ
 #define W (PERM_TICKET_READ | PERM_TICKET_WRITE)
 
@@ -38,6 +44,24 @@ const struct route routes[] = {
 	  "Team", true },
 	{ "POST", "/api/v1/teams", api_teams_create, PERM_TEAM_WRITE, ROUTE_BODY, 201, "directory",
 	  "Add a team (admin, manager)", NULL, "TeamInput", "Team" },
+
+	{ "GET", "/api/v1/holidays", api_holidays, R, 0, 200, "calendars",
+	  "German public holidays of a region (DE, DE-BW … DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG) and year",
+	  q_holidays, NULL, "Holidays" },
+	{ "GET", "/api/v1/calendars", api_calendars_list, R, 0, 200, "calendars",
+	  "Business calendars of the visible clients (current versions)", q_client, NULL, "Calendar", true },
+	{ "POST", "/api/v1/calendars", api_calendars_create, PERM_CONFIG_WRITE, ROUTE_BODY, 201, "calendars",
+	  "Add a business calendar to a client (admin, manager)", NULL, "CalendarInput", "Calendar" },
+	{ "GET", "/api/v1/calendars/{client}/{code}", api_calendars_get, R, 0, 200, "calendars",
+	  "One calendar, the current version or ?version=N", q_version, NULL, "Calendar" },
+	{ "PATCH", "/api/v1/calendars/{client}/{code}", api_calendars_update, PERM_CONFIG_WRITE, ROUTE_BODY, 200,
+	  "calendars", "Change a calendar: writes a new version; needs If-Match", NULL, "CalendarPatch", "Calendar" },
+	{ "GET", "/api/v1/calendars/{client}/{code}/versions", api_calendars_versions, R, 0, 200, "calendars",
+	  "Every version of a calendar, oldest first", NULL, NULL, "Calendar", true },
+	{ "GET", "/api/v1/calendars/{client}/{code}/elapsed", api_calendars_elapsed, R, 0, 200, "calendars",
+	  "Business seconds between from and to", q_elapsed, NULL, "Elapsed" },
+	{ "GET", "/api/v1/calendars/{client}/{code}/due", api_calendars_due, R, 0, 200, "calendars",
+	  "The instant at which `seconds` of business time have passed since from", q_due, NULL, "Due" },
 
 	{ "GET", "/api/v1/tickets", api_tickets_list, R, 0, 200, "tickets",
 	  "List tickets with filters, newest first (or by update time with updated_since), cursor-paginated",

@@ -10,6 +10,7 @@
 #include "service/tickets.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
@@ -203,6 +204,11 @@ static int fail_tx(struct svc *s, int r, const char *what)
 	return r;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool streq_opt(const char *a, const char *b)
 {
 	if (!a || !*a)
@@ -302,8 +308,10 @@ static int begin_write(struct svc *s, const char *number, int64_t expected_versi
 	}
 	if (t->state == TICKET_STATE_CLOSED) {
 		store_rollback(s->st);
-		return lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
-				 "ticket '%s' is closed and cannot change", t->number);
+		r = lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
+			      "ticket '%s' is closed and cannot change", t->number);
+		lserr_hint(s->err, "closed is final: open a new ticket and link it to '%s'", t->number);
+		return r;
 	}
 	return 0;
 }
@@ -458,9 +466,15 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 	if (p->fields & PATCH_TAGS) {
 		if ((r = ticketdb_tags_set(s->st, t.id, v->tags, v->n_tags)) < 0)
 			return fail_tx(s, r, "storing tags");
+		/* compare with the stored set as it loads: sorted, without duplicates */
+		const char **sorted = arena_alloc(a, (v->n_tags + 1) * sizeof(*sorted));
+		for (size_t i = 0; i < v->n_tags; i++)
+			sorted[i] = v->tags[i];
+		qsort(sorted, v->n_tags, sizeof(*sorted), cmp_str);
 		struct strbuf sb = STRBUF_INIT_MAX(LS_MAX_TAGS * (LS_MAX_TAG_BYTES + 1));
 		for (size_t i = 0; i < v->n_tags; i++)
-			strbuf_addf(&sb, "%s%s", i ? "," : "", v->tags[i]);
+			if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
+				strbuf_addf(&sb, "%s%s", sb.len ? "," : "", sorted[i]);
 		struct strbuf old = STRBUF_INIT_MAX(LS_MAX_TAGS * (LS_MAX_TAG_BYTES + 1));
 		for (size_t i = 0; i < t.n_tags; i++)
 			strbuf_addf(&old, "%s%s", i ? "," : "", t.tags[i]);
@@ -488,8 +502,12 @@ int tickets_transition(struct svc *s, const char *number, int64_t expected_versi
 	int64_t old_version = t.version;
 	if (t.state == to) {
 		store_rollback(s->st);
-		return lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state", "ticket '%s' is %s already",
-				 t.number, ticket_state_to_string(to));
+		char allowed[160];
+		ticket_transitions_describe(t.state, allowed, sizeof(allowed));
+		r = lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state", "ticket '%s' is %s already",
+			      t.number, ticket_state_to_string(to));
+		lserr_hint(s->err, "from %s it may go to: %s", ticket_state_to_string(t.state), allowed);
+		return r;
 	}
 	if ((r = apply_state(s, &t, to)) < 0)
 		return fail_tx(s, r, "recording history");
@@ -690,15 +708,18 @@ const char *tickets_fts_expression(struct arena *a, const char *q)
 		bool prefix = p > start && p[-1] == '*';
 		char word[LS_MAX_SEARCH_BYTES + 1];
 		size_t wn = 0;
+		bool alnum = false; /* '_', '@', '.' and '-' alone are separators to the tokenizer */
 		for (const char *c = start; c < p && wn < LS_MAX_SEARCH_BYTES; c++) {
 			unsigned char ch = (unsigned char)*c;
 			/* keep letters, digits and all non-ASCII bytes (UTF-8 letters) */
-			if (ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			    ch == '_' || ch == '@' || ch == '.' || ch == '-')
+			bool letter = ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+				      (ch >= 'A' && ch <= 'Z');
+			alnum |= letter;
+			if (letter || ch == '_' || ch == '@' || ch == '.' || ch == '-')
 				word[wn++] = (char)ch;
 		}
 		word[wn] = '\0';
-		if (!wn)
+		if (!alnum)
 			continue;
 		strbuf_addf(&sb, "%s\"%s\"%s", terms ? " " : "", word, prefix ? "*" : "");
 		terms++;
