@@ -179,8 +179,32 @@ fail:
 
 int directory_user_list(struct svc *s, struct user **ret, size_t *ret_n)
 {
-	int r = dirdb_user_list(s->st, s->arena, ret, ret_n);
-	return r < 0 ? store_error(s->st, s->err, "listing users") : 0;
+	struct user *v;
+	size_t n;
+	int r = dirdb_user_list(s->st, s->arena, &v, &n);
+	if (r < 0)
+		return store_error(s->st, s->err, "listing users");
+	if (!s->actor->all_clients) {
+		/* a user outside the actor's clients is none of the actor's business:
+		 * keep admins (they work for every client) and users sharing a client */
+		struct client *vis;
+		size_t nvis;
+		if ((r = directory_client_list(s, &vis, &nvis)) < 0)
+			return r;
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++) {
+			bool keep = v[i].role == USER_ROLE_ADMIN;
+			for (size_t c = 0; !keep && c < v[i].n_clients; c++)
+				for (size_t j = 0; !keep && j < nvis; j++)
+					keep = strcmp(v[i].client_codes[c], vis[j].code) == 0;
+			if (keep)
+				v[k++] = v[i];
+		}
+		n = k;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }
 
 int directory_user_set_password(struct svc *s, const char *email, const char *password)

@@ -28,6 +28,7 @@ struct user_input {
 	size_t n_clients;
 };
 int directory_user_add(struct svc *s, const struct user_input *in, struct user *ret);
+/* Admins see every user; others see admins and the users sharing a client with them. */
 int directory_user_list(struct svc *s, struct user **ret, size_t *ret_n);
 int directory_user_set_password(struct svc *s, const char *email, const char *password);
 

@@ -658,7 +658,17 @@ int tickets_history(struct svc *s, const char *number, struct ticket_event **ret
 	if (r < 0)
 		return r;
 	r = ticketdb_events(s->st, s->arena, t.client_id, t.id, ret, ret_n);
-	return r < 0 ? store_error(s->st, s->err, "loading the history") : 0;
+	if (r < 0)
+		return store_error(s->st, s->err, "loading the history");
+	if (s->actor->role == USER_ROLE_CLIENT_VIEWER) {
+		/* internal work is not the client's to see: notes and effort entries */
+		size_t k = 0;
+		for (size_t i = 0; i < *ret_n; i++)
+			if (strcmp((*ret)[i].field, "note") != 0 && strcmp((*ret)[i].field, "effort") != 0)
+				(*ret)[k++] = (*ret)[i];
+		*ret_n = k;
+	}
+	return 0;
 }
 
 int tickets_messages(struct svc *s, const char *number, struct ticket_message **ret, size_t *ret_n)

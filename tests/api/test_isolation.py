@@ -285,3 +285,27 @@ def test_error_bodies_are_json_objects_with_code_and_message(w):
     r = w.req("GET", TICKETS + "/" + MISSING, who="agent_b")
     e = assert_error(r, 404, "not_found", "number")
     assert json.loads(r.body) == {"error": e}
+
+
+def test_user_list_shows_a_manager_only_people_of_its_clients(w):
+    r = w.req("GET", "/api/v1/users", who="manager_b")
+    assert r.status == 200, r
+    emails = {u["email"] for u in r.json["items"]}
+    for seen in ("admin@example.com", "agent.b@example.com", "manager.b@example.com", "viewer.b@example.com"):
+        assert seen in emails, (seen, emails)
+    for hidden in ("agent.a@example.com", "viewer.a@example.com"):
+        assert hidden not in emails, (hidden, emails)
+    every = [u["email"] for u in w.req("GET", "/api/v1/users").json["items"]]
+    assert "viewer.a@example.com" in every and "agent.a@example.com" in every, every
+
+
+def test_client_viewer_history_leaves_out_notes_and_effort(w):
+    t = w.create_ticket(title="history for viewers")
+    base = TICKETS + "/" + t["number"]
+    assert w.req("POST", base + "/notes", {"body": "internal"}, who="agent_a").status == 201
+    assert w.req("POST", base + "/effort", {"minutes": 10}, who="agent_a").status == 201
+    assert w.req("POST", base + "/replies", {"body": "public"}, who="agent_a").status == 201
+    agent = [e["field"] for e in w.req("GET", base + "/history", who="agent_a").json["items"]]
+    viewer = [e["field"] for e in w.req("GET", base + "/history", who="viewer_a").json["items"]]
+    assert "note" in agent and "effort" in agent, agent
+    assert viewer == [f for f in agent if f not in ("note", "effort")], (agent, viewer)
