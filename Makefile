@@ -28,7 +28,7 @@ $(TEST_BUILD)/build.ninja:
 check:
 	@./scripts/check-includes.sh
 
-test: deps $(TEST_BUILD)/build.ninja check
+test: build $(TEST_BUILD)/build.ninja check
 	ninja -C $(TEST_BUILD)
 	@meson test -C $(TEST_BUILD) --print-errorlogs --num-processes 2 >$(TEST_BUILD)/test-output.txt 2>&1; \
 	  status=$$?; tail -n 40 $(TEST_BUILD)/test-output.txt; \

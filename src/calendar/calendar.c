@@ -96,8 +96,8 @@ static int parse_closed(struct calendar *cal, const char *s, struct lserr *e)
 		    (r = parse_date(dots + 2, len - (size_t)(dots - s) - 2, "closed", &b, e)) < 0)
 			return r;
 		if (b < a)
-			return lserr_set(e, -EINVAL, "invalid_field", "closed", "closed: range '%s' ends before it starts",
-					 s);
+			return lserr_set(e, -EINVAL, "invalid_field", "closed",
+					 "closed: range '%s' ends before it starts", s);
 	} else {
 		if ((r = parse_date(s, len, "closed", &a, e)) < 0)
 			return r;
@@ -263,15 +263,17 @@ int calendar_compile(const struct calendar_spec *spec, struct calendar **ret, st
 		if ((int)cal->region < 0) {
 			r = lserr_set(e, -EINVAL, "invalid_field", "holidays", "holidays: unknown region '%s'",
 				      spec->holidays);
-			lserr_hint(e, "use none, DE, DE-BW, DE-BY, DE-BY-CATHOLIC, DE-BY-AUGSBURG, DE-BE, DE-BB, DE-HB, "
-				      "DE-HH, DE-HE, DE-MV, DE-NI, DE-NW, DE-RP, DE-SL, DE-SN, DE-ST, DE-SH or DE-TH");
+			lserr_hint(e, "use none, DE, DE-BW, DE-BY, DE-BY-CATHOLIC, DE-BY-AUGSBURG, DE-BE, DE-BB, "
+				      "DE-HB, DE-HH, DE-HE, DE-MV, DE-NI, DE-NW, DE-RP, DE-SL, DE-SN, DE-ST, DE-SH "
+				      "or DE-TH");
 			goto fail;
 		}
 	}
 	cal->holidays_version = holidays_data_version();
 	if (spec->n_closed > LS_MAX_CALENDAR_DAYS || spec->n_open > LS_MAX_CALENDAR_DAYS) {
-		r = lserr_set(e, -LS_ETOOLARGE, "invalid_field", spec->n_closed > LS_MAX_CALENDAR_DAYS ? "closed" : "open",
-			      "more than %d extra days", LS_MAX_CALENDAR_DAYS);
+		const char *field = spec->n_closed > LS_MAX_CALENDAR_DAYS ? "closed" : "open";
+		r = lserr_set(e, -LS_ETOOLARGE, "invalid_field", field, "%s: more than %d extra days", field,
+			      LS_MAX_CALENDAR_DAYS);
 		goto fail;
 	}
 	for (size_t i = 0; i < spec->n_closed; i++)
@@ -292,8 +294,8 @@ int calendar_compile(const struct calendar_spec *spec, struct calendar **ret, st
 			goto fail;
 		}
 		if (bit(cal->closed, cal->open[i].day - DAY0)) {
-			r = lserr_set(e, -EINVAL, "invalid_field", "open", "open: %04lld-%02u-%02u is also a closed day",
-				      (long long)y, m, d);
+			r = lserr_set(e, -EINVAL, "invalid_field", "open",
+				      "open: %04lld-%02u-%02u is also a closed day", (long long)y, m, d);
 			goto fail;
 		}
 	}
@@ -454,8 +456,8 @@ int calendar_next_open(const struct calendar *cal, ls_time t, ls_time *ret, stru
 		return 0;
 	}
 	if (i == cal->n)
-		return lserr_set(e, -ERANGE, "invalid_field", "from", "from: the calendar does not open again before %d",
-				 cal->last_year + 1);
+		return lserr_set(e, -ERANGE, "invalid_field", "from",
+				 "from: the calendar does not open again before %d", cal->last_year + 1);
 	*ret = cal->start[i];
 	return 0;
 }

@@ -152,7 +152,8 @@ static const struct {
 	[HOLIDAYS_DE_ST] = { "DE-ST", "Sachsen-Anhalt" },
 	[HOLIDAYS_DE_SH] = { "DE-SH", "Schleswig-Holstein" },
 	[HOLIDAYS_DE_TH] = { "DE-TH", "Thüringen, landesweite Feiertage" },
-	[HOLIDAYS_DE_BY_CATHOLIC] = { "DE-BY-CATHOLIC", "Bayern, Gemeinden mit überwiegend katholischer Bevölkerung" },
+	[HOLIDAYS_DE_BY_CATHOLIC] = { "DE-BY-CATHOLIC",
+				      "Bayern, Gemeinden mit überwiegend katholischer Bevölkerung" },
 	[HOLIDAYS_DE_BY_AUGSBURG] = { "DE-BY-AUGSBURG", "Bayern, Stadt Augsburg" },
 };
 

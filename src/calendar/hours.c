@@ -156,9 +156,11 @@ static int parse_days(const char *tok, size_t n, const char *group, size_t gn, u
 		if (dash)
 			b = day_from(dash + 1, (size_t)(item + in - dash - 1));
 		if (a < 0 || b < 0) {
-			lserr_set(e, -EINVAL, "invalid_field", "hours", "hours: '%.*s' is not a day or day range in '%.*s'",
-				  (int)(in > 40 ? 40 : in), item, (int)(gn > 80 ? 80 : gn), group);
-			lserr_hint(e, "days are mon tue wed thu fri sat sun, e.g. 'mon-fri 08:00-17:00; sat 09:00-13:00'");
+			lserr_set(e, -EINVAL, "invalid_field", "hours",
+				  "hours: '%.*s' is not a day or day range in '%.*s'", (int)(in > 40 ? 40 : in), item,
+				  (int)(gn > 80 ? 80 : gn), group);
+			lserr_hint(e, "days are mon tue wed thu fri sat sun, "
+				      "e.g. 'mon-fri 08:00-17:00; sat 09:00-13:00'");
 			return -EINVAL;
 		}
 		for (int d = a;; d = (d + 1) % 7) { /* a range may wrap: fri-mon */

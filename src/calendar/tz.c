@@ -566,7 +566,7 @@ ls_time tz_local_to_utc(const struct tz *tz, int64_t local)
 char *tz_format_rfc3339(const struct tz *tz, ls_time t, char *buf, size_t n)
 {
 	int32_t off = tz_offset_at(tz, t);
-	if (off % 60 != 0)
+	if (off % 60 != 0 || t > INT64_MAX / 2 || t < INT64_MIN / 2)
 		off = 0;
 	int64_t local = t + off, days = local / 86400, secs = local % 86400;
 	if (secs < 0) {

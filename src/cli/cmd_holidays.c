@@ -71,8 +71,8 @@ int cmd_holidays(int argc, char **argv)
 		return cli_usage("holidays", "--region is required, e.g. --region DE-NW");
 	enum holidays_region region = holidays_region_from_string(region_s);
 	if ((int)region < 0)
-		return cli_usage("holidays", "unknown region '%s' (DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG)",
-				 region_s);
+		return cli_usage("holidays",
+				 "unknown region '%s' (DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG)", region_s);
 	int year;
 	if (year_s) {
 		if (parse_int(year_s, HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR, &year) < 0)

@@ -44,7 +44,7 @@ static int parse_db_only(int argc, char **argv, const char *cmd, const char *hel
 
 int cmd_init(int argc, char **argv)
 {
-	const char *db;
+	const char *db = NULL;
 	int r = parse_db_only(argc, argv, "init", init_help, &db);
 	if (r)
 		return r < 0 ? 0 : r;
@@ -60,7 +60,7 @@ int cmd_init(int argc, char **argv)
 
 int cmd_migrate(int argc, char **argv)
 {
-	const char *db;
+	const char *db = NULL;
 	int r = parse_db_only(argc, argv, "migrate", migrate_help, &db);
 	if (r)
 		return r < 0 ? 0 : r;

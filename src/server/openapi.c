@@ -222,11 +222,10 @@ json_t *openapi_document(void)
 			json_object_set_new(paths, routes[i].pattern, item);
 		}
 		char method[16];
-		size_t n = strlen(routes[i].method);
-		for (size_t k = 0; k <= n && k < sizeof(method); k++)
-			method[k] = (char)(routes[i].method[k] >= 'A' && routes[i].method[k] <= 'Z'
-						   ? routes[i].method[k] + 32
-						   : routes[i].method[k]);
+		snprintf(method, sizeof(method), "%s", routes[i].method);
+		for (char *c = method; *c; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
 		json_object_set_new(item, method, operation(&routes[i]));
 	}
 	json_t *codes = json_array();

@@ -439,7 +439,7 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 		t.priority = prio;
 	}
 	if (p->fields & PATCH_TEAM) {
-		int64_t team_id;
+		int64_t team_id = 0;
 		if ((r = resolve_team(s, v->team, &team_id)) < 0)
 			return fail_tx(s, r, "");
 		if (team_id != t.team_id) {
@@ -449,7 +449,7 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 		}
 	}
 	if (p->fields & PATCH_ASSIGNEE) {
-		int64_t uid;
+		int64_t uid = 0;
 		if ((r = resolve_assignee(s, v->assignee, t.client_id, &uid)) < 0)
 			return fail_tx(s, r, "");
 		if (uid != t.assignee_id) {

@@ -282,7 +282,8 @@ static void test_holiday_removes_whole_local_day_for_night_shifts(void **state)
 {
 	(void)state;
 	/* Wednesday 1 January 2025 is Neujahr */
-	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "tue 22:00-24:00; wed 00:00-06:00", .holidays = "DE");
+	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "tue 22:00-24:00; wed 00:00-06:00",
+				   .holidays = "DE");
 	assert_int_equal(elapsed(cal, "2024-12-31T00:00:00+01:00", "2025-01-02T00:00:00+01:00"), 2 * H);
 	assert_next(cal, false, "2024-12-31T22:30:00+01:00", "2025-01-01T00:00:00+01:00");
 	/* an ordinary week: one interval Tue 22:00 → Wed 06:00 */
@@ -352,6 +353,26 @@ static void test_extra_open_days(void **state)
 	calendar_free(cal);
 }
 
+static void test_extra_days_at_the_edges_of_the_range(void **state)
+{
+	(void)state;
+	const char *closed[] = { "1995-01-02", "2099-12-31" }; /* a Monday and a Thursday */
+	const char *open[] = { "1995-01-01 10:00-11:00", "2099-12-25" }; /* a Sunday; Friday, 1. Weihnachtstag */
+	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE",
+				   .closed = closed, .n_closed = 2, .open = open, .n_open = 2);
+	assert_int_equal(elapsed(cal, "1995-01-01T00:00:00+01:00", "1995-01-03T00:00:00+01:00"), H);
+	assert_int_equal(elapsed(cal, "2099-12-25T00:00:00+01:00", "2100-01-01T00:00:00+01:00"), 4 * 9 * H);
+	assert_add(cal, "2099-12-30T16:00:00+01:00", H, "2099-12-30T17:00:00+01:00");
+	ls_time out;
+	assert_int_equal(calendar_add(cal, T("2099-12-30T16:00:00+01:00"), H + 1, &out, NULL), -ERANGE);
+	calendar_free(cal);
+	/* closed for the whole range */
+	cal = CAL(.tz = "UTC", .hours = "mon-sun 00:00-24:00", .holidays = "none",
+		  .closed = (const char *[]){ "1995-01-01..2099-12-31" }, .n_closed = 1);
+	assert_int_equal(calendar_interval_count(cal), 0);
+	calendar_free(cal);
+}
+
 /* ---- errors ---- */
 
 static void expect_compile_error(struct calendar_spec spec, int rc, const char *field, const char *part)
@@ -368,50 +389,46 @@ static void expect_compile_error(struct calendar_spec spec, int rc, const char *
 		fail_msg("message '%s' does not name '%s'", e.message, part);
 }
 
+#define SPEC(...) ((struct calendar_spec){ __VA_ARGS__ })
+
 static void test_compile_errors_name_the_field(void **state)
 {
 	(void)state;
 	const char *hours = "mon-fri 08:00-17:00";
-	expect_compile_error((struct calendar_spec){ .tz = "Europe/Berln", .hours = hours }, -ENOENT, "tz",
-			     "Europe/Berln");
-	expect_compile_error((struct calendar_spec){ .hours = hours }, -EINVAL, "tz", "tz");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = "mon-fri 8-17" }, -EINVAL, "hours",
-			     "'8-17'");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .holidays = "DE-XX" }, -EINVAL,
-			     "holidays", "DE-XX");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .holidays = "" }, -EINVAL,
-			     "holidays", "''");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .first_year = 1994, .last_year = 2000 },
-			     -ERANGE, "year", "1994");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .first_year = 2000, .last_year = 2100 },
-			     -ERANGE, "year", "2100");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .first_year = 2001, .last_year = 2000 },
-			     -ERANGE, "year", "2001");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .closed = (const char *[]){ "2025-02-30" }, .n_closed = 1 },
+	expect_compile_error(SPEC(.tz = "Europe/Berln", .hours = hours), -ENOENT, "tz", "Europe/Berln");
+	expect_compile_error(SPEC(.hours = hours), -EINVAL, "tz", "tz");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = "mon-fri 8-17"), -EINVAL, "hours", "'8-17'");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .holidays = "DE-XX"), -EINVAL, "holidays", "DE-XX");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .holidays = ""), -EINVAL, "holidays", "''");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 1994, .last_year = 2000), -ERANGE,
+			     "year", "1994");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2000, .last_year = 2100), -ERANGE,
+			     "year", "2100");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2001, .last_year = 2000), -ERANGE,
+			     "year", "2001");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){ "2025-02-30" },
+				  .n_closed = 1),
 			     -EINVAL, "closed", "2025-02-30");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .closed = (const char *[]){ "2025-03-01..2025-02-01" }, .n_closed = 1 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
+				  .closed = (const char *[]){ "2025-03-01..2025-02-01" }, .n_closed = 1),
 			     -EINVAL, "closed", "ends before");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .closed = (const char *[]){ "1990-01-01" }, .n_closed = 1 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){ "1990-01-01" },
+				  .n_closed = 1),
 			     -ERANGE, "closed", "1990-01-01");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .open = (const char *[]){ "2025-12-27" }, .n_open = 1 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){ "2025-12-27" }, .n_open = 1),
 			     -EINVAL, "open", "sat");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .open = (const char *[]){ "2025-12-27 9-13" }, .n_open = 1 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){ "2025-12-27 9-13" },
+				  .n_open = 1),
 			     -EINVAL, "open", "'9-13'");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .open = (const char *[]){ "2025-12-22", "2025-12-22 08:00-09:00" },
-						     .n_open = 2 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
+				  .open = (const char *[]){ "2025-12-22", "2025-12-22 08:00-09:00" }, .n_open = 2),
 			     -EINVAL, "open", "twice");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours,
-						     .closed = (const char *[]){ "2025-12-20..2025-12-31" }, .n_closed = 1,
-						     .open = (const char *[]){ "2025-12-22" }, .n_open = 1 },
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
+				  .closed = (const char *[]){ "2025-12-20..2025-12-31" }, .n_closed = 1,
+				  .open = (const char *[]){ "2025-12-22" }, .n_open = 1),
 			     -EINVAL, "open", "also a closed day");
-	expect_compile_error((struct calendar_spec){ .tz = "UTC", .hours = hours, .n_closed = LS_MAX_CALENDAR_DAYS + 1 },
-			     -LS_ETOOLARGE, "closed", "extra days");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .n_closed = LS_MAX_CALENDAR_DAYS + 1), -LS_ETOOLARGE,
+			     "closed", "extra days");
 }
 
 static void test_query_errors_name_the_field(void **state)
@@ -504,7 +521,8 @@ static void test_extend_widens_the_range(void **state)
 static void test_minute_precision_frames(void **state)
 {
 	(void)state;
-	struct calendar *cal = CAL(.tz = "Asia/Kolkata", .hours = "mon-fri 08:07-08:09 23:59-24:00", .holidays = "none");
+	struct calendar *cal = CAL(.tz = "Asia/Kolkata", .hours = "mon-fri 08:07-08:09 23:59-24:00",
+				   .holidays = "none");
 	assert_int_equal(elapsed(cal, "2025-06-02T00:00:00+05:30", "2025-06-03T00:00:00+05:30"), 180);
 	assert_add(cal, "2025-06-02T08:08:00+05:30", 61, "2025-06-02T23:59:01+05:30");
 	calendar_free(cal);
@@ -583,8 +601,9 @@ static void test_properties_against_reference(void **state)
 			if (i % 10 == 0) {
 				int64_t ref = reference_elapsed(tz, &h, calendar_region(cal), a, b);
 				if (ref != ab)
-					fail_msg("%s '%s' [%lld, %lld): %lld, reference %lld", cals[c].tz, cals[c].hours,
-						 (long long)a, (long long)b, (long long)ab, (long long)ref);
+					fail_msg("%s '%s' [%lld, %lld): %lld, reference %lld", cals[c].tz,
+						 cals[c].hours, (long long)a, (long long)b, (long long)ab,
+						 (long long)ref);
 			}
 			int64_t s = (int64_t)rng_below(&rng, (uint64_t)(hours_weekly_minutes(&h) * 60 * 30));
 			ls_time due, n, lo_r, hi_r;
@@ -686,6 +705,7 @@ int main(void)
 		cmocka_unit_test(test_holidays_on_weekends),
 		cmocka_unit_test(test_calendar_closed_for_weeks),
 		cmocka_unit_test(test_extra_open_days),
+		cmocka_unit_test(test_extra_days_at_the_edges_of_the_range),
 		cmocka_unit_test(test_compile_errors_name_the_field),
 		cmocka_unit_test(test_query_errors_name_the_field),
 		cmocka_unit_test(test_calendar_that_never_opens),

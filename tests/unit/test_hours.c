@@ -201,7 +201,8 @@ static void test_limits(void **state)
 	struct strbuf sb = STRBUF_INIT_MAX(LS_MAX_HOURS_BYTES);
 	strbuf_adds(&sb, "mon-sun");
 	for (unsigned i = 0; i < 73; i++)
-		strbuf_addf(&sb, " %02u:%02u-%02u:%02u", (i * 2) / 60, (i * 2) % 60, (i * 2 + 1) / 60, (i * 2 + 1) % 60);
+		strbuf_addf(&sb, " %02u:%02u-%02u:%02u", (i * 2) / 60, (i * 2) % 60, (i * 2 + 1) / 60,
+			    (i * 2 + 1) % 60);
 	assert_true(strbuf_ok(&sb));
 	assert_int_equal(hours_parse(sb.buf, h, &e), 0);
 	assert_int_equal(h->first[7], 511);

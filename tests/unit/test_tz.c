@@ -90,7 +90,8 @@ static void check_zone_against_zdump(const char *zone, unsigned *ret_lines)
 		if (sscanf(q, " %7s %7s %d %d:%d:%d %d UT", wd, mon, &d, &h, &mi, &s, &y) != 7 || !g ||
 		    sscanf(g, "gmtoff=%ld", &off) != 1)
 			fail_msg("unparsable zdump line: %s", line);
-		ls_time t = time_days_from_civil(y, (unsigned)month_of(mon), (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
+		ls_time t = time_days_from_civil(y, (unsigned)month_of(mon), (unsigned)d) * 86400 + h * 3600 +
+			    mi * 60 + s;
 		if (tz_offset_at(tz, t) != off)
 			fail_msg("%s at %lld: offset %d, zdump says %ld (%s)", zone, (long long)t, tz_offset_at(tz, t),
 				 off, line);
