@@ -72,19 +72,22 @@ for t in $TARGETS; do
 	mkdir -p "$corpus" "$crashes"
 	cp -n "tests/fuzz/corpus/$t/"* "$corpus/" 2>/dev/null || true
 	dict=""
-	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=tests/fuzz/$t.dict"
+	[ -f "tests/fuzz/$t.dict" ] && dict="-dict=$PWD/tests/fuzz/$t.dict"
 	echo "fuzz: running $t for ${SECONDS_PER_TARGET}s" >&2
 	log=$OUT/$t.log
-	# -timeout: one input taking a second is a hang worth a look
+	# parallel jobs write fuzz-N.log into the current directory: keep them in $OUT
+	jobs=""
+	[ "$JOBS" -gt 1 ] && jobs="-jobs=$JOBS -workers=$JOBS"
+	# -timeout: one input taking 5 s is a hang worth a look
 	# shellcheck disable=SC2086
-	if "$OUT/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
-		-jobs="$JOBS" -workers="$JOBS" -artifact_prefix="$crashes/" $dict "$corpus" >"$log" 2>&1; then
+	if (cd "$OUT" && "./$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+		$jobs -artifact_prefix="crashes/$t/" $dict "corpus/$t") >"$log" 2>&1; then
 		result=ok
 	else
 		result=CRASH
 		status=1
 	fi
-	if [ "$JOBS" -gt 1 ]; then cat fuzz-*.log >>"$log" 2>/dev/null && rm -f fuzz-*.log; fi
+	if [ "$JOBS" -gt 1 ]; then cat "$OUT"/fuzz-*.log >>"$log" 2>/dev/null && rm -f "$OUT"/fuzz-*.log; fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{ s += $1 } END { print s + 0 }')
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | awk '{ s += $1 } END { print s + 0 }')
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)

@@ -15,6 +15,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (store_global_init() < 0) {
+		fprintf(stderr, "leitstand: cannot configure SQLite\n");
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

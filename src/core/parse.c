@@ -35,6 +35,32 @@ int parse_int(const char *s, int min, int max, int *ret)
 	return 0;
 }
 
+int parse_double(const char *s, double min, double max, double *ret)
+{
+	if (!s || !*s)
+		return -EINVAL;
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	/* strtod would also take spaces, hex floats, "inf" and "nan" */
+	if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')))
+		return -EINVAL;
+	for (const char *q = p; *q; q++)
+		if (!((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' || *q == '-' || *q == '+'))
+			return -EINVAL;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE && (v > 1.0 || v < -1.0))
+		return -ERANGE; /* overflow; an underflow to (almost) zero is an honest tiny number */
+	if (!(v >= min && v <= max))
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
 int parse_listen(const char *s, char *host, unsigned hostsz, uint16_t *ret_port)
 {
 	const char *colon = strrchr(s, ':');

@@ -308,6 +308,11 @@ static bool prepare(struct request *rq)
 		rq->status = 503;
 		return false;
 	}
+	/* a read sees one snapshot from the token check to the last query, and takes
+	 * SQLite's shared lock once rather than once per statement */
+	if (strcmp(rq->method, "GET") == 0 && !(rq->route->flags & ROUTE_SLOW) &&
+	    store_begin_read(rq->svc.st) == 0)
+		rq->read_tx = true;
 	if (rq->route->flags & ROUTE_PUBLIC)
 		return true;
 	const char *authz = request_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -449,6 +454,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		} else {
 			run_handler(rq);
 		}
+	}
+	if (rq->read_tx) {
+		store_commit(rq->svc.st);
+		rq->read_tx = false;
 	}
 	return queue(rq);
 }

@@ -45,6 +45,7 @@ struct request {
 	size_t resp_len;
 	const char *content_type;
 	char etag[32];
+	bool read_tx;               /* a GET runs in one read transaction */
 	/* slow work */
 	int job;                    /* 0 none, 1 queued, 2 done */
 };

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/limits.h"
@@ -118,10 +119,76 @@ int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
 	return 0;
 }
 
+/* A small per-thread cache of recently seen tokens, so that a burst of requests
+ * with one token costs one hash and one lookup per second instead of per request.
+ * An entry lives AUTH_CACHE_TTL_S seconds: a grant or role change, or a token
+ * deleted in the database, takes effect within that time. Entries hold copies; the
+ * actor handed out is copied into the caller's arena, so a later request on the
+ * same thread cannot change it under an earlier one. */
+#define AUTH_CACHE_SLOTS 16
+#define AUTH_CACHE_TTL_S 1
+#define AUTH_CACHE_MAX_GRANTS 64
+
+struct cached_actor {
+	char token[AUTH_TOKEN_LEN + 1];
+	ls_time expires;
+	int64_t user_id;
+	enum user_role role;
+	bool all_clients;
+	char email[LS_MAX_EMAIL_BYTES + 1];
+	size_t n_clients;
+	int64_t client_ids[AUTH_CACHE_MAX_GRANTS];
+};
+
+static _Thread_local struct cached_actor actor_cache[AUTH_CACHE_SLOTS];
+static _Thread_local unsigned actor_cache_next;
+
+static void actor_from_cache(struct svc *s, const struct cached_actor *c, struct actor *ret)
+{
+	int64_t *ids = NULL;
+	if (c->n_clients) {
+		ids = arena_alloc(s->arena, c->n_clients * sizeof(*ids));
+		memcpy(ids, c->client_ids, c->n_clients * sizeof(*ids));
+	}
+	*ret = (struct actor){
+		.user_id = c->user_id,
+		.email = arena_strdup(s->arena, c->email),
+		.role = c->role,
+		.all_clients = c->all_clients,
+		.client_ids = ids,
+		.n_clients = c->n_clients,
+	};
+}
+
+static void actor_to_cache(const char *token, ls_time now, const struct actor *a)
+{
+	if (a->n_clients > AUTH_CACHE_MAX_GRANTS || strlen(a->email) > LS_MAX_EMAIL_BYTES)
+		return;
+	struct cached_actor *c = &actor_cache[actor_cache_next];
+	actor_cache_next = (actor_cache_next + 1) % AUTH_CACHE_SLOTS;
+	memcpy(c->token, token, AUTH_TOKEN_LEN + 1);
+	c->expires = now + AUTH_CACHE_TTL_S;
+	c->user_id = a->user_id;
+	c->role = a->role;
+	c->all_clients = a->all_clients;
+	snprintf(c->email, sizeof(c->email), "%s", a->email);
+	c->n_clients = a->n_clients;
+	if (a->n_clients)
+		memcpy(c->client_ids, a->client_ids, a->n_clients * sizeof(int64_t));
+}
+
 int auth_actor_from_token(struct svc *s, const char *token, struct actor *ret)
 {
 	if (strlen(token) != AUTH_TOKEN_LEN || strncmp(token, "lst_", 4) != 0)
 		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "the API token is malformed");
+	for (unsigned i = 0; i < AUTH_CACHE_SLOTS; i++) {
+		const struct cached_actor *c = &actor_cache[i];
+		if (c->expires > s->now && c->expires - AUTH_CACHE_TTL_S <= s->now &&
+		    sodium_memcmp(c->token, token, AUTH_TOKEN_LEN) == 0) {
+			actor_from_cache(s, c, ret);
+			return 0;
+		}
+	}
 	unsigned char hash[32];
 	token_hash(token, hash);
 	int64_t uid;
@@ -130,5 +197,8 @@ int auth_actor_from_token(struct svc *s, const char *token, struct actor *ret)
 		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "the API token is unknown or expired");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the token");
-	return auth_actor_for_user(s, uid, ret);
+	r = auth_actor_for_user(s, uid, ret);
+	if (r == 0)
+		actor_to_cache(token, s->now, ret);
+	return r;
 }

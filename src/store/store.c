@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,7 +37,7 @@ struct dyn_slot {
 
 struct store {
 	sqlite3 *db;
-	bool in_tx;
+	enum { TX_NONE, TX_READ, TX_WRITE } in_tx;
 	struct stmt_slot cache[STMT_CACHE_SIZE];
 	struct dyn_slot dyn[DYN_CACHE_SIZE];
 	unsigned dyn_next; /* next slot to evict */
@@ -206,34 +207,67 @@ struct store *store_close(struct store *st)
 		sqlite3_finalize(st->dyn[i].stmt);
 		xfree(st->dyn[i].sql);
 	}
-	if (st->in_tx)
-		exec(st, "ROLLBACK");
+	store_rollback(st);
 	sqlite3_close_v2(st->db);
 	xfree(st);
 	return NULL;
+}
+
+/* Writers of this process queue on one mutex before they ask SQLite for the write
+ * lock. SQLite's busy handler sleeps in growing steps while another connection
+ * holds the lock, so two busy threads starve each other into second-long waits;
+ * a mutex hands the lock over in FIFO-like order instead. Other processes (a CLI
+ * command next to the server) still meet the busy timeout. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int store_global_init(void)
+{
+	/* no memory accounting: it takes a global mutex on every allocation */
+	int r = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	return r == SQLITE_OK || r == SQLITE_MISUSE ? 0 : -LS_EDB;
 }
 
 int store_begin(struct store *st)
 {
 	if (st->in_tx)
 		return -EBUSY;
-	if (exec(st, "BEGIN IMMEDIATE") < 0)
+	pthread_mutex_lock(&write_lock);
+	if (exec(st, "BEGIN IMMEDIATE") < 0) {
+		pthread_mutex_unlock(&write_lock);
 		return -LS_EDB;
-	st->in_tx = true;
+	}
+	st->in_tx = TX_WRITE;
 	return 0;
+}
+
+int store_begin_read(struct store *st)
+{
+	if (st->in_tx)
+		return -EBUSY;
+	if (exec(st, "BEGIN") < 0)
+		return -LS_EDB;
+	st->in_tx = TX_READ;
+	return 0;
+}
+
+static void tx_done(struct store *st)
+{
+	if (st->in_tx == TX_WRITE)
+		pthread_mutex_unlock(&write_lock);
+	st->in_tx = TX_NONE;
 }
 
 int store_commit(struct store *st)
 {
 	if (!st->in_tx)
 		return -EINVAL;
+	int r = 0;
 	if (exec(st, "COMMIT") < 0) {
 		exec(st, "ROLLBACK");
-		st->in_tx = false;
-		return -LS_EDB;
+		r = -LS_EDB;
 	}
-	st->in_tx = false;
-	return 0;
+	tx_done(st);
+	return r;
 }
 
 void store_rollback(struct store *st)
@@ -241,7 +275,7 @@ void store_rollback(struct store *st)
 	if (!st->in_tx)
 		return;
 	exec(st, "ROLLBACK");
-	st->in_tx = false;
+	tx_done(st);
 }
 
 sqlite3_stmt *store_stmt(struct store *st, const char *sql)

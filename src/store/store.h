@@ -43,9 +43,16 @@ int store_schema_latest(void);
  * Writes the number applied into *ret_applied. */
 int store_migrate(struct store *st, int *ret_applied, struct lserr *e);
 
+/* Process-wide SQLite settings; call once before any other store function. */
+int store_global_init(void);
+
 /* BEGIN IMMEDIATE: takes the write lock now, so a transaction never fails later
  * on lock upgrade. Nested calls are an error (use savepoints in one service). */
 int store_begin(struct store *st);
+/* A read transaction: every statement until commit sees one snapshot, and the
+ * connection takes its shared lock once instead of once per statement. */
+int store_begin_read(struct store *st);
+/* Ends either kind of transaction. */
 int store_commit(struct store *st);
 /* Accepts being called without an open transaction. */
 void store_rollback(struct store *st);

@@ -148,6 +148,38 @@ static int load_tags(struct store *st, struct arena *a, struct ticket *t)
 	return 0;
 }
 
+/* Tags of a whole page in one query: every tag row with a ticket id inside the
+ * page's id range, matched to the page's tickets (other tickets in the range,
+ * of clients not shown, are skipped). */
+static int load_page_tags(struct store *st, struct arena *a, struct ticket *v, size_t n)
+{
+	static const char sql[] =
+		"SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id BETWEEN ? AND ? ORDER BY ticket_id, tag";
+	int64_t lo = v[0].id, hi = v[0].id;
+	for (size_t i = 1; i < n; i++) {
+		if (v[i].id < lo)
+			lo = v[i].id;
+		if (v[i].id > hi)
+			hi = v[i].id;
+	}
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	size_t *caps = arena_zalloc(a, n * sizeof(*caps));
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		for (size_t i = 0; i < n; i++)
+			if (v[i].id == id) {
+				ARENA_PUSH(a, v[i].tags, v[i].n_tags, caps[i]) = dup_col(a, s, 1);
+				break;
+			}
+	}
+	return r == SQLITE_DONE ? 0 : -LS_EDB;
+}
+
 static void ticket_row(struct arena *a, sqlite3_stmt *s, struct ticket *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -292,11 +324,8 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
 	store_stmt_done(s);
-	for (size_t k = 0; k < n; k++) {
-		r = load_tags(st, a, &v[k]);
-		if (r < 0)
-			return r;
-	}
+	if (n && (r = load_page_tags(st, a, v, n)) < 0)
+		return r;
 	*ret = v;
 	*ret_n = n;
 	return 0;
