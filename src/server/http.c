@@ -214,6 +214,32 @@ int64_t if_match_version(const char *value)
 	return v;
 }
 
+/* Nesting depth of a parsed value (a scalar is 1). jansson itself stops at 2048. */
+static int json_depth(json_t *v)
+{
+	int max = 0;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *c;
+		json_object_foreach(v, k, c)
+		{
+			int d = json_depth(c);
+			if (d > max)
+				max = d;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *c;
+		json_array_foreach(v, i, c)
+		{
+			int d = json_depth(c);
+			if (d > max)
+				max = d;
+		}
+	}
+	return max + 1;
+}
+
 int request_json_object(struct request *rq, json_t **ret)
 {
 	if (rq->body.len == 0) {
@@ -235,6 +261,11 @@ int request_json_object(struct request *rq, json_t **ret)
 	if (!json_is_object(v)) {
 		json_decref(v);
 		reply_errorf(rq, "invalid_json", NULL, "the body must be a JSON object");
+		return -EINVAL;
+	}
+	if (json_depth(v) > LS_MAX_JSON_DEPTH) {
+		json_decref(v);
+		reply_errorf(rq, "invalid_json", NULL, "the body nests deeper than %d levels", LS_MAX_JSON_DEPTH);
 		return -EINVAL;
 	}
 	arena_on_reset(&rq->arena, (void (*)(void *))json_decref, v);

@@ -533,3 +533,18 @@ def test_bad_cursors_are_400_invalid_cursor(w):
     assert not failures, "\n".join(failures)
     assert w.req("GET", TICKETS + "?limit=1&cursor=" + id_cursor).status == 200
     assert w.req("GET", TICKETS + "?limit=1&cursor=" + upd_cursor + "&" + since).status == 200
+
+
+def test_deeply_nested_bodies_are_refused(w):
+    before = w.count_tickets()
+    deep = {"client": "ACME", "type": "incident", "title": "deep", "requester": {"name": "x"}}
+    inner = {}
+    node = inner
+    for _ in range(20):
+        node["x"] = {}
+        node = node["x"]
+    deep["requester"] = inner
+    r = w.req("POST", "/api/v1/tickets", deep)
+    assert_error(r, 400, "invalid_json")
+    assert "deeper" in r.json["error"]["message"], r.json
+    assert w.count_tickets() == before
