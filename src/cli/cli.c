@@ -20,6 +20,8 @@ const struct cli_command cli_commands[] = {
 	{ "demo", "fill a database with realistic demo data", cmd_demo },
 	{ "holidays", "list German public holidays of a region and year", cmd_holidays },
 	{ "calendar", "business-time arithmetic on a calendar", cmd_calendar },
+	{ "sla", "what-if replay of SLA policies over ticket events", cmd_sla },
+	{ "staff", "agents needed for a forecast (Erlang C/A, deferred work)", cmd_staff },
 	{ NULL, NULL, NULL },
 };
 

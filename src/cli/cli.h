@@ -52,3 +52,5 @@ int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_holidays(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
+int cmd_sla(int argc, char **argv);
+int cmd_staff(int argc, char **argv);

@@ -1,6 +1,8 @@
 /* leitstand holidays: the German public holidays of a region and year. Room: cli.
  * One line per holiday day, "YYYY-MM-DD name"; a day that carries two holidays is
- * one line with both names joined by " / ". JSON is an array of {date, name}. */
+ * one line with both names joined by " / ". JSON is an array of {date, name}. The
+ * rules are the built-in ones, $LEITSTAND_HOLIDAYS_FILE's or those of --rules FILE;
+ * a bad rule file is reported with its line. */
 #include <getopt.h>
 #include <jansson.h>
 #include <string.h>
@@ -13,7 +15,8 @@
 #include "core/timeutil.h"
 
 static const char help[] =
-	"Usage: leitstand holidays --region REGION [--year YEAR] [--lang de|en] [--format text|json]\n\n"
+	"Usage: leitstand holidays --region REGION [--year YEAR] [--lang de|en] [--format text|json]\n"
+	"                          [--rules FILE]\n\n"
 	"List the statutory public holidays of a German region in one year (1995-2099),\n"
 	"sorted by date, one per line as 'YYYY-MM-DD name'.\n\n"
 	"  --region REGION   DE (nationwide holidays only), a Land DE-BW DE-BY DE-BE DE-BB\n"
@@ -23,6 +26,9 @@ static const char help[] =
 	"  --year YEAR       1995-2099 (default: the current year)\n"
 	"  --lang LANG       de (default) or en\n"
 	"  --format FMT      text (default) or json: [{\"date\":\"YYYY-MM-DD\",\"name\":\"...\"}]\n"
+	"  --rules FILE      use the holiday rules of FILE (format: docs/calendar.md, \"Holiday\n"
+	"                    rule files\") instead of $LEITSTAND_HOLIDAYS_FILE or the built-in\n"
+	"                    ones; an error names the line of FILE that is wrong\n"
 	"  --help            show this help\n";
 
 static void join_names(const struct holiday *h, enum holidays_lang lang, struct strbuf *sb)
@@ -40,9 +46,10 @@ int cmd_holidays(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "region", required_argument, NULL, 'r' }, { "year", required_argument, NULL, 'y' },
 		{ "lang", required_argument, NULL, 'l' },   { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{ "rules", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
-	const char *region_s = NULL, *year_s = NULL;
+	const char *region_s = NULL, *year_s = NULL, *rules = NULL;
 	enum holidays_lang lang = HOLIDAYS_LANG_DE;
 	enum cli_format fmt = CLI_FORMAT_TEXT;
 	int c, r;
@@ -52,6 +59,7 @@ int cmd_holidays(int argc, char **argv)
 		switch (c) {
 		case 'r': region_s = optarg; break;
 		case 'y': year_s = optarg; break;
+		case 'R': rules = optarg; break;
 		case 'l':
 			lang = holidays_lang_from_string(optarg);
 			if ((int)lang < 0)
@@ -88,6 +96,10 @@ int cmd_holidays(int argc, char **argv)
 	size_t n;
 	struct lserr err;
 	lserr_clear(&err);
+	if (rules ? holidays_load_file(rules, &err) < 0 : holidays_init(&err) < 0) {
+		cli_fail("holidays", &err);
+		return rules ? EXIT_USAGE : EXIT_FAILURE;
+	}
 	if (holidays_year(region, year, h, &n, &err) < 0) {
 		cli_fail("holidays", &err);
 		return EXIT_USAGE;

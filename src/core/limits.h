@@ -34,3 +34,11 @@
 #define LS_MAX_STAFFING_ROWS     100000         /* interval rows of one staffing request or file */
 #define LS_MAX_STAFFING_FILE_BYTES (16 * 1024 * 1024) /* a forecast file for `staff --intervals` */
 #define LS_MAX_STAFFING_FIELD_BYTES 1024        /* one field of a forecast CSV row */
+#define LS_MAX_SLA_POLICY_BYTES  (256 * 1024)   /* one SLA policy document (JSON) */
+#define LS_MAX_SLA_EVENT_BYTES   4096           /* one line of an SLA replay event stream */
+#define LS_MAX_SLA_TICKET_BYTES  64             /* ticket reference in an SLA replay event */
+#define LS_MAX_SLA_LIST          64             /* entries of a policy's applies_to lists, pause states */
+#define LS_MAX_SLA_WARNINGS      4              /* warning thresholds of a policy */
+#define LS_MAX_SLA_LEVELS        8              /* escalation levels of a policy per target kind */
+#define LS_MAX_SLA_SECONDS       (87600LL * 3600) /* longest SLA duration: 10 years in hours */
+#define LS_MAX_SLA_TICKET_EVENTS 100000         /* events of one ticket an SLA evaluation accepts */

@@ -1,0 +1,5 @@
+/* SLA engine benchmark: placeholder while it is written. */
+int main(void)
+{
+	return 0;
+}
