@@ -334,9 +334,8 @@ static bool is_id(const char *s, bool group)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
-		bool ok = (c >= '0' && c <= '9') || c == '_' ||
-			  (group ? (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') : (c >= 'a' && c <= 'z') || c == '-');
-		if (!ok)
+		bool digit = c >= '0' && c <= '9', lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z';
+		if (!(digit || lower || c == '_' || (group ? upper : c == '-')))
 			return false;
 	}
 	return true;
@@ -346,8 +345,6 @@ static int parse_version(struct parser *p, const struct word *w, size_t n)
 {
 	if (p->version_line)
 		return fail(p, "a second version line (the first is line %u)", p->version_line);
-	if (p->rs->n_names || p->rs->n_rules || p->n_groups)
-		return fail(p, "the version line must come before all other statements");
 	if (n != 2 || w[1].quoted)
 		return fail(p, "expected 'version VERSION', e.g. 'version de-2026.1'");
 	size_t len = strlen(w[1].s);
@@ -506,7 +503,7 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 	static const char usage[] = "expected 'rule ID fixed MM-DD|easter N|buss-bettag YEARS REGIONS'";
 	struct ruleset *rs = p->rs;
 	if (n < 5)
-		return fail(p, usage);
+		return fail(p, "%s", usage);
 	for (size_t i = 1; i < n; i++)
 		if (w[i].quoted)
 			return fail(p, "rule: word %zu must not be quoted", i + 1);
@@ -521,7 +518,7 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 		int m, d;
 		static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 		if (n != 6)
-			return fail(p, usage);
+			return fail(p, "%s", usage);
 		const char *t = w[3].s;
 		if (strlen(t) != 5 || t[2] != '-' || !two_digits(t, &m) || !two_digits(t + 3, &d) || m < 1 ||
 		    m > 12 || d < 1 || d > (m == 2 ? 29 : mdays[m - 1]))
@@ -535,7 +532,7 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 	} else if (strcmp(w[2].s, "easter") == 0) {
 		int off;
 		if (n != 6)
-			return fail(p, usage);
+			return fail(p, "%s", usage);
 		if (parse_int(w[3].s, EASTER_MIN, EASTER_MAX, &off) < 0)
 			return fail(p, "easter offset '%.40s' must be a whole number of days in %d..+%d", w[3].s,
 				    EASTER_MIN, EASTER_MAX);
@@ -544,7 +541,7 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 		next = 4;
 	} else if (strcmp(w[2].s, "buss-bettag") == 0) {
 		if (n != 5)
-			return fail(p, usage);
+			return fail(p, "%s", usage);
 		ru.kind = BUSS_BETTAG;
 		next = 3;
 	} else

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/parse.h"
+#include "calendar/holidays.h"
 #include "server/http.h"
 
 static const char help[] =
@@ -64,6 +65,11 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+
+	/* a bad LEITSTAND_HOLIDAYS_FILE stops the start, not the first calendar request */
+	struct lserr he = { 0 };
+	if (holidays_init(&he) < 0)
+		return cli_fail("serve", &he);
 
 	struct server_config cfg = { .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads };
 	struct server *srv;

@@ -334,17 +334,18 @@ static void print_intervals(const struct intervals_table *t, const struct staffi
 			putchar('\n');
 		}
 	} else {
-		printf("%-12s %-10s %-20s %-8s %9s %7s %8s %6s %6s %7s %8s %6s\n", "queue", "skill", "start", "channel",
-		       "contacts", "aht", "load", "agents", "heads", "SL %", "ASA s", "occ %");
+		printf("%-12s %-10s %-20s %-8s %9s %7s %8s %6s %6s %7s %8s %6s %9s\n", "queue", "skill", "start",
+		       "channel", "contacts", "aht", "load", "agents", "heads", "SL %", "ASA s", "occ %", "backlog h");
 		for (size_t i = 0; i < t->n_rows; i++) {
 			const struct staffing_result *r = &res[i];
 			printf("%-12s %-10s %-20s %-8s %9.6g %7.6g %8.2f %6d %6d ", t->rows[i].queue, t->rows[i].skill,
 			       t->rows[i].start, staffing_channel_to_string(t->inputs[i].channel),
 			       t->inputs[i].contacts, t->inputs[i].aht, r->load, r->agents, r->scheduled);
 			if (is_voice(r))
-				printf("%7.1f %8.1f %6.1f\n", r->service_level * 100.0, r->asa, r->occupancy * 100.0);
+				printf("%7.1f %8.1f %6.1f %9s\n", r->service_level * 100.0, r->asa,
+				       r->occupancy * 100.0, "-");
 			else
-				printf("%7s %8s %6.1f\n", "-", "-", r->occupancy * 100.0);
+				printf("%7s %8s %6.1f %9.2f\n", "-", "-", r->occupancy * 100.0, r->backlog / 3600.0);
 		}
 		printf("\n%-20s %8s %8s\n", "start", "agents", "heads");
 		for (size_t i = 0; i < ntot; i++)

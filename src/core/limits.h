@@ -30,7 +30,7 @@
 #define LS_MAX_CALENDAR_DAYS     4096           /* extra closed or open day entries of a calendar */
 #define LS_MAX_TZIF_BYTES        (512 * 1024)   /* one time-zone file */
 #define LS_MAX_STAFFING_AGENTS   100000         /* agents one Erlang search may try (load must stay below) */
-#define LS_MAX_ERLANG_A_STATES   10000000       /* queue states of one Erlang A evaluation */
+#define LS_MAX_ERLANG_A_STATES   1000000        /* queue states of one Erlang A evaluation (~5 ms) */
 #define LS_MAX_STAFFING_ROWS     100000         /* interval rows of one staffing request or file */
 #define LS_MAX_STAFFING_FILE_BYTES (16 * 1024 * 1024) /* a forecast file for `staff --intervals` */
 #define LS_MAX_STAFFING_FIELD_BYTES 1024        /* one field of a forecast CSV row */
