@@ -3,7 +3,7 @@
 #
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SECONDS  time per target (default 30)
-#   TARGET   fuzz_rfc3339, fuzz_parse, fuzz_fts, fuzz_json_body (default: all)
+#   TARGET   fuzz_rfc3339, fuzz_parse, fuzz_fts, fuzz_json_body, fuzz_hours, fuzz_holidays (default: all)
 # Environment: FUZZ_OUT (default build-fuzz/libfuzzer) holds the binaries, the
 # growing corpora (seeded from tests/fuzz/corpus/<target>/, which stays as it
 # is) and crash files; FUZZ_JOBS=1 runs that many jobs per target.
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-30}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body}
+TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body fuzz_hours fuzz_holidays}
 OUT=${FUZZ_OUT:-build-fuzz/libfuzzer}
 JOBS=${FUZZ_JOBS:-1}
 CC=${CLANG:-clang}
@@ -49,8 +49,9 @@ LIBS="$(pkg-config --libs $PKGS) -lm -pthread"
 echo "fuzz: building the library with $CC" >&2
 # shellcheck disable=SC2046
 python3 scripts/embed.py "$OUT/migrations_gen.c" $(meson_files migrations)
+python3 scripts/embed.py --text holidays_builtin_rules "$OUT/holidays_gen.c" src/calendar/holidays-de.txt
 objs=""
-for src in $(meson_files lib_sources) "$OUT/migrations_gen.c"; do
+for src in $(meson_files lib_sources) "$OUT/migrations_gen.c" "$OUT/holidays_gen.c"; do
 	obj=$OUT/obj/$(echo "$src" | tr / _).o
 	# shellcheck disable=SC2086
 	$CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj"

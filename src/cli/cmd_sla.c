@@ -109,8 +109,8 @@ static int load_policies(const struct args *a, struct loaded *l)
 	l->policies = xcalloc(a->n_policies, sizeof(*l->policies));
 	l->cals = xcalloc(a->n_policies, sizeof(*l->cals));
 	for (size_t i = 0; i < a->n_policies; i++) {
-		char *text;
-		size_t n;
+		char *text = NULL;
+		size_t n = 0;
 		int r = read_file(a->policy_files[i], LS_MAX_SLA_POLICY_BYTES, &text, &n);
 		if (r)
 			return r;

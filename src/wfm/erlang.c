@@ -9,9 +9,10 @@
  * Erlang A is the birth-death chain of M/M/N+M. Relative to state N the states below
  * N sum to (1 - B)/B (they are the Erlang B chain), and the queue states are
  * q_j = prod_{k<=j} y/(x + k) with x = N mu/theta and y = lambda/theta. One pass over
- * j accumulates sum q_j, sum j q_j and the service-level sum, and stops when the
- * geometric bound on the rest of the tail falls below 1e-17 of the mass, so memory is
- * O(1) and time O(queue states). Normalising with B (not 1/B) keeps every term
+ * j accumulates sum q_j, sum j q_j and the service-level sum, and stops when
+ * geometric bounds on the rest fall below 1e-17 of both sums (so the mean queue, and
+ * with it abandonment, is accurate even when tiny); memory is O(1), time O(queue
+ * states). Normalising with B (not 1/B) keeps every term
  * finite however far N exceeds the load; while the chain still grows (N below the
  * load) the accumulators are rescaled before they can overflow.
  *
@@ -56,8 +57,13 @@ double erlang_c(int agents, double load)
 
 static bool params_valid(const struct erlang_params *p)
 {
-	return isfinite(p->load) && p->load >= 0.0 && isfinite(p->aht) && p->aht > 0.0 && isfinite(p->answer_time) &&
-	       p->answer_time >= 0.0 && isfinite(p->patience) && p->patience >= 0.0;
+	if (!(isfinite(p->load) && p->load >= 0.0 && isfinite(p->aht) && p->aht > 0.0 && isfinite(p->answer_time) &&
+	      p->answer_time >= 0.0 && isfinite(p->patience) && p->patience >= 0.0))
+		return false;
+	/* Erlang A works with patience/AHT ratios; beyond 1e12 it is Erlang C in all digits */
+	return p->patience == 0.0 ||
+	       (p->patience / p->aht <= 1e12 && isfinite(p->load * (p->patience / p->aht)) &&
+	        isfinite((double)LS_MAX_STAFFING_AGENTS * (p->patience / p->aht)));
 }
 
 static bool targets_valid(const struct erlang_targets *t)
@@ -147,16 +153,24 @@ static int erlang_a_metrics(const struct erlang_params *p, int n, double b, stru
 			sum_served *= 1e-250;
 			scale *= 1e-250;
 		}
-		const double r = y / (x + dj + 1.0); /* the largest ratio still to come */
-		if (r < 1.0 && q * r <= 1e-17 * (1.0 - r) * sum_q)
+		/* Stop when geometric bounds on the rest (r is the largest ratio still to come)
+		 * are negligible against the mass and against sum j q_j: the mean queue, and so
+		 * abandonment (theta Lq / lambda), stays accurate even when it is tiny. */
+		const double r = y / (x + dj + 1.0);
+		if (r == 0.0)
+			break;
+		if (r < 1.0 && j > 0 && q * r <= 1e-17 * (1.0 - r) * sum_q &&
+		    q * r * (dj + 1.0 / (1.0 - r)) <= 1e-17 * (1.0 - r) * sum_jq)
 			break;
 		if (j >= LS_MAX_ERLANG_A_STATES)
 			return -E2BIG;
 	}
-	const double below = (1.0 - b) * scale; /* states 0..N-1, relative to state N = 1 */
+	/* weights: states 0..N-1 together 1 - b, queue state j (n = N + j) b q_j */
+	const double below = (1.0 - b) * scale;
 	const double total = below + b * sum_q;
 	const double lq = b * sum_jq / total;
-	const double abandon = clamp01(lq / y);
+	/* lq > 0 implies y > 0 (y is 0 only when lambda/theta underflows) */
+	const double abandon = lq > 0.0 ? clamp01(lq / y) : 0.0;
 	m->agents = n;
 	m->prob_wait = clamp01(b * sum_q / total);
 	m->service_level = clamp01((below + b * sum_served) / total);

@@ -60,7 +60,7 @@ double erlang_c(int agents, double load);
 
 /* Metrics of N agents. Erlang C when p->patience is 0, Erlang A otherwise.
  * Returns 0; -EINVAL for invalid parameters (negative, not finite, aht 0, agents < 0
- * or above LS_MAX_STAFFING_AGENTS); -EDOM for Erlang C with 0 < load and N <= load
+ * or above LS_MAX_STAFFING_AGENTS, patience above 1e12 times the AHT); -EDOM for Erlang C with 0 < load and N <= load
  * (no steady state: waits grow without bound); -E2BIG when an Erlang A queue needs
  * more than LS_MAX_ERLANG_A_STATES states to converge (a patience far above the AHT
  * with N at or below the load). With load 0 everyone is answered at once (SL 1,

@@ -199,9 +199,47 @@ static int set_number(struct csv *c, char *s, enum column col, unsigned line, do
 	return 0;
 }
 
+/* Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF), so that
+ * labels can go into JSON as they are. */
+static bool utf8_valid(const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	while (*p) {
+		unsigned c = *p++, n, min;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			min = 0x80;
+			c &= 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			min = 0x800;
+			c &= 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			min = 0x10000;
+			c &= 0x07;
+		} else {
+			return false;
+		}
+		for (unsigned i = 0; i < n; i++, p++) {
+			if ((*p & 0xC0) != 0x80)
+				return false;
+			c = (c << 6) | (*p & 0x3F);
+		}
+		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+			return false;
+	}
+	return true;
+}
+
 static int set_field(struct csv *c, struct intervals_row *row, struct staffing_input *in, enum column col, char *s,
                      struct lserr *e)
 {
+	if ((col == COL_QUEUE || col == COL_SKILL || col == COL_START) && !utf8_valid(s))
+		return lserr_set(e, -EINVAL, "invalid_field", column_name(col), "line %u: %s is not valid UTF-8",
+		                 row->line, column_name(col));
 	switch (col) {
 	case COL_QUEUE: row->queue = s; return 0;
 	case COL_SKILL: row->skill = s; return 0;
@@ -351,15 +389,15 @@ int intervals_parse_csv(struct arena *a, const char *text, size_t len, const str
 		c.decimal_comma = true;
 	}
 
-	char *fields[_COL_MAX];
+	char *fields[4 * _COL_MAX]; /* room for a header with unknown or repeated columns */
 	size_t nf;
 	unsigned line;
-	int r = csv_record(&c, a, fields, _COL_MAX, &nf, &line, e);
+	int r = csv_record(&c, a, fields, ELEMENTSOF(fields), &nf, &line, e);
 	if (r < 0)
 		return r;
 	if (r == 0)
 		return lserr_set(e, -EINVAL, "missing_field", "", "the forecast is empty: a header row is required");
-	enum column cols[_COL_MAX];
+	enum column cols[ELEMENTSOF(fields)];
 	bool seen[_COL_MAX] = {false};
 	for (size_t i = 0; i < nf; i++) {
 		int col = column_from(fields[i]);

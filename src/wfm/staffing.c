@@ -111,6 +111,12 @@ int staffing_input_check(const struct staffing_input *in, struct lserr *e)
 	               e)) < 0 ||
 	    (r = check(in->max_abandon, "max_abandon", 0, false, 1, false, "a fraction >= 0 and <= 1", e)) < 0)
 		return r;
+	if (in->patience / in->aht > 1e12) {
+		lserr_set(e, -EINVAL, "invalid_field", "patience",
+		          "patience %g s is more than 1e12 times the AHT: that is Erlang C", in->patience);
+		lserr_hint(e, "leave patience out to use Erlang C");
+		return -EINVAL;
+	}
 	return 0;
 }
 

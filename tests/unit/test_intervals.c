@@ -169,6 +169,13 @@ static void test_errors_name_line_and_column(void **state)
 	parse_fails(f, "queue,contacts\nA,5\n", -EINVAL, "aht", "line 2: aht is required");
 	parse_fails(f, "queue,contacts,aht,channel\nA,5,180,email\n", -EINVAL, "channel", "line 2: channel 'email'");
 	parse_fails(f, "queue,contacts,aht,min_agents\nA,5,180,1.5\n", -EINVAL, "min_agents", "whole number");
+	parse_fails(f, "queue,contacts,aht\nA\xff,5,180\n", -EINVAL, "queue", "line 2: queue is not valid UTF-8");
+	parse_fails(f, "queue,start,contacts,aht\nA,\xed\xa0\x80,5,180\n", -EINVAL, "start", "not valid UTF-8");
+	parse_fails(f, "queue,contacts,aht\n\xc3\xa4\xe2\x82\xac,5,180\nB,5,180,\n", -EINVAL, "", "line 3: more fields");
+	parse_fails(f,
+	            "queue,skill,channel,start,contacts,aht,interval,target,answer_time,max_occupancy,max_asa,"
+	            "patience,max_abandon,response_time,shrinkage,min_agents,queue,x,y\n",
+	            -EINVAL, "queue", "line 1: column 'queue' appears twice");
 	parse_fails(f, "queue,contacts,aht\n\"A,5,180\n", -EINVAL, "", "line 2: unterminated quote");
 	parse_fails(f, "queue,contacts,aht\n\"A\"x,5,180\n", -EINVAL, "", "text after a closing quote");
 	parse_fails(f, "queue,contacts,aht\nA\"b,5,180\n", -EINVAL, "", "quote inside an unquoted field");

@@ -1,6 +1,7 @@
 /* Tests for core/parse.c: parse_i64 and parse_int reject empty input, spaces,
  * trailing junk and out-of-range values and leave *ret untouched on failure;
- * parse_listen splits host and port, including bracketed IPv6 literals. */
+ * parse_listen splits host and port, including bracketed IPv6 literals; parse_double
+ * takes plain decimals only (no spaces, hex, inf or nan) within inclusive bounds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -158,6 +159,38 @@ static void test_listen_refuses_host_longer_than_buffer(void **state)
 	assert_int_equal(parse_listen("1234567890:80", host, sizeof(host), &port), -EINVAL);
 }
 
+static void test_double_accepts_plain_decimals_only(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		double v;
+	} ok[] = {
+		{ "0", 0.0 }, { "180", 180.0 }, { "-0.5", -0.5 }, { "+2.25", 2.25 }, { ".25", 0.25 },
+		{ "1e3", 1000.0 }, { "1.5E-3", 0.0015 }, { "0.34", 0.34 }, { "1e-320", 1e-320 },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		double v = UNTOUCHED;
+		assert_int_equal(parse_double(ok[i].s, -1e300, 1e300, &v), 0);
+		assert_true(v == ok[i].v);
+	}
+	static const char *const bad[] = { "", " 1", "1 ", "abc", "0x10", "inf", "nan", "-inf", "1e", "1.2.3",
+					   ".", "-", "1,5", "e5" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		double v = UNTOUCHED;
+		if (parse_double(bad[i], -1e300, 1e300, &v) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_true(v == UNTOUCHED);
+	}
+	double v = UNTOUCHED;
+	assert_int_equal(parse_double("1e400", -1e300, 1e300, &v), -ERANGE);
+	assert_int_equal(parse_double("1.5", 0.0, 1.0, &v), -ERANGE);
+	assert_int_equal(parse_double("-0.1", 0.0, 1.0, &v), -ERANGE);
+	assert_true(v == UNTOUCHED);
+	assert_int_equal(parse_double("1", 0.0, 1.0, &v), 0); /* bounds are inclusive */
+	assert_true(v == 1.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_listen_accepts_bracketed_ipv6),
 		cmocka_unit_test(test_listen_rejects_bad_input_and_leaves_outputs),
 		cmocka_unit_test(test_listen_refuses_host_longer_than_buffer),
+		cmocka_unit_test(test_double_accepts_plain_decimals_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

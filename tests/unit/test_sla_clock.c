@@ -123,7 +123,7 @@ static struct clock_event note(const char *at)
 {
 	return msg(at, AUTHOR_KIND_AGENT, false);
 }
-static struct clock_event state(const char *at, enum ticket_state s)
+static struct clock_event to_state(const char *at, enum ticket_state s)
 {
 	return (struct clock_event){ .at = T(at), .kind = CLOCK_EV_STATE, .state = s };
 }
@@ -308,8 +308,8 @@ static void test_pending_customer_pauses_resolution_clock_only(void **state)
 {
 	(void)state;
 	struct clock_event ev[] = { created("2025-03-31T09:00:00+02:00", 2),
-				    state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-				    state("2025-04-01T10:00:00+02:00", TICKET_STATE_IN_PROGRESS) };
+				    to_state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+				    to_state("2025-04-01T10:00:00+02:00", TICKET_STATE_IN_PROGRESS) };
 	struct clock_result *r = run(ev, 2, "2025-03-31T15:00:00+02:00");
 	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_PAUSED, NULL, NULL, H);
 	check(target(r, POLICY_FIRST_RESPONSE, 2, 0), CLOCK_BREACHED, "2025-03-31T13:00:00+02:00",
@@ -327,13 +327,13 @@ static void test_pending_vendor_pauses_only_when_configured(void **state)
 {
 	(void)state;
 	struct clock_event ev[] = { created_with("2025-03-31T09:00:00+02:00", 2, P),
-				    state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_VENDOR),
-				    state("2025-03-31T12:00:00+02:00", TICKET_STATE_IN_PROGRESS) };
+				    to_state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_VENDOR),
+				    to_state("2025-03-31T12:00:00+02:00", TICKET_STATE_IN_PROGRESS) };
 	struct clock_result *r = run(ev, 3, "2025-03-31T12:00:00+02:00");
-	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-01T14:00:00+02:00", NULL, 3 * H);
+	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-01T16:00:00+02:00", NULL, 3 * H);
 	ev[0].policy = PV;
 	r = run(ev, 3, "2025-03-31T12:00:00+02:00");
-	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-01T16:00:00+02:00", NULL, H);
+	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-02T09:00:00+02:00", NULL, H);
 }
 
 static void test_pause_across_weekend_with_dst_change_and_ledger(void **state)
@@ -343,14 +343,14 @@ static void test_pause_across_weekend_with_dst_change_and_ledger(void **state)
 	 * 8 h left → Mon 17:00 CEST; resolved Mon 16:00 → met with 15 h */
 	struct clock_result *r = run_flags(EVENTS(created("2025-03-27T10:00:00+01:00", 2),
 						  agent("2025-03-27T10:30:00+01:00"),
-						  state("2025-03-28T09:00:00+01:00", TICKET_STATE_PENDING_CUSTOMER),
-						  state("2025-03-31T09:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
+						  to_state("2025-03-28T09:00:00+01:00", TICKET_STATE_PENDING_CUSTOMER),
+						  to_state("2025-03-31T09:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
 					   "2025-03-31T09:00:00+02:00", CLOCK_LEDGER);
 	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-03-31T17:00:00+02:00", NULL, 8 * H);
 
 	r = run_flags(EVENTS(created("2025-03-27T10:00:00+01:00", 2), agent("2025-03-27T10:30:00+01:00"),
-			     state("2025-03-28T09:00:00+01:00", TICKET_STATE_PENDING_CUSTOMER),
-			     state("2025-03-31T09:00:00+02:00", TICKET_STATE_IN_PROGRESS),
+			     to_state("2025-03-28T09:00:00+01:00", TICKET_STATE_PENDING_CUSTOMER),
+			     to_state("2025-03-31T09:00:00+02:00", TICKET_STATE_IN_PROGRESS),
 			     simple("2025-03-31T16:00:00+02:00", CLOCK_EV_RESOLVED)),
 		      "2025-04-01T08:00:00+02:00", CLOCK_LEDGER);
 	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_MET, "2025-03-31T17:00:00+02:00", NULL, 15 * H);
@@ -362,7 +362,7 @@ static void test_pause_across_weekend_with_dst_change_and_ledger(void **state)
 		{ "2025-03-27T10:00:00+01:00", "2025-03-27T17:00:00+01:00", CLOCK_SEG_RUNNING, 7 * H },
 		{ "2025-03-27T17:00:00+01:00", "2025-03-28T08:00:00+01:00", CLOCK_SEG_OUTSIDE_HOURS, 0 },
 		{ "2025-03-28T08:00:00+01:00", "2025-03-28T09:00:00+01:00", CLOCK_SEG_RUNNING, H },
-		{ "2025-03-28T09:00:00+01:00", "2025-03-31T09:00:00+02:00", CLOCK_SEG_PAUSED, 9 * H },
+		{ "2025-03-28T09:00:00+01:00", "2025-03-31T09:00:00+02:00", CLOCK_SEG_PAUSED, 9 * H }, /* Fri 09-17 and Mon 08-09 */
 		{ "2025-03-31T09:00:00+02:00", "2025-03-31T16:00:00+02:00", CLOCK_SEG_RUNNING, 7 * H },
 		{ "2025-03-31T16:00:00+02:00", "2025-04-01T08:00:00+02:00", CLOCK_SEG_RESOLVED, H },
 	};
@@ -383,8 +383,8 @@ static void test_pause_across_easter_holidays(void **state)
 	/* Wed 09-17 (8 h) + Thu 08-09 (1 h); paused Thu 09:00 .. Wed 23.04 09:00 (Good
 	 * Friday, weekend, Easter Monday, Tuesday); 7 h left → Wed 16:00 */
 	struct clock_result *r = run(EVENTS(created("2025-04-16T09:00:00+02:00", 2),
-					    state("2025-04-17T09:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-					    state("2025-04-23T09:00:00+02:00", TICKET_STATE_IN_PROGRESS),
+					    to_state("2025-04-17T09:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+					    to_state("2025-04-23T09:00:00+02:00", TICKET_STATE_IN_PROGRESS),
 					    simple("2025-04-23T16:30:00+02:00", CLOCK_EV_RESOLVED)),
 				     "2025-04-23T17:00:00+02:00");
 	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_BREACHED, "2025-04-23T16:00:00+02:00",
@@ -426,8 +426,8 @@ static void test_reopen_by_state_change_into_pause(void **state)
 	/* resolved → pending_customer is a reopen straight into a pause */
 	struct clock_result *r = run(EVENTS(created("2025-03-31T09:00:00+02:00", 1),
 					    simple("2025-03-31T10:00:00+02:00", CLOCK_EV_RESOLVED),
-					    state("2025-03-31T11:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-					    state("2025-03-31T14:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
+					    to_state("2025-03-31T11:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+					    to_state("2025-03-31T14:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
 				     "2025-03-31T15:00:00+02:00");
 	check(target(r, POLICY_RESOLUTION, 1, 0), CLOCK_RUNNING, "2025-03-31T17:00:00+02:00", NULL, 2 * H);
 }
@@ -446,7 +446,7 @@ static void test_resolution_cancels_running_response_targets(void **state)
 		       customer("2025-03-31T10:00:00+02:00"), simple("2025-03-31T11:00:00+02:00", CLOCK_EV_RESOLVED)),
 		"2025-04-02T12:00:00+02:00");
 	check(target(r, POLICY_NEXT_UPDATE, 2, 0), CLOCK_CANCELLED, "2025-04-01T09:00:00+02:00", NULL, H);
-	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_MET, "2025-04-01T11:00:00+02:00", NULL, 2 * H);
+	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_MET, "2025-04-01T16:00:00+02:00", NULL, 2 * H);
 }
 
 static void test_closing_an_open_ticket_resolves_it_and_is_final(void **state)
@@ -507,15 +507,15 @@ static void test_priority_change_mid_flight_restarts_from_creation_with_pauses_e
 {
 	(void)state;
 	struct clock_result *r = run(EVENTS(created("2025-03-31T09:00:00+02:00", 3),
-					    state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-					    state("2025-03-31T11:00:00+02:00", TICKET_STATE_IN_PROGRESS),
+					    to_state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+					    to_state("2025-03-31T11:00:00+02:00", TICKET_STATE_IN_PROGRESS),
 					    prio("2025-03-31T12:00:00+02:00", 1)),
 				     "2025-03-31T12:00:00+02:00");
 	assert_int_equal(r->n_targets, 4);
 	const struct clock_target *t = target(r, POLICY_FIRST_RESPONSE, 3, 0);
-	check(t, CLOCK_SUPERSEDED, "2025-04-01T09:00:00+02:00", NULL, 3 * H);
+	check(t, CLOCK_SUPERSEDED, "2025-03-31T17:00:00+02:00", NULL, 3 * H);
 	assert_time(t->stopped_at, "2025-03-31T12:00:00+02:00");
-	check(target(r, POLICY_RESOLUTION, 3, 0), CLOCK_SUPERSEDED, "2025-04-04T16:00:00+02:00", NULL, 2 * H);
+	check(target(r, POLICY_RESOLUTION, 3, 0), CLOCK_SUPERSEDED, "2025-04-04T14:00:00+02:00", NULL, 2 * H);
 	/* P1 first response from creation: 1 h → due 10:00, already breached */
 	t = target(r, POLICY_FIRST_RESPONSE, 1, 0);
 	check(t, CLOCK_BREACHED, "2025-03-31T10:00:00+02:00", "2025-03-31T10:00:00+02:00", 3 * H);
@@ -534,7 +534,7 @@ static void test_superseded_target_is_never_breached(void **state)
 				     "2025-03-31T12:00:00+02:00");
 	check(target(r, POLICY_FIRST_RESPONSE, 1, 0), CLOCK_SUPERSEDED, "2025-03-31T10:00:00+02:00", NULL, 50 * 60);
 	check(target(r, POLICY_RESOLUTION, 1, 0), CLOCK_SUPERSEDED, "2025-03-31T13:00:00+02:00", NULL, 50 * 60);
-	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_MET, "2025-04-01T09:00:00+02:00", NULL, 3 * H);
+	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_MET, "2025-03-31T17:00:00+02:00", NULL, 3 * H);
 	for (size_t i = 0; i < r->n_targets; i++)
 		assert_int_equal(r->targets[i].breached_at, 0);
 }
@@ -548,7 +548,7 @@ static void test_breach_before_priority_change_stays_breached(void **state)
 	check(t, CLOCK_BREACHED, "2025-03-31T10:00:00+02:00", "2025-03-31T10:00:00+02:00", 2 * H);
 	assert_time(t->stopped_at, "2025-03-31T11:00:00+02:00");
 	check(target(r, POLICY_RESOLUTION, 1, 0), CLOCK_SUPERSEDED, "2025-03-31T13:00:00+02:00", NULL, 2 * H);
-	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_RUNNING, "2025-04-01T09:00:00+02:00", NULL, 2 * H);
+	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_RUNNING, "2025-03-31T17:00:00+02:00", NULL, 2 * H);
 }
 
 static void test_changes_at_one_instant_supersede_once(void **state)
@@ -558,7 +558,7 @@ static void test_changes_at_one_instant_supersede_once(void **state)
 					    prio("2025-03-31T10:00:00+02:00", 1)),
 				     "2025-03-31T10:30:00+02:00");
 	assert_int_equal(r->n_targets, 4); /* P3 superseded, P1 started; no P2 generation */
-	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_SUPERSEDED, "2025-04-01T09:00:00+02:00", NULL, H);
+	check(target(r, POLICY_FIRST_RESPONSE, 3, 0), CLOCK_SUPERSEDED, "2025-03-31T17:00:00+02:00", NULL, H);
 	check(target(r, POLICY_RESOLUTION, 1, 0), CLOCK_RUNNING, "2025-03-31T13:00:00+02:00", NULL, 90 * 60);
 	/* a change and back within one instant changes nothing */
 	r = run(EVENTS(created("2025-03-31T09:00:00+02:00", 3), prio("2025-03-31T10:00:00+02:00", 1),
@@ -571,10 +571,11 @@ static void test_priority_change_while_paused_restarts_paused(void **state)
 {
 	(void)state;
 	struct clock_result *r = run(EVENTS(created("2025-03-31T09:00:00+02:00", 3),
-					    state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+					    to_state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
 					    prio("2025-03-31T11:00:00+02:00", 1)),
 				     "2025-03-31T12:00:00+02:00");
-	check(target(r, POLICY_RESOLUTION, 3, 0), CLOCK_SUPERSEDED, NULL, NULL, H);
+	/* stopped while paused: the due instant in force when its clock last ran */
+	check(target(r, POLICY_RESOLUTION, 3, 0), CLOCK_SUPERSEDED, "2025-04-04T13:00:00+02:00", NULL, H);
 	check(target(r, POLICY_RESOLUTION, 1, 0), CLOCK_PAUSED, NULL, NULL, H);
 }
 
@@ -582,20 +583,23 @@ static void test_policy_change_restarts_on_new_calendar_with_past_pauses_exclude
 {
 	(void)state;
 	struct clock_result *r = run_flags(EVENTS(created("2025-03-31T09:00:00+02:00", 2),
-						  state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-						  state("2025-03-31T12:00:00+02:00", TICKET_STATE_IN_PROGRESS),
+						  to_state("2025-03-31T10:00:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+						  to_state("2025-03-31T12:00:00+02:00", TICKET_STATE_IN_PROGRESS),
 						  policy_ev("2025-03-31T14:00:00+02:00", P24)),
-					   "2025-03-31T14:00:00+02:00", CLOCK_LEDGER);
+					   "2025-03-31T15:00:00+02:00", CLOCK_LEDGER);
 	assert_ptr_equal(r->policy, P24);
 	const struct clock_target *old = target(r, POLICY_RESOLUTION, 2, 0);
 	assert_ptr_equal(old->policy, P);
-	check(old, CLOCK_SUPERSEDED, "2025-04-01T15:00:00+02:00", NULL, 3 * H);
-	/* 24x7: 09:00-14:00 minus the pause 10-12 = 3 h; 13 h left → Tue 03:00 */
+	check(old, CLOCK_SUPERSEDED, "2025-04-02T09:00:00+02:00", NULL, 3 * H);
+	/* 24x7: 09:00-14:00 minus the pause 10-12 = 3 h; 13 h left at 14:00 → Tue 03:00 */
 	const struct clock_target *t = target(r, POLICY_RESOLUTION, 2, 1);
 	assert_ptr_equal(t->policy, P24);
-	check(t, CLOCK_RUNNING, "2025-04-01T03:00:00+02:00", NULL, 3 * H);
+	check(t, CLOCK_RUNNING, "2025-04-01T03:00:00+02:00", NULL, 4 * H);
+	/* the old first response had breached at 13:00 and stays breached; so does the new one */
+	check(target(r, POLICY_FIRST_RESPONSE, 2, 0), CLOCK_BREACHED, "2025-03-31T13:00:00+02:00",
+	      "2025-03-31T13:00:00+02:00", 5 * H);
 	t = target(r, POLICY_FIRST_RESPONSE, 2, 1);
-	check(t, CLOCK_BREACHED, "2025-03-31T13:00:00+02:00", "2025-03-31T13:00:00+02:00", 5 * H);
+	check(t, CLOCK_BREACHED, "2025-03-31T13:00:00+02:00", "2025-03-31T13:00:00+02:00", 6 * H);
 	/* the ledger records which policy applied when */
 	assert_ptr_equal(r->ledger[0].policy, P);
 	assert_int_equal(r->ledger[r->n_ledger - 1].kind, CLOCK_SEG_RUNNING);
@@ -612,11 +616,11 @@ static void test_no_policy_means_no_targets_and_policy_loss_supersedes(void **st
 	r = run(EVENTS(created("2025-03-31T09:00:00+02:00", 2), policy_ev("2025-03-31T10:00:00+02:00", NULL)),
 		"2025-03-31T11:00:00+02:00");
 	assert_int_equal(r->n_targets, 2);
-	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_SUPERSEDED, "2025-04-01T10:00:00+02:00", NULL, H);
+	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_SUPERSEDED, "2025-04-01T16:00:00+02:00", NULL, H);
 	/* and a policy that arrives later measures from creation */
 	r = run(EVENTS(created_with("2025-03-31T09:00:00+02:00", 2, NULL), policy_ev("2025-03-31T10:00:00+02:00", P)),
 		"2025-03-31T11:00:00+02:00");
-	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-01T09:00:00+02:00", NULL, 2 * H);
+	check(target(r, POLICY_RESOLUTION, 2, 0), CLOCK_RUNNING, "2025-04-01T16:00:00+02:00", NULL, 2 * H);
 }
 
 static void test_calendar_time_target_across_dst(void **state)
@@ -703,8 +707,8 @@ static void test_escalation_level_after_breach_waits_during_pause(void **state)
 	 * pause and 30 min after it → Tue 10:30 */
 	struct clock_result *r = run(EVENTS(created_with("2025-03-31T09:00:00+02:00", 1, PE),
 					    ack("2025-03-31T12:05:00+02:00", POLICY_RESOLUTION, 1),
-					    state("2025-03-31T13:30:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
-					    state("2025-04-01T10:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
+					    to_state("2025-03-31T13:30:00+02:00", TICKET_STATE_PENDING_CUSTOMER),
+					    to_state("2025-04-01T10:00:00+02:00", TICKET_STATE_IN_PROGRESS)),
 				     "2025-04-01T10:00:00+02:00");
 	const struct clock_target *t = target(r, POLICY_RESOLUTION, 1, 0);
 	assert_int_equal(t->state, CLOCK_BREACHED);
@@ -772,7 +776,7 @@ static void test_input_errors(void **state)
 		     "invalid_field", "priority");
 	expect_error(EVENTS(created_with("2025-03-31T09:00:00+02:00", 1, PE), ack("2025-03-31T10:00:00+02:00", POLICY_RESOLUTION, 4)),
 		     "invalid_field", "level");
-	expect_error(EVENTS(created("2025-03-31T09:00:00+02:00", 1), state("2025-03-31T10:00:00+02:00", (enum ticket_state)42)),
+	expect_error(EVENTS(created("2025-03-31T09:00:00+02:00", 1), to_state("2025-03-31T10:00:00+02:00", (enum ticket_state)42)),
 		     "invalid_field", "to");
 	/* evaluation before the last event */
 	struct clock_result *r;

@@ -222,6 +222,8 @@ static void test_invalid_input_names_the_field(void **state)
 	in.max_asa = INFINITY;
 	in.patience = -3;
 	expect_error(&in, -EINVAL, "invalid_field", "patience");
+	in.patience = 1e15;
+	expect_error(&in, -EINVAL, "invalid_field", "patience");
 	in.patience = 0;
 	in.max_abandon = 2;
 	expect_error(&in, -EINVAL, "invalid_field", "max_abandon");

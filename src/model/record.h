@@ -1,0 +1,76 @@
+/* Canonical import records: the shape every importer produces and the KPI engine reads.
+ * Room: model (plain data shared by importers/, kpi/ and later service/ and store/).
+ *
+ * A rec_ticket is one ticket as a foreign system last saw it; a rec_event is one
+ * change of one field (who, when, old, new), the same shape as the append-only history.
+ * Conventions, as in model/ticket.h: absent strings are NULL, absent instants are 0
+ * (REC_TIME_NONE), absent counts are -1 (REC_UNKNOWN), absent scores are NaN.
+ *
+ * Ownership: importers hand records to a callback; every pointer inside them is valid
+ * only during that callback (a streaming importer reuses its buffers for the next
+ * row). A consumer that keeps a record copies it, e.g. with rec_ticket_copy() into an
+ * arena. Records are plain values: any thread may read a record it owns. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/timeutil.h"
+#include "model/ticket.h"
+
+#define REC_TIME_NONE ((ls_time)0)
+#define REC_UNKNOWN   (-1)
+
+struct rec_ticket {
+	const char *source;    /* "servicenow", "zendesk", ... (static string) */
+	const char *source_id; /* the key in the source system (ServiceNow: number) */
+	const char *number;    /* the ticket number as shown to people; often = source_id */
+	enum ticket_type type;
+	const char *title;
+	const char *state;            /* the source's own state text (last seen) */
+	enum ticket_state state_canon; /* mapped state, or _TICKET_STATE_INVALID when unknown */
+	int priority, impact, urgency; /* 1 = highest; 0 unknown */
+	const char *category;
+	const char *channel; /* the source's text ("Phone", "email"); dimension value */
+	const char *client;  /* tenant code, when the source knows it */
+	const char *team;    /* assignment group */
+	const char *agent;   /* assignee */
+	ls_time opened_at;
+	ls_time first_response_at; /* first public human agent reply */
+	ls_time first_resolved_at; /* first resolution (0: unknown or never) */
+	ls_time resolved_at;       /* last resolution */
+	ls_time closed_at;
+	ls_time reopened_at;       /* first reopen after a resolution, when the source tells */
+	ls_time resolution_due_at; /* SLA resolution target, when the source has one */
+	int reopen_count;          /* REC_UNKNOWN when the source does not say */
+	int reassignment_count;    /* assignee changes after the first assignment */
+	int group_escalations;     /* moves to another (higher-level) group */
+	int agent_replies;         /* public agent replies */
+	int customer_interactions; /* customer contacts after the initial one */
+	int wait_count;            /* times set to a waiting (pending/on-hold) state */
+	int made_sla;              /* the source's own SLA outcome: 1, 0, REC_UNKNOWN */
+	int fcr_flag;              /* the source's own first-contact-resolution flag: 1, 0, REC_UNKNOWN */
+	double effort_minutes;     /* tracked effort; NaN unknown */
+	double csat;               /* 1..5; NaN unrated */
+	double nps;                /* 0..10; NaN unrated */
+	unsigned line;             /* source line of the record that gave the values */
+};
+
+struct rec_event {
+	const char *ticket; /* source_id of the ticket */
+	ls_time at;
+	const char *field;     /* "state", "team", "agent", "priority", ... */
+	const char *old_value; /* NULL: none */
+	const char *new_value; /* NULL: cleared */
+	const char *actor;     /* NULL: unknown */
+	unsigned line;
+};
+
+/* A ticket with every field absent (type incident, unknown counts, NaN scores). */
+void rec_ticket_init(struct rec_ticket *t);
+/* Copies t and the strings it points to into arena a. source is kept as is (static). */
+void rec_ticket_copy(struct arena *a, const struct rec_ticket *t, struct rec_ticket *ret);
+/* Whether the ticket was resolved or closed (a solved ticket in the KPI sense). */
+bool rec_ticket_is_solved(const struct rec_ticket *t);
+/* The instant it was solved: resolved_at, else closed_at, else 0. */
+ls_time rec_ticket_solved_at(const struct rec_ticket *t);
