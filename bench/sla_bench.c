@@ -5,7 +5,10 @@
  * for. The events are generated beforehand with a fixed seed (so the timed loop runs
  * the engine only): created in 2025 at random instants, P1..P4, first reply, customer
  * turns and answers, pauses in pending_customer, priority changes, resolutions,
- * reopens and closes; 10 % of the tickets are still open. The policy is an office
+ * reopens and closes; 10 % of the tickets are still open. Each ticket is evaluated as
+ * of a random instant up to 8 hours after its last event (when a timer or the next
+ * event would look at it), so open tickets have running targets and deadlines. The
+ * policy is an office
  * calendar (Europe/Berlin, Mon-Fri 08:00-17:00, DE-NW, compiled for 1995-2099) with
  * first response, next update and resolution targets for P1..P4, warnings at 75 and
  * 90 % and three escalation levels on resolution.
@@ -54,6 +57,8 @@ static size_t gen_ticket(struct rng *g, const struct policy *p, struct clock_eve
 			AT(3600);
 			REPLY(AUTHOR_KIND_AGENT, false);
 		}
+		if (rng_below(g, 8) == 0)
+			break; /* unanswered */
 		AT(8 * 3600);
 		REPLY(AUTHOR_KIND_AGENT, true);
 	}
@@ -108,6 +113,7 @@ int main(int argc, char **argv)
 
 	size_t n = (size_t)nt;
 	size_t *first = xcalloc(n + 1, sizeof(*first));
+	ls_time *at = xcalloc(n, sizeof(*at));
 	struct clock_event *ev = xcalloc(n * MAX_EVENTS / 2 + MAX_EVENTS, sizeof(*ev));
 	size_t cap = n * MAX_EVENTS / 2 + MAX_EVENTS, total = 0;
 	struct rng g;
@@ -119,9 +125,9 @@ int main(int argc, char **argv)
 		}
 		first[i] = total;
 		total += gen_ticket(&g, p, ev + total);
+		at[i] = ev[total - 1].at + (ls_time)rng_below(&g, 8 * 3600);
 	}
 	first[n] = total;
-	ls_time now = 1767225600 + 14 * 86400; /* 2026-01-15: after every event */
 
 	for (int pass = 0; pass < 2; pass++) {
 		unsigned flags = pass ? CLOCK_LEDGER : 0;
@@ -133,7 +139,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < m; i++) {
 			struct clock_result *r;
 			arena_reset(&a);
-			if (clock_eval(ev + first[i], first[i + 1] - first[i], now, flags, &a, &r, &e) < 0) {
+			if (clock_eval(ev + first[i], first[i + 1] - first[i], at[i], flags, &a, &r, &e) < 0) {
 				failed++;
 				continue;
 			}
@@ -168,6 +174,7 @@ int main(int argc, char **argv)
 	}
 	xfree(ev);
 	xfree(first);
+	xfree(at);
 	calendar_free(cal);
 	arena_release(&pa);
 	return 0;

@@ -138,25 +138,10 @@ static bool is_voice(const struct staffing_result *r)
 	return r->channel == STAFFING_VOICE;
 }
 
-/* The result fields of one interval, in the documented order. */
+/* The result fields of one interval, in the documented order (shared with the API). */
 static void json_result(json_t *o, const struct staffing_result *r)
 {
-	json_object_set_new(o, "load", json_real(r->load));
-	json_object_set_new(o, "agents", json_integer(r->agents));
-	json_object_set_new(o, "scheduled", json_integer(r->scheduled));
-	if (is_voice(r)) {
-		json_object_set_new(o, "service_level", json_real(r->service_level));
-		json_object_set_new(o, "prob_wait", json_real(r->prob_wait));
-		json_object_set_new(o, "asa", json_real(r->asa));
-		json_object_set_new(o, "occupancy", json_real(r->occupancy));
-		if (r->erlang_a)
-			json_object_set_new(o, "prob_abandon", json_real(r->prob_abandon));
-	} else {
-		json_object_set_new(o, "occupancy", json_real(r->occupancy));
-		json_object_set_new(o, "workload", json_real(r->workload));
-		json_object_set_new(o, "due", json_real(r->due));
-		json_object_set_new(o, "backlog", json_real(r->backlog));
-	}
+	staffing_result_to_json(r, o);
 }
 
 static void json_print(json_t *o)

@@ -42,3 +42,7 @@
 #define LS_MAX_SLA_LEVELS        8              /* escalation levels of a policy per target kind */
 #define LS_MAX_SLA_SECONDS       (87600LL * 3600) /* longest SLA duration: 10 years in hours */
 #define LS_MAX_SLA_TICKET_EVENTS 100000         /* events of one ticket an SLA evaluation accepts */
+#define LS_MAX_IMPORT_ROW_BYTES  (1024 * 1024)  /* one CSV record of an import file (all fields) */
+#define LS_MAX_IMPORT_FIELDS     1024           /* fields of one CSV record */
+#define LS_MAX_IMPORT_MAPPING_BYTES (64 * 1024) /* a column-mapping file for the csv importer */
+#define LS_MAX_IMPORT_CASE_ROWS  100000         /* audit rows of one ticket an importer buffers */

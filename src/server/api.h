@@ -27,6 +27,8 @@ int api_calendars_versions(struct request *rq);
 int api_calendars_elapsed(struct request *rq);
 int api_calendars_due(struct request *rq);
 
+int api_staffing(struct request *rq);
+
 int api_tickets_list(struct request *rq);
 int api_tickets_create(struct request *rq);
 int api_tickets_get(struct request *rq);

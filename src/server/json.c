@@ -12,6 +12,8 @@ static const char *type_name(enum jfield_type t)
 	case JF_INT: return "an integer";
 	case JF_STRING_ARRAY: return "an array of strings";
 	case JF_OBJECT: return "an object";
+	case JF_NUMBER: return "a number";
+	case JF_OBJECT_ARRAY: return "an array of objects";
 	}
 	return "?";
 }
@@ -41,6 +43,12 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 		case JF_STRING_OR_NULL: ok = json_is_string(v) || json_is_null(v); break;
 		case JF_INT: ok = json_is_integer(v); break;
 		case JF_OBJECT: ok = json_is_object(v); break;
+		case JF_NUMBER: ok = json_is_number(v); break;
+		case JF_OBJECT_ARRAY:
+			ok = json_is_array(v);
+			for (size_t i = 0; ok && i < json_array_size(v); i++)
+				ok = json_is_object(json_array_get(v, i));
+			break;
 		case JF_STRING_ARRAY:
 			ok = json_is_array(v);
 			for (size_t i = 0; ok && i < json_array_size(v); i++)
@@ -82,6 +90,19 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 			if (r < 0)
 				return r;
 		}
+		if (f->type == JF_OBJECT_ARRAY && f->children) {
+			if (f->max && json_array_size(v) > (size_t)f->max) {
+				reply_errorf(rq, "invalid_field", full, "field '%s' holds more than %lld entries", full,
+					     (long long)f->max);
+				return -EINVAL;
+			}
+			for (size_t i = 0; i < json_array_size(v); i++) {
+				int r = json_check(rq, json_array_get(v, i), f->children,
+						   arena_printf(&rq->arena, "%s[%zu].", full, i));
+				if (r < 0)
+					return r;
+			}
+		}
 	}
 	for (const struct jfield *f = spec; f->name; f++)
 		if (f->required && !json_object_get(obj, f->name)) {
@@ -101,6 +122,12 @@ int64_t jint(json_t *obj, const char *name, int64_t def)
 {
 	json_t *v = json_object_get(obj, name);
 	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+double jnum(json_t *obj, const char *name, double def)
+{
+	json_t *v = json_object_get(obj, name);
+	return json_is_number(v) ? json_number_value(v) : def;
 }
 
 bool jhas(json_t *obj, const char *name)

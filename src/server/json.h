@@ -18,6 +18,8 @@ enum jfield_type {
 	JF_INT,
 	JF_STRING_ARRAY,
 	JF_OBJECT,
+	JF_NUMBER,      /* integer or real; ranges are the engine's to check */
+	JF_OBJECT_ARRAY, /* array of objects, each checked against children */
 };
 
 struct jfield {
@@ -38,6 +40,8 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 const char *jstr(json_t *obj, const char *name);
 int64_t jint(json_t *obj, const char *name, int64_t def);
 bool jhas(json_t *obj, const char *name);
+/* A number field (integer or real) or def when absent. */
+double jnum(json_t *obj, const char *name, double def);
 /* String array into an arena vector. */
 const char **jstrv(struct arena *a, json_t *obj, const char *name, size_t *ret_n);
 

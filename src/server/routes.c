@@ -63,6 +63,10 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/calendars/{client}/{code}/due", api_calendars_due, R, 0, 200, "calendars",
 	  "The instant at which `seconds` of business time have passed since from", q_due, NULL, "Due" },
 
+	{ "POST", "/api/v1/staffing", api_staffing, PERM_TICKET_READ, ROUTE_BODY, 200, "workforce",
+	  "Agents required for an interval (Erlang C, or Erlang A with patience; deferred work with a response "
+	  "window), or for consecutive intervals of one queue", NULL, "StaffingInput", "StaffingResult" },
+
 	{ "GET", "/api/v1/tickets", api_tickets_list, R, 0, 200, "tickets",
 	  "List tickets with filters, newest first (or by update time with updated_since), cursor-paginated",
 	  q_list, NULL, "Ticket", true },

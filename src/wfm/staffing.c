@@ -19,6 +19,8 @@
  * core/limits.h before allocating; no logging. */
 #include "wfm/staffing.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -311,4 +313,24 @@ int staffing_plan(const struct staffing_input *rows, size_t n, struct staffing_r
 			return r;
 	}
 	return 0;
+}
+
+void staffing_result_to_json(const struct staffing_result *r, json_t *o)
+{
+	json_object_set_new(o, "load", json_real(r->load));
+	json_object_set_new(o, "agents", json_integer(r->agents));
+	json_object_set_new(o, "scheduled", json_integer(r->scheduled));
+	if (r->channel == STAFFING_VOICE) {
+		json_object_set_new(o, "service_level", json_real(r->service_level));
+		json_object_set_new(o, "prob_wait", json_real(r->prob_wait));
+		json_object_set_new(o, "asa", json_real(r->asa));
+		json_object_set_new(o, "occupancy", json_real(r->occupancy));
+		if (r->erlang_a)
+			json_object_set_new(o, "prob_abandon", json_real(r->prob_abandon));
+	} else {
+		json_object_set_new(o, "occupancy", json_real(r->occupancy));
+		json_object_set_new(o, "workload", json_real(r->workload));
+		json_object_set_new(o, "due", json_real(r->due));
+		json_object_set_new(o, "backlog", json_real(r->backlog));
+	}
 }

@@ -107,3 +107,10 @@ int staffing_plan(const struct staffing_input *rows, size_t n, struct staffing_r
  * -EINVAL (shrinkage outside [0, 1), agents < 0) or -ERANGE (the heads would
  * exceed INT_MAX: a shrinkage too close to 1). */
 int staffing_scheduled(int agents, double shrinkage, int *ret);
+
+/* Adds the result fields of one interval to the JSON object o, in the documented
+ * order: load, agents, scheduled, then for voice service_level, prob_wait, asa,
+ * occupancy (and prob_abandon with Erlang A), for deferred work occupancy, workload,
+ * due, backlog. Reals keep full double precision (jansson prints 10.0, not 10). */
+struct json_t;
+void staffing_result_to_json(const struct staffing_result *r, struct json_t *o);
