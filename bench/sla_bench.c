@@ -24,14 +24,17 @@
 #include "sla/clock.h"
 
 static const char policy_json[] =
-	"{\"name\":\"bench\",\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-NW\"},"
-	"\"pause_states\":[\"pending_customer\"],\"warnings\":[\"75%\",\"90%\"],"
-	"\"targets\":{\"P1\":{\"first_response\":\"30m\",\"next_update\":\"1h\",\"resolution\":\"4h\"},"
-	"\"P2\":{\"first_response\":\"1h\",\"next_update\":\"4h\",\"resolution\":\"8h\"},"
-	"\"P3\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"24h\"},"
-	"\"P4\":{\"first_response\":\"8h\",\"next_update\":\"16h\",\"resolution\":{\"within\":\"240h\",\"time\":\"calendar\"}}},"
-	"\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"owner\":\"team_lead\",\"ack_within\":\"30m\"},"
-	"{\"at\":\"100%\",\"action\":\"reassign\",\"owner\":\"L2\"},{\"after_breach\":\"1h\",\"owner\":\"service_manager\"}]}}";
+        "{\"name\":\"bench\",\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri "
+        "08:00-17:00\",\"holidays\":\"DE-NW\"},"
+        "\"pause_states\":[\"pending_customer\"],\"warnings\":[\"75%\",\"90%\"],"
+        "\"targets\":{\"P1\":{\"first_response\":\"30m\",\"next_update\":\"1h\",\"resolution\":\"4h\"},"
+        "\"P2\":{\"first_response\":\"1h\",\"next_update\":\"4h\",\"resolution\":\"8h\"},"
+        "\"P3\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"24h\"},"
+        "\"P4\":{\"first_response\":\"8h\",\"next_update\":\"16h\",\"resolution\":{\"within\":\"240h\",\"time\":"
+        "\"calendar\"}}},"
+        "\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"owner\":\"team_lead\",\"ack_within\":\"30m\"},"
+        "{\"at\":\"100%\",\"action\":\"reassign\",\"owner\":\"L2\"},{\"after_breach\":\"1h\",\"owner\":\"service_"
+        "manager\"}]}}";
 
 #define MAX_EVENTS 24
 
@@ -45,9 +48,10 @@ static size_t gen_ticket(struct rng *g, const struct policy *p, struct clock_eve
 	size_t n = 0;
 	ls_time t = 1735689600 + (ls_time)rng_below(g, 360 * 86400); /* 2025 */
 	int prio = 1 + (int)rng_below(g, 4);
-	ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_CREATED, .priority = prio, .policy = p };
+	ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_CREATED, .priority = prio, .policy = p};
 #define AT(max) (t += (ls_time)rng_below(g, (max)))
-#define REPLY(who, pub) (ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_REPLY, .author = (who), .is_public = (pub) })
+#define REPLY(who, pub)                                                                                                \
+	(ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_REPLY, .author = (who), .is_public = (pub)})
 	AT(6 * 3600);
 	REPLY(AUTHOR_KIND_AGENT, true);
 	for (unsigned turns = (unsigned)rng_below(g, 3); turns; turns--) {
@@ -64,27 +68,27 @@ static size_t gen_ticket(struct rng *g, const struct policy *p, struct clock_eve
 	}
 	if (rng_below(g, 10) < 3) {
 		AT(8 * 3600);
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_STATE, .state = TICKET_STATE_PENDING_CUSTOMER };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_STATE, .state = TICKET_STATE_PENDING_CUSTOMER};
 		AT(48 * 3600);
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_STATE, .state = TICKET_STATE_IN_PROGRESS };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_STATE, .state = TICKET_STATE_IN_PROGRESS};
 	}
 	if (rng_below(g, 10) == 0) {
 		AT(4 * 3600);
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_PRIORITY, .priority = 1 + (prio % 4) };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_PRIORITY, .priority = 1 + (prio % 4)};
 	}
 	if (rng_below(g, 10) == 0)
 		return n; /* still open */
 	AT(48 * 3600);
-	ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_RESOLVED };
+	ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_RESOLVED};
 	if (rng_below(g, 20) == 0) {
 		AT(72 * 3600);
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_REOPENED };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_REOPENED};
 		AT(24 * 3600);
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_RESOLVED };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_RESOLVED};
 	}
 	if (rng_below(g, 10) < 8) {
 		t += 4 * 86400;
-		ev[n++] = (struct clock_event){ .at = t, .kind = CLOCK_EV_CLOSED };
+		ev[n++] = (struct clock_event){.at = t, .kind = CLOCK_EV_CLOSED};
 	}
 #undef AT
 #undef REPLY
@@ -131,7 +135,7 @@ int main(int argc, char **argv)
 
 	for (int pass = 0; pass < 2; pass++) {
 		unsigned flags = pass ? CLOCK_LEDGER : 0;
-		size_t states[_CLOCK_STATE_MAX] = { 0 }, deadlines = 0, targets = 0, segments = 0, failed = 0;
+		size_t states[_CLOCK_STATE_MAX] = {0}, deadlines = 0, targets = 0, segments = 0, failed = 0;
 		struct arena a = ARENA_INIT;
 		a.block_size = 64 * 1024;
 		size_t m = pass ? (n < 200000 ? n : 200000) : n; /* the ledger pass on a sample */

@@ -2,10 +2,11 @@
  * of ticket events, without a database. Room: cli.
  * This file does the I/O the engine may not: it reads the policy files and the event
  * stream (bounded: LS_MAX_SLA_POLICY_BYTES per policy, LS_MAX_SLA_EVENT_BYTES per
- * line), compiles each policy's calendar for all years, hands lines to sla/replay.c
- * and streams the result ticket by ticket (one arena reset per ticket), so memory
- * stays bounded by the tickets' clocks, not by the output. Every problem with the
- * input is a usage error naming file, line and field: exit 2. */
+ * line), compiles each policy's calendar for all years, hands every line to
+ * sla/replay.c, lets it check all tickets before printing anything (so bad input
+ * never leaves half an output), and then streams the result ticket by ticket with one
+ * arena reset per ticket. Every problem with the input is a usage error naming file,
+ * line and field: exit 2. */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -20,31 +21,32 @@
 #include "sla/replay.h"
 
 static const char help[] =
-	"Usage: leitstand sla replay --policy POLICY.json --events EVENTS.jsonl [--at TIME]\n"
-	"                            [--format text|json] [--ledger]\n\n"
-	"What-if replay: evaluates an SLA policy against a stream of ticket events without a\n"
-	"database and prints every ticket's targets (first response, next update, resolution)\n"
-	"with their state, due instant and the business time they used, and a summary with\n"
-	"the compliance met / (met + breached). docs/sla.md describes policies, events and\n"
-	"the clock rules.\n\n"
-	"  --policy FILE   the policy as JSON, e.g.\n"
-	"                  {\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\n"
-	"                   \"holidays\":\"DE-NW\"},\"pause_states\":[\"pending_customer\"],\n"
-	"                   \"targets\":{\"P1\":{\"first_response\":\"1h\",\"resolution\":\"4h\"}}}\n"
-	"                  durations: 90s, 30m, 4h, 1h30m (no days). May be repeated: each\n"
-	"                  ticket gets the applicable policy with the lowest \"order\"\n"
-	"  --events FILE   one JSON event per line, '-' for standard input, e.g.\n"
-	"                  {\"ticket\":\"INC1\",\"at\":\"2025-03-28T16:00:00+01:00\",\"kind\":\"created\",\"priority\":\"P2\"}\n"
-	"                  kinds: created, reply (author, public), state (to), priority (to),\n"
-	"                  resolved, reopened, closed, acknowledged (target, level)\n"
-	"  --at TIME       evaluate as of TIME (RFC 3339 with offset); later events are\n"
-	"                  checked but not applied. Default: the instant of the last event\n"
-	"  --format FMT    text (default) or json\n"
-	"  --ledger        add every ticket's clock ledger (running, outside hours, paused,\n"
-	"                  resolved segments with the policy and calendar that applied)\n"
-	"  --help          show this help\n\n"
-	"Instants are printed in RFC 3339 with the policy calendar's offset. Exit status: 0\n"
-	"success, 1 failure, 2 bad usage or input (file:line and the field are named).\n";
+        "Usage: leitstand sla replay --policy POLICY.json --events EVENTS.jsonl [--at TIME]\n"
+        "                            [--format text|json] [--ledger]\n\n"
+        "What-if replay: evaluates an SLA policy against a stream of ticket events without a\n"
+        "database and prints every ticket's targets (first response, next update, resolution)\n"
+        "with their state, due instant and the business time they used, and a summary with\n"
+        "the compliance met / (met + breached). docs/sla.md describes policies, events and\n"
+        "the clock rules.\n\n"
+        "  --policy FILE   the policy as JSON, e.g.\n"
+        "                  {\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\n"
+        "                   \"holidays\":\"DE-NW\"},\"pause_states\":[\"pending_customer\"],\n"
+        "                   \"targets\":{\"P1\":{\"first_response\":\"1h\",\"resolution\":\"4h\"}}}\n"
+        "                  durations: 90s, 30m, 4h, 1h30m (no days). May be repeated: each\n"
+        "                  ticket gets the applicable policy with the lowest \"order\"\n"
+        "  --events FILE   one JSON event per line, '-' for standard input, e.g.\n"
+        "                  "
+        "{\"ticket\":\"INC1\",\"at\":\"2025-03-28T16:00:00+01:00\",\"kind\":\"created\",\"priority\":\"P2\"}\n"
+        "                  kinds: created, reply (author, public), state (to), priority (to),\n"
+        "                  resolved, reopened, closed, acknowledged (target, level)\n"
+        "  --at TIME       evaluate as of TIME (RFC 3339 with offset); later events are\n"
+        "                  checked but not applied. Default: the instant of the last event\n"
+        "  --format FMT    text (default) or json\n"
+        "  --ledger        add every ticket's clock ledger (running, outside hours, paused,\n"
+        "                  resolved segments with the policy and calendar that applied)\n"
+        "  --help          show this help\n\n"
+        "Instants are printed in RFC 3339 with the policy calendar's offset. Exit status: 0\n"
+        "success, 1 failure, 2 bad usage or input (file:line and the field are named).\n";
 
 #define CMD "sla"
 
@@ -275,10 +277,11 @@ static json_t *ticket_json(const struct replay_ticket *rt, bool ledger, const st
 				if (c->name)
 					snprintf(cal, sizeof(cal), "%s", c->name);
 				else
-					snprintf(cal, sizeof(cal), "%s; %s; %s", c->spec.tz, c->spec.hours, c->spec.holidays);
+					snprintf(cal, sizeof(cal), "%s; %s; %s", c->spec.tz, c->spec.hours,
+					         c->spec.holidays);
 				json_object_set_new(x, "calendar", json_string(cal));
 				json_object_set_new(x, "calendar_version",
-						    c->version ? json_integer(c->version) : json_null());
+				                    c->version ? json_integer(c->version) : json_null());
 			} else {
 				json_object_set_new(x, "calendar", json_null());
 				json_object_set_new(x, "calendar_version", json_null());
@@ -290,9 +293,25 @@ static json_t *ticket_json(const struct replay_ticket *rt, bool ledger, const st
 	return o;
 }
 
+/* Prints and releases o; one write per ticket through a buffer kept between calls
+ * (json_dumpf() would write every token on its own). */
 static void print_json(json_t *o)
 {
-	json_dumpf(o, stdout, JSON_COMPACT);
+	static char *buf;
+	static size_t cap;
+	if (!o) { /* release the buffer */
+		xfree(buf);
+		buf = NULL;
+		cap = 0;
+		return;
+	}
+	size_t n = json_dumpb(o, buf, cap, JSON_COMPACT);
+	if (n > cap) {
+		cap = n + n / 2 + 4096;
+		buf = xrealloc(buf, cap);
+		n = json_dumpb(o, buf, cap, JSON_COMPACT);
+	}
+	fwrite(buf, 1, n, stdout);
 	json_decref(o);
 }
 
@@ -345,7 +364,7 @@ static void print_ticket_text(const struct replay_ticket *rt, bool ledger, const
 
 static int run(const struct args *a)
 {
-	struct loaded l = { 0 };
+	struct loaded l = {0};
 	int rc = load_policies(a, &l);
 	if (rc) {
 		loaded_release(&l);
@@ -356,15 +375,17 @@ static int run(const struct args *a)
 	if (a->at) {
 		if (strlen(a->at) <= 10 || time_parse_rfc3339(a->at, &at) < 0) {
 			loaded_release(&l);
-			return cli_usage(CMD, "at: '%s' is not an RFC 3339 timestamp with offset, e.g. "
-					      "2025-03-28T16:00:00+01:00", a->at);
+			return cli_usage(CMD,
+			                 "at: '%s' is not an RFC 3339 timestamp with offset, e.g. "
+			                 "2025-03-28T16:00:00+01:00",
+			                 a->at);
 		}
 		ls_time lo, hi;
 		calendar_range(fallback->cal, &lo, &hi);
 		if (at < lo || at >= hi) {
 			loaded_release(&l);
 			return cli_usage(CMD, "at: '%s' lies outside the calendar's years %d-%d", a->at,
-					 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
+			                 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 		}
 	}
 	struct replay *rp = replay_new((const struct policy *const *)l.policies, l.n);
@@ -372,10 +393,20 @@ static int run(const struct args *a)
 		replay_set_until(rp, at);
 	if ((rc = read_events(a->events, rp)) != 0)
 		goto out;
+	uint32_t bad_line;
+	struct lserr ce;
+	lserr_clear(&ce);
+	if (replay_check(rp, &bad_line, &ce) < 0) {
+		char where[600];
+		snprintf(where, sizeof(where), "%.512s:%u", strcmp(a->events, "-") == 0 ? "<stdin>" : a->events,
+		         bad_line);
+		rc = input_error(where, &ce);
+		goto out;
+	}
 	if (!a->at)
 		at = replay_last_at(rp);
 
-	struct replay_summary sum = { 0 };
+	struct replay_summary sum = {0};
 	struct arena ar = ARENA_INIT;
 	unsigned flags = a->ledger ? CLOCK_LEDGER : 0;
 	bool first = true;
@@ -426,8 +457,8 @@ static int run(const struct args *a)
 		printf("%s%zu ticket(s) as of %s: %zu met, %zu breached, %zu running, %zu paused, %zu superseded, "
 		       "%zu cancelled",
 		       first ? "" : "\n", sum.tickets, at ? fmt_time(fallback, at, buf, sizeof(buf)) : "-",
-		       sum.count[CLOCK_MET], sum.count[CLOCK_BREACHED], sum.count[CLOCK_RUNNING], sum.count[CLOCK_PAUSED],
-		       sum.count[CLOCK_SUPERSEDED], sum.count[CLOCK_CANCELLED]);
+		       sum.count[CLOCK_MET], sum.count[CLOCK_BREACHED], sum.count[CLOCK_RUNNING],
+		       sum.count[CLOCK_PAUSED], sum.count[CLOCK_SUPERSEDED], sum.count[CLOCK_CANCELLED]);
 		if (sum.has_compliance)
 			printf("; compliance %.1f %%", sum.compliance * 100.0);
 		if (sum.unmatched)
@@ -435,6 +466,7 @@ static int run(const struct args *a)
 		putchar('\n');
 	}
 out:
+	print_json(NULL);
 	replay_free(rp);
 	loaded_release(&l);
 	return rc;
@@ -443,10 +475,13 @@ out:
 int cmd_sla(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' }, { "events", required_argument, NULL, 'e' },
-		{ "at", required_argument, NULL, 'a' },	    { "format", required_argument, NULL, 'f' },
-		{ "ledger", no_argument, NULL, 'l' },	    { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"policy", required_argument, NULL, 'p'},
+	        {"events", required_argument, NULL, 'e'},
+	        {"at", required_argument, NULL, 'a'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"ledger", no_argument, NULL, 'l'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -456,7 +491,7 @@ int cmd_sla(int argc, char **argv)
 		return cli_usage(CMD, "missing subcommand: replay");
 	if (strcmp(argv[1], "replay") != 0)
 		return cli_usage(CMD, "unknown subcommand '%s': use replay", argv[1]);
-	struct args a = { .fmt = CLI_FORMAT_TEXT };
+	struct args a = {.fmt = CLI_FORMAT_TEXT};
 	a.policy_files = xcalloc((size_t)argc, sizeof(*a.policy_files));
 	int c, r = 0;
 	optind = 1;

@@ -73,11 +73,11 @@ struct clock {
 
 /* ---- names ---- */
 
-static const char *const event_names[] = { "created", "reply",	  "state",  "priority",	    "resolved",
-					   "reopened", "closed", "policy", "acknowledged" };
-static const char *const state_names[] = { "running", "paused", "met", "breached", "superseded", "cancelled" };
-static const char *const segment_names[] = { "running", "outside_hours", "paused", "resolved" };
-static const char *const deadline_names[] = { "warning", "breach", "escalation" };
+static const char *const event_names[] = {"created",  "reply",  "state",  "priority",    "resolved",
+                                          "reopened", "closed", "policy", "acknowledged"};
+static const char *const state_names[] = {"running", "paused", "met", "breached", "superseded", "cancelled"};
+static const char *const segment_names[] = {"running", "outside_hours", "paused", "resolved"};
+static const char *const deadline_names[] = {"warning", "breach", "escalation"};
 
 const char *clock_event_kind_to_string(enum clock_event_kind k)
 {
@@ -130,8 +130,8 @@ static inline int t_add(const struct clock_target *t, ls_time a, int64_t s, ls_t
 /* Threshold x (consumed seconds) in the running segment [a, b) that began with
  * `before` consumed and ends with `after`: sets *ret to the instant it is reached, or
  * leaves it 0 when it is not reached within the segment. */
-static inline int reach(const struct clock_target *t, ls_time a, ls_time b, bool at_end, int64_t before,
-			int64_t after, int64_t x, ls_time *ret, struct lserr *e)
+static inline int reach(const struct clock_target *t, ls_time a, ls_time b, bool at_end, int64_t before, int64_t after,
+                        int64_t x, ls_time *ret, struct lserr *e)
 {
 	if (after < x)
 		return 0;
@@ -223,7 +223,7 @@ static int sync_resolution(struct clock *c, ls_time at, struct lserr *e)
 	}
 	if (!run && !s) {
 		struct stop *n = &ARENA_PUSH(c->a, c->stops, c->n_stops, c->cap_stops);
-		*n = (struct stop){ .from = at, .to = 0, .why = why };
+		*n = (struct stop){.from = at, .to = 0, .why = why};
 	}
 	struct clock_target *t = cur(c, POLICY_RESOLUTION);
 	if (t && t->end == END_NONE) {
@@ -346,7 +346,7 @@ static int reopen(struct clock *c, ls_time at, enum ticket_state to, struct lser
 		t->stopped_at = 0;
 	}
 	if (c->nu_waiting) {
-		c->run[POLICY_NEXT_UPDATE] = (struct run){ .active = true, .start = at, .cur = -1 };
+		c->run[POLICY_NEXT_UPDATE] = (struct run){.active = true, .start = at, .cur = -1};
 		c->nu_waiting = false;
 	}
 	return sync_resolution(c, at, e);
@@ -376,14 +376,14 @@ static int on_reply(struct clock *c, const struct clock_event *ev, struct lserr 
 	if (c->resolved)
 		c->nu_waiting = true;
 	else if (!c->run[POLICY_NEXT_UPDATE].active)
-		c->run[POLICY_NEXT_UPDATE] = (struct run){ .active = true, .start = ev->at, .cur = -1 };
+		c->run[POLICY_NEXT_UPDATE] = (struct run){.active = true, .start = ev->at, .cur = -1};
 	return 0;
 }
 
 static void record_change(struct clock *c, ls_time at)
 {
 	struct change *ch = &ARENA_PUSH(c->a, c->changes, c->n_changes, c->cap_changes);
-	*ch = (struct change){ .at = at, .policy = c->policy, .priority = c->priority };
+	*ch = (struct change){.at = at, .policy = c->policy, .priority = c->priority};
 }
 
 static int check_priority(int p, struct lserr *e)
@@ -414,9 +414,9 @@ static int apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 		c->state = TICKET_STATE_NEW;
 		c->priority = ev->priority;
 		c->policy = ev->policy;
-		c->run[POLICY_FIRST_RESPONSE] = (struct run){ .active = true, .start = at, .cur = -1 };
-		c->run[POLICY_NEXT_UPDATE] = (struct run){ .active = false, .cur = -1 };
-		c->run[POLICY_RESOLUTION] = (struct run){ .active = true, .start = at, .cur = -1 };
+		c->run[POLICY_FIRST_RESPONSE] = (struct run){.active = true, .start = at, .cur = -1};
+		c->run[POLICY_NEXT_UPDATE] = (struct run){.active = false, .cur = -1};
+		c->run[POLICY_RESOLUTION] = (struct run){.active = true, .start = at, .cur = -1};
 		record_change(c, at);
 		return sync_resolution(c, at, e);
 	}
@@ -429,15 +429,14 @@ static int apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 		return transition_error(e, kind, "the ticket is closed; closed is final");
 	if (at < c->last_at)
 		return lserr_set(e, -EINVAL, "invalid_field", "at",
-				 "at: lies before the ticket's previous event; events must be in time order");
+		                 "at: lies before the ticket's previous event; events must be in time order");
 	if (at > c->last_at) {
 		if ((r = reconcile(c, c->last_at, e)) < 0)
 			return r;
 		c->last_at = at;
 	}
 	switch (ev->kind) {
-	case CLOCK_EV_REPLY:
-		return on_reply(c, ev, e);
+	case CLOCK_EV_REPLY: return on_reply(c, ev, e);
 	case CLOCK_EV_STATE:
 		if ((int)ev->state < 0 || ev->state >= _TICKET_STATE_MAX)
 			return lserr_set(e, -EINVAL, "invalid_field", "to", "to: not a ticket state");
@@ -475,8 +474,7 @@ static int apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 		if (!c->resolved)
 			return transition_error(e, kind, "only a resolved ticket can be reopened");
 		return reopen(c, at, TICKET_STATE_IN_PROGRESS, e);
-	case CLOCK_EV_CLOSED:
-		goto close;
+	case CLOCK_EV_CLOSED: goto close;
 	case CLOCK_EV_ACK: {
 		if ((int)ev->metric < 0 || ev->metric >= _POLICY_METRIC_MAX)
 			return lserr_set(e, -EINVAL, "invalid_field", "target", "target: not a target kind");
@@ -485,14 +483,13 @@ static int apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 			return 0; /* the target is finished: nothing left to escalate */
 		if (ev->level < 1 || ev->level > t->n_levels)
 			return lserr_set(e, -EINVAL, "invalid_field", "level",
-					 "level: the %s target has %zu escalation level(s)", policy_metric_to_string(t->metric),
-					 t->n_levels);
+			                 "level: the %s target has %zu escalation level(s)",
+			                 policy_metric_to_string(t->metric), t->n_levels);
 		if (!t->levels[ev->level - 1].acked)
 			t->levels[ev->level - 1].acked = at;
 		return 0;
 	}
-	default:
-		return lserr_set(e, -EINVAL, "invalid_field", "kind", "kind: unknown event kind");
+	default: return lserr_set(e, -EINVAL, "invalid_field", "kind", "kind: unknown event kind");
 	}
 close:
 	if (!c->resolved && (r = resolve(c, at, e)) < 0)
@@ -518,7 +515,7 @@ int clock_apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 		return lserr_set(e, -EINVAL, "invalid_field", "kind", "the clock stopped at an earlier error");
 	if (c->n_events == LS_MAX_SLA_TICKET_EVENTS)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "ticket", "ticket: more than %d events",
-				 LS_MAX_SLA_TICKET_EVENTS);
+		                 LS_MAX_SLA_TICKET_EVENTS);
 	int r = apply(c, ev, e);
 	if (r == 0)
 		r = start_missing(c, e);
@@ -554,7 +551,7 @@ static int finish_target(struct clock_target *t, ls_time at, struct lserr *e)
 	if (t->breached_at)
 		t->due = t->breached_at;
 	else if (has_seg && (t->running || !active) &&
-		 (r = t_add(t, t->seg_start, t->target_seconds - t->seg_consumed, &t->due, e)) < 0)
+	         (r = t_add(t, t->seg_start, t->target_seconds - t->seg_consumed, &t->due, e)) < 0)
 		return r;
 
 	for (size_t i = 0; i < t->n_warnings; i++) {
@@ -575,12 +572,12 @@ static int finish_target(struct clock_target *t, ls_time at, struct lserr *e)
 			if (!l->reached && projecting &&
 			    (r = t_add(t, t->seg_start, t->level_x[i] - t->seg_consumed, &l->reached, e)) < 0)
 				return r;
-			in[i] = (struct escalation_input){ .level = &t->policy->levels[t->metric][l->index],
-							   .reached = l->reached,
-							   .acked = l->acked };
+			in[i] = (struct escalation_input){.level = &t->policy->levels[t->metric][l->index],
+			                                  .reached = l->reached,
+			                                  .acked = l->acked};
 		}
 		if ((r = escalation_schedule(in, t->n_levels, active ? 0 : t->stopped_at, t->policy->cal, t->time, out,
-					     climbed, e)) < 0)
+		                             climbed, e)) < 0)
 			return r;
 		for (size_t i = 0; i < t->n_levels; i++) {
 			t->levels[i].due = out[i];
@@ -592,20 +589,20 @@ static int finish_target(struct clock_target *t, ls_time at, struct lserr *e)
 }
 
 static void push_segment(struct arena *a, struct clock_result *res, size_t *cap, ls_time from, ls_time to,
-			 enum clock_segment_kind kind, int64_t business, const struct change *ch)
+                         enum clock_segment_kind kind, int64_t business, const struct change *ch)
 {
 	struct clock_segment *s = &ARENA_PUSH(a, res->ledger, res->n_ledger, *cap);
-	*s = (struct clock_segment){ .from = from,
-				     .to = to,
-				     .kind = kind,
-				     .business_seconds = business,
-				     .policy = ch->policy,
-				     .priority = ch->priority };
+	*s = (struct clock_segment){.from = from,
+	                            .to = to,
+	                            .kind = kind,
+	                            .business_seconds = business,
+	                            .policy = ch->policy,
+	                            .priority = ch->priority};
 }
 
 /* [from, to) of one status, cut at changes and, while running, at the calendar. */
 static int ledger_piece(const struct clock *c, struct arena *a, struct clock_result *res, size_t *cap, ls_time from,
-			ls_time to, enum clock_segment_kind kind, struct lserr *e)
+                        ls_time to, enum clock_segment_kind kind, struct lserr *e)
 {
 	size_t ci = 0;
 	while (ci + 1 < c->n_changes && c->changes[ci + 1].at <= from)
@@ -620,11 +617,12 @@ static int ledger_piece(const struct clock *c, struct arena *a, struct clock_res
 			for (ls_time u = x; u < y;) {
 				bool open = calendar_is_open(cal, u);
 				ls_time v;
-				if ((open ? calendar_next_close(cal, u, &v, NULL) : calendar_next_open(cal, u, &v, NULL)) < 0 ||
+				if ((open ? calendar_next_close(cal, u, &v, NULL)
+				          : calendar_next_open(cal, u, &v, NULL)) < 0 ||
 				    v > y)
 					v = y;
 				push_segment(a, res, cap, u, v, open ? CLOCK_SEG_RUNNING : CLOCK_SEG_OUTSIDE_HOURS,
-					     open ? v - u : 0, ch);
+				             open ? v - u : 0, ch);
 				u = v;
 			}
 		} else {
@@ -639,8 +637,7 @@ static int ledger_piece(const struct clock *c, struct arena *a, struct clock_res
 	return 0;
 }
 
-static int build_ledger(const struct clock *c, ls_time at, struct arena *a, struct clock_result *res,
-			struct lserr *e)
+static int build_ledger(const struct clock *c, ls_time at, struct arena *a, struct clock_result *res, struct lserr *e)
 {
 	size_t cap = 0;
 	ls_time end = c->closed ? c->closed_at : at, x = c->created_at;
@@ -648,10 +645,11 @@ static int build_ledger(const struct clock *c, ls_time at, struct arena *a, stru
 	for (size_t i = 0; i < c->n_stops && x < end; i++) {
 		const struct stop *s = &c->stops[i];
 		ls_time to = s->to && s->to < end ? s->to : end;
-		if (s->from > x && (r = ledger_piece(c, a, res, &cap, x, s->from < end ? s->from : end,
-						     CLOCK_SEG_RUNNING, e)) < 0)
+		if (s->from > x &&
+		    (r = ledger_piece(c, a, res, &cap, x, s->from < end ? s->from : end, CLOCK_SEG_RUNNING, e)) < 0)
 			return r;
-		if (s->from < end && (r = ledger_piece(c, a, res, &cap, s->from, to, (enum clock_segment_kind)s->why, e)) < 0)
+		if (s->from < end &&
+		    (r = ledger_piece(c, a, res, &cap, s->from, to, (enum clock_segment_kind)s->why, e)) < 0)
 			return r;
 		x = to;
 	}
@@ -661,7 +659,7 @@ static int build_ledger(const struct clock *c, ls_time at, struct arena *a, stru
 }
 
 int clock_evaluate(const struct clock *c, ls_time at, unsigned flags, struct arena *a, struct clock_result **ret,
-		   struct lserr *e)
+                   struct lserr *e)
 {
 	if (!c->created)
 		return lserr_set(e, -EINVAL, "invalid_field", "at", "at: the ticket has no 'created' event yet");
@@ -699,7 +697,7 @@ int clock_evaluate(const struct clock *c, ls_time at, unsigned flags, struct are
 }
 
 int clock_eval(const struct clock_event *ev, size_t n, ls_time at, unsigned flags, struct arena *a,
-	       struct clock_result **ret, struct lserr *e)
+               struct clock_result **ret, struct lserr *e)
 {
 	struct clock *c = clock_new(a);
 	for (size_t i = 0; i < n; i++) {
@@ -712,25 +710,26 @@ int clock_eval(const struct clock_event *ev, size_t n, ls_time at, unsigned flag
 
 int clock_next_deadline(const struct clock_result *r, struct clock_deadline *ret)
 {
-	struct clock_deadline best = { 0 };
+	struct clock_deadline best = {0};
 	for (size_t i = 0; i < r->n_targets; i++) {
 		const struct clock_target *t = &r->targets[i];
 		if (t->end != END_NONE)
 			continue;
 		if (t->state == CLOCK_RUNNING && t->due > r->at && (!best.at || t->due < best.at))
-			best = (struct clock_deadline){ .at = t->due, .kind = CLOCK_DEADLINE_BREACH, .target = i };
+			best = (struct clock_deadline){.at = t->due, .kind = CLOCK_DEADLINE_BREACH, .target = i};
 		for (size_t w = 0; w < t->n_warnings; w++)
 			if (!t->warnings[w].reached && t->warnings[w].at > r->at &&
 			    (!best.at || t->warnings[w].at < best.at))
-				best = (struct clock_deadline){
-					.at = t->warnings[w].at, .kind = CLOCK_DEADLINE_WARNING, .target = i, .index = (unsigned)w
-				};
+				best = (struct clock_deadline){.at = t->warnings[w].at,
+				                               .kind = CLOCK_DEADLINE_WARNING,
+				                               .target = i,
+				                               .index = (unsigned)w};
 		for (size_t l = 0; l < t->n_levels; l++)
 			if (!t->levels[l].fired && t->levels[l].due > r->at && (!best.at || t->levels[l].due < best.at))
-				best = (struct clock_deadline){ .at = t->levels[l].due,
-								.kind = CLOCK_DEADLINE_ESCALATION,
-								.target = i,
-								.index = (unsigned)l + 1 };
+				best = (struct clock_deadline){.at = t->levels[l].due,
+				                               .kind = CLOCK_DEADLINE_ESCALATION,
+				                               .target = i,
+				                               .index = (unsigned)l + 1};
 	}
 	if (!best.at)
 		return -ENOENT;

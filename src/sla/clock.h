@@ -98,22 +98,22 @@ struct clock_target {
 	const struct policy *policy;
 	enum policy_time time;
 	int64_t target_seconds;
-	enum clock_state state;  /* as of the evaluation instant */
-	ls_time started_at;      /* creation, or the customer message a next update answers */
-	ls_time stopped_at;      /* when met, cancelled or superseded (also if breached); 0 while active */
-	ls_time due;             /* the due instant in force (the last one, once stopped); 0 while paused */
-	ls_time breached_at;     /* 0 unless breached; equals the due instant that passed */
-	int64_t consumed;        /* target-time seconds used until stopped_at or the evaluation instant */
+	enum clock_state state; /* as of the evaluation instant */
+	ls_time started_at;     /* creation, or the customer message a next update answers */
+	ls_time stopped_at;     /* when met, cancelled or superseded (also if breached); 0 while active */
+	ls_time due;            /* the due instant in force (the last one, once stopped); 0 while paused */
+	ls_time breached_at;    /* 0 unless breached; equals the due instant that passed */
+	int64_t consumed;       /* target-time seconds used until stopped_at or the evaluation instant */
 	struct clock_mark warnings[LS_MAX_SLA_WARNINGS];
-	size_t n_warnings;       /* one per policy warning percentage */
+	size_t n_warnings; /* one per policy warning percentage */
 	struct clock_level levels[LS_MAX_SLA_LEVELS];
-	size_t n_levels;         /* the policy's escalation levels for this metric and priority */
+	size_t n_levels; /* the policy's escalation levels for this metric and priority */
 
 	/* engine state: not for callers */
-	uint8_t end;             /* how the target stopped, 0 while active */
-	bool running;            /* the clock counts right now */
-	ls_time seg_start;       /* running: start of the current running segment */
-	int64_t seg_consumed;    /* consumed before seg_start */
+	uint8_t end;                        /* how the target stopped, 0 while active */
+	bool running;                       /* the clock counts right now */
+	ls_time seg_start;                  /* running: start of the current running segment */
+	int64_t seg_consumed;               /* consumed before seg_start */
 	int64_t level_x[LS_MAX_SLA_LEVELS]; /* thresholds in consumed seconds */
 };
 
@@ -140,7 +140,7 @@ struct clock_segment {
 };
 
 struct clock_result {
-	ls_time at;                  /* the evaluation instant */
+	ls_time at; /* the evaluation instant */
 	enum ticket_state state;
 	int priority;
 	const struct policy *policy; /* in force at `at`; NULL: none applies */
@@ -188,10 +188,10 @@ int clock_apply(struct clock *c, const struct clock_event *ev, struct lserr *e);
  * clock itself is not changed, so more events may follow. Returns 0 and *ret, or
  * -EINVAL (no CREATED yet, `at` too early; field "at") or -ERANGE from the calendar. */
 int clock_evaluate(const struct clock *c, ls_time at, unsigned flags, struct arena *a, struct clock_result **ret,
-		   struct lserr *e);
+                   struct lserr *e);
 /* clock_new + clock_apply for each of n events + clock_evaluate, all from a. */
 int clock_eval(const struct clock_event *ev, size_t n, ls_time at, unsigned flags, struct arena *a,
-	       struct clock_result **ret, struct lserr *e);
+               struct clock_result **ret, struct lserr *e);
 
 /* The earliest deadline strictly after r->at: a warning or escalation level falling
  * due, or a running target's due instant (past which it is breached). Projections

@@ -13,10 +13,10 @@
 static int syntax(const char *s, const char *field, struct lserr *e)
 {
 	int r = lserr_set(e, -EINVAL, "invalid_field", field,
-			  "%s: '%.40s' is not a duration; write e.g. 90s, 30m, 4h or 1h30m", field, s);
+	                  "%s: '%.40s' is not a duration; write e.g. 90s, 30m, 4h or 1h30m", field, s);
 	if (e && strpbrk(s, "dDwW"))
 		lserr_hint(e, "durations have no days: a business day is ambiguous (ServiceNow counts it as "
-			      "24 business hours); write the hours, e.g. 8h or 24h");
+		              "24 business hours); write the hours, e.g. 8h or 24h");
 	return r;
 }
 
@@ -25,10 +25,10 @@ int duration_parse(const char *s, const char *field, int64_t *ret, struct lserr 
 	static const struct {
 		char unit;
 		int64_t seconds;
-	} units[] = { { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	} units[] = {{'h', 3600}, {'m', 60}, {'s', 1}};
 	if (!s || !*s)
 		return lserr_set(e, -EINVAL, "invalid_field", field,
-				 "%s: empty duration; write e.g. 90s, 30m, 4h or 1h30m", field);
+		                 "%s: empty duration; write e.g. 90s, 30m, 4h or 1h30m", field);
 	const char *p = s;
 	size_t next_unit = 0;
 	int64_t total = 0;
@@ -56,7 +56,7 @@ int duration_parse(const char *s, const char *field, int64_t *ret, struct lserr 
 	return 0;
 too_long:
 	return lserr_set(e, -ERANGE, "invalid_field", field, "%s: '%.40s' is longer than the limit of %lldh", field, s,
-			 (long long)(LS_MAX_SLA_SECONDS / 3600));
+	                 (long long)(LS_MAX_SLA_SECONDS / 3600));
 }
 
 char *duration_format(int64_t seconds, char *buf, size_t n)

@@ -26,7 +26,7 @@ size_t escalation_levels(const struct policy *p, enum policy_metric m, int prior
 }
 
 int escalation_schedule(const struct escalation_input *in, size_t n, ls_time stop, const struct calendar *cal,
-			enum policy_time time, ls_time *out, bool *climbed, struct lserr *e)
+                        enum policy_time time, ls_time *out, bool *climbed, struct lserr *e)
 {
 	ls_time prev = 0;
 	for (size_t i = 0; i < n; i++) {

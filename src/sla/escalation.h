@@ -44,4 +44,4 @@ struct escalation_input {
  * (pauses do not stop them), else in UTC seconds. Returns 0, or the calendar's
  * -ERANGE when a reaction time ends beyond the compiled years (e names the field). */
 int escalation_schedule(const struct escalation_input *in, size_t n, ls_time stop, const struct calendar *cal,
-			enum policy_time time, ls_time *out, bool *climbed, struct lserr *e);
+                        enum policy_time time, ls_time *out, bool *climbed, struct lserr *e);

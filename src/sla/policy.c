@@ -19,11 +19,11 @@
 
 /* ---- names ---- */
 
-static const char *const metric_names[] = { "first_response", "next_update", "resolution" };
-static const char *const time_names[] = { "business", "calendar" };
-static const char *const trigger_names[] = { "share", "after_breach" };
-static const char *const action_names[] = { "notify", "reassign" };
-static const char *const priority_names[] = { "P1", "P2", "P3", "P4", "P5" };
+static const char *const metric_names[] = {"first_response", "next_update", "resolution"};
+static const char *const time_names[] = {"business", "calendar"};
+static const char *const trigger_names[] = {"share", "after_breach"};
+static const char *const action_names[] = {"notify", "reassign"};
+static const char *const priority_names[] = {"P1", "P2", "P3", "P4", "P5"};
 
 static int lookup(const char *const *table, int n, const char *s)
 {
@@ -148,7 +148,8 @@ static int get_string(struct parser *ps, json_t *v, size_t max, const char **ret
 	if (n == 0)
 		return bad(ps, "must not be empty");
 	if (n > max)
-		return lserr_set(ps->e, -LS_ETOOLARGE, "invalid_field", ps->path, "%s: longer than %zu bytes", ps->path, max);
+		return lserr_set(ps->e, -LS_ETOOLARGE, "invalid_field", ps->path, "%s: longer than %zu bytes", ps->path,
+		                 max);
 	if (memchr(json_string_value(v), '\0', n))
 		return bad(ps, "must not contain NUL");
 	*ret = arena_strndup(ps->a, json_string_value(v), n);
@@ -160,7 +161,8 @@ static int get_array(struct parser *ps, json_t *v, size_t max)
 	if (!json_is_array(v))
 		return bad(ps, "must be an array");
 	if (json_array_size(v) > max)
-		return lserr_set(ps->e, -LS_ETOOLARGE, "invalid_field", ps->path, "%s: more than %zu entries", ps->path, max);
+		return lserr_set(ps->e, -LS_ETOOLARGE, "invalid_field", ps->path, "%s: more than %zu entries", ps->path,
+		                 max);
 	return 0;
 }
 
@@ -215,12 +217,13 @@ static int get_mask(struct parser *ps, json_t *v, int (*from)(const char *), con
 	uint32_t mask = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		size_t len = path_push(ps, NULL, (long)i);
 		int bit = json_is_string(x) ? from(json_string_value(x)) : -EINVAL;
 		if (bit < 0) {
 			r = json_is_string(x) ? bad(ps, "'%.40s' is not %s", json_string_value(x), what)
-					      : bad(ps, "must be a string naming %s", what);
+			                      : bad(ps, "must be a string naming %s", what);
 			return r;
 		}
 		path_pop(ps, len);
@@ -253,12 +256,13 @@ static int parse_applies(struct parser *ps, json_t *v, struct policy *p)
 		return bad(ps, "must be an object with types, priorities, categories or channels");
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int r;
 		if (strcmp(key, "types") == 0) {
 			r = get_mask(ps, x, type_bit, "a ticket type (incident, problem, service_request, complaint)",
-				     &p->types);
+			             &p->types);
 		} else if (strcmp(key, "channels") == 0) {
 			r = get_mask(ps, x, channel_bit, "a channel (email, phone, web, chat, api)", &p->channels);
 		} else if (strcmp(key, "priorities") == 0) {
@@ -272,7 +276,8 @@ static int parse_applies(struct parser *ps, json_t *v, struct policy *p)
 				p->categories = arena_zalloc(ps->a, p->n_categories * sizeof(*p->categories));
 				size_t i;
 				json_t *c;
-				json_array_foreach(x, i, c) {
+				json_array_foreach(x, i, c)
+				{
 					size_t l2 = path_push(ps, NULL, (long)i);
 					if ((r = get_string(ps, c, LS_MAX_CATEGORY_BYTES, &p->categories[i])) < 0)
 						break;
@@ -299,7 +304,8 @@ static int get_string_list(struct parser *ps, json_t *v, const char ***ret, size
 	const char **list = arena_zalloc(ps->a, (n ? n : 1) * sizeof(*list));
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		size_t len = path_push(ps, NULL, (long)i);
 		if ((r = get_string(ps, x, 200, &list[i])) < 0)
 			return r;
@@ -317,10 +323,11 @@ static int parse_calendar(struct parser *ps, json_t *v, struct policy *p)
 		return get_string(ps, v, LS_MAX_NAME_BYTES, &c->ref);
 	if (!json_is_object(v))
 		return bad(ps, "must be an object {\"tz\", \"hours\", \"holidays\"} or the name of a stored calendar");
-	c->spec = (struct calendar_spec){ 0 }; /* an inline calendar replaces the 24x7 UTC default */
+	c->spec = (struct calendar_spec){0}; /* an inline calendar replaces the 24x7 UTC default */
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int r;
 		if (strcmp(key, "tz") == 0)
@@ -337,7 +344,7 @@ static int parse_calendar(struct parser *ps, json_t *v, struct policy *p)
 			r = get_string(ps, x, LS_MAX_NAME_BYTES, &c->name);
 		else if (strcmp(key, "version") == 0)
 			r = json_is_integer(x) && json_integer_value(x) >= 1 ? (c->version = json_integer_value(x), 0)
-									      : bad(ps, "must be a whole number >= 1");
+			                                                     : bad(ps, "must be a whole number >= 1");
 		else {
 			path_pop(ps, len);
 			return unknown(ps, key, "tz, hours, holidays, closed, open, name, version");
@@ -363,17 +370,19 @@ static int parse_pause_states(struct parser *ps, json_t *v, struct policy *p)
 	uint32_t mask = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		size_t len = path_push(ps, NULL, (long)i);
-		enum ticket_state s = json_is_string(x) ? ticket_state_from_string(json_string_value(x))
-							: _TICKET_STATE_INVALID;
+		enum ticket_state s =
+		        json_is_string(x) ? ticket_state_from_string(json_string_value(x)) : _TICKET_STATE_INVALID;
 		if ((int)s < 0)
 			return json_is_string(x) ? bad(ps, "'%.40s' is not a ticket state", json_string_value(x))
-						 : bad(ps, "must be a ticket state name");
+			                         : bad(ps, "must be a ticket state name");
 		if (!ticket_state_is_open(s))
-			return bad(ps, "'%s' stops every clock already; pause states are open states such as "
-				       "pending_customer",
-				   ticket_state_to_string(s));
+			return bad(ps,
+			           "'%s' stops every clock already; pause states are open states such as "
+			           "pending_customer",
+			           ticket_state_to_string(s));
 		mask |= 1u << s;
 		path_pop(ps, len);
 	}
@@ -389,7 +398,8 @@ static int parse_warnings(struct parser *ps, json_t *v, struct policy *p)
 	p->n_warnings = 0;
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		size_t len = path_push(ps, NULL, (long)i);
 		uint32_t pct;
 		if ((r = get_percent(ps, x, 1, 99, &pct)) < 0)
@@ -409,18 +419,20 @@ static int parse_target(struct parser *ps, json_t *v, struct policy_target *t)
 		return get_duration(ps, v, true, &t->seconds);
 	if (!json_is_object(v))
 		return bad(ps, "must be a duration such as \"4h\" or an object {\"within\": \"24h\", \"time\": "
-			       "\"calendar\"}");
+		               "\"calendar\"}");
 	const char *key;
 	json_t *x;
 	bool within = false;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int r;
 		if (strcmp(key, "within") == 0) {
 			r = get_duration(ps, x, true, &t->seconds);
 			within = true;
 		} else if (strcmp(key, "time") == 0) {
-			t->time = json_is_string(x) ? policy_time_from_string(json_string_value(x)) : _POLICY_TIME_INVALID;
+			t->time = json_is_string(x) ? policy_time_from_string(json_string_value(x))
+			                            : _POLICY_TIME_INVALID;
 			r = (int)t->time < 0 ? bad(ps, "must be business or calendar") : 0;
 		} else {
 			path_pop(ps, len);
@@ -442,7 +454,8 @@ static int parse_targets(struct parser *ps, json_t *v, struct policy *p)
 	bool any = false;
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int prio = policy_priority_from_string(key);
 		if (prio < 0)
@@ -451,7 +464,8 @@ static int parse_targets(struct parser *ps, json_t *v, struct policy *p)
 			return bad(ps, "must be an object with first_response, next_update or resolution");
 		const char *k2;
 		json_t *y;
-		json_object_foreach(x, k2, y) {
+		json_object_foreach(x, k2, y)
+		{
 			enum policy_metric m = policy_metric_from_string(k2);
 			if ((int)m < 0)
 				return unknown(ps, k2, "first_response, next_update, resolution");
@@ -473,12 +487,13 @@ static int parse_level(struct parser *ps, json_t *v, struct policy_level *l)
 {
 	if (!json_is_object(v))
 		return bad(ps, "must be an object such as {\"at\": \"75%%\", \"action\": \"notify\", \"owner\": "
-			       "\"team_lead\"}");
+		               "\"team_lead\"}");
 	bool at = false, after = false;
 	l->action = POLICY_ACTION_NOTIFY;
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int r;
 		if (strcmp(key, "at") == 0) {
@@ -491,7 +506,7 @@ static int parse_level(struct parser *ps, json_t *v, struct policy_level *l)
 			r = get_duration(ps, x, true, &l->offset);
 		} else if (strcmp(key, "action") == 0) {
 			l->action = json_is_string(x) ? policy_action_from_string(json_string_value(x))
-						      : _POLICY_ACTION_INVALID;
+			                              : _POLICY_ACTION_INVALID;
 			r = (int)l->action < 0 ? bad(ps, "must be notify (hierarchical) or reassign (functional)") : 0;
 		} else if (strcmp(key, "owner") == 0) {
 			r = get_string(ps, x, LS_MAX_NAME_BYTES, &l->owner);
@@ -511,7 +526,7 @@ static int parse_level(struct parser *ps, json_t *v, struct policy_level *l)
 	}
 	if (at == after)
 		return bad(ps, at ? "give either at or after_breach, not both"
-				  : "needs at (a share such as \"75%%\") or after_breach (such as \"1h\")");
+		                  : "needs at (a share such as \"75%%\") or after_breach (such as \"1h\")");
 	if (!l->owner)
 		return missing(ps, "owner", "who is notified or receives the ticket, e.g. \"team_lead\"");
 	return 0;
@@ -523,7 +538,8 @@ static int parse_escalations(struct parser *ps, json_t *v, struct policy *p)
 		return bad(ps, "must be an object keyed by target kind, e.g. {\"resolution\": [ ... ]}");
 	const char *key;
 	json_t *x;
-	json_object_foreach(v, key, x) {
+	json_object_foreach(v, key, x)
+	{
 		enum policy_metric m = policy_metric_from_string(key);
 		if ((int)m < 0)
 			return unknown(ps, key, "first_response, next_update, resolution");
@@ -533,19 +549,22 @@ static int parse_escalations(struct parser *ps, json_t *v, struct policy *p)
 			return r;
 		size_t i;
 		json_t *y;
-		json_array_foreach(x, i, y) {
+		json_array_foreach(x, i, y)
+		{
 			size_t l2 = path_push(ps, NULL, (long)i);
 			struct policy_level *l = &p->levels[m][i];
 			if ((r = parse_level(ps, y, l)) < 0)
 				return r;
 			if (i > 0) {
 				const struct policy_level *prev = &p->levels[m][i - 1];
-				bool ok = prev->trigger == POLICY_TRIGGER_SHARE
-						  ? l->trigger == POLICY_TRIGGER_AFTER_BREACH || l->percent > prev->percent
-						  : l->trigger == POLICY_TRIGGER_AFTER_BREACH && l->offset > prev->offset;
+				bool ok =
+				        prev->trigger == POLICY_TRIGGER_SHARE
+				                ? l->trigger == POLICY_TRIGGER_AFTER_BREACH ||
+				                          l->percent > prev->percent
+				                : l->trigger == POLICY_TRIGGER_AFTER_BREACH && l->offset > prev->offset;
 				if (!ok)
 					return bad(ps, "levels must climb: shares ascending first, then after_breach "
-						       "offsets ascending");
+					               "offsets ascending");
 			}
 			p->n_levels[m]++;
 			path_pop(ps, l2);
@@ -562,16 +581,18 @@ static int parse_root(struct parser *ps, json_t *root, struct policy *p)
 	bool have_targets = false;
 	const char *key;
 	json_t *x;
-	json_object_foreach(root, key, x) {
+	json_object_foreach(root, key, x)
+	{
 		size_t len = path_push(ps, key, 0);
 		int r;
 		if (strcmp(key, "name") == 0) {
 			r = get_string(ps, x, LS_MAX_NAME_BYTES, &p->name);
 		} else if (strcmp(key, "version") == 0) {
 			r = json_is_integer(x) && json_integer_value(x) >= 1 ? (p->version = json_integer_value(x), 0)
-									      : bad(ps, "must be a whole number >= 1");
+			                                                     : bad(ps, "must be a whole number >= 1");
 		} else if (strcmp(key, "order") == 0) {
-			r = json_is_integer(x) ? (p->order = json_integer_value(x), 0) : bad(ps, "must be a whole number");
+			r = json_is_integer(x) ? (p->order = json_integer_value(x), 0)
+			                       : bad(ps, "must be a whole number");
 		} else if (strcmp(key, "applies_to") == 0) {
 			r = parse_applies(ps, x, p);
 		} else if (strcmp(key, "calendar") == 0) {
@@ -588,8 +609,8 @@ static int parse_root(struct parser *ps, json_t *root, struct policy *p)
 		} else {
 			path_pop(ps, len);
 			return unknown(ps, key,
-				       "name, version, order, applies_to, calendar, pause_states, warnings, targets, "
-				       "escalations");
+			               "name, version, order, applies_to, calendar, pause_states, warnings, targets, "
+			               "escalations");
 		}
 		if (r < 0)
 			return r;
@@ -604,12 +625,12 @@ int policy_parse(const char *text, size_t n, struct arena *a, struct policy **re
 {
 	if (n > LS_MAX_SLA_POLICY_BYTES)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "policy", "policy: larger than %d bytes",
-				 LS_MAX_SLA_POLICY_BYTES);
+		                 LS_MAX_SLA_POLICY_BYTES);
 	json_error_t je;
 	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return lserr_set(e, -EINVAL, "invalid_json", "policy", "policy: line %d, column %d: %s", je.line,
-				 je.column, je.text);
+		                 je.column, je.text);
 	struct policy *p = arena_zalloc(a, sizeof(*p));
 	p->version = 1;
 	p->pause_states = 1u << TICKET_STATE_PENDING_CUSTOMER;
@@ -619,7 +640,7 @@ int policy_parse(const char *text, size_t n, struct arena *a, struct policy **re
 	p->calendar.spec.tz = "UTC";
 	p->calendar.spec.hours = "mon-sun 00:00-24:00";
 	p->calendar.spec.holidays = "none";
-	struct parser ps = { .a = a, .e = e };
+	struct parser ps = {.a = a, .e = e};
 	int r = parse_root(&ps, root, p);
 	json_decref(root);
 	if (r < 0)
@@ -629,12 +650,12 @@ int policy_parse(const char *text, size_t n, struct arena *a, struct policy **re
 }
 
 int policy_compile_calendar(const struct policy *p, int first_year, int last_year, struct calendar **ret,
-			    struct lserr *e)
+                            struct lserr *e)
 {
 	if (p->calendar.ref)
 		return lserr_set(e, -ENOENT, "not_found", "calendar",
-				 "calendar: '%s' names a stored calendar; give the calendar inline here",
-				 p->calendar.ref);
+		                 "calendar: '%s' names a stored calendar; give the calendar inline here",
+		                 p->calendar.ref);
 	struct calendar_spec spec = p->calendar.spec;
 	spec.first_year = first_year;
 	spec.last_year = last_year;
@@ -694,15 +715,15 @@ int policy_check_set(const struct policy *const *set, size_t n, struct lserr *e)
 			if (set[i]->order == set[j]->order) {
 				char a[96], b[96];
 				return lserr_set(e, -LS_ECONFLICT, "conflict", "order",
-						 "order: policies %s and %s both have order %lld; give each its own",
-						 policy_label(set[i], a, sizeof(a)), policy_label(set[j], b, sizeof(b)),
-						 (long long)set[i]->order);
+				                 "order: policies %s and %s both have order %lld; give each its own",
+				                 policy_label(set[i], a, sizeof(a)), policy_label(set[j], b, sizeof(b)),
+				                 (long long)set[i]->order);
 			}
 	return 0;
 }
 
 int policy_select(const struct policy *const *set, size_t n, const struct policy_subject *s, size_t *ret_index,
-		  struct lserr *e)
+                  struct lserr *e)
 {
 	size_t best = n;
 	for (size_t i = 0; i < n; i++)
@@ -712,9 +733,9 @@ int policy_select(const struct policy *const *set, size_t n, const struct policy
 		const char *type = ticket_type_to_string(s->type), *chan = ticket_channel_to_string(s->channel);
 		const char *prio = policy_priority_to_string(s->priority);
 		return lserr_set(e, -ENOENT, "not_found", "policy",
-				 "no SLA policy applies to a ticket of type %s, priority %s, category %s, channel %s",
-				 type ? type : "(none)", prio ? prio : "(none)", s->category ? s->category : "(none)",
-				 chan ? chan : "(none)");
+		                 "no SLA policy applies to a ticket of type %s, priority %s, category %s, channel %s",
+		                 type ? type : "(none)", prio ? prio : "(none)", s->category ? s->category : "(none)",
+		                 chan ? chan : "(none)");
 	}
 	*ret_index = best;
 	return 0;

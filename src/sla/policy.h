@@ -69,34 +69,34 @@ struct policy_target {
  * so the thresholds never decrease from one level to the next. */
 struct policy_level {
 	enum policy_trigger trigger;
-	uint32_t percent;       /* SHARE: 1..100 */
-	int64_t offset;         /* AFTER_BREACH: seconds after the breach, > 0 */
+	uint32_t percent; /* SHARE: 1..100 */
+	int64_t offset;   /* AFTER_BREACH: seconds after the breach, > 0 */
 	enum policy_action action;
-	const char *owner;      /* who is notified or receives the ticket, e.g. "team_lead", "L2" */
-	int64_t ack_within;     /* reaction time in the target's time; 0: no acknowledgement needed */
-	uint32_t priorities;    /* bit p for priority p (1..5); 0: every priority */
+	const char *owner;   /* who is notified or receives the ticket, e.g. "team_lead", "L2" */
+	int64_t ack_within;  /* reaction time in the target's time; 0: no acknowledgement needed */
+	uint32_t priorities; /* bit p for priority p (1..5); 0: every priority */
 };
 
 /* The calendar of a policy: inline (spec) or a stored calendar by name (ref). A policy
  * without a calendar runs on 24×7 UTC, so business time equals calendar time. */
 struct policy_calendar {
-	const char *ref;            /* name of a stored calendar; NULL when inline */
-	struct calendar_spec spec;  /* inline definition (tz, hours, holidays, closed, open) */
-	const char *name;           /* optional label, for ledgers and reports */
-	int64_t version;            /* optional, 0 when not given */
+	const char *ref;           /* name of a stored calendar; NULL when inline */
+	struct calendar_spec spec; /* inline definition (tz, hours, holidays, closed, open) */
+	const char *name;          /* optional label, for ledgers and reports */
+	int64_t version;           /* optional, 0 when not given */
 };
 
 struct policy {
-	const char *name;    /* NULL when not given */
-	int64_t version;     /* >= 1; 1 when not given */
-	int64_t order;       /* between overlapping policies the lower order wins */
+	const char *name; /* NULL when not given */
+	int64_t version;  /* >= 1; 1 when not given */
+	int64_t order;    /* between overlapping policies the lower order wins */
 	/* applies_to: bit masks over enum ticket_type, enum ticket_channel and priority
 	 * (bit p), and a category list; 0 / empty means any. */
 	uint32_t types, channels, priorities;
 	const char **categories;
 	size_t n_categories;
 	struct policy_calendar calendar;
-	uint32_t pause_states;                 /* bit per enum ticket_state */
+	uint32_t pause_states;                  /* bit per enum ticket_state */
 	uint32_t warnings[LS_MAX_SLA_WARNINGS]; /* percent, ascending, 1..99 */
 	size_t n_warnings;
 	struct policy_target targets[POLICY_PRIORITIES][_POLICY_METRIC_MAX]; /* [priority - 1][metric] */
@@ -137,7 +137,7 @@ int policy_parse(const char *text, size_t n, struct arena *a, struct policy **re
  * (calendar_free()), or a negative code with e naming "calendar.<field>"; -ENOENT
  * when the policy refers to a stored calendar (calendar.ref), which only a database has. */
 int policy_compile_calendar(const struct policy *p, int first_year, int last_year, struct calendar **ret,
-			    struct lserr *e);
+                            struct lserr *e);
 
 /* The target of metric m for priority (1..5); NULL when the priority has none. */
 const struct policy_target *policy_target(const struct policy *p, int priority, enum policy_metric m);
@@ -153,6 +153,6 @@ int policy_check_set(const struct policy *const *set, size_t n, struct lserr *e)
  * ticket is reported, never silently skipped). Ties are impossible after
  * policy_check_set(); if they occur the earlier entry wins. */
 int policy_select(const struct policy *const *set, size_t n, const struct policy_subject *s, size_t *ret_index,
-		  struct lserr *e);
+                  struct lserr *e);
 /* A short human label: "Standard v2", "policy v1" when unnamed. Into buf (n bytes). */
 const char *policy_label(const struct policy *p, char *buf, size_t n);

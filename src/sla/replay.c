@@ -1,14 +1,17 @@
 /* What-if replay of SLA policies over JSON-lines ticket events (see replay.h).
  * Room: sla.
  *
- * Tickets are found by reference through an open-addressing hash table (FNV-1a,
- * linear probing, at most half full) over a vector in order of first appearance.
- * Every ticket remembers the instant of its last event read, applied or not, so the
- * time order is checked for the whole input even when `until` cuts it short. Policy
- * choice happens here, not in the clock: at creation from the created event's
- * attributes and again on every priority change; a change of policy is fed to the
- * clock as a POLICY event at the same instant, which the clock merges with the
- * priority change. */
+ * Reading keeps little per ticket: its reference, its policy subject and a list of
+ * compact events (24 bytes each, with their line numbers) threaded through one
+ * growing array, so a stream of millions of tickets fits in memory; the clocks are
+ * built only when a ticket is checked or evaluated, exactly as a service would build
+ * them from stored history. Tickets are found through an open-addressing hash table
+ * (FNV-1a, linear probing, at most half full). Every ticket remembers the instant of
+ * its last event read, applied or not, so the time order is checked for the whole
+ * input even when `until` cuts it short. Policy choice happens here, not in the
+ * clock: at creation from the created event's attributes and again on every priority
+ * change; a change of policy is recorded as a POLICY event at the same instant, which
+ * the clock merges with the priority change. */
 #include "sla/replay.h"
 
 #include <errno.h>
@@ -49,19 +52,21 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 	/* a bare date would silently mean midnight UTC: demand a time and an offset */
 	if (strlen(at) <= 10 || time_parse_rfc3339(at, &ev->ev.at) < 0)
 		return lserr_set(e, -EINVAL, "invalid_field", "at",
-				 "at: '%.40s' is not an RFC 3339 timestamp with offset, e.g. 2025-03-28T16:00:00+01:00", at);
+		                 "at: '%.40s' is not an RFC 3339 timestamp with offset, e.g. 2025-03-28T16:00:00+01:00",
+		                 at);
 	ev->ev.kind = clock_event_kind_from_string(kind);
 	if ((int)ev->ev.kind < 0 || ev->ev.kind == CLOCK_EV_POLICY)
 		return lserr_set(e, -EINVAL, "invalid_field", "kind",
-				 "kind: '%.32s' is not an event kind; use created, reply, state, priority, resolved, "
-				 "reopened, closed or acknowledged",
-				 kind);
-	ev->subject = (struct policy_subject){ .type = _TICKET_TYPE_INVALID, .channel = _TICKET_CHANNEL_INVALID };
+		                 "kind: '%.32s' is not an event kind; use created, reply, state, priority, resolved, "
+		                 "reopened, closed or acknowledged",
+		                 kind);
+	ev->subject = (struct policy_subject){.type = _TICKET_TYPE_INVALID, .channel = _TICKET_CHANNEL_INVALID};
 	ev->ev.is_public = true;
 
 	const char *key;
 	json_t *v;
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		const char *s = NULL;
 		if (strcmp(key, "ticket") == 0 || strcmp(key, "at") == 0 || strcmp(key, "kind") == 0)
 			continue;
@@ -71,20 +76,21 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 				if ((r = get_str(v, key, 8, &s, e)) < 0)
 					return r;
 				if ((ev->ev.priority = policy_priority_from_string(s)) < 0)
-					return lserr_set(e, -EINVAL, "invalid_field", key, "priority: '%s' is not P1 .. P5", s);
+					return lserr_set(e, -EINVAL, "invalid_field", key,
+					                 "priority: '%s' is not P1 .. P5", s);
 			} else if (strcmp(key, "type") == 0) {
 				if ((r = get_str(v, key, 32, &s, e)) < 0)
 					return r;
 				if ((int)(ev->subject.type = ticket_type_from_string(s)) < 0)
-					return lserr_set(e, -EINVAL, "invalid_field", key,
-							 "type: '%s' is not incident, problem, service_request or complaint",
-							 s);
+					return lserr_set(
+					        e, -EINVAL, "invalid_field", key,
+					        "type: '%s' is not incident, problem, service_request or complaint", s);
 			} else if (strcmp(key, "channel") == 0) {
 				if ((r = get_str(v, key, 32, &s, e)) < 0)
 					return r;
 				if ((int)(ev->subject.channel = ticket_channel_from_string(s)) < 0)
 					return lserr_set(e, -EINVAL, "invalid_field", key,
-							 "channel: '%s' is not email, phone, web, chat or api", s);
+					                 "channel: '%s' is not email, phone, web, chat or api", s);
 			} else if (strcmp(key, "category") == 0) {
 				if ((r = get_str(v, key, LS_MAX_CATEGORY_BYTES, &s, e)) < 0)
 					return r;
@@ -99,10 +105,11 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 					return r;
 				if ((int)(ev->ev.author = author_kind_from_string(s)) < 0)
 					return lserr_set(e, -EINVAL, "invalid_field", key,
-							 "author: '%s' is not agent, customer or system", s);
+					                 "author: '%s' is not agent, customer or system", s);
 			} else if (strcmp(key, "public") == 0) {
 				if (!json_is_boolean(v))
-					return lserr_set(e, -EINVAL, "invalid_field", key, "public: must be true or false");
+					return lserr_set(e, -EINVAL, "invalid_field", key,
+					                 "public: must be true or false");
 				ev->ev.is_public = json_is_true(v);
 			} else {
 				goto unknown;
@@ -115,9 +122,9 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 				return r;
 			if ((int)(ev->ev.state = ticket_state_from_string(s)) < 0)
 				return lserr_set(e, -EINVAL, "invalid_field", key,
-						 "to: '%.32s' is not a ticket state (new, assigned, in_progress, "
-						 "pending_customer, pending_vendor, resolved, closed)",
-						 s);
+				                 "to: '%.32s' is not a ticket state (new, assigned, in_progress, "
+				                 "pending_customer, pending_vendor, resolved, closed)",
+				                 s);
 			break;
 		case CLOCK_EV_PRIORITY:
 			if (strcmp(key, "to") != 0)
@@ -132,20 +139,20 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 				if ((r = get_str(v, key, 32, &s, e)) < 0)
 					return r;
 				if ((int)(ev->ev.metric = policy_metric_from_string(s)) < 0)
-					return lserr_set(e, -EINVAL, "invalid_field", key,
-							 "target: '%s' is not first_response, next_update or resolution", s);
+					return lserr_set(
+					        e, -EINVAL, "invalid_field", key,
+					        "target: '%s' is not first_response, next_update or resolution", s);
 			} else if (strcmp(key, "level") == 0) {
 				if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 				    json_integer_value(v) > LS_MAX_SLA_LEVELS)
 					return lserr_set(e, -EINVAL, "invalid_field", key,
-							 "level: must be a whole number 1 .. %d", LS_MAX_SLA_LEVELS);
+					                 "level: must be a whole number 1 .. %d", LS_MAX_SLA_LEVELS);
 				ev->ev.level = (unsigned)json_integer_value(v);
 			} else {
 				goto unknown;
 			}
 			break;
-		default:
-			goto unknown;
+		default: goto unknown;
 		}
 		continue;
 	unknown:
@@ -156,13 +163,13 @@ static int parse_object(json_t *o, struct arena *a, struct replay_event *ev, str
 		enum clock_event_kind kind;
 		const char *field;
 	} required[] = {
-		{ CLOCK_EV_CREATED, "priority" }, { CLOCK_EV_REPLY, "author" }, { CLOCK_EV_STATE, "to" },
-		{ CLOCK_EV_PRIORITY, "to" },	  { CLOCK_EV_ACK, "target" },	{ CLOCK_EV_ACK, "level" },
+	        {CLOCK_EV_CREATED, "priority"}, {CLOCK_EV_REPLY, "author"}, {CLOCK_EV_STATE, "to"},
+	        {CLOCK_EV_PRIORITY, "to"},      {CLOCK_EV_ACK, "target"},   {CLOCK_EV_ACK, "level"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(required); i++)
 		if (required[i].kind == ev->ev.kind && !json_object_get(o, required[i].field))
-			return lserr_set(e, -EINVAL, "missing_field", required[i].field, "%s: required for a '%s' event",
-					 required[i].field, kind);
+			return lserr_set(e, -EINVAL, "missing_field", required[i].field,
+			                 "%s: required for a '%s' event", required[i].field, kind);
 	return 0;
 }
 
@@ -170,14 +177,15 @@ int replay_parse_event(const char *line, size_t n, struct arena *a, struct repla
 {
 	if (n > LS_MAX_SLA_EVENT_BYTES)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "line", "line: longer than %d bytes",
-				 LS_MAX_SLA_EVENT_BYTES);
+		                 LS_MAX_SLA_EVENT_BYTES);
 	json_error_t je;
 	json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
 	if (!o)
-		return lserr_set(e, -EINVAL, "invalid_json", "line", "not a JSON object: column %d: %s", je.column, je.text);
+		return lserr_set(e, -EINVAL, "invalid_json", "line", "not a JSON object: column %d: %s", je.column,
+		                 je.text);
 	struct replay_event ev;
 	int r = json_is_object(o) ? parse_object(o, a, &ev, e)
-				  : lserr_set(e, -EINVAL, "invalid_json", "line", "not a JSON object");
+	                          : lserr_set(e, -EINVAL, "invalid_json", "line", "not a JSON object");
 	json_decref(o);
 	if (r == 0)
 		*ret = ev;
@@ -186,13 +194,25 @@ int replay_parse_event(const char *line, size_t n, struct arena *a, struct repla
 
 /* ---- tickets ---- */
 
+#define NO_POLICY UINT16_MAX
+
+/* One applied event, compact: a ticket's events form a list through `next`. */
+struct revent {
+	ls_time at;
+	uint32_t line;   /* of the input, 1-based */
+	uint32_t next;   /* index + 1 of the ticket's next event; 0: last */
+	uint16_t policy; /* CREATED, POLICY: index into policies or NO_POLICY */
+	uint8_t kind;
+	uint8_t a; /* priority, state, author or metric */
+	uint8_t b; /* is_public or level */
+};
+
 struct rticket {
 	const char *id;
-	struct clock *clock;
-	ls_time last_read;    /* last event read, applied or not */
-	bool applied;         /* some event was applied */
+	uint32_t head, tail; /* index + 1 into events; 0: none applied */
+	ls_time last_read;   /* last event read, applied or not */
 	struct policy_subject subject;
-	size_t policy;        /* index of the policy in force; npolicies: none */
+	uint16_t policy;       /* in force after the last applied event */
 	const char *no_policy; /* why none applies */
 };
 
@@ -201,9 +221,12 @@ struct replay {
 	size_t npolicies;
 	ls_time until, last_at;
 	bool has_until;
-	struct arena arena; /* ids, clocks, reasons */
+	uint32_t line;      /* lines seen */
+	struct arena arena; /* ids, categories, reasons, the ticket vector */
 	struct rticket *t;
 	size_t n, cap;
+	struct revent *ev;
+	size_t nev, capev;
 	uint32_t *slots; /* index + 1 into t; 0: empty */
 	size_t nslots;
 };
@@ -249,7 +272,7 @@ struct replay *replay_new(const struct policy *const *policies, size_t n)
 {
 	struct replay *r = xcalloc(1, sizeof(*r));
 	r->policies = policies;
-	r->npolicies = n;
+	r->npolicies = n < NO_POLICY ? n : NO_POLICY - 1;
 	arena_init(&r->arena);
 	r->arena.block_size = 256 * 1024;
 	grow_slots(r);
@@ -261,6 +284,7 @@ void replay_free(struct replay *r)
 	if (!r)
 		return;
 	arena_release(&r->arena);
+	xfree(r->ev);
 	xfree(r->slots);
 	xfree(r);
 }
@@ -281,17 +305,17 @@ size_t replay_ticket_count(const struct replay *r)
 	return r->n;
 }
 
-/* Chooses the policy for t's subject; returns its index or npolicies. */
-static size_t choose(struct replay *r, struct rticket *t)
+/* Chooses the policy for t's subject. */
+static uint16_t choose(struct replay *r, struct rticket *t)
 {
 	size_t i;
 	struct lserr pe;
 	if (policy_select(r->policies, r->npolicies, &t->subject, &i, &pe) == 0) {
 		t->no_policy = NULL;
-		return i;
+		return (uint16_t)i;
 	}
 	t->no_policy = arena_strdup(&r->arena, pe.message);
-	return r->npolicies;
+	return NO_POLICY;
 }
 
 static int check_range(const struct replay *r, ls_time at, struct lserr *e)
@@ -301,20 +325,55 @@ static int check_range(const struct replay *r, ls_time at, struct lserr *e)
 		calendar_range(r->policies[i]->cal, &lo, &hi);
 		if (at < lo || at >= hi) {
 			char buf[TZ_RFC3339_MAX];
-			return lserr_set(e, -ERANGE, "invalid_field", "at", "at: %s lies outside the calendar's years %d-%d",
-					 time_format_rfc3339(at, buf, sizeof(buf)), CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
+			return lserr_set(
+			        e, -ERANGE, "invalid_field", "at", "at: %s lies outside the calendar's years %d-%d",
+			        time_format_rfc3339(at, buf, sizeof(buf)), CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 		}
 	}
 	return 0;
 }
 
+static void append(struct replay *r, struct rticket *t, const struct clock_event *ce, uint16_t policy)
+{
+	if (r->nev == r->capev) {
+		r->capev = r->capev ? r->capev * 2 : 4096;
+		r->ev = xrealloc(r->ev, r->capev * sizeof(*r->ev));
+	}
+	struct revent *v = &r->ev[r->nev++];
+	uint8_t a = 0, b = 0;
+	switch (ce->kind) {
+	case CLOCK_EV_CREATED:
+	case CLOCK_EV_PRIORITY: a = (uint8_t)ce->priority; break;
+	case CLOCK_EV_STATE: a = (uint8_t)ce->state; break;
+	case CLOCK_EV_REPLY:
+		a = (uint8_t)ce->author;
+		b = ce->is_public;
+		break;
+	case CLOCK_EV_ACK:
+		a = (uint8_t)ce->metric;
+		b = (uint8_t)ce->level;
+		break;
+	default: break;
+	}
+	*v = (struct revent){
+	        .at = ce->at, .line = r->line, .next = 0, .policy = policy, .kind = (uint8_t)ce->kind, .a = a, .b = b};
+	if (t->tail)
+		r->ev[t->tail - 1].next = (uint32_t)r->nev;
+	else
+		t->head = (uint32_t)r->nev;
+	t->tail = (uint32_t)r->nev;
+}
+
 int replay_line(struct replay *r, const char *line, size_t n, struct lserr *e)
 {
+	r->line++;
 	size_t k = 0;
 	while (k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r' || line[k] == '\n'))
 		k++;
 	if (k == n)
 		return 0;
+	if (r->nev >= UINT32_MAX - 2 || r->n >= UINT32_MAX - 2)
+		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "line", "line: too many events");
 	struct arena tmp = ARENA_INIT;
 	struct replay_event ev;
 	int rc = replay_parse_event(line, n, &tmp, &ev, e);
@@ -327,25 +386,20 @@ int replay_line(struct replay *r, const char *line, size_t n, struct lserr *e)
 	if (!t) {
 		if (ev.ev.kind != CLOCK_EV_CREATED) {
 			rc = lserr_set(e, -EINVAL, "invalid_transition", "kind",
-				       "kind: the first event of ticket %s must be 'created'", ev.ticket);
-			goto out;
-		}
-		if (r->n >= UINT32_MAX - 1) {
-			rc = lserr_set(e, -LS_ETOOLARGE, "invalid_field", "ticket", "ticket: too many tickets");
+			               "kind: the first event of ticket %s must be 'created'", ev.ticket);
 			goto out;
 		}
 		t = &ARENA_PUSH(&r->arena, r->t, r->n, r->cap);
 		t->id = arena_strdup(&r->arena, ev.ticket);
-		t->clock = clock_new(&r->arena);
-		t->last_read = ev.ev.at;
-		t->policy = r->npolicies;
+		t->policy = NO_POLICY;
 		r->slots[slot] = (uint32_t)r->n;
 		if (r->n * 2 > r->nslots)
 			grow_slots(r);
 	} else if (ev.ev.at < t->last_read) {
-		rc = lserr_set(e, -EINVAL, "invalid_field", "at",
-			       "at: lies before the previous event of ticket %s; events of a ticket must be in time order",
-			       t->id);
+		rc = lserr_set(
+		        e, -EINVAL, "invalid_field", "at",
+		        "at: lies before the previous event of ticket %s; events of a ticket must be in time order",
+		        t->id);
 		goto out;
 	}
 	t->last_read = ev.ev.at;
@@ -355,25 +409,26 @@ int replay_line(struct replay *r, const char *line, size_t n, struct lserr *e)
 		goto out;
 
 	if (ev.ev.kind == CLOCK_EV_CREATED) {
+		if (t->head) { /* let the engine say what is wrong, with this line */
+			append(r, t, &ev.ev, t->policy);
+			goto out;
+		}
 		t->subject = ev.subject;
 		t->subject.priority = ev.ev.priority;
 		if (ev.subject.category)
 			t->subject.category = arena_strdup(&r->arena, ev.subject.category);
 		t->policy = choose(r, t);
-		ev.ev.policy = t->policy < r->npolicies ? r->policies[t->policy] : NULL;
-	}
-	if ((rc = clock_apply(t->clock, &ev.ev, e)) < 0)
+		append(r, t, &ev.ev, t->policy);
 		goto out;
-	t->applied = true;
-	if (ev.ev.kind == CLOCK_EV_PRIORITY && ev.ev.priority != t->subject.priority) {
+	}
+	append(r, t, &ev.ev, NO_POLICY);
+	if (ev.ev.kind == CLOCK_EV_PRIORITY && ev.ev.priority >= 1 && ev.ev.priority != t->subject.priority) {
 		t->subject.priority = ev.ev.priority;
-		size_t p = choose(r, t);
+		uint16_t p = choose(r, t);
 		if (p != t->policy) {
 			t->policy = p;
-			struct clock_event pe = { .at = ev.ev.at,
-						  .kind = CLOCK_EV_POLICY,
-						  .policy = p < r->npolicies ? r->policies[p] : NULL };
-			rc = clock_apply(t->clock, &pe, e);
+			struct clock_event pe = {.at = ev.ev.at, .kind = CLOCK_EV_POLICY};
+			append(r, t, &pe, p);
 		}
 	}
 out:
@@ -381,13 +436,78 @@ out:
 	return rc;
 }
 
+/* Feeds ticket i's events to a new clock from a; on failure *ret_line is the line of
+ * the event the engine refused. */
+static int run_ticket(const struct replay *r, size_t i, struct arena *a, struct clock **ret, uint32_t *ret_line,
+                      struct lserr *e)
+{
+	struct clock *c = clock_new(a);
+	for (uint32_t k = r->t[i].head; k; k = r->ev[k - 1].next) {
+		const struct revent *v = &r->ev[k - 1];
+		struct clock_event ce = {.at = v->at, .kind = (enum clock_event_kind)v->kind};
+		switch (ce.kind) {
+		case CLOCK_EV_CREATED:
+		case CLOCK_EV_POLICY:
+			ce.priority = v->a;
+			ce.policy = v->policy == NO_POLICY ? NULL : r->policies[v->policy];
+			break;
+		case CLOCK_EV_PRIORITY: ce.priority = v->a; break;
+		case CLOCK_EV_STATE: ce.state = (enum ticket_state)v->a; break;
+		case CLOCK_EV_REPLY:
+			ce.author = (enum author_kind)v->a;
+			ce.is_public = v->b;
+			break;
+		case CLOCK_EV_ACK:
+			ce.metric = (enum policy_metric)v->a;
+			ce.level = v->b;
+			break;
+		default: break;
+		}
+		int rc = clock_apply(c, &ce, e);
+		if (rc < 0) {
+			*ret_line = v->line;
+			return rc;
+		}
+	}
+	*ret = c;
+	return 0;
+}
+
+int replay_check(const struct replay *r, uint32_t *ret_line, struct lserr *e)
+{
+	struct arena a = ARENA_INIT;
+	uint32_t worst = 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct clock *c;
+		uint32_t line = 0;
+		struct lserr te;
+		lserr_clear(&te);
+		arena_reset(&a);
+		if (r->t[i].head && run_ticket(r, i, &a, &c, &line, &te) < 0 && (!worst || line < worst)) {
+			worst = line;
+			rc = te.rc;
+			if (e)
+				*e = te;
+		}
+	}
+	arena_release(&a);
+	if (rc < 0)
+		*ret_line = worst;
+	return rc;
+}
+
 int replay_evaluate(const struct replay *r, size_t i, ls_time at, unsigned flags, struct arena *a,
-		    struct replay_ticket *ret, struct lserr *e)
+                    struct replay_ticket *ret, struct lserr *e)
 {
 	const struct rticket *t = &r->t[i];
-	struct replay_ticket out = { .ticket = t->id, .no_policy = t->no_policy };
-	if (t->applied) {
-		int rc = clock_evaluate(t->clock, at, flags, a, &out.result, e);
+	struct replay_ticket out = {.ticket = t->id, .no_policy = t->no_policy};
+	if (t->head) {
+		struct clock *c;
+		uint32_t line;
+		int rc = run_ticket(r, i, a, &c, &line, e);
+		if (rc == 0)
+			rc = clock_evaluate(c, at, flags, a, &out.result, e);
 		if (rc < 0)
 			return rc;
 	}

@@ -8,11 +8,14 @@
  * priority (to), resolved, reopened, closed, acknowledged (target, level). Events of
  * one ticket must be in time order; tickets may interleave. Unknown fields are errors.
  *
- * The caller reads the input (the engine opens no files) and hands over lines; each
- * ticket gets a clock (clock.h) and the policy chosen by policy_select() from its
- * created event, chosen again when its priority changes. Evaluation walks the tickets
- * in order of first appearance, one at a time, so a caller can stream the output of
- * millions of tickets with bounded memory.
+ * The caller reads the input (the engine opens no files) and hands over every line,
+ * blank ones included, so that line numbers match. Reading checks each line's syntax
+ * and the time order per ticket at once, chooses the policy (policy_select()) from
+ * the created event and again when the priority changes, and stores the events
+ * compactly (24 bytes each). The clocks (clock.h) run later: replay_check() runs
+ * them all and names the earliest line the engine refuses (a reopen of an open
+ * ticket, an event after the close); replay_evaluate() runs one ticket's clock, so a
+ * caller streams the output of millions of tickets one at a time.
  *
  * Ownership and threads: a struct replay owns its tickets and clocks; the policies
  * (with their compiled calendars) belong to the caller and must outlive it. One
@@ -31,7 +34,7 @@
 /* One parsed line. */
 struct replay_event {
 	const char *ticket;
-	struct clock_event ev;        /* ev.policy is NULL: chosen by the replay */
+	struct clock_event ev;         /* ev.policy is NULL: chosen by the replay */
 	struct policy_subject subject; /* created: type, channel, category (priority in ev) */
 };
 
@@ -49,9 +52,15 @@ void replay_free(struct replay *r);
 /* Events after `until` are still checked, but not applied ("--at"). */
 void replay_set_until(struct replay *r, ls_time until);
 
-/* Parses and applies one line; a line of only white space is skipped. Returns 0, or
- * a negative code with e naming the field (the caller adds file and line). */
+/* Parses and records the next line (n bytes; a line of only white space is counted
+ * and skipped). Returns 0, or a negative code with e naming the field; the caller
+ * adds file and line. */
 int replay_line(struct replay *r, const char *line, size_t n, struct lserr *e);
+
+/* Runs every ticket's clock over its recorded events. Returns 0, or the error of the
+ * event with the smallest line number the engine refused, *ret_line being that line
+ * (1-based, counted by replay_line()). */
+int replay_check(const struct replay *r, uint32_t *ret_line, struct lserr *e);
 
 /* The latest instant of any event read (applied or not); 0 before the first. */
 ls_time replay_last_at(const struct replay *r);
@@ -65,16 +74,17 @@ struct replay_ticket {
 };
 
 /* Evaluates ticket i (< replay_ticket_count()) as of `at`, allocating from a (which the
- * caller may reset after each ticket). `at` must not lie before an applied event. */
+ * caller may reset after each ticket). `at` must not lie before an applied event.
+ * Fails as replay_check() would for this ticket, or with the calendar's -ERANGE. */
 int replay_evaluate(const struct replay *r, size_t i, ls_time at, unsigned flags, struct arena *a,
-		    struct replay_ticket *ret, struct lserr *e);
+                    struct replay_ticket *ret, struct lserr *e);
 
 struct replay_summary {
-	size_t tickets;                  /* evaluated */
-	size_t unmatched;                /* tickets no policy applies to */
-	size_t count[_CLOCK_STATE_MAX];  /* targets by state */
-	bool has_compliance;             /* met + breached > 0 */
-	double compliance;               /* met / (met + breached); superseded and cancelled left out */
+	size_t tickets;                 /* evaluated */
+	size_t unmatched;               /* tickets no policy applies to */
+	size_t count[_CLOCK_STATE_MAX]; /* targets by state */
+	bool has_compliance;            /* met + breached > 0 */
+	double compliance;              /* met / (met + breached); superseded and cancelled left out */
 };
 
 /* Adds one evaluated ticket to s (start from a zeroed struct). */

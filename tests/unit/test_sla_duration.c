@@ -40,8 +40,8 @@ static void test_units_and_combinations(void **state)
 static void test_refuses_everything_else(void **state)
 {
 	(void)state;
-	static const char *bad[] = { "",    "h",     "1",     "1.5h", "-1h", "+1h",  "1 h", " 1h", "1h ", "1H",
-				     "1m1h", "1h1h", "1s30m", "1hh",  "4x",  "1h30", "h30m", "1d",  "2w",  "P1D" };
+	static const char *bad[] = {"",     "h",    "1",     "1.5h", "-1h", "+1h",  "1 h",  " 1h", "1h ", "1H",
+	                            "1m1h", "1h1h", "1s30m", "1hh",  "4x",  "1h30", "h30m", "1d",  "2w",  "P1D"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t v = 77;
 		struct lserr e;
@@ -92,11 +92,11 @@ static void test_format_is_canonical(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_units_and_combinations),
-		cmocka_unit_test(test_refuses_everything_else),
-		cmocka_unit_test(test_days_get_a_hint_naming_the_ambiguity),
-		cmocka_unit_test(test_limit_and_overflow),
-		cmocka_unit_test(test_format_is_canonical),
+	        cmocka_unit_test(test_units_and_combinations),
+	        cmocka_unit_test(test_refuses_everything_else),
+	        cmocka_unit_test(test_days_get_a_hint_naming_the_ambiguity),
+	        cmocka_unit_test(test_limit_and_overflow),
+	        cmocka_unit_test(test_format_is_canonical),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

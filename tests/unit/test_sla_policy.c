@@ -15,9 +15,9 @@
 #include "sla/policy.h"
 
 static const char issue_example[] =
-	"{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-NW\"},"
-	"\"pause_states\":[\"pending_customer\"],\"targets\":{\"P1\":{\"first_response\":\"1h\",\"resolution\":\"4h\"},"
-	"\"P2\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"16h\"}}}";
+        "{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-NW\"},"
+        "\"pause_states\":[\"pending_customer\"],\"targets\":{\"P1\":{\"first_response\":\"1h\",\"resolution\":\"4h\"},"
+        "\"P2\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"16h\"}}}";
 
 static struct policy *parse_ok(struct arena *a, const char *json)
 {
@@ -40,7 +40,7 @@ static struct lserr parse_bad(const char *json, int rc, const char *field)
 	arena_release(&a);
 	if (r != rc || strcmp(e.field, field) != 0)
 		fail_msg("policy_parse(%s) = %d field '%s' (%s), want %d field '%s'", json, r, e.field, e.message, rc,
-			 field);
+		         field);
 	assert_ptr_equal(p, (struct policy *)0x1); /* untouched */
 	return e;
 }
@@ -74,16 +74,18 @@ static void test_full_policy(void **state)
 	(void)state;
 	struct arena a = ARENA_INIT;
 	struct policy *p = parse_ok(
-		&a, "{\"name\":\"Gold\",\"version\":3,\"order\":5,"
-		    "\"applies_to\":{\"types\":[\"incident\",\"complaint\"],\"priorities\":[\"P1\",\"P2\"],"
-		    "\"categories\":[\"Network\"],\"channels\":[\"email\",\"phone\"]},"
-		    "\"calendar\":{\"name\":\"Office\",\"version\":2,\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\","
-		    "\"closed\":[\"2025-12-24\"],\"open\":[\"2025-12-27 09:00-13:00\"]},"
-		    "\"pause_states\":[\"pending_customer\",\"pending_vendor\"],\"warnings\":[\"50%\",80],"
-		    "\"targets\":{\"P1\":{\"resolution\":{\"within\":\"24h\",\"time\":\"calendar\"},\"first_response\":\"30m\"}},"
-		    "\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"action\":\"notify\",\"owner\":\"team_lead\","
-		    "\"ack_within\":\"30m\"},{\"at\":\"100%\",\"action\":\"reassign\",\"owner\":\"L2\"},"
-		    "{\"after_breach\":\"1h\",\"owner\":\"service_manager\",\"priorities\":[\"P1\"]}]}}");
+	        &a, "{\"name\":\"Gold\",\"version\":3,\"order\":5,"
+	            "\"applies_to\":{\"types\":[\"incident\",\"complaint\"],\"priorities\":[\"P1\",\"P2\"],"
+	            "\"categories\":[\"Network\"],\"channels\":[\"email\",\"phone\"]},"
+	            "\"calendar\":{\"name\":\"Office\",\"version\":2,\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri "
+	            "08:00-17:00\","
+	            "\"closed\":[\"2025-12-24\"],\"open\":[\"2025-12-27 09:00-13:00\"]},"
+	            "\"pause_states\":[\"pending_customer\",\"pending_vendor\"],\"warnings\":[\"50%\",80],"
+	            "\"targets\":{\"P1\":{\"resolution\":{\"within\":\"24h\",\"time\":\"calendar\"},\"first_response\":"
+	            "\"30m\"}},"
+	            "\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"action\":\"notify\",\"owner\":\"team_lead\","
+	            "\"ack_within\":\"30m\"},{\"at\":\"100%\",\"action\":\"reassign\",\"owner\":\"L2\"},"
+	            "{\"after_breach\":\"1h\",\"owner\":\"service_manager\",\"priorities\":[\"P1\"]}]}}");
 	char buf[96];
 	assert_string_equal(policy_label(p, buf, sizeof(buf)), "Gold v3");
 	assert_int_equal(p->order, 5);
@@ -152,9 +154,9 @@ static void test_errors_name_the_field_by_path(void **state)
 	parse_bad("{\"targets\":{\"P1\":{\"resolution\":\"0s\"}}}", -EINVAL, "targets.P1.resolution");
 	parse_bad("{\"targets\":{\"P1\":{\"resolution\":4}}}", -EINVAL, "targets.P1.resolution");
 	parse_bad("{\"targets\":{\"P1\":{\"resolution\":{\"time\":\"calendar\"}}}}", -EINVAL,
-		  "targets.P1.resolution.within");
+	          "targets.P1.resolution.within");
 	parse_bad("{\"targets\":{\"P1\":{\"resolution\":{\"within\":\"1h\",\"time\":\"wall\"}}}}", -EINVAL,
-		  "targets.P1.resolution.time");
+	          "targets.P1.resolution.time");
 	parse_bad("{\"targets\":{}}", -EINVAL, "targets");
 	parse_bad("{\"calendar\":{\"tz\":\"Europe/Berlin\"}}", -EINVAL, "calendar.hours");
 	parse_bad("{}", -EINVAL, "targets");
@@ -162,29 +164,31 @@ static void test_errors_name_the_field_by_path(void **state)
 	assert_string_equal(e.code, "unknown_field");
 	assert_non_null(strstr(e.hint, "targets"));
 	parse_bad("{\"pause_states\":[\"resolved\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
-		  "pause_states[0]");
+	          "pause_states[0]");
 	parse_bad("{\"pause_states\":[\"waiting\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
-		  "pause_states[0]");
-	parse_bad("{\"warnings\":[\"90%\",\"75%\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL, "warnings[1]");
+	          "pause_states[0]");
+	parse_bad("{\"warnings\":[\"90%\",\"75%\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
+	          "warnings[1]");
 	parse_bad("{\"warnings\":[\"100%\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL, "warnings[0]");
 	parse_bad("{\"warnings\":[\"75\"],\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL, "warnings[0]");
 	parse_bad("{\"applies_to\":{\"types\":[\"incidents\"]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
-		  "applies_to.types[0]");
+	          "applies_to.types[0]");
 	parse_bad("{\"applies_to\":{\"channels\":[]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
-		  "applies_to.channels");
+	          "applies_to.channels");
 	parse_bad("{\"escalations\":{\"resolution\":[{\"at\":\"75%\"}]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
-		  -EINVAL, "escalations.resolution[0].owner");
-	parse_bad("{\"escalations\":{\"resolution\":[{\"at\":\"90%\",\"owner\":\"a\"},{\"at\":\"75%\",\"owner\":\"b\"}]},"
-		  "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
-		  -EINVAL, "escalations.resolution[1]");
+	          -EINVAL, "escalations.resolution[0].owner");
+	parse_bad(
+	        "{\"escalations\":{\"resolution\":[{\"at\":\"90%\",\"owner\":\"a\"},{\"at\":\"75%\",\"owner\":\"b\"}]},"
+	        "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
+	        -EINVAL, "escalations.resolution[1]");
 	parse_bad("{\"escalations\":{\"resolution\":[{\"after_breach\":\"1h\",\"owner\":\"a\"},{\"at\":\"100%\","
-		  "\"owner\":\"b\"}]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
-		  -EINVAL, "escalations.resolution[1]");
+	          "\"owner\":\"b\"}]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
+	          -EINVAL, "escalations.resolution[1]");
 	parse_bad("{\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"after_breach\":\"1h\",\"owner\":\"a\"}]},"
-		  "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
-		  -EINVAL, "escalations.resolution[0]");
+	          "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}",
+	          -EINVAL, "escalations.resolution[0]");
 	parse_bad("{\"escalations\":{\"solution\":[]},\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}", -EINVAL,
-		  "escalations.solution");
+	          "escalations.solution");
 	e = parse_bad("{\"targets\":{\"P1\":{\"resolution\":\"1h\"}},}", -EINVAL, "policy");
 	assert_string_equal(e.code, "invalid_json");
 	parse_bad("{\"targets\":{\"P1\":{\"resolution\":\"1h\"},\"P1\":{}}}", -EINVAL, "policy"); /* duplicate key */
@@ -196,15 +200,16 @@ static void test_calendar_errors_are_prefixed(void **state)
 	(void)state;
 	struct arena a = ARENA_INIT;
 	struct policy *p = parse_ok(&a, "{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 8:00-17:00\"},"
-					"\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}");
+	                                "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}");
 	struct calendar *cal = NULL;
 	struct lserr e;
 	lserr_clear(&e);
 	assert_int_equal(policy_compile_calendar(p, 0, 0, &cal, &e), -EINVAL);
 	assert_string_equal(e.field, "calendar.hours");
 	assert_non_null(strstr(e.message, "calendar.hours"));
-	p = parse_ok(&a, "{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-XX\"},"
-			 "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}");
+	p = parse_ok(
+	        &a, "{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-XX\"},"
+	            "\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}");
 	assert_int_equal(policy_compile_calendar(p, 0, 0, &cal, &e), -EINVAL);
 	assert_string_equal(e.field, "calendar.holidays");
 	p = parse_ok(&a, "{\"calendar\":\"office-berlin\",\"targets\":{\"P1\":{\"resolution\":\"1h\"}}}");
@@ -218,14 +223,15 @@ static void test_lower_order_wins_between_overlapping_policies(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct policy *general = parse_ok(&a, "{\"name\":\"General\",\"order\":100,\"targets\":{\"P1\":{\"resolution\":\"8h\"}}}");
-	struct policy *network = parse_ok(
-		&a, "{\"name\":\"Network\",\"order\":10,\"applies_to\":{\"categories\":[\"Network\"],\"types\":[\"incident\"]},"
-		    "\"targets\":{\"P1\":{\"resolution\":\"4h\"}}}");
-	const struct policy *set[] = { general, network };
+	struct policy *general =
+	        parse_ok(&a, "{\"name\":\"General\",\"order\":100,\"targets\":{\"P1\":{\"resolution\":\"8h\"}}}");
+	struct policy *network = parse_ok(&a, "{\"name\":\"Network\",\"order\":10,\"applies_to\":{\"categories\":["
+	                                      "\"Network\"],\"types\":[\"incident\"]},"
+	                                      "\"targets\":{\"P1\":{\"resolution\":\"4h\"}}}");
+	const struct policy *set[] = {general, network};
 	assert_int_equal(policy_check_set(set, 2, NULL), 0);
-	struct policy_subject s = { .type = TICKET_TYPE_INCIDENT, .channel = TICKET_CHANNEL_EMAIL, .priority = 1,
-				    .category = "Network" };
+	struct policy_subject s = {
+	        .type = TICKET_TYPE_INCIDENT, .channel = TICKET_CHANNEL_EMAIL, .priority = 1, .category = "Network"};
 	size_t i = 99;
 	assert_int_equal(policy_select(set, 2, &s, &i, NULL), 0);
 	assert_int_equal(i, 1);
@@ -235,8 +241,8 @@ static void test_lower_order_wins_between_overlapping_policies(void **state)
 	s.category = NULL; /* unknown category: a category-restricted policy does not apply */
 	assert_int_equal(policy_select(set, 2, &s, &i, NULL), 0);
 	assert_int_equal(i, 0);
-	s = (struct policy_subject){ .type = TICKET_TYPE_PROBLEM, .channel = _TICKET_CHANNEL_INVALID, .priority = 1,
-				     .category = "Network" };
+	s = (struct policy_subject){
+	        .type = TICKET_TYPE_PROBLEM, .channel = _TICKET_CHANNEL_INVALID, .priority = 1, .category = "Network"};
 	assert_int_equal(policy_select(set, 2, &s, &i, NULL), 0);
 	assert_int_equal(i, 0);
 	network->order = 100;
@@ -251,11 +257,10 @@ static void test_ticket_without_policy_is_reported(void **state)
 {
 	(void)state;
 	struct arena a = ARENA_INIT;
-	struct policy *p = parse_ok(
-		&a, "{\"applies_to\":{\"priorities\":[\"P1\",\"P2\"],\"channels\":[\"phone\"]},"
-		    "\"targets\":{\"P1\":{\"resolution\":\"4h\"}}}");
-	const struct policy *set[] = { p };
-	struct policy_subject s = { .type = TICKET_TYPE_INCIDENT, .channel = TICKET_CHANNEL_PHONE, .priority = 3 };
+	struct policy *p = parse_ok(&a, "{\"applies_to\":{\"priorities\":[\"P1\",\"P2\"],\"channels\":[\"phone\"]},"
+	                                "\"targets\":{\"P1\":{\"resolution\":\"4h\"}}}");
+	const struct policy *set[] = {p};
+	struct policy_subject s = {.type = TICKET_TYPE_INCIDENT, .channel = TICKET_CHANNEL_PHONE, .priority = 3};
 	size_t i = 42;
 	struct lserr e;
 	lserr_clear(&e);
@@ -289,14 +294,14 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_issue_example_parses),
-		cmocka_unit_test(test_full_policy),
-		cmocka_unit_test(test_defaults_without_calendar_are_24x7_utc),
-		cmocka_unit_test(test_errors_name_the_field_by_path),
-		cmocka_unit_test(test_calendar_errors_are_prefixed),
-		cmocka_unit_test(test_lower_order_wins_between_overlapping_policies),
-		cmocka_unit_test(test_ticket_without_policy_is_reported),
-		cmocka_unit_test(test_names),
+	        cmocka_unit_test(test_issue_example_parses),
+	        cmocka_unit_test(test_full_policy),
+	        cmocka_unit_test(test_defaults_without_calendar_are_24x7_utc),
+	        cmocka_unit_test(test_errors_name_the_field_by_path),
+	        cmocka_unit_test(test_calendar_errors_are_prefixed),
+	        cmocka_unit_test(test_lower_order_wins_between_overlapping_policies),
+	        cmocka_unit_test(test_ticket_without_policy_is_reported),
+	        cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
