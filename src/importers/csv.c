@@ -120,7 +120,7 @@ static int make(const char *name, char sep, struct csv_reader **ret, struct lser
 
 int csv_open_file(const char *path, char sep, struct csv_reader **ret, struct lserr *e)
 {
-	struct csv_reader *r;
+	struct csv_reader *r = NULL;
 	int rc = make(path, sep, &r, e);
 	if (rc < 0)
 		return rc;
@@ -150,7 +150,7 @@ int csv_open_file(const char *path, char sep, struct csv_reader **ret, struct ls
 
 int csv_open_mem(const void *data, size_t n, char sep, struct csv_reader **ret, struct lserr *e)
 {
-	struct csv_reader *r;
+	struct csv_reader *r = NULL;
 	int rc = make("<memory>", sep, &r, e);
 	if (rc < 0)
 		return rc;

@@ -24,7 +24,10 @@
 struct csv_reader;
 
 struct csv_row {
-	const char *const *fields; /* n NUL-terminated fields */
+	/* n NUL-terminated fields, stored back to back in one block: field i+1 starts right
+	 * after the NUL of field i, so a consumer can keep a record with one copy of
+	 * fields[0] .. end of fields[n-1] (importers buffer the rows of one ticket so). */
+	const char *const *fields;
 	size_t n;
 	unsigned line; /* 1-based physical line where the record starts */
 };

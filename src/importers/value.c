@@ -115,6 +115,17 @@ static int digits(const char **pp, int maxd, int *ret)
 	return n;
 }
 
+/* Exactly two digits, whatever follows ("+0100"). */
+static bool two(const char **pp, int *ret)
+{
+	const char *p = *pp;
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return false;
+	*ret = (p[0] - '0') * 10 + (p[1] - '0');
+	*pp = p + 2;
+	return true;
+}
+
 static int days_in_month(int y, int m)
 {
 	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -186,11 +197,11 @@ int value_time(const char *s, enum value_date_order order, const struct tz *tz, 
 	if (*p == '+' || *p == '-') {
 		int sign = *p == '-' ? -1 : 1, oh = 0, om = 0;
 		p++;
-		if (digits(&p, 2, &oh) != 2)
+		if (!two(&p, &oh))
 			return -EINVAL;
 		if (*p == ':')
 			p++;
-		if (*p && digits(&p, 2, &om) != 2)
+		if (*p && !two(&p, &om))
 			return -EINVAL;
 		if (*p || oh > 18 || om > 59)
 			return *p ? -EINVAL : -ERANGE;

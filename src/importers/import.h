@@ -1,0 +1,44 @@
+/* What every importer shares: options, the sink that receives canonical records, and
+ * the counts of a run. Room: importers (pure parsers: files in, records out, no
+ * storage; service/ wires a sink that writes to the store, tests and benches wire
+ * their own).
+ *
+ * Streaming: an importer calls sink->ticket once per ticket and sink->event once per
+ * change as soon as it knows them; it holds at most the rows of one ticket. Record
+ * pointers are valid only during the callback (see model/record.h). A callback that
+ * returns a negative code stops the import, which returns that code.
+ *
+ * Bad rows: a row that cannot be read (wrong field count, unparsable value, missing
+ * key) is skipped and reported through sink->bad_row with file, line and a reason;
+ * the import goes on unless max_bad_rows is reached (then -EINVAL, e says so).
+ * Importers never log. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "calendar/tz.h"
+#include "importers/value.h"
+#include "model/record.h"
+
+struct import_options {
+	const struct tz *tz;               /* zone of stamps without one; NULL = UTC */
+	enum value_date_order date_order;  /* for "D/M/Y" vs "M/D/Y"; default DMY */
+	char sep;                          /* CSV separator; 0 = detect */
+	bool events;                       /* emit rec_events (costs time); tickets always */
+	const char *client;                /* tenant code for every ticket, or NULL */
+	size_t max_bad_rows;               /* 0: no limit */
+};
+
+struct import_sink {
+	void *ctx;
+	int (*ticket)(void *ctx, const struct rec_ticket *t);  /* may be NULL */
+	int (*event)(void *ctx, const struct rec_event *ev);   /* may be NULL */
+	void (*bad_row)(void *ctx, const char *file, unsigned line, const char *reason); /* may be NULL */
+};
+
+struct import_stats {
+	size_t rows;     /* data rows read (header excluded, bad rows included) */
+	size_t tickets;  /* tickets emitted */
+	size_t events;   /* events emitted */
+	size_t bad_rows; /* rows skipped and reported */
+};

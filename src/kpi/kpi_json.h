@@ -1,0 +1,24 @@
+/* Rendering a KPI result as JSON (jansson), the shape the CLI and the API print.
+ * Room: kpi. Pure formatting: no I/O.
+ *
+ * Shape (rates are fractions 0..1, durations in hours, NaN → null):
+ *   {"tickets":N,"reopen_rate":R,"sla_compliance":R,
+ *    "resolution_hours":{"mean":…,"median":…,"p90":…,"n":N},
+ *    "reassigned_share":R,"reassignments_mean":…,
+ *    … the further KPIs of kpi_set (solved, backlog, sla_variant, sla_source,
+ *    sla_target, resolution_business_hours, first_response_hours,
+ *    first_response_business_hours, aht_minutes, fcr{…}, csat, nps) …,
+ *    "group_by":"team","period":"month",          (only when asked for)
+ *    "groups":[{"group":"Group 56","period":"2016-03", same keys as above}, …]}
+ * "group" is null for tickets without a value; "period" appears only with periods.
+ *
+ * Returns a new reference the caller owns (json_decref); never NULL (jansson aborts
+ * through our allocator only on out-of-memory). */
+#pragma once
+#include <jansson.h>
+
+#include "kpi/kpi.h"
+
+json_t *kpi_json_result(const struct kpi_result *r);
+/* One set's keys (without groups), for callers that build their own envelope. */
+json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v);
