@@ -22,6 +22,8 @@ const struct cli_command cli_commands[] = {
 	{ "calendar", "business-time arithmetic on a calendar", cmd_calendar },
 	{ "sla", "what-if replay of SLA policies over ticket events", cmd_sla },
 	{ "staff", "agents needed for a forecast (Erlang C/A, deferred work)", cmd_staff },
+	{ "import", "import a client's ticket history from its old tool", cmd_import },
+	{ "kpi", "KPIs of a client: resolution, reopen, SLA, reassignment, ...", cmd_kpi },
 	{ NULL, NULL, NULL },
 };
 

@@ -50,6 +50,8 @@ int cmd_team(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_kpi(int argc, char **argv);
 int cmd_holidays(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_sla(int argc, char **argv);

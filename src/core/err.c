@@ -15,6 +15,8 @@ static const struct {
 	{ "missing_field", 400, "a required field is absent" },
 	{ "unknown_field", 400, "the body holds a field the endpoint does not accept" },
 	{ "invalid_parameter", 400, "a query parameter is invalid" },
+	{ "invalid_file", 400, "an uploaded or imported file cannot be read (the message names line and reason)" },
+	{ "invalid_csv", 400, "a CSV file is malformed (the message names the line)" },
 	{ "invalid_cursor", 400, "the pagination cursor is malformed or belongs to another query" },
 	{ "unauthorized", 401, "no valid API token or session was presented" },
 	{ "login_failed", 401, "email or password is wrong" },

@@ -1,0 +1,127 @@
+/* leitstand import SOURCE. Room: cli. */
+#include <getopt.h>
+#include <jansson.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/parse.h"
+#include "service/imports.h"
+
+static const char help[] =
+	"Usage: leitstand import servicenow --client CODE [--tz ZONE] [--max-errors N] [--no-events]\n"
+	"                                   [--format text|json] [--db PATH] FILE\n\n"
+	"Import a client's ticket history from its old tool, as the baseline for KPIs and\n"
+	"findings. FILE may be gzip-compressed, UTF-8 with or without BOM, CRLF, ',' or\n"
+	"';' separated. The whole file is one transaction: on failure nothing is stored.\n"
+	"Importing the same file again changes nothing; a newer export updates the tickets.\n\n"
+	"Sources:\n"
+	"  servicenow   the incident audit log (one row per update, e.g. the UCI incident event\n"
+	"               log) or the plain incident table export; an incident's values are those\n"
+	"               of its record with the highest sys_mod_count\n\n"
+	"  --client CODE     the client the history belongs to\n"
+	"  --tz ZONE         IANA zone of timestamps without an offset (default UTC)\n"
+	"  --max-errors N    bad rows to skip before giving up (default 0: the first bad row\n"
+	"                    stops the import); every bad row is reported with its line\n"
+	"  --no-events       keep only the tickets, not their change events\n"
+	"  --format FMT      text (default) or json\n"
+	"  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+	"  --help            show this help\n";
+
+static void progress(size_t tickets, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\rimport: %zu tickets", tickets);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },	    { "client", required_argument, NULL, 'c' },
+		{ "tz", required_argument, NULL, 'z' },	    { "max-errors", required_argument, NULL, 'm' },
+		{ "no-events", no_argument, NULL, 'n' },    { "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+	};
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		return cli_usage("import", "missing source: servicenow");
+	const char *source = argv[1];
+	bool known = false;
+	for (const char *const *p = imports_sources; *p; p++)
+		known |= strcmp(*p, source) == 0;
+	if (!known)
+		return cli_usage("import", "unknown source '%s': this version imports servicenow", source);
+	struct import_request rq = { .source = source, .events = true };
+	const char *db = NULL;
+	enum cli_format fmt = CLI_FORMAT_TEXT;
+	int c, r;
+	int64_t v;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'c': rq.client = optarg; break;
+		case 'z': rq.tz = optarg; break;
+		case 'm':
+			if (parse_i64(optarg, 0, 100000000, &v) < 0)
+				return cli_usage("import", "--max-errors must be a number 0 to 100000000");
+			rq.max_errors = (size_t)v;
+			break;
+		case 'n': rq.events = false; break;
+		case 'f':
+			if ((r = cli_parse_format("import", optarg, &fmt)))
+				return r;
+			break;
+		case 'h': fputs(help, stdout); return 0;
+		default: return cli_usage("import", "unknown or incomplete option '%s'", argv[optind]);
+		}
+	}
+	if (optind != argc - 2)
+		return cli_usage("import", optind >= argc - 1 ? "missing FILE" : "only one FILE per import");
+	rq.path = argv[optind + 1];
+	if (!rq.client)
+		return cli_usage("import", "--client CODE is required");
+	if (access(rq.path, R_OK) != 0)
+		return cli_failf("import", "cannot read '%s'", rq.path);
+	if (isatty(STDERR_FILENO))
+		rq.progress = progress;
+	struct cli_ctx ctx;
+	if ((r = cli_ctx_open(&ctx, "import", cli_db_path(db), 0)))
+		return r;
+	struct import_summary sum;
+	r = imports_run(&ctx.svc, &rq, &sum);
+	if (rq.progress)
+		fputc('\n', stderr);
+	if (r < 0) {
+		r = cli_fail("import", &ctx.err);
+	} else if (fmt == CLI_FORMAT_JSON) {
+		json_t *bad = json_array();
+		for (size_t i = 0; i < sum.n_bad; i++)
+			json_array_append_new(bad, json_pack("{s:i,s:s}", "line", sum.bad[i].line, "reason",
+							     sum.bad[i].reason));
+		json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "import", (json_int_t)sum.import_id,
+				      "source", source, "client", rq.client, "rows", (json_int_t)sum.stats.rows,
+				      "tickets", (json_int_t)sum.stats.tickets, "new_tickets",
+				      (json_int_t)sum.new_tickets, "updated_tickets", (json_int_t)sum.updated_tickets,
+				      "events", (json_int_t)sum.stats.events, "skipped_rows",
+				      (json_int_t)sum.stats.bad_rows, "skipped", bad);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("imported %s into client %s: %zu rows, %zu tickets (%zu new, %zu updated), %zu events, "
+		       "%zu rows skipped\n",
+		       rq.path, rq.client, sum.stats.rows, sum.stats.tickets, sum.new_tickets, sum.updated_tickets,
+		       sum.stats.events, sum.stats.bad_rows);
+		for (size_t i = 0; i < sum.n_bad; i++)
+			printf("  skipped line %u: %s\n", sum.bad[i].line, sum.bad[i].reason);
+		if (sum.stats.bad_rows > sum.n_bad)
+			printf("  … and %zu more\n", sum.stats.bad_rows - sum.n_bad);
+	}
+	cli_ctx_close(&ctx);
+	return r;
+}

@@ -1,0 +1,17 @@
+/* KPIs of a client: over its imported history and the tickets worked in Leitstand.
+ * Room: service. Computes with the kpi engine; definitions in docs/kpi.md. */
+#pragma once
+#include "kpi/kpi.h"
+#include "service/svc.h"
+
+struct kpi_request {
+	const char *client;        /* code (required) */
+	enum kpi_period by;        /* KPI_PERIOD_NONE, WEEK, MONTH, QUARTER */
+	enum kpi_dim group;        /* KPI_DIM_NONE or a dimension */
+	ls_time from, to;          /* 0, 0: everything; both set: [from, to) */
+	const char *tz;            /* zone of period boundaries; NULL: the client's */
+};
+
+/* Fills *ret (release with kpi_result_release). With from/to and no `by` the KPIs
+ * cover the range; with `by` too, periods outside the range are left out. */
+int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret);

@@ -1,0 +1,28 @@
+/* Storage of imported ticket history: import runs, tickets keyed by their source id,
+ * and their change events. Room: store. The caller holds the write transaction of a
+ * whole file; these functions only run statements. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "model/record.h"
+#include "store/store.h"
+
+int importdb_run_begin(struct store *st, int64_t client_id, const char *source, const char *file, ls_time now,
+		       int64_t *ret_id);
+int importdb_run_finish(struct store *st, int64_t id, size_t rows, size_t tickets, size_t events, size_t bad_rows,
+			ls_time now);
+/* Inserts or replaces the ticket (client_id, t->source, t->source_id); whether it was
+ * new goes to *ret_new (may be NULL). Its stored events are removed: the importer
+ * hands the events of this export next, so a re-import never doubles them. */
+int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_ticket *t,
+			bool *ret_new);
+int importdb_event_add(struct store *st, int64_t client_id, int64_t import_id, const char *source,
+		       const struct rec_event *ev);
+/* Every imported ticket of a client, as records in arena a. */
+int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret, size_t *ret_n);
+/* Tickets worked in Leitstand, as records (source "leitstand"): counts and instants
+ * from the ticket row and its history. */
+int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret,
+			    size_t *ret_n);
