@@ -38,6 +38,8 @@ static void test_catalogue_statuses(void **state)
 		{ "precondition_required", 428 },
 		{ "internal", 500 },
 		{ "unavailable", 503 },
+		{ "invalid_file", 400 },
+		{ "invalid_csv", 400 },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (err_http_status(want[i].code) != want[i].status)
