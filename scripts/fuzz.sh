@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-30}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body fuzz_hours fuzz_holidays}
+TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body fuzz_hours fuzz_holidays fuzz_sla fuzz_intervals fuzz_servicenow}
 OUT=${FUZZ_OUT:-build-fuzz/libfuzzer}
 JOBS=${FUZZ_JOBS:-1}
 CC=${CLANG:-clang}
@@ -41,7 +41,7 @@ EOF
 }
 
 mkdir -p "$OUT/obj"
-PKGS="libmicrohttpd jansson sqlite3 libsodium"
+PKGS="libmicrohttpd jansson sqlite3 libsodium zlib"
 CFLAGS="-std=gnu17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
   -Isrc -Itests/fuzz -I$OUT -D_FILE_OFFSET_BITS=64 -pthread $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lm -pthread"

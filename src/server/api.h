@@ -28,6 +28,13 @@ int api_calendars_elapsed(struct request *rq);
 int api_calendars_due(struct request *rq);
 
 int api_staffing(struct request *rq);
+int api_kpis(struct request *rq);
+
+int api_sla_policies_list(struct request *rq);
+int api_sla_policies_create(struct request *rq);
+int api_sla_policies_get(struct request *rq);
+int api_sla_policies_update(struct request *rq);
+int api_tickets_sla(struct request *rq);
 
 int api_tickets_list(struct request *rq);
 int api_tickets_create(struct request *rq);

@@ -11,7 +11,9 @@ static const char *const q_list[] = { "client", "state", "type", "priority", "te
 				      "q", "limit", "cursor", NULL };
 
 static const char *const q_client[] = { "client", NULL };
+static const char *const q_kpis[] = { "client", "from", "to", "by", "group", "tz", NULL };
 static const char *const q_version[] = { "version", NULL };
+static const char *const q_at[] = { "at", NULL };
 static const char *const q_holidays[] = { "region", "year", "lang", NULL };
 static const char *const q_elapsed[] = { "from", "to", "version", NULL };
 static const char *const q_due[] = { "from", "seconds", "version", NULL };
@@ -63,6 +65,20 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/calendars/{client}/{code}/due", api_calendars_due, R, 0, 200, "calendars",
 	  "The instant at which `seconds` of business time have passed since from", q_due, NULL, "Due" },
 
+	{ "GET", "/api/v1/sla-policies", api_sla_policies_list, R, 0, 200, "sla",
+	  "SLA policies of a client (current versions) in selection order; ?client= is required", q_client, NULL,
+	  "SlaPolicy", true },
+	{ "POST", "/api/v1/sla-policies", api_sla_policies_create, PERM_CONFIG_WRITE, ROUTE_BODY, 201, "sla",
+	  "Add an SLA policy to a client (admin, manager)", NULL, "SlaPolicyInput", "SlaPolicy" },
+	{ "GET", "/api/v1/sla-policies/{client}/{code}", api_sla_policies_get, R, 0, 200, "sla",
+	  "One SLA policy, the current version or ?version=N", q_version, NULL, "SlaPolicy" },
+	{ "PATCH", "/api/v1/sla-policies/{client}/{code}", api_sla_policies_update, PERM_CONFIG_WRITE, ROUTE_BODY,
+	  200, "sla", "Change an SLA policy: writes a new version; needs If-Match", NULL, "SlaPolicyPatch",
+	  "SlaPolicy" },
+
+	{ "GET", "/api/v1/kpis", api_kpis, R, 0, 200, "kpis",
+	  "KPIs of a client over its imported history and its tickets, as `leitstand kpi --format json` prints "
+	  "them", q_kpis, NULL, "Kpis" },
 	{ "POST", "/api/v1/staffing", api_staffing, PERM_TICKET_READ, ROUTE_BODY, 200, "workforce",
 	  "Agents required for an interval (Erlang C, or Erlang A with patience; deferred work with a response "
 	  "window), or for consecutive intervals of one queue", NULL, "StaffingInput", "StaffingResult" },
@@ -98,6 +114,9 @@ const struct route routes[] = {
 	  "Links from and to this ticket", NULL, NULL, "Link", true },
 	{ "GET", "/api/v1/tickets/{number}/history", api_tickets_history, R, 0, 200, "tickets",
 	  "The append-only event history", NULL, NULL, "Event", true },
+	{ "GET", "/api/v1/tickets/{number}/sla", api_tickets_sla, R, 0, 200, "sla",
+	  "The ticket's SLA as of now or ?at=: targets, ledger and the next deadline, derived from its history",
+	  q_at, NULL, "TicketSla" },
 };
 
 const unsigned routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -108,3 +108,15 @@ def test_the_real_uci_servicenow_log_imports_with_its_published_counts(tmp):
     # counted independently over the last record of each incident (highest sys_mod_count)
     assert k["sla_source"]["num"] == 15803 and k["resolution_hours"]["n"] == 23362, k
     assert abs(k["reopen_rate"] - 275 / 24918) < 1e-12 and abs(k["reassigned_share"] - 11369 / 24918) < 1e-12, k
+
+
+def test_kpis_over_http_equal_the_command_line(w):
+    cli("import", "servicenow", "--db", w.db, "--client", "ACME", EXCERPT, check=0)
+    want = json.loads(cli("kpi", "--db", w.db, "--client", "ACME", "--group", "priority", check=0).out)
+    r = w.req("GET", "/api/v1/kpis?client=ACME&group=priority", who="viewer_a")
+    assert r.status == 200, r
+    assert r.json == want, (r.json, want)
+    from harness import assert_error
+    assert_error(w.req("GET", "/api/v1/kpis?client=ACME", who="viewer_b"), 400, "invalid_parameter", "client")
+    assert_error(w.req("GET", "/api/v1/kpis"), 400, "invalid_parameter", "client")
+    assert_error(w.req("GET", "/api/v1/kpis?client=ACME&by=day"), 400, "invalid_parameter", "by")

@@ -26,6 +26,7 @@ SAMPLES = {
     ("POST", "/api/v1/tickets/{number}/links"): {"kind": "duplicate_of", "target": "@other"},
     ("GET", "/api/v1/tickets/{number}/links"): None,
     ("GET", "/api/v1/tickets/{number}/history"): None,
+    ("GET", "/api/v1/tickets/{number}/sla"): None,
 }
 WRITE_ROUTES = [k for k in SAMPLES if k[0] != "GET"]
 
