@@ -11,6 +11,23 @@
 #include "store/dirdb.h"
 #include "store/importdb.h"
 
+static int run_servicenow(const struct import_request *rq, const struct import_options *o,
+			  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+{
+	return servicenow_import_file(rq->path, o, sink, ret_stats, e);
+}
+
+/* One entry per importer: its name on the command line and its file function. An
+ * importer that needs more than the common options (a mapping file) reads them from
+ * struct import_request. */
+static const struct {
+	const char *name;
+	int (*run)(const struct import_request *rq, const struct import_options *o, const struct import_sink *sink,
+		   struct import_stats *ret_stats, struct lserr *e);
+} importers[] = {
+	{ "servicenow", run_servicenow },
+};
+
 const char *const imports_sources[] = { "servicenow", NULL };
 
 struct sink_ctx {
@@ -60,10 +77,10 @@ int imports_run(struct svc *s, const struct import_request *rq, struct import_su
 	lserr_clear(s->err);
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL, "only admins and managers may import");
-	bool known = false;
-	for (const char *const *p = imports_sources; *p; p++)
-		known |= strcmp(*p, rq->source) == 0;
-	if (!known)
+	size_t which = 0;
+	while (which < sizeof(importers) / sizeof(importers[0]) && strcmp(importers[which].name, rq->source) != 0)
+		which++;
+	if (which == sizeof(importers) / sizeof(importers[0]))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "source", "no importer for '%.40s'", rq->source);
 	struct client c;
 	int r = dirdb_client_by_code(s->st, s->arena, rq->client, &c);
@@ -96,7 +113,7 @@ int imports_run(struct svc *s, const struct import_request *rq, struct import_su
 		r = store_error(s->st, s->err, "recording the import");
 		goto fail;
 	}
-	r = servicenow_import_file(rq->path, &o, &sink, &sum.stats, s->err);
+	r = importers[which].run(rq, &o, &sink, &sum.stats, s->err);
 	if (r < 0) {
 		if (s->err && !s->err->code)
 			s->err->code = "invalid_field";
