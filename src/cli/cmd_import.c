@@ -9,8 +9,9 @@
 #include "service/imports.h"
 
 static const char help[] =
-	"Usage: leitstand import servicenow --client CODE [--tz ZONE] [--max-errors N] [--no-events]\n"
-	"                                   [--format text|json] [--db PATH] FILE\n\n"
+	"Usage: leitstand import servicenow|freshdesk|jira|zendesk --client CODE [--tz ZONE]\n"
+	"                        [--max-errors N] [--no-events] [--format text|json] [--db PATH] FILE\n"
+	"       leitstand import csv --mapping FILE|PRESET --client CODE [options] FILE\n\n"
 	"Import a client's ticket history from its old tool, as the baseline for KPIs and\n"
 	"findings. FILE may be gzip-compressed, UTF-8 with or without BOM, CRLF, ',' or\n"
 	"';' separated. The whole file is one transaction: on failure nothing is stored.\n"
@@ -18,8 +19,24 @@ static const char help[] =
 	"Sources:\n"
 	"  servicenow   the incident audit log (one row per update, e.g. the UCI incident event\n"
 	"               log) or the plain incident table export; an incident's values are those\n"
-	"               of its record with the highest sys_mod_count\n\n"
+	"               of its record with the highest sys_mod_count\n"
+	"  freshdesk    the Freshdesk ticket export (CSV, one row per ticket: Ticket ID, Status,\n"
+	"               Created time, Resolved time, Initial response time, ...)\n"
+	"  jira         the Jira issue export (CSV: Issue key, Status, Created, Resolved, ...;\n"
+	"               stamps like 12/Mar/24 3:04 PM or ISO; repeated Component/s, Labels)\n"
+	"  zendesk      the Zendesk ticket export (JSON lines or a JSON array of tickets, with\n"
+	"               metric_set, audits and metric_events when present)\n"
+	"  csv          any CSV export, read as a JSON column mapping says (--mapping): one row\n"
+	"               per ticket, or an event log (one row per activity) grouped by case id\n"
+	"               into tickets with reassignments, reopens, waits and one event per row;\n"
+	"               presets for the public data sets (docs/kpi.md):\n"
+	"                 bpi2013-incidents     BPI 2013 Volvo IT incident log (VINST)\n"
+	"                 bpi2014-incidents     BPI 2014 Rabobank Detail_Incident table\n"
+	"                 bpi2014-activities    BPI 2014 incident activity log\n"
+	"                 bpi2014-interactions  BPI 2014 Detail_Interaction table\n"
+	"                 helpdesk              Helpdesk event log (Italian software company)\n\n"
 	"  --client CODE     the client the history belongs to\n"
+	"  --mapping M       csv: a preset name or a JSON mapping file (src/importers/csvmap.h)\n"
 	"  --tz ZONE         IANA zone of timestamps without an offset (default UTC)\n"
 	"  --max-errors N    bad rows to skip before giving up (default 0: the first bad row\n"
 	"                    stops the import); every bad row is reported with its line\n"
@@ -40,20 +57,21 @@ int cmd_import(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },	    { "client", required_argument, NULL, 'c' },
 		{ "tz", required_argument, NULL, 'z' },	    { "max-errors", required_argument, NULL, 'm' },
 		{ "no-events", no_argument, NULL, 'n' },    { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },	    { "mapping", required_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 },
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
 		return 0;
 	}
 	if (argc < 2)
-		return cli_usage("import", "missing source: servicenow");
+		return cli_usage("import", "missing source (see leitstand import --help)");
 	const char *source = argv[1];
 	bool known = false;
 	for (const char *const *p = imports_sources; *p; p++)
 		known |= strcmp(*p, source) == 0;
 	if (!known)
-		return cli_usage("import", "unknown source '%s': this version imports servicenow", source);
+		return cli_usage("import", "unknown source '%s' (see leitstand import --help)", source);
 	struct import_request rq = { .source = source, .events = true };
 	const char *db = NULL;
 	enum cli_format fmt = CLI_FORMAT_TEXT;
@@ -66,6 +84,7 @@ int cmd_import(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'c': rq.client = optarg; break;
 		case 'z': rq.tz = optarg; break;
+		case 'M': rq.mapping = optarg; break;
 		case 'm':
 			if (parse_i64(optarg, 0, 100000000, &v) < 0)
 				return cli_usage("import", "--max-errors must be a number 0 to 100000000");
@@ -85,6 +104,10 @@ int cmd_import(int argc, char **argv)
 	rq.path = argv[optind + 1];
 	if (!rq.client)
 		return cli_usage("import", "--client CODE is required");
+	if (strcmp(source, "csv") == 0 && !rq.mapping)
+		return cli_usage("import", "csv needs --mapping FILE|PRESET");
+	if (strcmp(source, "csv") != 0 && rq.mapping)
+		return cli_usage("import", "--mapping is for the csv source only");
 	if (access(rq.path, R_OK) != 0)
 		return cli_failf("import", "cannot read '%s'", rq.path);
 	if (isatty(STDERR_FILENO))

@@ -7,7 +7,11 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "importers/csvmap.h"
+#include "importers/freshdesk.h"
+#include "importers/jira.h"
 #include "importers/servicenow.h"
+#include "importers/zendesk.h"
 #include "store/dirdb.h"
 #include "store/importdb.h"
 
@@ -15,6 +19,39 @@ static int run_servicenow(const struct import_request *rq, const struct import_o
 			  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
 	return servicenow_import_file(rq->path, o, sink, ret_stats, e);
+}
+
+static int run_csv(const struct import_request *rq, const struct import_options *o, const struct import_sink *sink,
+		   struct import_stats *ret_stats, struct lserr *e)
+{
+	if (!rq->mapping || !*rq->mapping)
+		return lserr_set(e, -EINVAL, "invalid_field", "mapping",
+				 "the csv source needs a mapping: a preset name or a mapping file");
+	struct csvmap *m = NULL;
+	int r = csvmap_load(rq->mapping, &m, e);
+	if (r < 0)
+		return r;
+	r = csvmap_import_file(rq->path, m, o, sink, ret_stats, e);
+	csvmap_free(m);
+	return r;
+}
+
+static int run_freshdesk(const struct import_request *rq, const struct import_options *o,
+			 const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+{
+	return freshdesk_import_file(rq->path, o, sink, ret_stats, e);
+}
+
+static int run_jira(const struct import_request *rq, const struct import_options *o, const struct import_sink *sink,
+		    struct import_stats *ret_stats, struct lserr *e)
+{
+	return jira_import_file(rq->path, o, sink, ret_stats, e);
+}
+
+static int run_zendesk(const struct import_request *rq, const struct import_options *o,
+		       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+{
+	return zendesk_import_file(rq->path, o, sink, ret_stats, e);
 }
 
 /* One entry per importer: its name on the command line and its file function. An
@@ -26,9 +63,13 @@ static const struct {
 		   struct import_stats *ret_stats, struct lserr *e);
 } importers[] = {
 	{ "servicenow", run_servicenow },
+	{ "freshdesk", run_freshdesk },
+	{ "jira", run_jira },
+	{ "zendesk", run_zendesk },
+	{ "csv", run_csv },
 };
 
-const char *const imports_sources[] = { "servicenow", NULL };
+const char *const imports_sources[] = { "servicenow", "freshdesk", "jira", "zendesk", "csv", NULL };
 
 struct sink_ctx {
 	struct svc *s;

@@ -16,6 +16,7 @@ struct import_request {
 	const char *client;      /* client code */
 	const char *path;        /* plain or gzip */
 	const char *tz;          /* zone of stamps without one; NULL: UTC */
+	const char *mapping;     /* csv: a preset name or a mapping file (importers/csvmap.h) */
 	size_t max_errors;       /* bad rows tolerated; 0: none */
 	bool events;             /* keep the change events too (default true) */
 	void (*progress)(size_t rows, void *ctx); /* may be NULL; called every few thousand rows */
