@@ -13,6 +13,7 @@
  * the import goes on unless max_bad_rows is reached (then -EINVAL, e says so).
  * Importers never log. */
 #pragma once
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,3 +43,10 @@ struct import_stats {
 	size_t events;   /* events emitted */
 	size_t bad_rows; /* rows skipped and reported */
 };
+
+/* Reports a bad row: formats the reason into reason (reason_size bytes), counts it in
+ * st, hands it to sink->bad_row and, once o->max_bad_rows rows are bad, returns
+ * -EINVAL with e saying the import gives up; otherwise 0 (skip the row, go on). */
+int import_vbad_row(const struct import_options *o, const struct import_sink *sink, struct import_stats *st,
+		    struct lserr *e, const char *file, unsigned line, char *reason, size_t reason_size, const char *fmt,
+		    va_list ap) __attribute__((format(printf, 9, 0)));

@@ -91,15 +91,9 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
 	va_end(ap);
-	u->st.bad_rows++;
-	if (u->sink->bad_row)
-		u->sink->bad_row(u->sink->ctx, csv_name(u->r), line, u->reason);
-	if (u->o->max_bad_rows && u->st.bad_rows >= u->o->max_bad_rows)
-		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: %zu bad rows, giving up (last at line %u: %s)",
-				 csv_name(u->r), u->st.bad_rows, line, u->reason);
-	return 0;
+	return r;
 }
 
 static int header(struct run *u)

@@ -10,6 +10,8 @@
  * named by its own line, not by the group it ends up in. */
 #include "importers/servicenow.h"
 
+#include "importers/keyset.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -102,12 +104,6 @@ struct srow {
 	ls_time opened_at, resolved_at, closed_at;
 };
 
-struct numset {
-	char **slot;
-	size_t cap, n;
-	struct arena arena;
-};
-
 struct run {
 	struct csv_reader *r;
 	const struct import_options *o;
@@ -119,73 +115,18 @@ struct run {
 	struct arena group; /* rows of the current incident */
 	struct srow *rows;
 	size_t n, cap;
-	struct numset done;
+	struct keyset done;
 	char reason[256];
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* Adds s; returns false when it was already there. */
-static bool numset_add(struct numset *ns, const char *s)
-{
-	if (2 * (ns->n + 1) > ns->cap) {
-		size_t ncap = ns->cap ? ns->cap * 2 : 1024;
-		char **nslot = xcalloc(ncap, sizeof(*nslot));
-		for (size_t i = 0; i < ns->cap; i++)
-			if (ns->slot[i]) {
-				size_t j = hash_str(ns->slot[i]) & (ncap - 1);
-				while (nslot[j])
-					j = (j + 1) & (ncap - 1);
-				nslot[j] = ns->slot[i];
-			}
-		xfree(ns->slot);
-		ns->slot = nslot;
-		ns->cap = ncap;
-	}
-	size_t j = hash_str(s) & (ns->cap - 1);
-	while (ns->slot[j]) {
-		if (strcmp(ns->slot[j], s) == 0)
-			return false;
-		j = (j + 1) & (ns->cap - 1);
-	}
-	ns->slot[j] = arena_strdup(&ns->arena, s);
-	ns->n++;
-	return true;
-}
-
-static bool numset_has(const struct numset *ns, const char *s)
-{
-	if (!ns->cap)
-		return false;
-	size_t j = hash_str(s) & (ns->cap - 1);
-	while (ns->slot[j]) {
-		if (strcmp(ns->slot[j], s) == 0)
-			return true;
-		j = (j + 1) & (ns->cap - 1);
-	}
-	return false;
-}
 
 static int bad_row(struct run *u, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
 	va_end(ap);
-	u->st.bad_rows++;
-	if (u->sink->bad_row)
-		u->sink->bad_row(u->sink->ctx, csv_name(u->r), line, u->reason);
-	if (u->o->max_bad_rows && u->st.bad_rows >= u->o->max_bad_rows)
-		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: %zu bad rows, giving up (last at line %u: %s)",
-				 csv_name(u->r), u->st.bad_rows, line, u->reason);
-	return 0;
+	return r;
 }
 
 static int header(struct run *u)
@@ -369,7 +310,7 @@ static int flush(struct run *u)
 	u->st.tickets++;
 	if (u->o->events && (rc = emit_events(u)) < 0)
 		return rc;
-	numset_add(&u->done, t.source_id);
+	keyset_add(&u->done, t.source_id);
 	u->n = 0;
 	arena_reset(&u->group);
 	return 0;
@@ -384,7 +325,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 		return bad_row(u, row->line, "number is missing");
 	int rc;
 	bool other = u->n > 0 && strcmp(num, at(&u->rows[0], C_NUMBER)) != 0;
-	if ((u->n == 0 || other) && numset_has(&u->done, num))
+	if ((u->n == 0 || other) && keyset_has(&u->done, num))
 		return bad_row(u, row->line, "rows of incident %s are not contiguous; this row is ignored", num);
 	if (other && (rc = flush(u)) < 0)
 		return rc;
@@ -434,7 +375,7 @@ int servicenow_import(struct csv_reader *r, const struct import_options *o, cons
 	struct run u = { .r = r, .o = o, .sink = sink, .e = e };
 	arena_init(&u.group);
 	u.group.block_size = 256 * 1024;
-	arena_init(&u.done.arena);
+	keyset_init(&u.done);
 	int rc = header(&u);
 	while (rc == 0) {
 		struct csv_row row;
@@ -456,8 +397,7 @@ int servicenow_import(struct csv_reader *r, const struct import_options *o, cons
 	if (rc == 0 && ret_stats)
 		*ret_stats = u.st;
 	xfree(u.rows);
-	xfree(u.done.slot);
-	arena_release(&u.done.arena);
+	keyset_release(&u.done);
 	arena_release(&u.group);
 	return rc;
 }
