@@ -5,6 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config meson ninja-build python3 \
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev zlib1g-dev \
+  libcurl4-openssl-dev \
   curl sqlite3 tzdata"
 [ "${WITH_BENCH:-0}" = 1 ] && PACKAGES="$PACKAGES wrk"
 [ "${WITH_FUZZ:-0}" = 1 ] && PACKAGES="$PACKAGES clang"

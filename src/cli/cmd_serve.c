@@ -11,27 +11,55 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "calendar/holidays.h"
+#include "jobs/outbox.h"
+#include "jobs/timers.h"
 #include "server/http.h"
+#include "service/tickets.h"
 
 static const char help[] =
-	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n\n"
-	"Run the HTTP API. Stops cleanly on SIGINT or SIGTERM.\n\n"
+	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
+	"                       [--webhook-retry-base SECONDS]\n\n"
+	"Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
+	"second of falling due) and the webhook outbox. Stops cleanly on SIGINT or SIGTERM.\n\n"
 	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
 	"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
 	"                     printed on the first line of output)\n"
 	"  --threads N        worker threads (default: one per core)\n"
 	"  --log-level LEVEL  error, warn, info (default) or debug\n"
+	"  --webhook-retry-base SECONDS\n"
+	"                     wait before the first retry of a failed webhook delivery; later\n"
+	"                     retries double it, at most an hour apart, for 24 hours (default 30)\n"
 	"  --help             show this help\n";
+
+struct jobs {
+	struct timers *timers;
+	struct outbox *outbox;
+};
+
+static void kick_outbox(void *ctx)
+{
+	outbox_kick(ctx);
+}
+
+/* A committed ticket change: its SLA may have new deadlines, and it may have put
+ * events into the outbox. */
+static void ticket_changed(void *ctx, int64_t ticket_id)
+{
+	struct jobs *j = ctx;
+	timers_touch(j->timers, ticket_id);
+	outbox_kick(j->outbox);
+}
 
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },	     { "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' }, { "log-level", required_argument, NULL, 'L' },
+		{ "webhook-retry-base", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *listen = "127.0.0.1:8080";
-	int threads = 0, c;
+	int threads = 0, retry_base = 30, c;
 	enum log_level lvl = LOG_INFO;
 	optind = 1;
 	opterr = 0;
@@ -46,6 +74,10 @@ int cmd_serve(int argc, char **argv)
 		case 'L':
 			if (log_level_from_string(optarg, &lvl) < 0)
 				return cli_usage("serve", "--log-level must be error, warn, info or debug");
+			break;
+		case 'R':
+			if (parse_int(optarg, 1, 3600, &retry_base) < 0)
+				return cli_usage("serve", "--webhook-retry-base must be 1 to 3600 seconds");
 			break;
 		case 'h': fputs(help, stdout); return 0;
 		default: return cli_usage("serve", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -77,6 +109,17 @@ int cmd_serve(int argc, char **argv)
 	uint16_t bound;
 	if (server_start(&cfg, &srv, &bound, &e) < 0)
 		return cli_fail("serve", &e);
+	struct outbox *ob = NULL;
+	struct timers *tm = NULL;
+	struct outbox_config oc = { .db_path = cfg.db_path, .retry_base = retry_base };
+	struct timers_config tc = { .db_path = cfg.db_path, .on_fired = kick_outbox };
+	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0) {
+		outbox_stop(ob);
+		server_stop(srv);
+		return cli_fail("serve", &e);
+	}
+	struct jobs jobs = { .timers = tm, .outbox = ob };
+	tickets_set_change_hook(ticket_changed, &jobs);
 	printf("listening on http://%s%s%s:%u\n", strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
 	       bound);
 	fflush(stdout);
@@ -85,6 +128,9 @@ int cmd_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(srv);
+	tickets_set_change_hook(NULL, NULL);
+	timers_stop(tm);
+	outbox_stop(ob);
 	log_info("stopped");
 	return 0;
 }

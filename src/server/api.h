@@ -35,6 +35,16 @@ int api_sla_policies_create(struct request *rq);
 int api_sla_policies_get(struct request *rq);
 int api_sla_policies_update(struct request *rq);
 int api_tickets_sla(struct request *rq);
+int api_sla_at_risk(struct request *rq);
+int api_tickets_sla_repair(struct request *rq);
+int api_escalations_get(struct request *rq);
+int api_escalations_ack(struct request *rq);
+int api_webhooks_create(struct request *rq);
+int api_webhooks_list(struct request *rq);
+int api_webhooks_get(struct request *rq);
+int api_webhooks_update(struct request *rq);
+int api_webhooks_delete(struct request *rq);
+int api_webhooks_deliveries(struct request *rq);
 
 int api_tickets_list(struct request *rq);
 int api_tickets_create(struct request *rq);

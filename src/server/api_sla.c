@@ -3,14 +3,21 @@
  * its "name" and "version" are the server's (top-level name, the stored version), so
  * the definition may not carry them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/limits.h"
 #include "core/parse.h"
+#include "jobs/timers.h"
 #include "server/api.h"
 #include "server/json.h"
 #include "service/sla.h"
+#include "service/sla_timer.h"
+#include "sla/duration.h"
+
+json_t *api_ticket_escalations(struct request *rq, int64_t ticket_id);
+static int reply_ticket_sla(struct request *rq, ls_time at, int repaired);
 
 static json_t *json_policy(const struct sla_def *d)
 {
@@ -207,6 +214,12 @@ int api_tickets_sla(struct request *rq)
 	if (as && time_parse_rfc3339(as, &at) < 0)
 		return reply_errorf(rq, "invalid_parameter", "at",
 				    "at must be an RFC 3339 time such as 2025-03-28T16:00:00+01:00");
+	return reply_ticket_sla(rq, at, -1);
+}
+
+/* The SLA of the ticket in the path as of at; repaired >= 0 adds "repaired". */
+static int reply_ticket_sla(struct request *rq, ls_time at, int repaired)
+{
 	struct sla_ticket_result res;
 	int r = sla_ticket(&rq->svc, rq->params[0], at, &res);
 	if (r < 0)
@@ -242,5 +255,143 @@ int api_tickets_sla(struct request *rq)
 				 policy_metric_to_string(t->metric), "target_index", (json_int_t)res.deadline.target);
 	}
 	json_object_set_new(o, "next_deadline", next);
+	json_object_set_new(o, "escalations", api_ticket_escalations(rq, res.ticket.id));
+	if (repaired >= 0)
+		json_object_set_new(o, "repaired", json_boolean(repaired));
 	return reply_json(rq, 200, o);
+}
+
+int api_tickets_sla_repair(struct request *rq)
+{
+	bool changed;
+	int r = sla_repair(&rq->svc, rq->params[0], &changed);
+	if (r < 0)
+		return reply_error(rq, r);
+	return reply_ticket_sla(rq, 0, changed);
+}
+
+/* ---- escalations and targets at risk ---- */
+
+static json_t *json_escalation(const struct sla_escalation *e)
+{
+	return json_pack("{s:I,s:s,s:s,s:o,s:i,s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)e->id, "ticket",
+			 e->ticket_number, "target", e->target, "priority", json_priority(e->priority), "level",
+			 e->level, "action", e->action, "owner", e->owner, "climbed", e->climbed, "due_at",
+			 json_time(e->due_at), "fired_at", json_time(e->fired_at), "ack_within_seconds",
+			 e->ack_within ? json_integer(e->ack_within) : json_null(), "acked_at", json_time(e->acked_at),
+			 "acked_by", json_str_or_null(e->acked_by), "ack_note", json_str_or_null(e->ack_note));
+}
+
+json_t *api_ticket_escalations(struct request *rq, int64_t ticket_id)
+{
+	struct sla_escalation *v;
+	size_t n;
+	json_t *a = json_array();
+	if (sla_escalations_of_ticket(&rq->svc, ticket_id, &v, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_escalation(&v[i]));
+	return a;
+}
+
+static int escalation_id(struct request *rq, int64_t *ret)
+{
+	if (parse_i64(rq->params[0], 1, INT64_MAX, ret) < 0) {
+		reply_errorf(rq, "not_found", "id", "escalation '%.40s' does not exist", rq->params[0]);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int api_escalations_get(struct request *rq)
+{
+	int64_t id;
+	if (escalation_id(rq, &id) < 0)
+		return -ENOENT;
+	struct sla_escalation e;
+	int r = sla_escalation_get(&rq->svc, id, &e);
+	return r < 0 ? reply_error(rq, r) : reply_json(rq, 200, json_escalation(&e));
+}
+
+int api_escalations_ack(struct request *rq)
+{
+	int64_t id;
+	if (escalation_id(rq, &id) < 0)
+		return -ENOENT;
+	static const struct jfield spec[] = {
+		{ "note", JF_STRING, false, 0, LS_MAX_NAME_BYTES * 4 },
+		{ NULL },
+	};
+	json_t *body = NULL;
+	if (rq->body.len > 0 && (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0))
+		return -EINVAL;
+	struct sla_escalation e;
+	int r = sla_escalation_ack(&rq->svc, id, body ? jstr(body, "note") : NULL, &e);
+	return r < 0 ? reply_error(rq, r) : reply_json(rq, 200, json_escalation(&e));
+}
+
+struct risk_item {
+	ls_time due;
+	json_t *json;
+};
+
+static int cmp_risk(const void *a, const void *b)
+{
+	const struct risk_item *x = a, *y = b;
+	return x->due < y->due ? -1 : x->due > y->due;
+}
+
+#define AT_RISK_CANDIDATES 5000
+
+int api_sla_at_risk(struct request *rq)
+{
+	const char *w = request_query(rq, "within");
+	int64_t within = 7200, limit = 100;
+	struct lserr de;
+	if (w && duration_parse(w, "within", &within, &de) < 0)
+		return reply_errorf(rq, "invalid_parameter", "within",
+				    "within must be a duration such as 30m, 2h or 1h30m");
+	const char *v;
+	if ((v = request_query(rq, "limit")) && parse_i64(v, 1, 1000, &limit) < 0)
+		return reply_errorf(rq, "invalid_parameter", "limit", "limit must be 1 to 1000");
+	const char *client = request_query(rq, "client");
+	struct timers *tm = timers_current();
+	if (!tm)
+		return reply_errorf(rq, "unavailable", NULL, "the SLA timer is not running");
+	ls_time now = rq->svc.now, until = now + within;
+	int64_t *ids = arena_alloc(&rq->arena, AT_RISK_CANDIDATES * sizeof(*ids));
+	ls_time *dues = arena_alloc(&rq->arena, AT_RISK_CANDIDATES * sizeof(*dues));
+	size_t n = timers_due_before(tm, until, ids, dues, AT_RISK_CANDIDATES);
+	struct risk_item *items = NULL;
+	size_t ni = 0, cap = 0;
+	for (size_t i = 0; i < n && ni < (size_t)limit * 4; i++) {
+		struct sla_ticket_result res;
+		if (sla_ticket_by_id(&rq->svc, ids[i], now, &res) < 0)
+			continue; /* invisible to the caller, or gone */
+		if (client && (!res.ticket.client_code || strcmp(res.ticket.client_code, client) != 0))
+			continue;
+		for (size_t k = 0; k < res.clock->n_targets; k++) {
+			const struct clock_target *t = &res.clock->targets[k];
+			if (t->state != CLOCK_RUNNING || !t->due || t->due <= now || t->due > until)
+				continue;
+			json_t *o = json_target(&res, t);
+			json_object_set_new(o, "ticket", json_string(res.ticket.number));
+			json_object_set_new(o, "client", json_str_or_null(res.ticket.client_code));
+			json_object_set_new(o, "title", json_string(res.ticket.title ? res.ticket.title : ""));
+			json_object_set_new(o, "ticket_state", json_string(ticket_state_to_string(res.ticket.state)));
+			json_object_set_new(o, "team", json_str_or_null(res.ticket.team_code));
+			json_object_set_new(o, "assignee", json_str_or_null(res.ticket.assignee_email));
+			json_object_set_new(o, "seconds_until_due", json_integer(t->due - now));
+			ARENA_PUSH(&rq->arena, items, ni, cap) = (struct risk_item){ .due = t->due, .json = o };
+		}
+	}
+	if (ni)
+		qsort(items, ni, sizeof(*items), cmp_risk);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < ni; i++) {
+		if (i < (size_t)limit)
+			json_array_append(arr, items[i].json);
+		json_decref(items[i].json);
+	}
+	return reply_json(rq, 200, json_pack("{s:o,s:o,s:o,s:n}", "at", json_time(now), "until", json_time(until),
+					     "items", arr, "next"));
 }

@@ -14,6 +14,7 @@ static const char *type_name(enum jfield_type t)
 	case JF_OBJECT: return "an object";
 	case JF_NUMBER: return "a number";
 	case JF_OBJECT_ARRAY: return "an array of objects";
+	case JF_BOOL: return "true or false";
 	}
 	return "?";
 }
@@ -44,6 +45,7 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 		case JF_INT: ok = json_is_integer(v); break;
 		case JF_OBJECT: ok = json_is_object(v); break;
 		case JF_NUMBER: ok = json_is_number(v); break;
+		case JF_BOOL: ok = json_is_boolean(v); break;
 		case JF_OBJECT_ARRAY:
 			ok = json_is_array(v);
 			for (size_t i = 0; ok && i < json_array_size(v); i++)

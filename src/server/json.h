@@ -20,6 +20,7 @@ enum jfield_type {
 	JF_OBJECT,
 	JF_NUMBER,      /* integer or real; ranges are the engine's to check */
 	JF_OBJECT_ARRAY, /* array of objects, each checked against children */
+	JF_BOOL,
 };
 
 struct jfield {

@@ -17,6 +17,8 @@ static const char *const q_at[] = { "at", NULL };
 static const char *const q_holidays[] = { "region", "year", "lang", NULL };
 static const char *const q_elapsed[] = { "from", "to", "version", NULL };
 static const char *const q_due[] = { "from", "seconds", "version", NULL };
+static const char *const q_at_risk[] = { "within", "client", "limit", NULL };
+static const char *const q_page[] = { "limit", "cursor", NULL };
 
 #define R PERM_TICKET_READ
 #define W (PERM_TICKET_READ | PERM_TICKET_WRITE)
@@ -76,6 +78,28 @@ const struct route routes[] = {
 	  200, "sla", "Change an SLA policy: writes a new version; needs If-Match", NULL, "SlaPolicyPatch",
 	  "SlaPolicy" },
 
+	{ "GET", "/api/v1/sla/at-risk", api_sla_at_risk, R, 0, 200, "sla",
+	  "Running SLA targets due within ?within= (default 2h), soonest first, from the SLA timer's memory",
+	  q_at_risk, NULL, "AtRisk" },
+	{ "GET", "/api/v1/escalations/{id}", api_escalations_get, R, 0, 200, "sla", "One fired escalation level",
+	  NULL, NULL, "Escalation" },
+	{ "POST", "/api/v1/escalations/{id}/ack", api_escalations_ack, W, ROUTE_BODY, 200, "sla",
+	  "Acknowledge a fired escalation level (body optional: {\"note\": …}): it stops climbing to the next level",
+	  NULL, "EscalationAck", "Escalation" },
+	{ "GET", "/api/v1/webhooks", api_webhooks_list, PERM_CONFIG_WRITE, 0, 200, "webhooks",
+	  "Webhook subscriptions of the visible clients (admin, manager)", q_client, NULL, "Webhook", true },
+	{ "POST", "/api/v1/webhooks", api_webhooks_create, PERM_CONFIG_WRITE, ROUTE_BODY, 201, "webhooks",
+	  "Subscribe a URL to ticket and SLA events; the answer carries the signing secret, once", NULL,
+	  "WebhookInput", "Webhook" },
+	{ "GET", "/api/v1/webhooks/{id}", api_webhooks_get, PERM_CONFIG_WRITE, 0, 200, "webhooks",
+	  "One webhook subscription", NULL, NULL, "Webhook" },
+	{ "PATCH", "/api/v1/webhooks/{id}", api_webhooks_update, PERM_CONFIG_WRITE, ROUTE_BODY, 200, "webhooks",
+	  "Change a subscription; needs If-Match", NULL, "WebhookPatch", "Webhook" },
+	{ "DELETE", "/api/v1/webhooks/{id}", api_webhooks_delete, PERM_CONFIG_WRITE, 0, 200, "webhooks",
+	  "Remove a subscription; its pending deliveries are dropped", NULL, NULL, "Deleted" },
+	{ "GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_CONFIG_WRITE, 0, 200, "webhooks",
+	  "The delivery log, newest first: attempts, status, error, the event", q_page, NULL, "Delivery", true },
+
 	{ "GET", "/api/v1/kpis", api_kpis, R, 0, 200, "kpis",
 	  "KPIs of a client over its imported history and its tickets, as `leitstand kpi --format json` prints "
 	  "them", q_kpis, NULL, "Kpis" },
@@ -117,6 +141,9 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/tickets/{number}/sla", api_tickets_sla, R, 0, 200, "sla",
 	  "The ticket's SLA as of now or ?at=: targets, ledger and the next deadline, derived from its history",
 	  q_at, NULL, "TicketSla" },
+	{ "POST", "/api/v1/tickets/{number}/sla/repair", api_tickets_sla_repair, PERM_CONFIG_WRITE, 0, 200, "sla",
+	  "Recompute explicitly: put the ticket on the policy version it would get now (recorded in its history "
+	  "as a policy change; admin, manager)", NULL, NULL, "TicketSla" },
 };
 
 const unsigned routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "service/directory.h"
+#include "service/sla.h"
 #include "service/tickets.h"
 #include "store/dirdb.h"
 #include "store/store.h"
@@ -359,6 +360,22 @@ int demo_generate(struct svc *s, const struct demo_options *o, struct demo_resul
 			d->client_ids[i] = c.id;
 			res.clients++;
 		}
+	}
+	/* every client gets an SLA policy on office hours in NRW, with escalation levels */
+	static const char policy[] =
+		"{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-18:00\",\"holidays\":\"DE-NW\"},"
+		"\"pause_states\":[\"pending_customer\",\"pending_vendor\"],\"warnings\":[\"75%\",\"90%\"],"
+		"\"targets\":{\"P1\":{\"first_response\":\"30m\",\"resolution\":\"4h\"},"
+		"\"P2\":{\"first_response\":\"1h\",\"next_update\":\"4h\",\"resolution\":\"8h\"},"
+		"\"P3\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"24h\"},"
+		"\"P4\":{\"first_response\":\"8h\",\"resolution\":\"40h\"},"
+		"\"P5\":{\"first_response\":\"16h\",\"resolution\":\"80h\"}},"
+		"\"escalations\":{\"resolution\":[{\"at\":\"75%\",\"action\":\"notify\",\"owner\":\"team_lead\","
+		"\"ack_within\":\"30m\"},{\"at\":\"100%\",\"action\":\"notify\",\"owner\":\"service_manager\"}]}}";
+	for (unsigned i = 0; i < 3 && r == 0; i++) {
+		struct sla_input si = { .client = clients[i].code, .code = "STD", .name = "Standard", .definition = policy };
+		struct sla_def sd;
+		r = sla_policies_create(s, &si, &sd);
 	}
 	const char *all_clients[3] = { clients[0].code, clients[1].code, clients[2].code };
 	struct user u;

@@ -11,9 +11,12 @@
  * PRIORITY followed by POLICY when another policy applies from then on. */
 #include "service/sla.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/limits.h"
 #include "core/parse.h"
 #include "service/calendars.h"
@@ -268,55 +271,148 @@ int sla_policies_update(struct svc *s, const char *client, const char *code, int
 	return sla_policies_get(s, client, code, 0, ret);
 }
 
+/* ---- compiled policies, shared by every thread ----
+ *
+ * A policy version never changes, and neither does a stored calendar version, so a
+ * parsed policy with its calendar compiled for the engine's whole range (about 1.5 ms
+ * and 400 KiB for an office calendar) is kept for the life of the process, keyed by
+ * (policy, version, stored calendar, calendar version), and shared read-only by every
+ * thread. Beyond SLA_CACHE_MAX entries a policy is compiled per call instead. */
+
+#define SLA_CACHE_MAX 1024
+
+struct compiled {
+	int64_t policy_id, version, cal_id, cal_version;
+	struct arena arena; /* the policy, its strings */
+	struct policy *p;   /* p->cal set */
+	struct compiled *next;
+};
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct compiled *cache_head;
+static size_t cache_n;
+
+static struct compiled *cache_find(int64_t policy_id, int64_t version, int64_t cal_id, int64_t cal_version,
+				   bool any_calendar)
+{
+	pthread_mutex_lock(&cache_mu);
+	struct compiled *c = cache_head;
+	for (; c; c = c->next)
+		if (c->policy_id == policy_id && c->version == version &&
+		    ((any_calendar && c->cal_id == 0) || (c->cal_id == cal_id && c->cal_version == cal_version)))
+			break;
+	pthread_mutex_unlock(&cache_mu);
+	return c;
+}
+
+/* The policy of stored version d, parsed, with its calendar compiled for every year
+ * the engine knows; from the cache when it holds it. */
+static int compiled_policy(struct svc *s, const struct client *c, const struct sla_def *d, const struct policy **ret)
+{
+	struct compiled *hit = cache_find(d->id, d->version, 0, 0, true);
+	if (hit) {
+		*ret = hit->p;
+		return 0;
+	}
+	struct policy *p;
+	int r = parse_def(s, d, &p);
+	if (r < 0)
+		return r;
+	struct calendar_def cd = { 0 };
+	if (p->calendar.ref) {
+		r = calendars_get(s, c->code, p->calendar.ref, p->calendar.version, &cd);
+		if (r == -ENOENT)
+			return lserr_set(s->err, -EINVAL, "invalid_field", "definition.calendar",
+					 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
+					 p->calendar.version ? " in that version" : "");
+		if (r < 0)
+			return r;
+		if ((hit = cache_find(d->id, d->version, cd.id, cd.version, false))) {
+			*ret = hit->p;
+			return 0;
+		}
+	}
+	struct calendar *cal;
+	if (cd.id)
+		r = calendars_compile(s, &cd, 0, 0, &cal);
+	else
+		r = in_definition(s, policy_compile_calendar(p, CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR, &cal, s->err));
+	if (r < 0)
+		return r;
+	pthread_mutex_lock(&cache_mu);
+	bool room = cache_n < SLA_CACHE_MAX;
+	if (room)
+		cache_n++;
+	pthread_mutex_unlock(&cache_mu);
+	if (!room) {
+		arena_on_reset(s->arena, free_calendar, cal);
+		p->cal = cal;
+		*ret = p;
+		return 0;
+	}
+	/* parse again into an arena of the entry's own, which outlives the request */
+	struct compiled *e = xcalloc(1, sizeof(*e));
+	arena_init(&e->arena);
+	struct lserr pe;
+	if (policy_parse(d->definition, strlen(d->definition), &e->arena, &e->p, &pe) < 0)
+		abort(); /* it parsed a moment ago */
+	e->p->name = arena_strdup(&e->arena, d->name);
+	e->p->version = d->version ? d->version : 1;
+	e->p->cal = cal;
+	arena_on_reset(&e->arena, free_calendar, cal);
+	e->policy_id = d->id;
+	e->version = d->version;
+	e->cal_id = cd.id;
+	e->cal_version = cd.version;
+	pthread_mutex_lock(&cache_mu);
+	e->next = cache_head;
+	cache_head = e;
+	pthread_mutex_unlock(&cache_mu);
+	*ret = e->p;
+	return 0;
+}
+
+void sla_cache_clear(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	struct compiled *c = cache_head;
+	cache_head = NULL;
+	cache_n = 0;
+	pthread_mutex_unlock(&cache_mu);
+	while (c) {
+		struct compiled *next = c->next;
+		arena_release(&c->arena);
+		xfree(c);
+		c = next;
+	}
+}
+
 /* ---- a ticket's SLA ---- */
-
-static int year_of(ls_time t)
-{
-	int64_t y;
-	unsigned m, d;
-	time_civil_from_days(t / 86400 - (t % 86400 < 0), &y, &m, &d);
-	return (int)y;
-}
-
-static int clamp_year(int y)
-{
-	return y < CALENDAR_FIRST_YEAR ? CALENDAR_FIRST_YEAR : y > CALENDAR_LAST_YEAR ? CALENDAR_LAST_YEAR : y;
-}
 
 struct selection {
 	struct svc *s;
 	const struct client *client;
-	struct policy **set;
+	const struct policy *const *set;
 	size_t n;
-	int first_year, last_year;
 	const char *no_policy; /* why none applies, after choose() returned NULL */
 };
 
-/* The policy for subject (its calendar compiled), or NULL with sel->no_policy set. */
-static int choose(struct selection *sel, const struct policy_subject *subj, const struct policy **ret)
+/* The policy for subject, or NULL with sel->no_policy set. */
+static void choose(struct selection *sel, const struct policy_subject *subj, const struct policy **ret)
 {
 	size_t i;
 	struct lserr pe;
 	*ret = NULL;
 	if (sel->n == 0) {
 		sel->no_policy = arena_printf(sel->s->arena, "client '%s' has no SLA policy", sel->client->code);
-		return 0;
+		return;
 	}
-	if (policy_select((const struct policy *const *)sel->set, sel->n, subj, &i, &pe) < 0) {
+	if (policy_select(sel->set, sel->n, subj, &i, &pe) < 0) {
 		sel->no_policy = arena_strdup(sel->s->arena, pe.message);
-		return 0;
-	}
-	struct policy *p = sel->set[i];
-	if (!p->cal) {
-		struct calendar *cal;
-		int r = compile_calendar(sel->s, sel->client, p, sel->first_year, sel->last_year, &cal);
-		if (r < 0)
-			return r;
-		p->cal = cal;
+		return;
 	}
 	sel->no_policy = NULL;
-	*ret = p;
-	return 0;
+	*ret = sel->set[i];
 }
 
 /* The value a field had at creation: the old value of its first change, else now's. */
@@ -340,14 +436,127 @@ const struct sla_def *sla_ticket_policy(const struct sla_ticket_result *r, const
 	return NULL;
 }
 
-int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_result *ret)
+/* Maps one history event to a clock event; false when it does not move clocks. */
+static bool clock_event_of(const struct ticket_event *e, ls_time when, struct clock_event *ce)
 {
-	lserr_clear(s->err);
-	memset(ret, 0, sizeof(*ret));
-	struct ticket *t = &ret->ticket;
-	int r = tickets_get(s, number, t);
+	*ce = (struct clock_event){ .at = when, .kind = _CLOCK_EV_INVALID };
+	if (strcmp(e->field, "state") == 0 && e->new_value) {
+		ce->kind = CLOCK_EV_STATE;
+		ce->state = ticket_state_from_string(e->new_value);
+		return (int)ce->state >= 0;
+	}
+	if (strcmp(e->field, "reply") == 0 || strcmp(e->field, "customer_reply") == 0 ||
+	    strcmp(e->field, "note") == 0) {
+		ce->kind = CLOCK_EV_REPLY;
+		ce->author = e->field[0] == 'c' ? AUTHOR_KIND_CUSTOMER : AUTHOR_KIND_AGENT;
+		ce->is_public = e->field[0] != 'n';
+		return true;
+	}
+	if (strcmp(e->field, "priority") == 0 && e->new_value) {
+		ce->kind = CLOCK_EV_PRIORITY;
+		return parse_int(e->new_value, 1, 5, &ce->priority) == 0;
+	}
+	if (strcmp(e->field, "sla_ack") == 0 && e->new_value) {
+		/* "<target> <level>" */
+		char metric[32];
+		const char *sp = strchr(e->new_value, ' ');
+		int level;
+		if (!sp || (size_t)(sp - e->new_value) >= sizeof(metric) || parse_int(sp + 1, 1, 64, &level) < 0)
+			return false;
+		memcpy(metric, e->new_value, (size_t)(sp - e->new_value));
+		metric[sp - e->new_value] = '\0';
+		ce->kind = CLOCK_EV_ACK;
+		ce->metric = policy_metric_from_string(metric);
+		ce->level = (unsigned)level;
+		return (int)ce->metric >= 0;
+	}
+	return false; /* 'created' is the first clock event already; the rest do not move clocks */
+}
+
+/* What policy selection looks at: type, channel and category as at creation, the
+ * priority given. */
+static struct policy_subject subject_of(const struct ticket *t, const struct ticket_event *ev, size_t n, int priority)
+{
+	bool changed;
+	const char *chan = at_creation(ev, n, "channel", ticket_channel_to_string(t->channel), &changed);
+	return (struct policy_subject){
+		.type = t->type,
+		.channel = chan ? ticket_channel_from_string(chan) : _TICKET_CHANNEL_INVALID,
+		.priority = priority,
+		.category = at_creation(ev, n, "category", t->category, &changed),
+	};
+}
+
+/* The client's current policies, compiled, into ret (arena vectors). */
+static int current_set(struct svc *s, const struct client *c, struct sla_ticket_result *ret)
+{
+	struct sla_def *defs;
+	size_t nd;
+	int r = sladb_list(s->st, s->arena, c->id, &defs, &nd);
 	if (r < 0)
-		return r;
+		return store_error(s->st, s->err, "loading the SLA policies");
+	const struct policy **set = arena_zalloc(s->arena, (nd ? nd : 1) * sizeof(*set));
+	for (size_t i = 0; i < nd; i++)
+		if ((r = compiled_policy(s, c, &defs[i], &set[i])) < 0)
+			return r;
+	ret->policies = set;
+	ret->defs = defs;
+	ret->n_policies = nd;
+	return 0;
+}
+
+/* "CODE vN" of a stored version, as sla_policy history events name it. */
+static const char *pin_label(struct svc *s, const struct sla_def *d)
+{
+	return d ? arena_printf(s->arena, "%s v%lld", d->code, (long long)d->version) : NULL;
+}
+
+/* The policy a sla_policy event names (NULL value: none), added to r's set when it
+ * is not in it yet. */
+static int pinned_policy(struct svc *s, const struct client *c, const char *label, struct sla_ticket_result *r,
+			 const struct policy **ret)
+{
+	*ret = NULL;
+	if (!label)
+		return 0;
+	const char *sp = strrchr(label, ' ');
+	int64_t version;
+	if (!sp || sp[1] != 'v' || parse_i64(sp + 2, 1, INT64_MAX, &version) < 0)
+		return lserr_set(s->err, -EINVAL, "internal", "history", "unreadable SLA policy event '%.60s'", label);
+	char *code = arena_strndup(s->arena, label, (size_t)(sp - label));
+	for (size_t i = 0; i < r->n_policies; i++)
+		if (strcmp(r->defs[i].code, code) == 0 && r->defs[i].version == version) {
+			*ret = r->policies[i];
+			return 0;
+		}
+	struct sla_def d;
+	int rc = sladb_get(s->st, s->arena, c->id, code, version, &d);
+	if (rc == -ENOENT)
+		return lserr_set(s->err, -EINVAL, "internal", "history", "SLA policy '%s' has no version %lld", code,
+				 (long long)version);
+	if (rc < 0)
+		return store_error(s->st, s->err, "loading an SLA policy version");
+	const struct policy *p;
+	if ((rc = compiled_policy(s, c, &d, &p)) < 0)
+		return rc;
+	const struct policy **set = arena_alloc(s->arena, (r->n_policies + 1) * sizeof(*set));
+	struct sla_def *defs = arena_alloc(s->arena, (r->n_policies + 1) * sizeof(*defs));
+	if (r->n_policies) {
+		memcpy(set, r->policies, r->n_policies * sizeof(*set));
+		memcpy(defs, r->defs, r->n_policies * sizeof(*defs));
+	}
+	set[r->n_policies] = p;
+	defs[r->n_policies] = d;
+	r->policies = set;
+	r->defs = defs;
+	r->n_policies++;
+	*ret = p;
+	return 0;
+}
+
+static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sla_ticket_result *ret)
+{
+	ret->ticket = *t;
 	if (!at)
 		at = s->now;
 	if (at < t->created_at)
@@ -355,6 +564,7 @@ int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_
 				 "at lies before the ticket was created");
 	ret->at = at;
 	struct client c;
+	int r;
 	if ((r = dirdb_client_by_id(s->st, s->arena, t->client_id, &c)) < 0)
 		return store_error(s->st, s->err, "loading the client");
 	struct ticket_event *ev;
@@ -365,42 +575,35 @@ int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_
 		return lserr_set(s->err, -LS_ETOOLARGE, "too_large", "number",
 				 "ticket '%s' has more than %d events", t->number, LS_MAX_SLA_TICKET_EVENTS);
 
-	struct sla_def *defs;
-	size_t nd;
-	if ((r = sladb_list(s->st, s->arena, t->client_id, &defs, &nd)) < 0)
-		return store_error(s->st, s->err, "loading the SLA policies");
-	struct policy **set = arena_zalloc(s->arena, (nd ? nd : 1) * sizeof(*set));
-	for (size_t i = 0; i < nd; i++)
-		if ((r = parse_def(s, &defs[i], &set[i])) < 0)
-			return r;
-	ret->policies = (const struct policy *const *)set;
-	ret->defs = defs;
-	ret->n_policies = nd;
-
-	/* type never changes; channel, category and priority are taken from creation */
-	bool changed, prio_changed;
-	const char *chan = at_creation(ev, n, "channel", ticket_channel_to_string(t->channel), &changed);
-	const char *prio = at_creation(ev, n, "priority", NULL, &prio_changed);
-	struct policy_subject subj = {
-		.type = t->type,
-		.channel = chan ? ticket_channel_from_string(chan) : _TICKET_CHANNEL_INVALID,
-		.priority = t->priority,
-		.category = at_creation(ev, n, "category", t->category, &changed),
-	};
-	if (prio_changed && (!prio || parse_int(prio, 1, 5, &subj.priority) < 0))
-		subj.priority = t->priority;
-
-	struct selection sel = {
-		.s = s,
-		.client = &c,
-		.set = set,
-		.n = nd,
-		.first_year = clamp_year(year_of(t->created_at) - 1),
-		.last_year = clamp_year(year_of(at) + 5),
-	};
-	const struct policy *cur;
-	if ((r = choose(&sel, &subj, &cur)) < 0)
+	if ((r = current_set(s, &c, ret)) < 0)
 		return r;
+	const struct ticket_event *first_pin = NULL;
+	for (size_t i = 0; i < n && !first_pin; i++)
+		if (strcmp(ev[i].field, "sla_policy") == 0)
+			first_pin = &ev[i];
+
+	/* priority as at creation */
+	bool prio_changed;
+	const char *prio = at_creation(ev, n, "priority", NULL, &prio_changed);
+	int priority = t->priority;
+	if (prio_changed && (!prio || parse_int(prio, 1, 5, &priority) < 0))
+		priority = t->priority;
+	struct policy_subject subj = subject_of(t, ev, n, priority);
+
+	/* Pinned: the policy versions come from the ticket's sla_policy events (recorded at
+	 * creation, at a priority change that selects another policy, and by a repair).
+	 * Otherwise (tickets from before pinning, imports) the client's current versions
+	 * are chosen from at creation and at every priority change. */
+	struct selection sel = { .s = s, .client = &c, .set = ret->policies, .n = ret->n_policies };
+	const struct policy *cur;
+	if (first_pin && first_pin->at <= t->created_at) {
+		if ((r = pinned_policy(s, &c, first_pin->new_value, ret, &cur)) < 0)
+			return r;
+		if (!cur)
+			sel.no_policy = "no SLA policy applied when the ticket was created";
+	} else {
+		choose(&sel, &subj, &cur);
+	}
 
 	struct clock_event *cev = NULL;
 	size_t nc = 0, cap = 0;
@@ -413,31 +616,32 @@ int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_
 		if (e->at > at)
 			break;
 		ls_time when = e->at < last ? last : e->at; /* clocks of two writers may differ by a second */
-		struct clock_event ce = { .at = when, .kind = _CLOCK_EV_INVALID };
-		if (strcmp(e->field, "state") == 0 && e->new_value) {
-			ce.kind = CLOCK_EV_STATE;
-			ce.state = ticket_state_from_string(e->new_value);
-			if ((int)ce.state < 0)
+		if (strcmp(e->field, "sla_policy") == 0) {
+			if (e == first_pin && first_pin->at <= t->created_at)
 				continue;
-		} else if (strcmp(e->field, "reply") == 0 || strcmp(e->field, "customer_reply") == 0 ||
-			   strcmp(e->field, "note") == 0) {
-			ce.kind = CLOCK_EV_REPLY;
-			ce.author = e->field[0] == 'c' ? AUTHOR_KIND_CUSTOMER : AUTHOR_KIND_AGENT;
-			ce.is_public = e->field[0] != 'n';
-		} else if (strcmp(e->field, "priority") == 0 && e->new_value) {
-			if (parse_int(e->new_value, 1, 5, &ce.priority) < 0)
-				continue;
-			ce.kind = CLOCK_EV_PRIORITY;
-		} else {
-			continue; /* 'created' is the first clock event already; the rest do not move clocks */
+			const struct policy *p;
+			if ((r = pinned_policy(s, &c, e->new_value, ret, &p)) < 0)
+				return r;
+			sel.no_policy = p ? NULL : arena_printf(s->arena, "no SLA policy applies since %s",
+								    e->old_value ? "a change" : "then");
+			if (p != cur)
+				ARENA_PUSH(s->arena, cev, nc, cap) =
+					(struct clock_event){ .at = when, .kind = CLOCK_EV_POLICY, .policy = p };
+			cur = p;
+			last = when;
+			continue;
 		}
+		struct clock_event ce;
+		if (!clock_event_of(e, when, &ce))
+			continue;
 		last = when;
 		ARENA_PUSH(s->arena, cev, nc, cap) = ce;
 		if (ce.kind == CLOCK_EV_PRIORITY && ce.priority != subj.priority) {
 			subj.priority = ce.priority;
+			if (first_pin)
+				continue; /* a pinned ticket's policy changes by its own events */
 			const struct policy *p;
-			if ((r = choose(&sel, &subj, &p)) < 0)
-				return r;
+			choose(&sel, &subj, &p);
 			if (p != cur)
 				ARENA_PUSH(s->arena, cev, nc, cap) =
 					(struct clock_event){ .at = when, .kind = CLOCK_EV_POLICY, .policy = p };
@@ -452,5 +656,103 @@ int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_
 	ret->policy = sla_ticket_policy(ret, ret->clock->policy);
 	ret->no_policy = ret->clock->policy ? NULL : sel.no_policy;
 	ret->has_deadline = clock_next_deadline(ret->clock, &ret->deadline) == 0;
+	return 0;
+}
+
+int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_result *ret)
+{
+	lserr_clear(s->err);
+	memset(ret, 0, sizeof(*ret));
+	struct ticket t;
+	int r = tickets_get(s, number, &t);
+	if (r < 0)
+		return r;
+	return evaluate(s, &t, at, ret);
+}
+
+int sla_ticket_by_id(struct svc *s, int64_t ticket_id, ls_time at, struct sla_ticket_result *ret)
+{
+	lserr_clear(s->err);
+	memset(ret, 0, sizeof(*ret));
+	struct ticket t;
+	int r = ticketdb_get_by_id(s->st, s->arena, ticket_id, &t);
+	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, t.client_id)))
+		return lserr_set(s->err, -ENOENT, "not_found", "ticket", "ticket %lld does not exist",
+				 (long long)ticket_id);
+	if (r < 0)
+		return store_error(s->st, s->err, "loading the ticket");
+	return evaluate(s, &t, at, ret);
+}
+
+/* ---- recording the policy a ticket runs on ---- */
+
+int sla_record_policy(struct svc *s, const struct ticket *t, bool *ret_changed)
+{
+	*ret_changed = false;
+	struct client c;
+	int r = dirdb_client_by_id(s->st, s->arena, t->client_id, &c);
+	if (r < 0)
+		return store_error(s->st, s->err, "loading the client");
+	struct ticket_event *ev;
+	size_t n;
+	if ((r = ticketdb_events(s->st, s->arena, t->client_id, t->id, &ev, &n)) < 0)
+		return store_error(s->st, s->err, "loading the history");
+	const char *last = NULL;
+	bool pinned = false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ev[i].field, "sla_policy") == 0) {
+			pinned = true;
+			last = ev[i].new_value;
+		}
+	struct sla_ticket_result set = { 0 };
+	if ((r = current_set(s, &c, &set)) < 0)
+		return r;
+	struct selection sel = { .s = s, .client = &c, .set = set.policies, .n = set.n_policies };
+	struct policy_subject subj = subject_of(t, ev, n, t->priority);
+	const struct policy *p;
+	choose(&sel, &subj, &p);
+	const char *label = pin_label(s, sla_ticket_policy(&set, p));
+	if (!pinned && !label)
+		return 0; /* nothing applies and nothing did: the ticket stays without SLA */
+	if (pinned && ((!last && !label) || (last && label && strcmp(last, label) == 0)))
+		return 0;
+	struct ticket_event e = { .client_id = t->client_id, .ticket_id = t->id, .at = s->now,
+				  .actor_kind = AUTHOR_KIND_SYSTEM, .actor_id = s->actor->user_id,
+				  .field = "sla_policy", .old_value = last, .new_value = label };
+	if ((r = ticketdb_event_append(s->st, &e)) < 0)
+		return store_error(s->st, s->err, "recording the SLA policy");
+	*ret_changed = true;
+	return 0;
+}
+
+int sla_repair(struct svc *s, const char *number, bool *ret_changed)
+{
+	lserr_clear(s->err);
+	int r = require_writer(s);
+	if (r < 0)
+		return r;
+	if ((r = store_begin(s->st)) < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	struct ticket t;
+	if ((r = tickets_get(s, number, &t)) < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (t.state == TICKET_STATE_CLOSED) {
+		store_rollback(s->st);
+		return lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
+				 "ticket '%s' is closed: its SLA is final", t.number);
+	}
+	if ((r = sla_record_policy(s, &t, ret_changed)) < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if ((r = store_commit(s->st)) < 0) {
+		r = store_error(s->st, s->err, "committing the repair");
+		store_rollback(s->st);
+		return r;
+	}
+	if (*ret_changed)
+		tickets_changed(t.id);
 	return 0;
 }

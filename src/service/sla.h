@@ -65,3 +65,22 @@ const struct sla_def *sla_ticket_policy(const struct sla_ticket_result *r, const
 /* The SLA of ticket `number` as of `at` (0: now); events after `at` are left out.
  * Tenant rules as tickets_get(): an invisible ticket is not_found. */
 int sla_ticket(struct svc *s, const char *number, ls_time at, struct sla_ticket_result *ret);
+/* The same for the ticket with this id (the SLA timer's way in). */
+int sla_ticket_by_id(struct svc *s, int64_t ticket_id, ls_time at, struct sla_ticket_result *ret);
+
+/* Parsed policies with compiled calendars are kept per (policy version, stored
+ * calendar version) for the life of the process; this drops them (tests, tools). */
+void sla_cache_clear(void);
+
+/* Inside the caller's write transaction, after t's row and events are written:
+ * chooses the client's current policy version for t (type, channel and category as
+ * at creation, priority as now) and, when it is not the one the ticket's history last
+ * recorded, appends an "sla_policy" event ("CODE vN", or null: none applies). Called
+ * at creation and when the priority changes; a ticket keeps the version it was given
+ * until then, so editing a policy never rewrites a running ticket's targets. */
+int sla_record_policy(struct svc *s, const struct ticket *t, bool *ret_changed);
+/* The explicit, audited recomputation: records the policy version the ticket would
+ * get now (sla_record_policy) as the actor; the SLA engine treats it as a policy
+ * change (running targets superseded, new ones measured from the original start).
+ * Admins and managers; a closed ticket is final (invalid_transition). */
+int sla_repair(struct svc *s, const char *number, bool *ret_changed);

@@ -8,6 +8,8 @@
  *  - resolved → open is a reopen: reopen_count + 1, resolved_at cleared;
  *  - `assigned` needs a team or an agent; closed is final. */
 #include "service/tickets.h"
+#include "service/sla.h"
+#include "service/webhooks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +27,67 @@ static enum author_kind actor_kind(const struct svc *s)
 	return s->actor->role == USER_ROLE_CLIENT_VIEWER ? AUTHOR_KIND_CUSTOMER : AUTHOR_KIND_AGENT;
 }
 
+/* Ticket events a webhook may subscribe to, collected while a write runs and
+ * published with the ticket as it is when the write commits (flush_webhook_events). */
+#define MAX_PENDING_EVENTS 8
+static _Thread_local struct {
+	const char *event, *from;
+} pending[MAX_PENDING_EVENTS];
+static _Thread_local size_t n_pending;
+
+static const char *webhook_event_of(const char *field)
+{
+	static const struct {
+		const char *field, *event;
+	} map[] = {
+		{ "created", "ticket.created" },	{ "state", "ticket.state" },	    { "reply", "ticket.reply" },
+		{ "customer_reply", "ticket.reply" }, { "team", "ticket.assigned" }, { "assignee", "ticket.assigned" },
+		{ "priority", "ticket.priority" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].field, field) == 0)
+			return map[i].event;
+	return NULL;
+}
+
+static int flush_webhook_events(struct svc *s, const struct ticket *t)
+{
+	int r = 0;
+	for (size_t i = 0; i < n_pending && r == 0; i++) {
+		bool dup = false; /* team and assignee in one write are one ticket.assigned */
+		for (size_t j = 0; j < i; j++)
+			dup = dup || strcmp(pending[j].event, pending[i].event) == 0;
+		if (!dup)
+			r = outbox_ticket_event(s, t, pending[i].event, pending[i].from);
+	}
+	n_pending = 0;
+	return r;
+}
+
+static ticket_change_fn change_hook;
+static void *change_ctx;
+
+void tickets_set_change_hook(ticket_change_fn fn, void *ctx)
+{
+	change_hook = fn;
+	change_ctx = ctx;
+}
+
+void tickets_changed(int64_t ticket_id)
+{
+	if (change_hook)
+		change_hook(change_ctx, ticket_id);
+}
+
 static int event_as(struct svc *s, enum author_kind kind, const struct ticket *t, const char *field,
 		    const char *old_value, const char *new_value)
 {
+	const char *wev = webhook_event_of(field);
+	if (wev && n_pending < MAX_PENDING_EVENTS) {
+		pending[n_pending].event = wev;
+		pending[n_pending].from = strcmp(field, "state") == 0 ? old_value : NULL;
+		n_pending++;
+	}
 	struct ticket_event ev = {
 		.client_id = t->client_id,
 		.ticket_id = t->id,
@@ -239,6 +299,7 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
+	n_pending = 0;
 	struct ticket t = {
 		.client_id = c.id,
 		.type = in->type,
@@ -275,8 +336,16 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 		return fail_tx(s, r, "storing the ticket");
 	if (t.assignee_id && (r = event(s, &t, "assignee", NULL, in->assignee)) < 0)
 		return fail_tx(s, r, "storing the ticket");
+	t.team_code = in->team;
+	t.assignee_email = in->assignee;
+	bool pinned;
+	if ((r = sla_record_policy(s, &t, &pinned)) < 0)
+		return fail_tx(s, r, "recording the SLA policy");
+	if ((r = flush_webhook_events(s, &t)) < 0)
+		return fail_tx(s, r, "publishing the ticket's events");
 	if ((r = store_commit(s->st)) < 0)
 		return fail_tx(s, r, "committing the ticket");
+	tickets_changed(t.id);
 	r = ticketdb_get_by_id(s->st, s->arena, t.id, ret);
 	return r < 0 ? store_error(s->st, s->err, "reloading the ticket") : 0;
 }
@@ -292,6 +361,7 @@ static int begin_write(struct svc *s, const char *number, int64_t expected_versi
 	lserr_clear(s->err);
 	if (store_begin(s->st) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
+	n_pending = 0;
 	int r = load_visible(s, number, t);
 	if (r < 0) {
 		store_rollback(s->st);
@@ -322,8 +392,11 @@ static int finish_write(struct svc *s, struct ticket *t, int64_t old_version, st
 	int r = ticketdb_update(s->st, t, old_version);
 	if (r < 0)
 		return fail_tx(s, r, "updating the ticket");
+	if ((r = flush_webhook_events(s, t)) < 0)
+		return fail_tx(s, r, "publishing the ticket's events");
 	if ((r = store_commit(s->st)) < 0)
 		return fail_tx(s, r, "committing the change");
+	tickets_changed(t->id);
 	if (!ret)
 		return 0;
 	r = ticketdb_get_by_id(s->st, s->arena, t->id, ret);
@@ -437,6 +510,9 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 		if ((r = event(s, &t, "priority", itoa_arena(a, t.priority), itoa_arena(a, prio))) < 0)
 			return fail_tx(s, r, "recording history");
 		t.priority = prio;
+		bool repinned;
+		if ((r = sla_record_policy(s, &t, &repinned)) < 0)
+			return fail_tx(s, r, "recording the SLA policy");
 	}
 	if (p->fields & PATCH_TEAM) {
 		int64_t team_id = 0;

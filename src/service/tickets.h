@@ -96,3 +96,12 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 /* Turns user words into a safe FTS5 expression (every word quoted, a trailing *
  * kept as prefix search). NULL when nothing searchable remains. */
 const char *tickets_fts_expression(struct arena *a, const char *q);
+
+/* Called after every committed change of a ticket (create, update, transition,
+ * message, effort, link) with its id, on the writing thread: the SLA timer
+ * (jobs/timers) re-evaluates the ticket. One hook per process; NULL removes it. The
+ * hook must be quick and must not call back into the services. */
+typedef void (*ticket_change_fn)(void *ctx, int64_t ticket_id);
+void tickets_set_change_hook(ticket_change_fn fn, void *ctx);
+/* Calls the hook, if any (for other services that change tickets). */
+void tickets_changed(int64_t ticket_id);

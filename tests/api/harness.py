@@ -124,11 +124,11 @@ def http_request(port, method, path, body=None, token=None, headers=None, raw=No
 class Server:
     """`leitstand serve` on 127.0.0.1 and a free port."""
 
-    def __init__(self, db, logdir, name="server"):
+    def __init__(self, db, logdir, name="server", args=()):
         self.db = db
         self.errpath = os.path.join(logdir, "%s-%d.stderr" % (name, int(time.monotonic_ns())))
         self._err = open(self.errpath, "wb")
-        self.proc = subprocess.Popen([BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"],
+        self.proc = subprocess.Popen([BINARY, "serve", "--db", db, "--listen", "127.0.0.1:0"] + list(args),
                                      stdout=subprocess.PIPE, stderr=self._err, env=child_env())
         self.port = self._read_port()
 
@@ -244,8 +244,9 @@ class World:
         if start:
             self.start()
 
-    def start(self):
-        self.server = Server(self.db, self.dir)
+    def start(self, *args):
+        """Starts `leitstand serve` with extra command-line arguments."""
+        self.server = Server(self.db, self.dir, args=args)
         return self.server
 
     @property
