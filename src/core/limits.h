@@ -47,3 +47,4 @@
 #define LS_MAX_IMPORT_MAPPING_BYTES (64 * 1024) /* a column-mapping file for the csv importer */
 #define LS_MAX_IMPORT_CASE_ROWS  100000         /* audit rows of one ticket an importer buffers */
 #define LS_MAX_IMPORT_JSON_RECORD_BYTES (16 * 1024 * 1024) /* one ticket object of a JSON export (with audits) */
+#define LS_MAX_IMPORT_INTERVALS  (20 * 1000 * 1000) /* intervals of one ACD file (16 bytes each for the duplicate check) */

@@ -4,9 +4,10 @@
  * their own).
  *
  * Streaming: an importer calls sink->ticket once per ticket and sink->event once per
- * change as soon as it knows them; it holds at most the rows of one ticket. Record
- * pointers are valid only during the callback (see model/record.h). A callback that
- * returns a negative code stops the import, which returns that code.
+ * change (an ACD importer: sink->interval once per interval) as soon as it knows
+ * them; it holds at most the rows of one ticket. Record pointers are valid only
+ * during the callback (see model/record.h). A callback that returns a negative code
+ * stops the import, which returns that code.
  *
  * Bad rows: a row that cannot be read (wrong field count, unparsable value, missing
  * key) is skipped and reported through sink->bad_row with file, line and a reason;
@@ -34,6 +35,7 @@ struct import_sink {
 	void *ctx;
 	int (*ticket)(void *ctx, const struct rec_ticket *t);  /* may be NULL */
 	int (*event)(void *ctx, const struct rec_event *ev);   /* may be NULL */
+	int (*interval)(void *ctx, const struct rec_interval *iv); /* ACD importers; may be NULL */
 	void (*bad_row)(void *ctx, const char *file, unsigned line, const char *reason); /* may be NULL */
 };
 
@@ -42,6 +44,8 @@ struct import_stats {
 	size_t tickets;  /* tickets emitted */
 	size_t events;   /* events emitted */
 	size_t bad_rows; /* rows skipped and reported */
+	size_t intervals; /* ACD intervals emitted */
+	size_t queues;    /* distinct ACD queues among them */
 };
 
 /* Reports a bad row: formats the reason into reason (reason_size bytes), counts it in

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "kpi/kpi_calls.h"
 
 static const char *const dim_names[] = { "none", "client", "team", "agent", "priority", "category", "channel", "type" };
 static const char *const period_names[] = { "none", "week", "month", "quarter", "range" };
@@ -274,8 +275,7 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* Period key of instant t (local to o->tz); false when outside a custom range. */
-static bool period_key(const struct kpi_options *o, ls_time t, int64_t *ret)
+bool kpi_period_key(const struct kpi_options *o, ls_time t, int64_t *ret)
 {
 	if (o->period == KPI_PERIOD_RANGE) {
 		*ret = 0;
@@ -305,9 +305,8 @@ static ls_time local_days_to_utc(const struct kpi_options *o, int64_t days)
 	return o->tz ? tz_local_to_utc(o->tz, local) : local;
 }
 
-/* UTC bounds and label of a period key. */
-static void period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label,
-			  size_t n)
+void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label,
+		       size_t n)
 {
 	int64_t y;
 	unsigned m, d;
@@ -393,7 +392,7 @@ static struct targets at(struct engine *g, ls_time t, uint32_t group)
 	struct targets r = { { NULL, NULL }, 0 };
 	const struct kpi_options *o = g->o;
 	int64_t key = 0;
-	bool in = t != REC_TIME_NONE && period_key(o, t, &key);
+	bool in = t != REC_TIME_NONE && kpi_period_key(o, t, &key);
 	if (o->period != KPI_PERIOD_RANGE || in)
 		r.a[r.n++] = &g->total;
 	if (g->bucketed && (in || o->period == KPI_PERIOD_NONE))
@@ -658,8 +657,10 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 	size_t n_groups_alloc = o->group_by == KPI_DIM_NONE ? 1 : g.n_gval;
 	if (o->period != KPI_PERIOD_NONE) {
 		for (size_t k = 0; k < n_groups_alloc; k++) {
-			qsort(g.opened[k].v, g.opened[k].n, sizeof(double), cmp_double);
-			qsort(g.solved[k].v, g.solved[k].n, sizeof(double), cmp_double);
+			if (g.opened[k].n) /* qsort(NULL, 0, ...) is undefined */
+				qsort(g.opened[k].v, g.opened[k].n, sizeof(double), cmp_double);
+			if (g.solved[k].n)
+				qsort(g.solved[k].v, g.solved[k].n, sizeof(double), cmp_double);
 		}
 		/* total backlog: at the range end, or at the end of the last period */
 		ls_time end = o->period == KPI_PERIOD_RANGE ? o->to : INT64_MAX;
@@ -673,7 +674,7 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 			struct acc *a = &g.accs[i];
 			struct kpi_group *kg = &r.groups[i];
 			kg->value = o->group_by != KPI_DIM_NONE ? g.gval[a->group] : NULL;
-			period_bounds(o, a->pkey, &kg->period_start, &kg->period_end, kg->period, sizeof(kg->period));
+			kpi_period_bounds(o, a->pkey, &kg->period_start, &kg->period_end, kg->period, sizeof(kg->period));
 			if (o->period != KPI_PERIOD_NONE) {
 				uint32_t k = o->group_by != KPI_DIM_NONE ? a->group : 0;
 				a->backlog = below(&g.opened[k], (double)kg->period_end) -
@@ -708,4 +709,6 @@ void kpi_result_release(struct kpi_result *r)
 	xfree(r->groups);
 	r->groups = NULL;
 	r->n_groups = 0;
+	kpi_calls_free(r->calls);
+	r->calls = NULL;
 }

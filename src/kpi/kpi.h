@@ -15,6 +15,7 @@
  * the result is used. Any number of threads may compute concurrently on their own
  * results; tz and calendar are only read. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,6 +124,8 @@ struct kpi_group {
 	struct kpi_set set;
 };
 
+struct kpi_calls; /* kpi_calls.h */
+
 struct kpi_result {
 	enum kpi_dim group_by;
 	enum kpi_period period;
@@ -133,6 +136,8 @@ struct kpi_result {
 	size_t n_groups;
 	uint64_t skipped_negative; /* durations with end before start, left out */
 	uint64_t skipped_calendar; /* business durations outside the calendar's years */
+	struct kpi_calls *calls;   /* call KPIs (kpi_calls.h) when the caller adds them; NULL
+				    * otherwise; owned by the result */
 };
 
 /* Computes every KPI. Returns 0 and *ret, or -EINVAL (bad options: e names the field
@@ -140,6 +145,15 @@ struct kpi_result {
 int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_options *o, struct kpi_result *ret,
 		struct lserr *e);
 void kpi_result_release(struct kpi_result *r);
+
+/* The key of the period instant t falls in, local to o->tz (weeks: the Monday's day
+ * number, months: year * 12 + month − 1, quarters: year * 4 + quarter − 1; 0 without
+ * periods); false when t lies outside a custom range. */
+bool kpi_period_key(const struct kpi_options *o, ls_time t, int64_t *ret);
+/* UTC bounds [start, end) and label ("2016-W09", "2016-03", "2016-Q1", "range") of a
+ * period key; label n bytes. */
+void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label,
+		       size_t n);
 
 /* Mean, median and P90 of v[0..n) (reorders v). Median: middle value, the mean of the
  * two middle values for even n; P90: nearest rank, the value at rank ceil(0.9 n). */

@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include "kpi/kpi_calls.h"
+
 static json_t *num(double x)
 {
 	return isnan(x) ? json_null() : json_real(x);
@@ -76,7 +78,57 @@ json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v)
 	return o;
 }
 
-json_t *kpi_json_result(const struct kpi_result *r)
+static json_t *calls_set(const struct kpi_calls_set *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "offered", json_integer((json_int_t)s->offered));
+	json_object_set_new(o, "answered", json_integer((json_int_t)s->answered));
+	json_object_set_new(o, "abandoned", json_integer((json_int_t)s->abandoned));
+	json_object_set_new(o, "abandonment_rate", num(s->abandonment_rate.value));
+	json_object_set_new(o, "service_level", num(s->service_level[KPI_SL_DEFAULT].value));
+	json_object_set_new(o, "aht_seconds", num(s->aht_seconds));
+	json_object_set_new(o, "intervals", json_integer((json_int_t)s->intervals));
+	json_object_set_new(o, "abandonment_rate_excl_short", num(s->abandonment_rate_excl_short.value));
+	json_object_set_new(o, "service_level_formula", json_string(kpi_sl_formula_to_string(KPI_SL_DEFAULT)));
+	json_object_set_new(o, "service_level_threshold_seconds",
+			    s->threshold >= 0 ? json_integer(s->threshold) : json_null());
+	json_t *v = json_object();
+	for (int f = 0; f < _KPI_SL_MAX; f++)
+		json_object_set_new(v, kpi_sl_formula_to_string((enum kpi_sl_formula)f),
+				    num(s->service_level[f].value));
+	json_object_set_new(o, "service_level_formulas", v);
+	json_object_set_new(o, "asa_seconds", num(s->asa_seconds));
+	return o;
+}
+
+json_t *kpi_json_calls(const struct kpi_calls *c)
+{
+	json_t *o = calls_set(&c->total);
+	json_object_set_new(o, "queues", json_integer((json_int_t)c->queues));
+	if (!c->by_queue && c->period == KPI_PERIOD_NONE)
+		return o;
+	if (c->by_queue)
+		json_object_set_new(o, "group_by", json_string("queue"));
+	if (c->period != KPI_PERIOD_NONE)
+		json_object_set_new(o, "period", json_string(kpi_period_to_string(c->period)));
+	json_t *groups = json_array();
+	for (size_t i = 0; i < c->n_groups; i++) {
+		const struct kpi_calls_group *g = &c->groups[i];
+		json_t *x = json_object();
+		if (c->by_queue)
+			json_object_set_new(x, "group", text(g->queue));
+		if (c->period != KPI_PERIOD_NONE)
+			json_object_set_new(x, "period", json_string(g->period));
+		json_t *set = calls_set(&g->set);
+		json_object_update(x, set);
+		json_decref(set);
+		json_array_append_new(groups, x);
+	}
+	json_object_set_new(o, "groups", groups);
+	return o;
+}
+
+static json_t *tickets(const struct kpi_result *r)
 {
 	json_t *o = kpi_json_set(&r->total, r->sla_variant);
 	if (r->group_by == KPI_DIM_NONE && r->period == KPI_PERIOD_NONE)
@@ -99,5 +151,13 @@ json_t *kpi_json_result(const struct kpi_result *r)
 		json_array_append_new(groups, x);
 	}
 	json_object_set_new(o, "groups", groups);
+	return o;
+}
+
+json_t *kpi_json_result(const struct kpi_result *r)
+{
+	json_t *o = tickets(r);
+	if (r->calls)
+		json_object_set_new(o, "calls", kpi_json_calls(r->calls));
 	return o;
 }

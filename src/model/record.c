@@ -23,6 +23,15 @@ void rec_ticket_init(struct rec_ticket *t)
 	t->nps = NAN;
 }
 
+void rec_interval_init(struct rec_interval *iv)
+{
+	memset(iv, 0, sizeof(*iv));
+	iv->queue = "default";
+	iv->answered_within = iv->abandoned_within = iv->abandoned_short = REC_UNKNOWN;
+	iv->threshold = REC_UNKNOWN;
+	iv->talk = iv->hold = iv->wrap_up = iv->handle = iv->wait = NAN;
+}
+
 static const char *dup(struct arena *a, const char *s)
 {
 	return s ? arena_strdup(a, s) : NULL;

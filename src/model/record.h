@@ -2,7 +2,8 @@
  * Room: model (plain data shared by importers/, kpi/ and later service/ and store/).
  *
  * A rec_ticket is one ticket as a foreign system last saw it; a rec_event is one
- * change of one field (who, when, old, new), the same shape as the append-only history.
+ * change of one field (who, when, old, new), the same shape as the append-only history;
+ * a rec_interval is one ACD reporting interval of one call queue.
  * Conventions, as in model/ticket.h: absent strings are NULL, absent instants are 0
  * (REC_TIME_NONE), absent counts are -1 (REC_UNKNOWN), absent scores are NaN.
  *
@@ -66,10 +67,32 @@ struct rec_event {
 	unsigned line;
 };
 
+/* One reporting interval of one call-centre (ACD) queue: what the `acd` importer
+ * produces and the call KPIs read. Counts are calls in the interval; the second
+ * fields are totals over the interval (an export's per-call averages are multiplied
+ * out by the importer). Unknown: REC_UNKNOWN counts, NaN seconds. */
+struct rec_interval {
+	const char *queue;  /* never NULL ("default" when the export has no queue column) */
+	ls_time start;      /* UTC */
+	int32_t length;     /* seconds, > 0 */
+	int64_t offered, answered, abandoned;   /* always known, >= 0 */
+	int64_t answered_within;  /* answered within the service-level threshold */
+	int64_t abandoned_within; /* abandoned within the threshold */
+	int64_t abandoned_short;  /* short abandons (hung up within the short-abandon threshold) */
+	int32_t threshold;        /* service-level threshold, seconds */
+	double talk, hold, wrap_up; /* handle time components of answered calls, seconds */
+	double handle;              /* total handle time when the export gives only that */
+	double wait;                /* queue wait of the answered calls, seconds (ASA numerator) */
+	unsigned line;              /* source line */
+};
+
 /* A ticket with every field absent (type incident, unknown counts, NaN scores). */
 void rec_ticket_init(struct rec_ticket *t);
 /* Copies t and the strings it points to into arena a. source is kept as is (static). */
 void rec_ticket_copy(struct arena *a, const struct rec_ticket *t, struct rec_ticket *ret);
+/* An interval with queue "default", zero counts and every optional value unknown. */
+void rec_interval_init(struct rec_interval *iv);
+
 /* Whether the ticket was resolved or closed (a solved ticket in the KPI sense). */
 bool rec_ticket_is_solved(const struct rec_ticket *t);
 /* The instant it was solved: resolved_at, else closed_at, else 0. */

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "importers/acd.h"
 #include "importers/csvmap.h"
 #include "importers/freshdesk.h"
 #include "importers/jira.h"
 #include "importers/servicenow.h"
 #include "importers/zendesk.h"
+#include "store/acddb.h"
 #include "store/dirdb.h"
 #include "store/importdb.h"
 
@@ -54,6 +56,12 @@ static int run_zendesk(const struct import_request *rq, const struct import_opti
 	return zendesk_import_file(rq->path, o, sink, ret_stats, e);
 }
 
+static int run_acd(const struct import_request *rq, const struct import_options *o, const struct import_sink *sink,
+		   struct import_stats *ret_stats, struct lserr *e)
+{
+	return acd_import_file(rq->path, o, rq->interval_seconds, sink, ret_stats, e);
+}
+
 /* One entry per importer: its name on the command line and its file function. An
  * importer that needs more than the common options (a mapping file) reads them from
  * struct import_request. */
@@ -67,9 +75,10 @@ static const struct {
 	{ "jira", run_jira },
 	{ "zendesk", run_zendesk },
 	{ "csv", run_csv },
+	{ "acd", run_acd },
 };
 
-const char *const imports_sources[] = { "servicenow", "freshdesk", "jira", "zendesk", "csv", NULL };
+const char *const imports_sources[] = { "servicenow", "freshdesk", "jira", "zendesk", "csv", "acd", NULL };
 
 struct sink_ctx {
 	struct svc *s;
@@ -100,6 +109,17 @@ static int on_event(void *p, const struct rec_event *ev)
 	struct sink_ctx *c = p;
 	int r = importdb_event_add(c->s->st, c->client_id, c->import_id, c->rq->source, ev);
 	return r < 0 ? store_error(c->s->st, c->s->err, "storing an imported event") : 0;
+}
+
+static int on_interval(void *p, const struct rec_interval *iv)
+{
+	struct sink_ctx *c = p;
+	int r = acddb_interval_put(c->s->st, c->client_id, c->import_id, iv);
+	if (r < 0)
+		return store_error(c->s->st, c->s->err, "storing an imported interval");
+	if (c->rq->progress && ++c->seen % 20000 == 0)
+		c->rq->progress(c->seen, c->rq->progress_ctx);
+	return 0;
 }
 
 static void on_bad_row(void *p, const char *file, unsigned line, const char *reason)
@@ -145,12 +165,14 @@ int imports_run(struct svc *s, const struct import_request *rq, struct import_su
 		.max_bad_rows = rq->max_errors + 1, /* the importer stops when this many are reached */
 	};
 	struct import_sink sink = { .ctx = &ctx, .ticket = on_ticket, .event = rq->events ? on_event : NULL,
-				    .bad_row = on_bad_row };
+				    .interval = on_interval, .bad_row = on_bad_row };
+	size_t intervals_before = 0, intervals_after = 0;
 	if ((r = store_begin(s->st)) < 0) {
 		tz_free(zone);
 		return store_error(s->st, s->err, "starting the import");
 	}
-	if ((r = importdb_run_begin(s->st, c.id, rq->source, rq->path, s->now, &ctx.import_id)) < 0) {
+	if ((r = importdb_run_begin(s->st, c.id, rq->source, rq->path, s->now, &ctx.import_id)) < 0 ||
+	    (importers[which].run == run_acd && (r = acddb_count(s->st, c.id, &intervals_before)) < 0)) {
 		r = store_error(s->st, s->err, "recording the import");
 		goto fail;
 	}
@@ -159,6 +181,17 @@ int imports_run(struct svc *s, const struct import_request *rq, struct import_su
 		if (s->err && !s->err->code)
 			s->err->code = "invalid_field";
 		goto fail;
+	}
+	if (sum.stats.intervals &&
+	    ((r = acddb_count(s->st, c.id, &intervals_after)) < 0 ||
+	     (r = acddb_run_intervals(s->st, ctx.import_id, sum.stats.intervals)) < 0)) {
+		r = store_error(s->st, s->err, "recording the import");
+		goto fail;
+	}
+	if (sum.stats.intervals) {
+		/* an upsert does not say which it did: the count tells */
+		sum.new_intervals = intervals_after - intervals_before;
+		sum.updated_intervals = sum.stats.intervals - sum.new_intervals;
 	}
 	if ((r = importdb_run_finish(s->st, ctx.import_id, sum.stats.rows, sum.stats.tickets, sum.stats.events,
 				     sum.stats.bad_rows, s->now)) < 0 ||

@@ -5,8 +5,35 @@
 #include <string.h>
 
 #include "calendar/tz.h"
+#include "kpi/kpi_calls.h"
+#include "store/acddb.h"
 #include "store/dirdb.h"
 #include "store/importdb.h"
+
+/* The call KPIs, when the client has ACD intervals: over the same range and
+ * periods as the tickets; split by queue whenever the tickets are grouped (queue is
+ * the one dimension of ACD data). Releases res on failure. */
+static int add_calls(struct svc *s, int64_t client_id, const struct kpi_request *rq, const struct kpi_options *o,
+		     struct kpi_result *res)
+{
+	size_t stored;
+	struct rec_interval *iv;
+	size_t n;
+	int r;
+	if ((r = acddb_count(s->st, client_id, &stored)) < 0 ||
+	    (stored && (r = acddb_intervals(s->st, s->arena, client_id, o->period == KPI_PERIOD_RANGE ? rq->from : 0,
+					    o->period == KPI_PERIOD_RANGE ? rq->to : 0, &iv, &n)) < 0)) {
+		kpi_result_release(res);
+		return store_error(s->st, s->err, "loading call intervals");
+	}
+	if (!stored)
+		return 0;
+	if ((r = kpi_calls_compute(iv, n, o, rq->group != KPI_DIM_NONE, &res->calls, s->err)) < 0) {
+		kpi_result_release(res);
+		return r;
+	}
+	return 0;
+}
 
 int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret)
 {
@@ -48,18 +75,29 @@ int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result 
 	}
 	struct kpi_result res;
 	r = kpi_compute(all, ni + nn, &o, &res, s->err);
-	tz_free(zone);
 	if (r < 0) {
+		tz_free(zone);
 		if (s->err)
 			s->err->code = "invalid_parameter";
 		return r;
 	}
+	r = add_calls(s, c.id, rq, &o, &res);
+	tz_free(zone);
+	if (r < 0)
+		return r;
 	if (rq->from && rq->by != KPI_PERIOD_NONE) {
 		size_t k = 0;
 		for (size_t i = 0; i < res.n_groups; i++)
 			if (res.groups[i].period_start >= rq->from && res.groups[i].period_start < rq->to)
 				res.groups[k++] = res.groups[i];
 		res.n_groups = k;
+		struct kpi_calls *calls = res.calls;
+		k = 0;
+		for (size_t i = 0; calls && i < calls->n_groups; i++)
+			if (calls->groups[i].period_start >= rq->from && calls->groups[i].period_start < rq->to)
+				calls->groups[k++] = calls->groups[i];
+		if (calls)
+			calls->n_groups = k;
 	}
 	*ret = res;
 	return 0;

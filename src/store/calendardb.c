@@ -9,20 +9,6 @@
 #include "core/limits.h"
 #include "core/strbuf.h"
 
-static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
-{
-	const char *t = store_col_text(s, i);
-	return t ? arena_strdup(a, t) : NULL;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	return (r & 0xff) == SQLITE_CONSTRAINT ? -LS_ECONFLICT : -LS_EDB;
-}
-
 static char *json_list(const char *const *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -47,7 +33,7 @@ static int parse_list(struct store *st, struct arena *a, const char *json, const
 	const char **v = NULL;
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW)
-		ARENA_PUSH(a, v, n, cap) = dup_col(a, s, 0);
+		ARENA_PUSH(a, v, n, cap) = store_col_dup(a, s, 0);
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
 	*ret = v;
@@ -77,7 +63,7 @@ static int insert_version(struct store *st, const struct calendar_def *d, int64_
 	store_bind_text(s, 10, d->holidays_version);
 	sqlite3_bind_int64(s, 11, now);
 	store_bind_id(s, 12, user_id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int calendardb_insert(struct store *st, struct calendar_def *d, int64_t user_id)
@@ -93,7 +79,7 @@ int calendardb_insert(struct store *st, struct calendar_def *d, int64_t user_id)
 		store_bind_text(s, 3, d->name);
 		sqlite3_bind_int64(s, 4, d->created_at);
 		sqlite3_bind_int64(s, 5, d->created_at);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 	}
@@ -116,7 +102,7 @@ int calendardb_add_version(struct store *st, struct calendar_def *d, int64_t exp
 		sqlite3_bind_int64(s, 3, d->id);
 		sqlite3_bind_int64(s, 4, d->client_id);
 		sqlite3_bind_int64(s, 5, expected);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 		if (store_changes(st) != 1)
@@ -139,19 +125,19 @@ static int def_row(struct store *st, struct arena *a, sqlite3_stmt *s, struct ca
 	memset(d, 0, sizeof(*d));
 	d->id = sqlite3_column_int64(s, 0);
 	d->client_id = sqlite3_column_int64(s, 1);
-	d->client_code = dup_col(a, s, 2);
-	d->code = dup_col(a, s, 3);
-	d->name = dup_col(a, s, 4);
+	d->client_code = store_col_dup(a, s, 2);
+	d->code = store_col_dup(a, s, 3);
+	d->name = store_col_dup(a, s, 4);
 	d->version = sqlite3_column_int64(s, 5);
 	d->current_version = sqlite3_column_int64(s, 6);
-	d->timezone = dup_col(a, s, 7);
-	d->hours = dup_col(a, s, 8);
-	d->holidays = dup_col(a, s, 9);
-	const char *closed = dup_col(a, s, 10), *open = dup_col(a, s, 11);
-	d->holidays_version = dup_col(a, s, 12);
+	d->timezone = store_col_dup(a, s, 7);
+	d->hours = store_col_dup(a, s, 8);
+	d->holidays = store_col_dup(a, s, 9);
+	const char *closed = store_col_dup(a, s, 10), *open = store_col_dup(a, s, 11);
+	d->holidays_version = store_col_dup(a, s, 12);
 	d->created_at = sqlite3_column_int64(s, 13);
 	d->version_created_at = sqlite3_column_int64(s, 14);
-	d->version_created_by = dup_col(a, s, 15);
+	d->version_created_by = store_col_dup(a, s, 15);
 	int r = parse_list(st, a, closed, &d->closed, &d->n_closed);
 	if (r == 0)
 		r = parse_list(st, a, open, &d->open, &d->n_open);

@@ -6,31 +6,15 @@
 
 #include "core/limits.h"
 
-static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
-{
-	const char *t = store_col_text(s, i);
-	return t ? arena_strdup(a, t) : NULL;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	if ((r & 0xff) == SQLITE_CONSTRAINT)
-		return -LS_ECONFLICT;
-	return -LS_EDB;
-}
-
 /* ---- clients ---- */
 
 
 static void client_row(struct arena *a, sqlite3_stmt *s, struct client *c)
 {
 	c->id = sqlite3_column_int64(s, 0);
-	c->code = dup_col(a, s, 1);
-	c->name = dup_col(a, s, 2);
-	c->timezone = dup_col(a, s, 3);
+	c->code = store_col_dup(a, s, 1);
+	c->name = store_col_dup(a, s, 2);
+	c->timezone = store_col_dup(a, s, 3);
 	const char *m = store_col_text(s, 4);
 	snprintf(c->priority_matrix, sizeof(c->priority_matrix), "%s", m ? m : PRIORITY_MATRIX_DEFAULT);
 	c->created_at = sqlite3_column_int64(s, 5);
@@ -48,7 +32,7 @@ int dirdb_client_insert(struct store *st, struct client *c)
 	store_bind_text(s, 3, c->timezone ? c->timezone : "Europe/Berlin");
 	store_bind_text(s, 4, c->priority_matrix[0] ? c->priority_matrix : PRIORITY_MATRIX_DEFAULT);
 	sqlite3_bind_int64(s, 5, c->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		c->id = store_last_insert_id(st);
 	return r;
@@ -112,8 +96,8 @@ static void user_row(struct arena *a, sqlite3_stmt *s, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(s, 0);
-	u->email = dup_col(a, s, 1);
-	u->name = dup_col(a, s, 2);
+	u->email = store_col_dup(a, s, 1);
+	u->name = store_col_dup(a, s, 2);
 	u->role = user_role_from_string(store_col_text(s, 3));
 	u->active = sqlite3_column_int(s, 4) != 0;
 	u->created_at = sqlite3_column_int64(s, 5);
@@ -132,7 +116,7 @@ int dirdb_user_insert(struct store *st, struct user *u, const char *password_has
 	store_bind_text(s, 4, password_hash);
 	sqlite3_bind_int(s, 5, u->active ? 1 : 0);
 	sqlite3_bind_int64(s, 6, u->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		u->id = store_last_insert_id(st);
 	return r;
@@ -181,7 +165,7 @@ int dirdb_user_password_hash(struct store *st, struct arena *a, int64_t user_id,
 		return -ENOENT;
 	if (r != SQLITE_ROW)
 		return -LS_EDB;
-	*ret = dup_col(a, s, 0);
+	*ret = store_col_dup(a, s, 0);
 	return 0;
 }
 
@@ -193,7 +177,7 @@ int dirdb_user_set_password_hash(struct store *st, int64_t user_id, const char *
 		return -LS_EDB;
 	store_bind_text(s, 1, hash);
 	sqlite3_bind_int64(s, 2, user_id);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0 && store_changes(st) == 0)
 		return -ENOENT;
 	return r;
@@ -224,7 +208,7 @@ int dirdb_user_list(struct store *st, struct arena *a, struct user **ret, size_t
 		size_t gn = 0, gcap = 0;
 		const char **codes = NULL;
 		while (sqlite3_step(g) == SQLITE_ROW)
-			ARENA_PUSH(a, codes, gn, gcap) = dup_col(a, g, 0);
+			ARENA_PUSH(a, codes, gn, gcap) = store_col_dup(a, g, 0);
 		v[i].client_codes = codes;
 		v[i].n_clients = gn;
 	}
@@ -241,7 +225,7 @@ int dirdb_user_grant(struct store *st, int64_t user_id, int64_t client_id)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, user_id);
 	sqlite3_bind_int64(s, 2, client_id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int dirdb_user_grants(struct store *st, struct arena *a, int64_t user_id, int64_t **ret, size_t *ret_n)
@@ -271,7 +255,7 @@ int dirdb_team_insert(struct store *st, struct team *t)
 	store_bind_text(s, 1, t->code);
 	store_bind_text(s, 2, t->name);
 	sqlite3_bind_int64(s, 3, t->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		t->id = store_last_insert_id(st);
 	return r;
@@ -290,8 +274,8 @@ int dirdb_team_by_code(struct store *st, struct arena *a, const char *code, stru
 	if (r != SQLITE_ROW)
 		return -LS_EDB;
 	ret->id = sqlite3_column_int64(s, 0);
-	ret->code = dup_col(a, s, 1);
-	ret->name = dup_col(a, s, 2);
+	ret->code = store_col_dup(a, s, 1);
+	ret->name = store_col_dup(a, s, 2);
 	ret->created_at = sqlite3_column_int64(s, 3);
 	return 0;
 }
@@ -308,8 +292,8 @@ int dirdb_team_list(struct store *st, struct arena *a, struct team **ret, size_t
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		struct team *t = &ARENA_PUSH(a, v, n, cap);
 		t->id = sqlite3_column_int64(s, 0);
-		t->code = dup_col(a, s, 1);
-		t->name = dup_col(a, s, 2);
+		t->code = store_col_dup(a, s, 1);
+		t->name = store_col_dup(a, s, 2);
 		t->created_at = sqlite3_column_int64(s, 3);
 	}
 	if (r != SQLITE_DONE)
@@ -327,7 +311,7 @@ int dirdb_team_add_member(struct store *st, int64_t team_id, int64_t user_id)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, team_id);
 	sqlite3_bind_int64(s, 2, user_id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 /* ---- tokens ---- */
@@ -348,7 +332,7 @@ int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char ha
 		sqlite3_bind_int64(s, 5, expires_at);
 	else
 		sqlite3_bind_null(s, 5);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now, int64_t *ret_user_id)

@@ -6,14 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	return (r & 0xff) == SQLITE_CONSTRAINT ? -LS_ECONFLICT : -LS_EDB;
-}
-
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 {
 	if (t != REC_TIME_NONE)
@@ -57,7 +49,7 @@ int importdb_run_begin(struct store *st, int64_t client_id, const char *source, 
 	store_bind_text(s, 2, source);
 	store_bind_text(s, 3, file);
 	sqlite3_bind_int64(s, 4, now);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		*ret_id = store_last_insert_id(st);
 	return r;
@@ -77,7 +69,7 @@ int importdb_run_finish(struct store *st, int64_t id, size_t rows, size_t ticket
 	sqlite3_bind_int64(s, 4, (int64_t)bad_rows);
 	sqlite3_bind_int64(s, 5, now);
 	sqlite3_bind_int64(s, 6, id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_ticket *t,
@@ -112,7 +104,7 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 		sqlite3_bind_int64(s, 1, client_id);
 		store_bind_text(s, 2, t->source);
 		store_bind_text(s, 3, t->source_id);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 	}
@@ -154,7 +146,7 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 	bind_real(s, i++, t->csat);
 	bind_real(s, i++, t->nps);
 	sqlite3_bind_int64(s, i++, import_id);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0 && ret_new)
 		*ret_new = is_new;
 	return r;
@@ -177,7 +169,7 @@ int importdb_event_add(struct store *st, int64_t client_id, int64_t import_id, c
 	store_bind_text(s, 7, ev->new_value);
 	store_bind_text(s, 8, ev->actor);
 	sqlite3_bind_int64(s, 9, import_id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 static const char *col_str(struct arena *a, sqlite3_stmt *s, int i)

@@ -3,20 +3,6 @@
 
 #include <string.h>
 
-static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
-{
-	const char *t = store_col_text(s, i);
-	return t ? arena_strdup(a, t) : NULL;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	return (r & 0xff) == SQLITE_CONSTRAINT ? -LS_ECONFLICT : -LS_EDB;
-}
-
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 {
 	if (t)
@@ -38,7 +24,7 @@ int jobsdb_state_get(struct store *st, struct arena *a, const char *key, const c
 		return -ENOENT;
 	if (r != SQLITE_ROW)
 		return -LS_EDB;
-	*ret = dup_col(a, s, 0);
+	*ret = store_col_dup(a, s, 0);
 	return 0;
 }
 
@@ -51,7 +37,7 @@ int jobsdb_state_set(struct store *st, const char *key, const char *value)
 		return -LS_EDB;
 	store_bind_text(s, 1, key);
 	store_bind_text(s, 2, value);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int jobsdb_open_tickets(struct store *st, int64_t after, size_t limit, int64_t *ids, size_t *ret_n)
@@ -89,7 +75,7 @@ int jobsdb_outbox_insert(struct store *st, struct outbox_event *ev, bool *ret_in
 	bind_time(s, 5, ev->due_at);
 	store_bind_text(s, 6, ev->payload);
 	sqlite3_bind_int64(s, 7, ev->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	*ret_inserted = store_changes(st) == 1;
@@ -127,10 +113,10 @@ int jobsdb_outbox_get(struct store *st, struct arena *a, int64_t id, struct outb
 		.id = sqlite3_column_int64(s, 0),
 		.client_id = sqlite3_column_int64(s, 1),
 		.ticket_id = sqlite3_column_int64(s, 2),
-		.event = dup_col(a, s, 3),
-		.fire_key = dup_col(a, s, 4),
+		.event = store_col_dup(a, s, 3),
+		.fire_key = store_col_dup(a, s, 4),
 		.due_at = sqlite3_column_int64(s, 5),
-		.payload = dup_col(a, s, 6),
+		.payload = store_col_dup(a, s, 6),
 		.created_at = sqlite3_column_int64(s, 7),
 	};
 	return 0;
@@ -147,12 +133,12 @@ static void webhook_row(struct arena *a, sqlite3_stmt *s, struct webhook_sub *w)
 	*w = (struct webhook_sub){
 		.id = sqlite3_column_int64(s, 0),
 		.client_id = sqlite3_column_int64(s, 1),
-		.client_code = dup_col(a, s, 2),
-		.url = dup_col(a, s, 3),
-		.secret = dup_col(a, s, 4),
-		.events = dup_col(a, s, 5),
-		.format = dup_col(a, s, 6),
-		.lang = dup_col(a, s, 7),
+		.client_code = store_col_dup(a, s, 2),
+		.url = store_col_dup(a, s, 3),
+		.secret = store_col_dup(a, s, 4),
+		.events = store_col_dup(a, s, 5),
+		.format = store_col_dup(a, s, 6),
+		.lang = store_col_dup(a, s, 7),
 		.active = sqlite3_column_int(s, 8) != 0,
 		.version = sqlite3_column_int64(s, 9),
 		.created_at = sqlite3_column_int64(s, 10),
@@ -212,7 +198,7 @@ int jobsdb_webhook_insert(struct store *st, struct webhook_sub *w)
 	sqlite3_bind_int(s, 7, w->active);
 	sqlite3_bind_int64(s, 8, w->created_at);
 	sqlite3_bind_int64(s, 9, w->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	w->id = store_last_insert_id(st);
@@ -237,7 +223,7 @@ int jobsdb_webhook_update(struct store *st, const struct webhook_sub *w, int64_t
 	sqlite3_bind_int64(s, 7, now);
 	sqlite3_bind_int64(s, 8, w->id);
 	sqlite3_bind_int64(s, 9, expected);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	return store_changes(st) == 1 ? 0 : -LS_ESTALE;
@@ -251,7 +237,7 @@ int jobsdb_webhook_delete(struct store *st, int64_t id, ls_time now)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int64(s, 2, id);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	if (store_changes(st) != 1)
@@ -263,7 +249,7 @@ int jobsdb_webhook_delete(struct store *st, int64_t id, ls_time now)
 	if (!d)
 		return -LS_EDB;
 	sqlite3_bind_int64(d, 1, id);
-	return step_done(d);
+	return store_step_done(d);
 }
 
 /* ---- deliveries ---- */
@@ -280,7 +266,7 @@ int jobsdb_delivery_insert(struct store *st, int64_t client_id, int64_t outbox_i
 	sqlite3_bind_int64(s, 3, webhook_id);
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, now);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 #define DELIVERY_SELECT                                                                                         \
@@ -304,14 +290,14 @@ static void delivery_row(struct arena *a, sqlite3_stmt *s, struct webhook_delive
 		.delivered_at = sqlite3_column_int64(s, 9),
 		.created_at = sqlite3_column_int64(s, 10),
 		.last_status = sqlite3_column_int64(s, 11),
-		.last_error = dup_col(a, s, 12),
-		.last_response = dup_col(a, s, 13),
-		.event = dup_col(a, s, 14),
-		.payload = dup_col(a, s, 15),
-		.url = dup_col(a, s, 16),
-		.secret = dup_col(a, s, 17),
-		.format = dup_col(a, s, 18),
-		.lang = dup_col(a, s, 19),
+		.last_error = store_col_dup(a, s, 12),
+		.last_response = store_col_dup(a, s, 13),
+		.event = store_col_dup(a, s, 14),
+		.payload = store_col_dup(a, s, 15),
+		.url = store_col_dup(a, s, 16),
+		.secret = store_col_dup(a, s, 17),
+		.format = store_col_dup(a, s, 18),
+		.lang = store_col_dup(a, s, 19),
 	};
 }
 
@@ -375,7 +361,7 @@ int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d)
 	store_bind_text(s, 8, d->last_error);
 	store_bind_text(s, 9, d->last_response);
 	sqlite3_bind_int64(s, 10, d->id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int jobsdb_deliveries(struct store *st, struct arena *a, int64_t webhook_id, int64_t before_id, size_t limit,
@@ -416,7 +402,7 @@ int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 		sqlite3_bind_int64(s, 13, e->ack_within);
 	else
 		sqlite3_bind_null(s, 13);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	e->id = store_last_insert_id(st);
@@ -434,21 +420,21 @@ static void escalation_row(struct arena *a, sqlite3_stmt *s, struct sla_escalati
 		.id = sqlite3_column_int64(s, 0),
 		.client_id = sqlite3_column_int64(s, 1),
 		.ticket_id = sqlite3_column_int64(s, 2),
-		.ticket_number = dup_col(a, s, 3),
+		.ticket_number = store_col_dup(a, s, 3),
 		.outbox_id = sqlite3_column_int64(s, 4),
-		.target = dup_col(a, s, 5),
+		.target = store_col_dup(a, s, 5),
 		.target_seq = sqlite3_column_int64(s, 6),
 		.priority = sqlite3_column_int(s, 7),
 		.level = sqlite3_column_int(s, 8),
-		.action = dup_col(a, s, 9),
-		.owner = dup_col(a, s, 10),
+		.action = store_col_dup(a, s, 9),
+		.owner = store_col_dup(a, s, 10),
 		.climbed = sqlite3_column_int(s, 11) != 0,
 		.due_at = sqlite3_column_int64(s, 12),
 		.fired_at = sqlite3_column_int64(s, 13),
 		.ack_within = sqlite3_column_int64(s, 14),
 		.acked_at = sqlite3_column_int64(s, 15),
-		.acked_by = dup_col(a, s, 16),
-		.ack_note = dup_col(a, s, 17),
+		.acked_by = store_col_dup(a, s, 16),
+		.ack_note = store_col_dup(a, s, 17),
 	};
 }
 
@@ -474,7 +460,7 @@ int jobsdb_escalation_set_outbox(struct store *st, int64_t id, int64_t outbox_id
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, outbox_id);
 	sqlite3_bind_int64(s, 2, id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int jobsdb_escalation_ack(struct store *st, int64_t id, int64_t user_id, ls_time at, const char *note)
@@ -487,7 +473,7 @@ int jobsdb_escalation_ack(struct store *st, int64_t id, int64_t user_id, ls_time
 	store_bind_id(s, 2, user_id);
 	store_bind_text(s, 3, note);
 	sqlite3_bind_int64(s, 4, id);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	return store_changes(st) == 1 ? 0 : -LS_ECONFLICT;

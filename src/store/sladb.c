@@ -6,20 +6,6 @@
 
 #include <string.h>
 
-static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
-{
-	const char *t = store_col_text(s, i);
-	return t ? arena_strdup(a, t) : NULL;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	return (r & 0xff) == SQLITE_CONSTRAINT ? -LS_ECONFLICT : -LS_EDB;
-}
-
 static int insert_version(struct store *st, const struct sla_def *d, int64_t user_id, ls_time now)
 {
 	static const char sql[] = "INSERT INTO sla_policy_versions (client_id, policy_id, version, name, sort_order, "
@@ -35,7 +21,7 @@ static int insert_version(struct store *st, const struct sla_def *d, int64_t use
 	store_bind_text(s, 6, d->definition);
 	sqlite3_bind_int64(s, 7, now);
 	store_bind_id(s, 8, user_id);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int sladb_insert(struct store *st, struct sla_def *d, int64_t user_id)
@@ -52,7 +38,7 @@ int sladb_insert(struct store *st, struct sla_def *d, int64_t user_id)
 		sqlite3_bind_int64(s, 4, d->sort_order);
 		sqlite3_bind_int64(s, 5, d->created_at);
 		sqlite3_bind_int64(s, 6, d->created_at);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 	}
@@ -76,7 +62,7 @@ int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int
 		sqlite3_bind_int64(s, 4, d->id);
 		sqlite3_bind_int64(s, 5, d->client_id);
 		sqlite3_bind_int64(s, 6, expected);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 		if (store_changes(st) != 1)
@@ -99,16 +85,16 @@ static void def_row(struct arena *a, sqlite3_stmt *s, struct sla_def *d)
 	memset(d, 0, sizeof(*d));
 	d->id = sqlite3_column_int64(s, 0);
 	d->client_id = sqlite3_column_int64(s, 1);
-	d->client_code = dup_col(a, s, 2);
-	d->code = dup_col(a, s, 3);
-	d->name = dup_col(a, s, 4);
+	d->client_code = store_col_dup(a, s, 2);
+	d->code = store_col_dup(a, s, 3);
+	d->name = store_col_dup(a, s, 4);
 	d->sort_order = sqlite3_column_int64(s, 5);
 	d->version = sqlite3_column_int64(s, 6);
 	d->current_version = sqlite3_column_int64(s, 7);
-	d->definition = dup_col(a, s, 8);
+	d->definition = store_col_dup(a, s, 8);
 	d->created_at = sqlite3_column_int64(s, 9);
 	d->version_created_at = sqlite3_column_int64(s, 10);
-	d->version_created_by = dup_col(a, s, 11);
+	d->version_created_by = store_col_dup(a, s, 11);
 }
 
 int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,

@@ -341,6 +341,20 @@ const char *store_col_text(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
+const char *store_col_dup(struct arena *a, sqlite3_stmt *s, int i)
+{
+	const char *t = store_col_text(s, i);
+	return t ? arena_strdup(a, t) : NULL;
+}
+
+int store_step_done(sqlite3_stmt *s)
+{
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return 0;
+	return (r & 0xff) == SQLITE_CONSTRAINT ? -LS_ECONFLICT : -LS_EDB;
+}
+
 int store_backup(struct store *st, const char *dest, struct lserr *e)
 {
 	if (access(dest, F_OK) == 0)

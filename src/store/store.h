@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/alloc.h"
+#include "core/arena.h"
 #include "core/err.h"
 
 struct store;
@@ -80,3 +81,7 @@ int store_bind_id(sqlite3_stmt *s, int i, int64_t v);
 /* Column text copied into arena-free storage is the caller's business; this
  * returns the statement-owned text (valid until the next step) or NULL. */
 const char *store_col_text(sqlite3_stmt *s, int i);
+/* The column's text copied into a, or NULL for SQL NULL. */
+const char *store_col_dup(struct arena *a, sqlite3_stmt *s, int i);
+/* Steps a statement that returns no rows: 0, -LS_ECONFLICT for a constraint, else -LS_EDB. */
+int store_step_done(sqlite3_stmt *s);

@@ -8,22 +8,6 @@
 
 #include "core/strbuf.h"
 
-static const char *dup_col(struct arena *a, sqlite3_stmt *s, int i)
-{
-	const char *t = store_col_text(s, i);
-	return t ? arena_strdup(a, t) : NULL;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int r = sqlite3_step(s);
-	if (r == SQLITE_DONE)
-		return 0;
-	if ((r & 0xff) == SQLITE_CONSTRAINT)
-		return -LS_ECONFLICT;
-	return -LS_EDB;
-}
-
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 {
 	if (t)
@@ -78,7 +62,7 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 	bind_time(s, 20, t->first_response_at);
 	bind_time(s, 21, t->resolved_at);
 	bind_time(s, 22, t->closed_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	t->id = store_last_insert_id(st);
@@ -116,7 +100,7 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	bind_time(s, 18, t->closed_at);
 	sqlite3_bind_int64(s, 19, t->id);
 	sqlite3_bind_int64(s, 20, expected_version);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r < 0)
 		return r;
 	return store_changes(st) == 1 ? 0 : -LS_ESTALE;
@@ -140,7 +124,7 @@ static int load_tags(struct store *st, struct arena *a, struct ticket *t)
 	const char **v = NULL;
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW)
-		ARENA_PUSH(a, v, n, cap) = dup_col(a, s, 0);
+		ARENA_PUSH(a, v, n, cap) = store_col_dup(a, s, 0);
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
 	t->tags = v;
@@ -173,7 +157,7 @@ static int load_page_tags(struct store *st, struct arena *a, struct ticket *v, s
 		int64_t id = sqlite3_column_int64(s, 0);
 		for (size_t i = 0; i < n; i++)
 			if (v[i].id == id) {
-				ARENA_PUSH(a, v[i].tags, v[i].n_tags, caps[i]) = dup_col(a, s, 1);
+				ARENA_PUSH(a, v[i].tags, v[i].n_tags, caps[i]) = store_col_dup(a, s, 1);
 				break;
 			}
 	}
@@ -185,24 +169,24 @@ static void ticket_row(struct arena *a, sqlite3_stmt *s, struct ticket *t)
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(s, 0);
 	t->client_id = sqlite3_column_int64(s, 1);
-	t->client_code = dup_col(a, s, 2);
+	t->client_code = store_col_dup(a, s, 2);
 	snprintf(t->number, sizeof(t->number), "%s", store_col_text(s, 3));
 	t->type = ticket_type_from_string(store_col_text(s, 4));
-	t->title = dup_col(a, s, 5);
-	t->description = dup_col(a, s, 6);
-	t->category = dup_col(a, s, 7);
+	t->title = store_col_dup(a, s, 5);
+	t->description = store_col_dup(a, s, 6);
+	t->category = store_col_dup(a, s, 7);
 	t->impact = sqlite3_column_int(s, 8);
 	t->urgency = sqlite3_column_int(s, 9);
 	t->priority = sqlite3_column_int(s, 10);
 	t->state = ticket_state_from_string(store_col_text(s, 11));
 	t->channel = ticket_channel_from_string(store_col_text(s, 12));
-	t->requester_name = dup_col(a, s, 13);
-	t->requester_email = dup_col(a, s, 14);
-	t->requester_phone = dup_col(a, s, 15);
+	t->requester_name = store_col_dup(a, s, 13);
+	t->requester_email = store_col_dup(a, s, 14);
+	t->requester_phone = store_col_dup(a, s, 15);
 	t->team_id = sqlite3_column_int64(s, 16);
-	t->team_code = dup_col(a, s, 17);
+	t->team_code = store_col_dup(a, s, 17);
 	t->assignee_id = sqlite3_column_int64(s, 18);
-	t->assignee_email = dup_col(a, s, 19);
+	t->assignee_email = store_col_dup(a, s, 19);
 	t->version = sqlite3_column_int64(s, 20);
 	t->reopen_count = sqlite3_column_int(s, 21);
 	t->created_at = sqlite3_column_int64(s, 22);
@@ -340,7 +324,7 @@ int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *ta
 		if (!s)
 			return -LS_EDB;
 		sqlite3_bind_int64(s, 1, ticket_id);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 	}
@@ -350,7 +334,7 @@ int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *ta
 			return -LS_EDB;
 		sqlite3_bind_int64(s, 1, ticket_id);
 		store_bind_text(s, 2, tags[i]);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 	}
@@ -372,7 +356,7 @@ int ticketdb_event_append(struct store *st, const struct ticket_event *ev)
 	store_bind_text(s, 6, ev->field);
 	store_bind_text(s, 7, ev->old_value);
 	store_bind_text(s, 8, ev->new_value);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
@@ -397,10 +381,10 @@ int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_
 		e->at = sqlite3_column_int64(s, 1);
 		e->actor_kind = author_kind_from_string(store_col_text(s, 2));
 		e->actor_id = sqlite3_column_int64(s, 3);
-		e->actor_email = dup_col(a, s, 4);
-		e->field = dup_col(a, s, 5);
-		e->old_value = dup_col(a, s, 6);
-		e->new_value = dup_col(a, s, 7);
+		e->actor_email = store_col_dup(a, s, 4);
+		e->field = store_col_dup(a, s, 5);
+		e->old_value = store_col_dup(a, s, 6);
+		e->new_value = store_col_dup(a, s, 7);
 	}
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
@@ -424,7 +408,7 @@ int ticketdb_message_insert(struct store *st, struct ticket_message *m)
 	store_bind_text(s, 6, m->author_name);
 	store_bind_text(s, 7, m->body);
 	sqlite3_bind_int64(s, 8, m->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		m->id = store_last_insert_id(st);
 	return r;
@@ -453,8 +437,8 @@ int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int6
 		m->kind = message_kind_from_string(store_col_text(s, 1));
 		m->author_kind = author_kind_from_string(store_col_text(s, 2));
 		m->author_user_id = sqlite3_column_int64(s, 3);
-		m->author_name = dup_col(a, s, 4);
-		m->body = dup_col(a, s, 5);
+		m->author_name = store_col_dup(a, s, 4);
+		m->body = store_col_dup(a, s, 5);
 		m->created_at = sqlite3_column_int64(s, 6);
 	}
 	if (r != SQLITE_DONE)
@@ -478,7 +462,7 @@ int ticketdb_effort_insert(struct store *st, struct ticket_effort *e)
 	store_bind_text(s, 5, e->note ? e->note : "");
 	sqlite3_bind_int64(s, 6, e->worked_at);
 	sqlite3_bind_int64(s, 7, e->created_at);
-	int r = step_done(s);
+	int r = store_step_done(s);
 	if (r == 0)
 		e->id = store_last_insert_id(st);
 	return r;
@@ -504,9 +488,9 @@ int ticketdb_efforts(struct store *st, struct arena *a, int64_t client_id, int64
 		e->client_id = client_id;
 		e->ticket_id = ticket_id;
 		e->user_id = sqlite3_column_int64(s, 1);
-		e->user_email = dup_col(a, s, 2);
+		e->user_email = store_col_dup(a, s, 2);
 		e->minutes = sqlite3_column_int(s, 3);
-		e->note = dup_col(a, s, 4);
+		e->note = store_col_dup(a, s, 4);
 		e->worked_at = sqlite3_column_int64(s, 5);
 		e->created_at = sqlite3_column_int64(s, 6);
 	}
@@ -530,7 +514,7 @@ int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id,
 	store_bind_text(s, 3, link_kind_to_string(kind));
 	sqlite3_bind_int64(s, 4, target_id);
 	sqlite3_bind_int64(s, 5, now);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
@@ -555,7 +539,7 @@ int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t
 		l->kind = link_kind_from_string(store_col_text(s, 0));
 		l->inverse = sqlite3_column_int(s, 1) != 0;
 		snprintf(l->other_number, sizeof(l->other_number), "%s", store_col_text(s, 2));
-		l->other_title = dup_col(a, s, 3);
+		l->other_title = store_col_dup(a, s, 3);
 		l->created_at = sqlite3_column_int64(s, 4);
 	}
 	if (r != SQLITE_DONE)
@@ -576,7 +560,7 @@ int ticketdb_fts_put(struct store *st, int64_t ticket_id, const char *title, con
 		store_bind_text(s, 1, title);
 		store_bind_text(s, 2, description ? description : "");
 		sqlite3_bind_int64(s, 3, ticket_id);
-		int r = step_done(s);
+		int r = store_step_done(s);
 		if (r < 0)
 			return r;
 		if (store_changes(st) > 0)
@@ -588,7 +572,7 @@ int ticketdb_fts_put(struct store *st, int64_t ticket_id, const char *title, con
 	sqlite3_bind_int64(s, 1, ticket_id);
 	store_bind_text(s, 2, title);
 	store_bind_text(s, 3, description ? description : "");
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int ticketdb_fts_add_reply(struct store *st, int64_t ticket_id, const char *body)
@@ -599,5 +583,5 @@ int ticketdb_fts_add_reply(struct store *st, int64_t ticket_id, const char *body
 		return -LS_EDB;
 	store_bind_text(s, 1, body);
 	sqlite3_bind_int64(s, 2, ticket_id);
-	return step_done(s);
+	return store_step_done(s);
 }
