@@ -34,6 +34,7 @@ int api_sla_policies_list(struct request *rq);
 int api_sla_policies_create(struct request *rq);
 int api_sla_policies_get(struct request *rq);
 int api_sla_policies_update(struct request *rq);
+int api_sla_policies_retire(struct request *rq);
 int api_tickets_sla(struct request *rq);
 int api_sla_at_risk(struct request *rq);
 int api_tickets_sla_repair(struct request *rq);

@@ -33,6 +33,7 @@ static json_t *json_policy(const struct sla_def *d)
 	json_object_set_new(o, "created_at", json_time(d->created_at));
 	json_object_set_new(o, "version_created_at", json_time(d->version_created_at));
 	json_object_set_new(o, "version_created_by", json_str_or_null(d->version_created_by));
+	json_object_set_new(o, "retired_at", json_time(d->retired_at));
 	return o;
 }
 
@@ -164,6 +165,15 @@ int api_sla_policies_update(struct request *rq)
 	in.name = jstr(body, "name");
 	struct sla_def d;
 	int r = sla_policies_update(&rq->svc, rq->params[0], rq->params[1], ver, mask, &in, &d);
+	if (r < 0)
+		return reply_error(rq, r);
+	return reply_policy(rq, 200, &d);
+}
+
+int api_sla_policies_retire(struct request *rq)
+{
+	struct sla_def d;
+	int r = sla_policies_retire(&rq->svc, rq->params[0], rq->params[1], &d);
 	if (r < 0)
 		return reply_error(rq, r);
 	return reply_policy(rq, 200, &d);

@@ -4,6 +4,8 @@
  * start-up and only ever incremented. */
 #include "server/metrics.h"
 
+#include "jobs/timers.h"
+
 #include <stdatomic.h>
 #include <string.h>
 
@@ -122,4 +124,31 @@ void metrics_render(struct strbuf *out)
 		route_labels(out, i);
 		strbuf_addf(out, "} %llu\n", (unsigned long long)count);
 	}
+	struct timers *tm = timers_current();
+	if (!tm)
+		return;
+	struct timers_stats st;
+	timers_stats(tm, &st);
+	strbuf_addf(out,
+		    "# HELP leitstand_sla_timer_watched Tickets with an SLA deadline ahead\n"
+		    "# TYPE leitstand_sla_timer_watched gauge\nleitstand_sla_timer_watched %zu\n"
+		    "# HELP leitstand_sla_timer_fired_total SLA events written (warnings, breaches, escalations)\n"
+		    "# TYPE leitstand_sla_timer_fired_total counter\nleitstand_sla_timer_fired_total %llu\n"
+		    "# HELP leitstand_sla_timer_errors_total Ticket evaluations that failed\n"
+		    "# TYPE leitstand_sla_timer_errors_total counter\nleitstand_sla_timer_errors_total %llu\n"
+		    "# HELP leitstand_sla_timer_lateness_seconds_max Worst lateness of a deadline since start\n"
+		    "# TYPE leitstand_sla_timer_lateness_seconds_max gauge\n"
+		    "leitstand_sla_timer_lateness_seconds_max %.3f\n",
+		    st.watched, (unsigned long long)st.fired, (unsigned long long)st.errors, st.latency_max_ms / 1e3);
+	static const char *const le[] = { "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1", "+Inf" };
+	strbuf_adds(out, "# HELP leitstand_sla_timer_lateness_seconds How late deadlines fired\n"
+			 "# TYPE leitstand_sla_timer_lateness_seconds histogram\n");
+	uint64_t cum = 0;
+	for (size_t b = 0; b < 8; b++) {
+		cum += st.latency_buckets[b];
+		strbuf_addf(out, "leitstand_sla_timer_lateness_seconds_bucket{le=\"%s\"} %llu\n", le[b],
+			    (unsigned long long)cum);
+	}
+	strbuf_addf(out, "leitstand_sla_timer_lateness_seconds_sum %.6f\nleitstand_sla_timer_lateness_seconds_count %llu\n",
+		    st.latency_sum_ms / 1e3, (unsigned long long)st.deadlines);
 }

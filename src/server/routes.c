@@ -77,6 +77,9 @@ const struct route routes[] = {
 	{ "PATCH", "/api/v1/sla-policies/{client}/{code}", api_sla_policies_update, PERM_CONFIG_WRITE, ROUTE_BODY,
 	  200, "sla", "Change an SLA policy: writes a new version; needs If-Match", NULL, "SlaPolicyPatch",
 	  "SlaPolicy" },
+	{ "DELETE", "/api/v1/sla-policies/{client}/{code}", api_sla_policies_retire, PERM_CONFIG_WRITE, 0, 200, "sla",
+	  "Retire an SLA policy: no longer chosen for tickets; tickets pinned to it keep their version", NULL, NULL,
+	  "SlaPolicy" },
 
 	{ "GET", "/api/v1/sla/at-risk", api_sla_at_risk, R, 0, 200, "sla",
 	  "Running SLA targets due within ?within= (default 2h), soonest first, from the SLA timer's memory",

@@ -240,6 +240,8 @@ int sla_policies_update(struct svc *s, const char *client, const char *code, int
 	struct sla_def d;
 	if ((r = sla_policies_get(s, client, code, 0, &d)) < 0)
 		return r;
+	if (d.retired_at)
+		return lserr_set(s->err, -LS_ECONFLICT, "conflict", "code", "SLA policy '%s' is retired", d.code);
 	if (d.version != expected_version) {
 		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
 			      "SLA policy '%s' is at version %lld, not %lld", d.code, (long long)d.version,
@@ -268,6 +270,25 @@ int sla_policies_update(struct svc *s, const char *client, const char *code, int
 			      d.code);
 	if (r < 0 || (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the SLA policy version");
+	return sla_policies_get(s, client, code, 0, ret);
+}
+
+int sla_policies_retire(struct svc *s, const char *client, const char *code, struct sla_def *ret)
+{
+	lserr_clear(s->err);
+	int r = require_writer(s);
+	if (r < 0)
+		return r;
+	struct sla_def d;
+	if ((r = sla_policies_get(s, client, code, 0, &d)) < 0)
+		return r;
+	if ((r = store_begin(s->st)) < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	r = sladb_retire(s->st, d.client_id, d.id, s->now);
+	if (r == -LS_ECONFLICT)
+		r = lserr_set(s->err, r, "conflict", "code", "SLA policy '%s' is retired already", d.code);
+	if (r < 0 || (r = store_commit(s->st)) < 0)
+		return fail(s, r, "retiring the SLA policy");
 	return sla_policies_get(s, client, code, 0, ret);
 }
 

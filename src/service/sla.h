@@ -44,6 +44,10 @@ int sla_policies_list(struct svc *s, const char *client, struct sla_def **ret, s
 int sla_policies_update(struct svc *s, const char *client, const char *code, int64_t expected_version,
 			unsigned fields, const struct sla_input *in, struct sla_def *ret);
 
+/* Retires a policy: it is no longer chosen for tickets; tickets pinned to one of its
+ * versions keep it. -LS_ECONFLICT when retired already. Admins and managers. */
+int sla_policies_retire(struct svc *s, const char *client, const char *code, struct sla_def *ret);
+
 struct sla_ticket_result {
 	struct ticket ticket;
 	ls_time at;                    /* the evaluation instant */

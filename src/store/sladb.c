@@ -75,7 +75,7 @@ int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int
 
 #define DEF_SELECT                                                                                              \
 	"SELECT p.id, p.client_id, cl.code, p.code, v.name, v.sort_order, v.version, p.version, v.definition, "    \
-	"p.created_at, v.created_at, u.email "                                                                      \
+	"p.created_at, v.created_at, u.email, p.retired_at "                                                                      \
 	"FROM sla_policies p JOIN clients cl ON cl.id = p.client_id "                                                \
 	"JOIN sla_policy_versions v ON v.client_id = p.client_id AND v.policy_id = p.id "                           \
 	"LEFT JOIN users u ON u.id = v.created_by "
@@ -95,6 +95,7 @@ static void def_row(struct arena *a, sqlite3_stmt *s, struct sla_def *d)
 	d->created_at = sqlite3_column_int64(s, 9);
 	d->version_created_at = sqlite3_column_int64(s, 10);
 	d->version_created_by = store_col_dup(a, s, 11);
+	d->retired_at = sqlite3_column_int64(s, 12);
 }
 
 int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,
@@ -119,7 +120,7 @@ int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *
 
 int sladb_list(struct store *st, struct arena *a, int64_t client_id, struct sla_def **ret, size_t *ret_n)
 {
-	static const char sql[] = DEF_SELECT "WHERE p.client_id = ? AND v.version = p.version "
+	static const char sql[] = DEF_SELECT "WHERE p.client_id = ? AND v.version = p.version AND p.retired_at IS NULL "
 					     "ORDER BY p.sort_order, p.code";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
@@ -135,4 +136,21 @@ int sladb_list(struct store *st, struct arena *a, int64_t client_id, struct sla_
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+int sladb_retire(struct store *st, int64_t client_id, int64_t policy_id, ls_time now)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+		st, "UPDATE sla_policies SET retired_at = ?, updated_at = ? WHERE id = ? AND client_id = ? "
+		    "AND retired_at IS NULL");
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, policy_id);
+	sqlite3_bind_int64(s, 4, client_id);
+	int r = store_step_done(s);
+	if (r < 0)
+		return r;
+	return store_changes(st) == 1 ? 0 : -LS_ECONFLICT;
 }

@@ -19,5 +19,7 @@ int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int
 /* version 0: the current one. */
 int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,
 	      struct sla_def *ret);
-/* Current versions of one client's policies by sort order, then code. */
+/* Marks the policy retired; -LS_ECONFLICT when it is retired already. */
+int sladb_retire(struct store *st, int64_t client_id, int64_t policy_id, ls_time now);
+/* Current versions of one client's policies in use (not retired) by sort order, then code. */
 int sladb_list(struct store *st, struct arena *a, int64_t client_id, struct sla_def **ret, size_t *ret_n);

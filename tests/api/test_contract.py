@@ -138,8 +138,11 @@ def test_metrics_are_prometheus_text_and_count_requests(w):
     assert r.status == 200, r
     assert r.headers["content-type"].startswith("text/plain"), r.headers
     for line in r.text.splitlines():
-        assert line.startswith("#") or re.fullmatch(r'[a-z_]+\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\} [0-9.e+-]+', line), \
+        assert line.startswith("#") or re.fullmatch(r'[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+', line), \
             "not Prometheus text: %r" % line
+    # the SLA timer reports itself
+    assert re.search(r"^leitstand_sla_timer_watched \d+$", r.text, re.M), r.text[-600:]
+    assert re.search(r'^leitstand_sla_timer_lateness_seconds_bucket\{le="\+Inf"\} \d+$', r.text, re.M)
     before_ok = metric(r.text, "leitstand_http_requests_total", method="GET", route="/healthz", code="200")
     before_404 = metric(r.text, "leitstand_http_requests_total", method="GET", route="/api/v1/tickets/{number}",
                         code="404")

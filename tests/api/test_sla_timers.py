@@ -193,3 +193,24 @@ def test_a_ticket_keeps_its_policy_version_until_an_explicit_repair(w):
     r = w.req("POST", TICKETS + "/%s/sla/repair" % old["number"])
     assert r.status == 200 and r.json["repaired"] is False, r
     assert len(history(w, old["number"], "sla_policy")) == 2
+
+
+def test_a_retired_policy_is_no_longer_chosen_but_pinned_tickets_keep_it(w):
+    policies(w)
+    r = w.req("POST", POL, {"client": "ACME", "code": "OLD", "definition": {
+        "order": 9, "applies_to": {"categories": ["old"]}, "warnings": [],
+        "targets": {"P5": {"first_response": {"within": "3h", "time": "calendar"}}}}})
+    assert r.status == 201, r
+    before = w.create_ticket(category="old")
+    assert_error(w.req("DELETE", POL + "/ACME/OLD", who="agent_a"), 403, "forbidden")
+    r = w.req("DELETE", POL + "/ACME/OLD")
+    assert r.status == 200 and r.json["retired_at"] is not None, r
+    assert_error(w.req("DELETE", POL + "/ACME/OLD"), 409, "conflict", "code")
+    assert_error(w.req("PATCH", POL + "/ACME/OLD", {"name": "x"}, headers={"If-Match": '"1"'}), 409, "conflict")
+    assert_error(w.req("DELETE", POL + "/ACME/NOPE"), 404, "not_found")
+    assert "OLD" not in [p["code"] for p in w.req("GET", POL + "?client=ACME").json["items"]]
+    assert w.req("GET", POL + "/ACME/OLD").json["retired_at"] is not None
+    after = w.create_ticket(category="old")
+    assert sla(w, after["number"])["policy"] is None
+    s = sla(w, before["number"])
+    assert s["policy"]["code"] == "OLD" and s["targets"][0]["target_seconds"] == 10800, s
