@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "calendar/holidays.h"
+#include "jobs/importer.h"
 #include "jobs/outbox.h"
 #include "jobs/timers.h"
 #include "server/http.h"
@@ -20,7 +21,8 @@ static const char help[] =
 	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
 	"                       [--webhook-retry-base SECONDS]\n\n"
 	"Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
-	"second of falling due) and the webhook outbox. Stops cleanly on SIGINT or SIGTERM.\n\n"
+	"second of falling due), the webhook outbox and the import worker (uploads wait in\n"
+	"<db>-uploads/ until they are imported). Stops cleanly on SIGINT or SIGTERM.\n\n"
 	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
 	"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
 	"                     printed on the first line of output)\n"
@@ -111,9 +113,12 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail("serve", &e);
 	struct outbox *ob = NULL;
 	struct timers *tm = NULL;
+	struct import_worker *iw = NULL;
 	struct outbox_config oc = { .db_path = cfg.db_path, .retry_base = retry_base };
 	struct timers_config tc = { .db_path = cfg.db_path, .on_fired = kick_outbox };
-	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0) {
+	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0 ||
+	    import_worker_start(cfg.db_path, &iw, &e) < 0) {
+		timers_stop(tm);
 		outbox_stop(ob);
 		server_stop(srv);
 		return cli_fail("serve", &e);
@@ -129,6 +134,7 @@ int cmd_serve(int argc, char **argv)
 	log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	server_stop(srv);
 	tickets_set_change_hook(NULL, NULL);
+	import_worker_stop(iw);
 	timers_stop(tm);
 	outbox_stop(ob);
 	log_info("stopped");

@@ -3,6 +3,7 @@
 #pragma once
 
 #define LS_MAX_BODY_BYTES        (1024 * 1024)  /* HTTP request body */
+#define LS_MAX_UPLOAD_BYTES      (2048LL * 1024 * 1024) /* a file uploaded for import */
 #define LS_MAX_JSON_DEPTH        16             /* nesting of a request body */
 #define LS_MAX_URL_BYTES         2048           /* request path + query */
 #define LS_MAX_PAGE_SIZE         500            /* items per list page */

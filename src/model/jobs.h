@@ -67,6 +67,7 @@ struct sla_escalation {
 	int64_t outbox_id;
 	const char *target; /* first_response, next_update, resolution */
 	int64_t target_seq;
+	ls_time target_started_at;
 	int priority;
 	int level;
 	const char *action; /* notify, reassign */
@@ -77,6 +78,23 @@ struct sla_escalation {
 	ls_time acked_at;   /* 0: not acknowledged */
 	const char *acked_by;
 	const char *ack_note;
+};
+
+/* An import uploaded over HTTP, run by the import worker (service/imports.h). */
+struct import_job {
+	int64_t id;
+	int64_t client_id;
+	const char *client_code;
+	const char *source;
+	const char *options; /* JSON */
+	const char *file;
+	int64_t bytes;
+	const char *state;   /* queued, running, done, failed */
+	const char *result;  /* JSON or NULL */
+	const char *error;   /* JSON or NULL */
+	int64_t import_id;
+	const char *created_by;
+	ls_time created_at, started_at, finished_at;
 };
 
 const char *delivery_state_to_string(enum delivery_state s);

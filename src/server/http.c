@@ -10,12 +10,15 @@
 #include "server/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -44,6 +47,56 @@ struct server {
 static pthread_key_t store_key;
 static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
 static const char *server_db_path;
+static char *upload_dir;
+
+const char *server_upload_dir(void)
+{
+	return upload_dir;
+}
+
+/* Opens a new file in the upload directory for an upload route. */
+static void upload_open(struct request *rq)
+{
+	if (mkdir(upload_dir, 0700) < 0 && errno != EEXIST) {
+		log_error("uploads: cannot create %s: %s", upload_dir, strerror(errno));
+		rq->upload_failed = true;
+		return;
+	}
+	char *path = xmalloc(strlen(upload_dir) + 32);
+	snprintf(path, strlen(upload_dir) + 32, "%s/upload-XXXXXX", upload_dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		log_error("uploads: cannot create a file in %s: %s", upload_dir, strerror(errno));
+		xfree(path);
+		rq->upload_failed = true;
+		return;
+	}
+	rq->upload_fd = fd;
+	rq->upload_path = path;
+}
+
+static void upload_write(struct request *rq, const char *data, size_t n)
+{
+	if (rq->upload_failed || rq->body_too_large)
+		return;
+	if (rq->upload_bytes + (int64_t)n > LS_MAX_UPLOAD_BYTES) {
+		rq->body_too_large = true;
+		return;
+	}
+	while (n) {
+		ssize_t w = write(rq->upload_fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			log_error("uploads: writing %s: %s", rq->upload_path, strerror(errno));
+			rq->upload_failed = true;
+			return;
+		}
+		data += w;
+		n -= (size_t)w;
+		rq->upload_bytes += w;
+	}
+}
 
 static void store_destroy(void *p)
 {
@@ -296,7 +349,16 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
 /* Everything up to the handler call: returns false when a response is set already. */
 static bool prepare(struct request *rq)
 {
-	if (rq->body_too_large) {
+	if (rq->upload_path || rq->upload_failed) {
+		if (rq->body_too_large) {
+			reply_errorf(rq, "body_too_large", NULL, "the file exceeds %lld bytes", (long long)LS_MAX_UPLOAD_BYTES);
+			return false;
+		}
+		if (rq->upload_failed || fsync(rq->upload_fd) < 0) {
+			reply_errorf(rq, "internal", NULL, "the upload could not be stored");
+			return false;
+		}
+	} else if (rq->body_too_large) {
 		reply_errorf(rq, "body_too_large", NULL, "the request body exceeds %d bytes", LS_MAX_BODY_BYTES);
 		return false;
 	}
@@ -316,7 +378,9 @@ static bool prepare(struct request *rq)
 		reply_errorf(rq, "invalid_parameter", qc.bad, "unknown query parameter '%.60s'", qc.bad);
 		return false;
 	}
-	if (rq->route->flags & ROUTE_BODY) {
+	if (rq->route->flags & ROUTE_UPLOAD) {
+		/* any content type: the importer tells formats apart */
+	} else if (rq->route->flags & ROUTE_BODY) {
 		const char *ct = request_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
 		/* curl -d labels JSON as a form; the body is read as JSON all the same */
 		if (ct && strncasecmp(ct, "application/json", 16) != 0 &&
@@ -457,12 +521,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		rq->method = method;
 		rq->path = url;
 		rq->route_index = -1;
+		rq->upload_fd = -1;
 		rq->t0_ns = time_mono_ns();
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		int64_t clen;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &clen) == 0 && clen > LS_MAX_BODY_BYTES)
+		int ri;
+		const char *params[REQUEST_MAX_PARAMS];
+		bool to_file = router_match(method, url, &ri, params, &rq->arena) == ROUTE_MATCHED &&
+			       (routes[ri].flags & ROUTE_UPLOAD);
+		if (cl && parse_i64(cl, 0, INT64_MAX, &clen) == 0 &&
+		    clen > (to_file ? LS_MAX_UPLOAD_BYTES : LS_MAX_BODY_BYTES))
 			rq->body_too_large = true;
+		if (to_file && !rq->body_too_large)
+			upload_open(rq);
 		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size && rq->upload_path) {
+		upload_write(rq, upload, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -503,6 +580,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	arena_release(&rq->arena);
 	strbuf_release(&rq->body);
+	if (rq->upload_fd >= 0)
+		close(rq->upload_fd);
+	if (rq->upload_path) {
+		unlink(rq->upload_path);
+		xfree(rq->upload_path);
+	}
 	xfree(rq->resp);
 	xfree(rq);
 	*con_cls = NULL;
@@ -534,6 +617,10 @@ int server_start(const struct server_config *cfg, struct server **ret, uint16_t 
 	struct server *srv = xcalloc(1, sizeof(*srv));
 	srv->db_path = xstrdup(cfg->db_path);
 	server_db_path = srv->db_path;
+	xfree(upload_dir);
+	size_t ul = strlen(cfg->db_path) + 16;
+	upload_dir = xmalloc(ul);
+	snprintf(upload_dir, ul, "%s-uploads", cfg->db_path);
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->cond, NULL);
 	metrics_init(routes_count);

@@ -46,6 +46,11 @@ struct request {
 	const char *content_type;
 	char etag[32];
 	bool read_tx;               /* a GET runs in one read transaction */
+	/* upload routes: the body goes to a file in the upload directory */
+	int upload_fd;              /* -1: none */
+	char *upload_path;          /* xmalloc'd; removed on completion unless a handler took it (NULL) */
+	int64_t upload_bytes;
+	bool upload_failed;
 	/* slow work */
 	int job;                    /* 0 none, 1 queued, 2 done */
 };
@@ -80,3 +85,6 @@ const char *request_header(struct request *rq, const char *name);
 int64_t if_match_version(const char *value);
 /* Parses the body as a JSON object; on failure replies and returns negative. */
 int request_json_object(struct request *rq, json_t **ret);
+
+/* The directory uploads are written to (beside the database: "<db>-uploads"). */
+const char *server_upload_dir(void);

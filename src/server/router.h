@@ -11,6 +11,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1 << 0, /* no authentication */
 	ROUTE_SLOW = 1 << 1,   /* runs on the slow-work thread */
 	ROUTE_BODY = 1 << 2,   /* takes a JSON body */
+	ROUTE_UPLOAD = 1 << 3, /* takes a file as the raw body, streamed to the upload directory */
 };
 
 struct route {

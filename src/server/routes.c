@@ -19,6 +19,8 @@ static const char *const q_elapsed[] = { "from", "to", "version", NULL };
 static const char *const q_due[] = { "from", "seconds", "version", NULL };
 static const char *const q_at_risk[] = { "within", "client", "limit", NULL };
 static const char *const q_page[] = { "limit", "cursor", NULL };
+static const char *const q_import[] = { "client", "source", "tz", "mapping", "interval", "max_errors", "events",
+					NULL };
 
 #define R PERM_TICKET_READ
 #define W (PERM_TICKET_READ | PERM_TICKET_WRITE)
@@ -103,6 +105,14 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_CONFIG_WRITE, 0, 200, "webhooks",
 	  "The delivery log, newest first: attempts, status, error, the event", q_page, NULL, "Delivery", true },
 
+	{ "POST", "/api/v1/imports", api_imports_submit, PERM_CONFIG_WRITE, ROUTE_UPLOAD, 202, "kpis",
+	  "Upload a history export (the file is the body, plain or gzip) to import as a job; ?client= and "
+	  "?source= (servicenow, zendesk, freshdesk, jira, csv with ?mapping=PRESET, acd) are required", q_import,
+	  NULL, "ImportJob" },
+	{ "GET", "/api/v1/imports", api_imports_list, PERM_CONFIG_WRITE, 0, 200, "kpis",
+	  "A client's import jobs, newest first (?client= required)", q_client, NULL, "ImportJob", true },
+	{ "GET", "/api/v1/imports/{id}", api_imports_get, PERM_CONFIG_WRITE, 0, 200, "kpis",
+	  "One import job: state, rows read so far, the summary or the error", NULL, NULL, "ImportJob" },
 	{ "GET", "/api/v1/kpis", api_kpis, R, 0, 200, "kpis",
 	  "KPIs of a client over its imported history and its tickets, as `leitstand kpi --format json` prints "
 	  "them", q_kpis, NULL, "Kpis" },

@@ -478,17 +478,20 @@ static bool clock_event_of(const struct ticket_event *e, ls_time when, struct cl
 		return parse_int(e->new_value, 1, 5, &ce->priority) == 0;
 	}
 	if (strcmp(e->field, "sla_ack") == 0 && e->new_value) {
-		/* "<target> <level>" */
+		/* "<target> <level> P<priority> <target start>" (the last two name the target) */
 		char metric[32];
-		const char *sp = strchr(e->new_value, ' ');
-		int level;
-		if (!sp || (size_t)(sp - e->new_value) >= sizeof(metric) || parse_int(sp + 1, 1, 64, &level) < 0)
+		int level, prio = 0;
+		long long started = 0;
+		int n = sscanf(e->new_value, "%31s %d P%d %lld", metric, &level, &prio, &started);
+		if (n < 2 || level < 1 || level > 64)
 			return false;
-		memcpy(metric, e->new_value, (size_t)(sp - e->new_value));
-		metric[sp - e->new_value] = '\0';
 		ce->kind = CLOCK_EV_ACK;
 		ce->metric = policy_metric_from_string(metric);
 		ce->level = (unsigned)level;
+		if (n == 4) {
+			ce->target_priority = prio;
+			ce->target_started = (ls_time)started;
+		}
 		return (int)ce->metric >= 0;
 	}
 	return false; /* 'created' is the first clock event already; the rest do not move clocks */

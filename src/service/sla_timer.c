@@ -57,10 +57,9 @@ static json_t *instant(ls_time t)
 	return t ? json_string(time_format_rfc3339(t, buf, sizeof(buf))) : json_null();
 }
 
-static char *payload(struct svc *s, const struct sla_ticket_result *r, const struct mark *m,
+static char *payload(struct svc *s, const struct sla_ticket_result *r, const struct ticket *tk, const struct mark *m,
 		     const struct sla_escalation *esc, const char *reassign_error)
 {
-	const struct ticket *tk = &r->ticket;
 	const struct clock_target *t = &r->clock->targets[m->target];
 	const struct sla_def *def = sla_ticket_policy(r, t->policy);
 	char prio[4];
@@ -105,8 +104,9 @@ static char *payload(struct svc *s, const struct sla_ticket_result *r, const str
 	return ret;
 }
 
-/* A reassign level: the ticket goes to the owner's team. NULL, or why it could not. */
-static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner, int *rc)
+/* A reassign level: the ticket goes to the owner's team; *t is the ticket afterwards.
+ * NULL, or why it could not. */
+static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner, struct ticket *ret, int *rc)
 {
 	struct team team;
 	*rc = 0;
@@ -118,6 +118,7 @@ static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner,
 		*rc = r;
 		return NULL;
 	}
+	*ret = t;
 	if (t.team_id == team.id || t.state == TICKET_STATE_CLOSED)
 		return NULL;
 	const char *old = t.team_code;
@@ -132,6 +133,8 @@ static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner,
 				   .actor_kind = AUTHOR_KIND_SYSTEM, .field = "team", .old_value = old,
 				   .new_value = team.code };
 	*rc = ticketdb_event_append(s->st, &ev);
+	t.version++;
+	*ret = t;
 	return NULL;
 }
 
@@ -140,6 +143,7 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 	const struct clock_target *t = &r->clock->targets[m->target];
 	struct sla_escalation esc = { 0 }, *pe = NULL;
 	const char *reassign_error = NULL;
+	struct ticket now_ticket = r->ticket;
 	int rc;
 	*ret_fired = false;
 	if (m->kind == MARK_ESCALATION) {
@@ -150,6 +154,7 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 			.ticket_id = r->ticket.id,
 			.target = policy_metric_to_string(t->metric),
 			.target_seq = (int64_t)m->target,
+			.target_started_at = t->started_at,
 			.priority = t->priority,
 			.level = (int)m->index + 1,
 			.action = policy_action_to_string(pl->action),
@@ -166,12 +171,12 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 			return rc;
 		pe = &esc;
 		if (pl->action == POLICY_ACTION_REASSIGN && pl->owner) {
-			reassign_error = reassign(s, r->ticket.id, pl->owner, &rc);
+			reassign_error = reassign(s, r->ticket.id, pl->owner, &now_ticket, &rc);
 			if (rc < 0)
 				return rc;
 		}
 	}
-	char *body = payload(s, r, m, pe, reassign_error);
+	char *body = payload(s, r, &now_ticket, m, pe, reassign_error);
 	if (!body)
 		return -ENOMEM;
 	struct outbox_event ev = {
@@ -334,7 +339,10 @@ int sla_escalation_ack(struct svc *s, int64_t id, const char *note, struct sla_e
 	}
 	struct ticket_event te = { .client_id = e.client_id, .ticket_id = e.ticket_id, .at = s->now,
 				   .actor_kind = AUTHOR_KIND_AGENT, .actor_id = s->actor->user_id, .field = "sla_ack",
-				   .new_value = arena_printf(s->arena, "%s %d", e.target, e.level) };
+				   .new_value = e.target_started_at
+							? arena_printf(s->arena, "%s %d P%d %lld", e.target, e.level,
+								       e.priority, (long long)e.target_started_at)
+							: arena_printf(s->arena, "%s %d", e.target, e.level) };
 	if (r < 0 || (r = ticketdb_event_append(s->st, &te)) < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "recording the acknowledgement");
 		store_rollback(s->st);

@@ -64,6 +64,11 @@ struct clock_event {
 	const struct policy *policy; /* CREATED, POLICY; its cal must be set */
 	enum policy_metric metric;   /* ACK */
 	unsigned level;              /* ACK: 1-based among the levels that apply to the target */
+	/* ACK, optional: the target the acknowledged level belongs to (its start and
+	 * priority). When given, an acknowledgement for another target of the kind (one
+	 * that superseded it) or for a level that target does not have is ignored. */
+	ls_time target_started;
+	int target_priority;
 };
 
 enum clock_state {

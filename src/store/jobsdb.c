@@ -383,7 +383,8 @@ int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
 		st, "INSERT INTO sla_escalations (client_id, ticket_id, outbox_id, target, target_seq, priority, level, "
-		    "action, owner, climbed, due_at, fired_at, ack_within) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		    "action, owner, climbed, due_at, fired_at, ack_within, target_started_at) "
+		    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, e->client_id);
@@ -402,6 +403,7 @@ int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 		sqlite3_bind_int64(s, 13, e->ack_within);
 	else
 		sqlite3_bind_null(s, 13);
+	sqlite3_bind_int64(s, 14, e->target_started_at);
 	int r = store_step_done(s);
 	if (r < 0)
 		return r;
@@ -411,7 +413,8 @@ int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 
 #define ESCALATION_SELECT                                                                                       \
 	"SELECT e.id, e.client_id, e.ticket_id, t.number, e.outbox_id, e.target, e.target_seq, e.priority, "        \
-	"e.level, e.action, e.owner, e.climbed, e.due_at, e.fired_at, e.ack_within, e.acked_at, u.email, e.ack_note "           \
+	"e.level, e.action, e.owner, e.climbed, e.due_at, e.fired_at, e.ack_within, e.acked_at, u.email, e.ack_note, "  \
+	"e.target_started_at "           \
 	"FROM sla_escalations e JOIN tickets t ON t.id = e.ticket_id LEFT JOIN users u ON u.id = e.acked_by "
 
 static void escalation_row(struct arena *a, sqlite3_stmt *s, struct sla_escalation *e)
@@ -435,6 +438,7 @@ static void escalation_row(struct arena *a, sqlite3_stmt *s, struct sla_escalati
 		.acked_at = sqlite3_column_int64(s, 15),
 		.acked_by = store_col_dup(a, s, 16),
 		.ack_note = store_col_dup(a, s, 17),
+		.target_started_at = sqlite3_column_int64(s, 18),
 	};
 }
 
@@ -496,4 +500,142 @@ int jobsdb_escalations_of_ticket(struct store *st, struct arena *a, int64_t tick
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+/* ---- import jobs ---- */
+
+#define IMPORT_JOB_SELECT                                                                                      \
+	"SELECT j.id, j.client_id, c.code, j.source, j.options, j.file, j.bytes, j.state, j.result, j.error, "      \
+	"j.import_id, u.email, j.created_at, j.started_at, j.finished_at FROM import_jobs j "                       \
+	"JOIN clients c ON c.id = j.client_id LEFT JOIN users u ON u.id = j.created_by "
+
+static void import_job_row(struct arena *a, sqlite3_stmt *s, struct import_job *j)
+{
+	*j = (struct import_job){
+		.id = sqlite3_column_int64(s, 0),
+		.client_id = sqlite3_column_int64(s, 1),
+		.client_code = store_col_dup(a, s, 2),
+		.source = store_col_dup(a, s, 3),
+		.options = store_col_dup(a, s, 4),
+		.file = store_col_dup(a, s, 5),
+		.bytes = sqlite3_column_int64(s, 6),
+		.state = store_col_dup(a, s, 7),
+		.result = store_col_dup(a, s, 8),
+		.error = store_col_dup(a, s, 9),
+		.import_id = sqlite3_column_int64(s, 10),
+		.created_by = store_col_dup(a, s, 11),
+		.created_at = sqlite3_column_int64(s, 12),
+		.started_at = sqlite3_column_int64(s, 13),
+		.finished_at = sqlite3_column_int64(s, 14),
+	};
+}
+
+int jobsdb_import_job_insert(struct store *st, struct import_job *j, int64_t user_id)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+		st, "INSERT INTO import_jobs (client_id, source, options, file, bytes, state, created_by, created_at) "
+		    "VALUES (?,?,?,?,?,'queued',?,?)");
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, j->client_id);
+	store_bind_text(s, 2, j->source);
+	store_bind_text(s, 3, j->options);
+	store_bind_text(s, 4, j->file);
+	sqlite3_bind_int64(s, 5, j->bytes);
+	store_bind_id(s, 6, user_id);
+	sqlite3_bind_int64(s, 7, j->created_at);
+	int r = store_step_done(s);
+	if (r < 0)
+		return r;
+	j->id = store_last_insert_id(st);
+	j->state = "queued";
+	return 0;
+}
+
+int jobsdb_import_job_get(struct store *st, struct arena *a, int64_t id, struct import_job *ret)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, IMPORT_JOB_SELECT "WHERE j.id = ?");
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	import_job_row(a, s, ret);
+	return 0;
+}
+
+int jobsdb_import_jobs(struct store *st, struct arena *a, int64_t client_id, size_t limit, struct import_job **ret,
+		       size_t *ret_n)
+{
+	_cleanup_stmt_ sqlite3_stmt *s =
+		store_stmt(st, IMPORT_JOB_SELECT "WHERE j.client_id = ? ORDER BY j.id DESC LIMIT ?");
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	struct import_job *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		import_job_row(a, s, &ARENA_PUSH(a, v, n, cap));
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int jobsdb_import_job_claim(struct store *st, struct arena *a, ls_time now, struct import_job *ret)
+{
+	int64_t id;
+	{
+		_cleanup_stmt_ sqlite3_stmt *s =
+			store_stmt(st, "SELECT id FROM import_jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
+		if (!s)
+			return -LS_EDB;
+		int r = sqlite3_step(s);
+		if (r == SQLITE_DONE)
+			return -ENOENT;
+		if (r != SQLITE_ROW)
+			return -LS_EDB;
+		id = sqlite3_column_int64(s, 0);
+	}
+	_cleanup_stmt_ sqlite3_stmt *u =
+		store_stmt(st, "UPDATE import_jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'");
+	if (!u)
+		return -LS_EDB;
+	sqlite3_bind_int64(u, 1, now);
+	sqlite3_bind_int64(u, 2, id);
+	int r = store_step_done(u);
+	if (r < 0)
+		return r;
+	return jobsdb_import_job_get(st, a, id, ret);
+}
+
+int jobsdb_import_job_finish(struct store *st, int64_t id, const char *state, const char *result, const char *error,
+			     int64_t import_id, ls_time now)
+{
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+		st, "UPDATE import_jobs SET state = ?, result = ?, error = ?, import_id = ?, finished_at = ? WHERE id = ?");
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, state);
+	store_bind_text(s, 2, result);
+	store_bind_text(s, 3, error);
+	store_bind_id(s, 4, import_id);
+	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int64(s, 6, id);
+	return store_step_done(s);
+}
+
+int jobsdb_import_jobs_requeue(struct store *st)
+{
+	_cleanup_stmt_ sqlite3_stmt *s =
+		store_stmt(st, "UPDATE import_jobs SET state = 'queued', started_at = NULL WHERE state = 'running'");
+	if (!s)
+		return -LS_EDB;
+	return store_step_done(s);
 }

@@ -50,6 +50,20 @@ int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d);
 int jobsdb_deliveries(struct store *st, struct arena *a, int64_t webhook_id, int64_t before_id, size_t limit,
 		      struct webhook_delivery **ret, size_t *ret_n);
 
+/* Import jobs. insert fills j->id (state queued). */
+int jobsdb_import_job_insert(struct store *st, struct import_job *j, int64_t user_id);
+int jobsdb_import_job_get(struct store *st, struct arena *a, int64_t id, struct import_job *ret);
+/* A client's jobs, newest first, at most limit. */
+int jobsdb_import_jobs(struct store *st, struct arena *a, int64_t client_id, size_t limit, struct import_job **ret,
+		       size_t *ret_n);
+/* Marks the oldest queued job running (started_at now) and returns it; -ENOENT when none. */
+int jobsdb_import_job_claim(struct store *st, struct arena *a, ls_time now, struct import_job *ret);
+/* state done or failed with the result or error JSON. */
+int jobsdb_import_job_finish(struct store *st, int64_t id, const char *state, const char *result, const char *error,
+			     int64_t import_id, ls_time now);
+/* Jobs left running by a crash are queued again. */
+int jobsdb_import_jobs_requeue(struct store *st);
+
 /* Fills e->id. -LS_ECONFLICT when the level of that target fired already. */
 int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e);
 int jobsdb_escalation_get(struct store *st, struct arena *a, int64_t id, struct sla_escalation *ret);
