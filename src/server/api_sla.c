@@ -249,12 +249,17 @@ static int reply_ticket_sla(struct request *rq, ls_time at, int repaired)
 	json_t *ledger = json_array();
 	for (size_t i = 0; i < c->n_ledger; i++) {
 		const struct clock_segment *g = &c->ledger[i];
+		/* the calendar the segment was counted on: a stored one by name and version */
+		const struct policy_calendar *pc = g->policy ? &g->policy->calendar : NULL;
 		json_array_append_new(
-			ledger, json_pack("{s:o,s:o,s:s,s:I,s:o,s:o}", "from", json_time(g->from), "to",
+			ledger, json_pack("{s:o,s:o,s:s,s:I,s:o,s:o,s:o,s:o}", "from", json_time(g->from), "to",
 					  json_time(g->to), "kind", clock_segment_kind_to_string(g->kind),
 					  "business_seconds", (json_int_t)g->business_seconds, "priority",
 					  json_priority(g->priority), "policy",
-					  json_policy_ref(sla_ticket_policy(&res, g->policy))));
+					  json_policy_ref(sla_ticket_policy(&res, g->policy)), "calendar",
+					  !pc ? json_null() : pc->ref ? json_string(pc->ref) : json_string("inline"),
+					  "calendar_version",
+					  pc && pc->ref && pc->version ? json_integer(pc->version) : json_null()));
 	}
 	json_object_set_new(o, "ledger", ledger);
 	json_t *next = json_null();

@@ -327,8 +327,11 @@ static struct compiled *cache_find(int64_t policy_id, int64_t version, int64_t c
 }
 
 /* The policy of stored version d, parsed, with its calendar compiled for every year
- * the engine knows; from the cache when it holds it. */
-static int compiled_policy(struct svc *s, const struct client *c, const struct sla_def *d, const struct policy **ret)
+ * the engine knows; from the cache when it holds it. A policy naming a stored
+ * calendar runs on calendar version cal_version, else on the version the policy
+ * names, else on the current one; p->calendar.version says which it got. */
+static int compiled_policy(struct svc *s, const struct client *c, const struct sla_def *d, int64_t cal_version,
+			   const struct policy **ret)
 {
 	struct compiled *hit = cache_find(d->id, d->version, 0, 0, true);
 	if (hit) {
@@ -341,7 +344,7 @@ static int compiled_policy(struct svc *s, const struct client *c, const struct s
 		return r;
 	struct calendar_def cd = { 0 };
 	if (p->calendar.ref) {
-		r = calendars_get(s, c->code, p->calendar.ref, p->calendar.version, &cd);
+		r = calendars_get(s, c->code, p->calendar.ref, cal_version ? cal_version : p->calendar.version, &cd);
 		if (r == -ENOENT)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "definition.calendar",
 					 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
@@ -368,6 +371,8 @@ static int compiled_policy(struct svc *s, const struct client *c, const struct s
 	if (!room) {
 		arena_on_reset(s->arena, free_calendar, cal);
 		p->cal = cal;
+		if (cd.id)
+			p->calendar.version = cd.version;
 		*ret = p;
 		return 0;
 	}
@@ -380,6 +385,8 @@ static int compiled_policy(struct svc *s, const struct client *c, const struct s
 	e->p->name = arena_strdup(&e->arena, d->name);
 	e->p->version = d->version ? d->version : 1;
 	e->p->cal = cal;
+	if (cd.id)
+		e->p->calendar.version = cd.version;
 	arena_on_reset(&e->arena, free_calendar, cal);
 	e->policy_id = d->id;
 	e->version = d->version;
@@ -521,7 +528,7 @@ static int current_set(struct svc *s, const struct client *c, struct sla_ticket_
 		return store_error(s->st, s->err, "loading the SLA policies");
 	const struct policy **set = arena_zalloc(s->arena, (nd ? nd : 1) * sizeof(*set));
 	for (size_t i = 0; i < nd; i++)
-		if ((r = compiled_policy(s, c, &defs[i], &set[i])) < 0)
+		if ((r = compiled_policy(s, c, &defs[i], 0, &set[i])) < 0)
 			return r;
 	ret->policies = set;
 	ret->defs = defs;
@@ -529,10 +536,16 @@ static int current_set(struct svc *s, const struct client *c, struct sla_ticket_
 	return 0;
 }
 
-/* "CODE vN" of a stored version, as sla_policy history events name it. */
-static const char *pin_label(struct svc *s, const struct sla_def *d)
+/* "CODE vN" of a stored version, as sla_policy history events name it, followed by
+ * "CALENDAR vM" when it runs on a stored calendar: a ticket keeps both. */
+static const char *pin_label(struct svc *s, const struct sla_def *d, const struct policy *p)
 {
-	return d ? arena_printf(s->arena, "%s v%lld", d->code, (long long)d->version) : NULL;
+	if (!d)
+		return NULL;
+	if (p && p->calendar.ref)
+		return arena_printf(s->arena, "%s v%lld %s v%lld", d->code, (long long)d->version, p->calendar.ref,
+				    (long long)p->calendar.version);
+	return arena_printf(s->arena, "%s v%lld", d->code, (long long)d->version);
 }
 
 /* The policy a sla_policy event names (NULL value: none), added to r's set when it
@@ -543,13 +556,14 @@ static int pinned_policy(struct svc *s, const struct client *c, const char *labe
 	*ret = NULL;
 	if (!label)
 		return 0;
-	const char *sp = strrchr(label, ' ');
-	int64_t version;
-	if (!sp || sp[1] != 'v' || parse_i64(sp + 2, 1, INT64_MAX, &version) < 0)
+	char code[64], cal[64];
+	long long version = 0, cal_version = 0;
+	int n = sscanf(label, "%63s v%lld %63s v%lld", code, &version, cal, &cal_version);
+	if ((n != 2 && n != 4) || version < 1 || (n == 4 && cal_version < 1))
 		return lserr_set(s->err, -EINVAL, "internal", "history", "unreadable SLA policy event '%.60s'", label);
-	char *code = arena_strndup(s->arena, label, (size_t)(sp - label));
 	for (size_t i = 0; i < r->n_policies; i++)
-		if (strcmp(r->defs[i].code, code) == 0 && r->defs[i].version == version) {
+		if (strcmp(r->defs[i].code, code) == 0 && r->defs[i].version == version &&
+		    (n == 2 || r->policies[i]->calendar.version == cal_version)) {
 			*ret = r->policies[i];
 			return 0;
 		}
@@ -561,7 +575,7 @@ static int pinned_policy(struct svc *s, const struct client *c, const char *labe
 	if (rc < 0)
 		return store_error(s->st, s->err, "loading an SLA policy version");
 	const struct policy *p;
-	if ((rc = compiled_policy(s, c, &d, &p)) < 0)
+	if ((rc = compiled_policy(s, c, &d, n == 4 ? cal_version : 0, &p)) < 0)
 		return rc;
 	const struct policy **set = arena_alloc(s->arena, (r->n_policies + 1) * sizeof(*set));
 	struct sla_def *defs = arena_alloc(s->arena, (r->n_policies + 1) * sizeof(*defs));
@@ -735,7 +749,7 @@ int sla_record_policy(struct svc *s, const struct ticket *t, bool *ret_changed)
 	struct policy_subject subj = subject_of(t, ev, n, t->priority);
 	const struct policy *p;
 	choose(&sel, &subj, &p);
-	const char *label = pin_label(s, sla_ticket_policy(&set, p));
+	const char *label = pin_label(s, sla_ticket_policy(&set, p), p);
 	if (!pinned && !label)
 		return 0; /* nothing applies and nothing did: the ticket stays without SLA */
 	if (pinned && ((!last && !label) || (last && label && strcmp(last, label) == 0)))

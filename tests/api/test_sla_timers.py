@@ -214,3 +214,32 @@ def test_a_retired_policy_is_no_longer_chosen_but_pinned_tickets_keep_it(w):
     assert sla(w, after["number"])["policy"] is None
     s = sla(w, before["number"])
     assert s["policy"]["code"] == "OLD" and s["targets"][0]["target_seconds"] == 10800, s
+
+
+def test_a_calendar_change_does_not_rewrite_a_pinned_ticket(w):
+    policies(w)
+    r = w.req("POST", "/api/v1/calendars", {"client": "ACME", "code": "DESK", "timezone": "UTC",
+                                            "hours": "mon-sun 00:00-24:00"})
+    assert r.status == 201, r
+    r = w.req("POST", POL, {"client": "ACME", "code": "DESKPOL", "definition": {
+        "order": 11, "applies_to": {"categories": ["desk"]}, "warnings": [], "calendar": "DESK",
+        "targets": {"P5": {"first_response": "1h", "resolution": "8h"}}}})
+    assert r.status == 201, r
+    t = w.create_ticket(category="desk")
+    pins = history(w, t["number"], "sla_policy")
+    assert [p["new"] for p in pins] == ["DESKPOL v1 DESK v1"], pins
+    due = sla(w, t["number"])["targets"][0]["due"]
+    # the calendar closes on every day now: a re-read with the new version would have no due instant
+    r = w.req("PATCH", "/api/v1/calendars/ACME/DESK", {"hours": "mon 00:00-00:01"}, headers={"If-Match": '"1"'})
+    assert r.status == 200 and r.json["version"] == 2, r
+    time.sleep(1.1)  # the ledger runs from creation to now
+    s = sla(w, t["number"])
+    assert s["targets"][0]["due"] == due, s
+    assert {(g["calendar"], g["calendar_version"]) for g in s["ledger"]} == {("DESK", 1)}, s["ledger"]
+    r = w.req("POST", TICKETS + "/%s/sla/repair" % t["number"])
+    assert r.status == 200 and r.json["repaired"] is True, r
+    assert [p["new"] for p in history(w, t["number"], "sla_policy")][-1] == "DESKPOL v1 DESK v2"
+    assert [x["state"] for x in r.json["targets"]] == ["superseded", "superseded", "running", "running"], \
+        r.json["targets"]
+    # the new targets count on version 2: one open minute a week
+    assert r.json["targets"][2]["due"] > due and r.json["targets"][2]["policy"]["version"] == 1, r.json["targets"]
