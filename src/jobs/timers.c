@@ -233,23 +233,20 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void evaluate(struct worker *w, int64_t ticket, ls_time due_at)
+/* Under no lock: the outcome of evaluating one ticket goes into the heap and stats. */
+static void record(struct worker *w, int64_t ticket, ls_time due_at, int r, const struct sla_fire_result *res,
+		   ls_time now)
 {
-	arena_reset(&w->arena);
-	lserr_clear(&w->err);
-	struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
-	struct sla_fire_result res;
-	int r = sla_fire(&s, ticket, w->since, &res);
 	struct timers *t = w->t;
 	pthread_mutex_lock(&t->mu);
 	t->stats.evaluations++;
 	if (r < 0) {
 		t->stats.errors++;
 		/* try again in a minute rather than never */
-		set_deadline(t, ticket, s.now + 60, 0);
+		set_deadline(t, ticket, now + 60, 0);
 	} else {
-		set_deadline(t, ticket, res.next, res.due);
-		t->stats.fired += res.fired;
+		set_deadline(t, ticket, res->next, res->due);
+		t->stats.fired += res->fired;
 	}
 	if (due_at) {
 		double late = now_ms() - (double)due_at * 1e3;
@@ -267,8 +264,49 @@ static void evaluate(struct worker *w, int64_t ticket, ls_time due_at)
 	pthread_mutex_unlock(&t->mu);
 	if (r < 0)
 		log_error("sla timer: ticket %lld: %s", (long long)ticket, w->err.message);
-	if (r == 0 && res.fired && t->on_fired)
-		t->on_fired(t->ctx);
+}
+
+static void evaluate(struct worker *w, int64_t ticket, ls_time due_at)
+{
+	arena_reset(&w->arena);
+	lserr_clear(&w->err);
+	struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
+	struct sla_fire_result res;
+	int r = sla_fire(&s, ticket, w->since, &res);
+	record(w, ticket, due_at, r, &res, s.now);
+	if (r == 0 && res.fired && w->t->on_fired)
+		w->t->on_fired(w->t->ctx);
+}
+
+#define FIRE_BATCH 256
+
+/* Deadlines that fell due together: one transaction, one disk sync for all of them
+ * (falling back to one by one when the batch fails). */
+static void evaluate_due(struct worker *w, const struct node *nodes, size_t n)
+{
+	if (n == 1) {
+		evaluate(w, nodes[0].ticket, nodes[0].at);
+		return;
+	}
+	int64_t ids[FIRE_BATCH];
+	struct sla_fire_result res[FIRE_BATCH];
+	for (size_t i = 0; i < n; i++)
+		ids[i] = nodes[i].ticket;
+	arena_reset(&w->arena);
+	lserr_clear(&w->err);
+	struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
+	if (sla_fire_batch(&s, ids, n, w->since, res) < 0) {
+		for (size_t i = 0; i < n; i++)
+			evaluate(w, nodes[i].ticket, nodes[i].at);
+		return;
+	}
+	unsigned fired = 0;
+	for (size_t i = 0; i < n; i++) {
+		record(w, nodes[i].ticket, nodes[i].at, 0, &res[i], s.now);
+		fired += res[i].fired;
+	}
+	if (fired && w->t->on_fired)
+		w->t->on_fired(w->t->ctx);
 }
 
 static void rebuild(struct worker *w)
@@ -330,12 +368,12 @@ static void *thread_main(void *arg)
 		if (t->dirty_n) {
 			/* take the touched tickets; evaluate them without the lock */
 			int64_t *d = t->dirty;
-			size_t n = t->dirty_n;
+			size_t n = t->dirty_n, dcap = t->dirty_cap;
 			t->dirty = batch;
 			t->dirty_cap = batch_cap;
 			t->dirty_n = 0;
 			batch = d;
-			batch_cap = n > batch_cap ? n : batch_cap;
+			batch_cap = dcap;
 			pthread_mutex_unlock(&t->mu);
 			for (size_t i = 0; i < n; i++)
 				evaluate(&w, d[i], 0);
@@ -346,10 +384,15 @@ static void *thread_main(void *arg)
 			heap_pop(t);
 		ls_time now = time_now();
 		if (t->heap_n && t->heap[0].at <= now) {
-			struct node nd = t->heap[0];
-			heap_pop(t);
+			struct node due[FIRE_BATCH];
+			size_t n = 0;
+			while (n < FIRE_BATCH && t->heap_n && t->heap[0].at <= now) {
+				if (node_live(t, &t->heap[0]))
+					due[n++] = t->heap[0];
+				heap_pop(t);
+			}
 			pthread_mutex_unlock(&t->mu);
-			evaluate(&w, nd.ticket, nd.at);
+			evaluate_due(&w, due, n);
 			pthread_mutex_lock(&t->mu);
 			continue;
 		}

@@ -210,7 +210,7 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 	return 0;
 }
 
-int sla_fire(struct svc *s, int64_t ticket_id, ls_time since, struct sla_fire_result *ret)
+static int fire(struct svc *s, int64_t ticket_id, ls_time since, bool in_tx, struct sla_fire_result *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	struct sla_ticket_result r;
@@ -252,21 +252,47 @@ int sla_fire(struct svc *s, int64_t ticket_id, ls_time since, struct sla_fire_re
 	}
 	if (!fresh)
 		return 0;
-	if ((rc = store_begin(s->st)) < 0)
+	if (!in_tx && (rc = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	for (size_t i = 0; i < fresh; i++) {
 		bool fired;
 		if ((rc = fire_one(s, &r, &marks[i], &fired)) < 0) {
 			rc = store_error(s->st, s->err, "firing an SLA event");
-			store_rollback(s->st);
+			if (!in_tx)
+				store_rollback(s->st);
 			return rc;
 		}
 		ret->fired += fired;
 	}
+	if (in_tx)
+		return 0;
 	if ((rc = store_commit(s->st)) < 0) {
 		rc = store_error(s->st, s->err, "committing SLA events");
 		store_rollback(s->st);
 		return rc;
+	}
+	return 0;
+}
+
+int sla_fire(struct svc *s, int64_t ticket_id, ls_time since, struct sla_fire_result *ret)
+{
+	return fire(s, ticket_id, since, false, ret);
+}
+
+int sla_fire_batch(struct svc *s, const int64_t *ids, size_t n, ls_time since, struct sla_fire_result *ret)
+{
+	int r = store_begin(s->st);
+	if (r < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	for (size_t i = 0; i < n; i++)
+		if ((r = fire(s, ids[i], since, true, &ret[i])) < 0) {
+			store_rollback(s->st);
+			return r;
+		}
+	if ((r = store_commit(s->st)) < 0) {
+		r = store_error(s->st, s->err, "committing SLA events");
+		store_rollback(s->st);
+		return r;
 	}
 	return 0;
 }

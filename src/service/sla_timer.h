@@ -29,6 +29,9 @@ struct sla_fire_result {
 };
 
 int sla_fire(struct svc *s, int64_t ticket_id, ls_time since, struct sla_fire_result *ret);
+/* sla_fire() for n tickets in one write transaction (one disk sync for all), results
+ * into ret[0..n). On failure nothing is written; the caller may retry one by one. */
+int sla_fire_batch(struct svc *s, const int64_t *ids, size_t n, ls_time since, struct sla_fire_result *ret);
 
 /* Ids of tickets neither resolved nor closed, > after, ascending, at most limit. */
 int sla_open_tickets(struct svc *s, int64_t after, size_t limit, int64_t *ids, size_t *ret_n);

@@ -243,3 +243,34 @@ def test_a_calendar_change_does_not_rewrite_a_pinned_ticket(w):
         r.json["targets"]
     # the new targets count on version 2: one open minute a week
     assert r.json["targets"][2]["due"] > due and r.json["targets"][2]["policy"]["version"] == 1, r.json["targets"]
+
+
+def test_a_burst_of_writes_from_many_threads_keeps_the_timer_consistent(w):
+    """Hundreds of ticket writes queue up for the timer while it works; every one is
+    evaluated (the server stays up and each new ticket shows up at risk)."""
+    import threading
+    policies(w)
+    numbers, errors = [], []
+    lock = threading.Lock()
+
+    def work():
+        for _ in range(60):
+            r = w.req("POST", TICKETS, {"client": "ACME", "type": "incident", "title": "burst",
+                                        "category": "risk30"})
+            with lock:
+                (numbers.append(r.json["number"]) if r.status == 201 else errors.append(r))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    assert len(numbers) == 480
+
+    def listed():
+        r = w.req("GET", "/api/v1/sla/at-risk?within=1h&limit=1000")
+        assert r.status == 200, r
+        return {i["ticket"] for i in r.json["items"]}
+    wait_for(lambda: set(numbers) <= listed(), 20, "every burst ticket at risk")
+    assert w.req("GET", "/healthz", who=None).status == 200
