@@ -52,13 +52,21 @@ static const char *webhook_event_of(const char *field)
 
 static int flush_webhook_events(struct svc *s, const struct ticket *t)
 {
-	int r = 0;
+	if (n_pending == 0)
+		return 0;
+	struct webhook_sub *subs;
+	size_t nsubs;
+	int r = webhooks_active(s, t->client_id, &subs, &nsubs);
+	if (r < 0 || nsubs == 0) {
+		n_pending = 0;
+		return r;
+	}
 	for (size_t i = 0; i < n_pending && r == 0; i++) {
 		bool dup = false; /* team and assignee in one write are one ticket.assigned */
 		for (size_t j = 0; j < i; j++)
 			dup = dup || strcmp(pending[j].event, pending[i].event) == 0;
 		if (!dup)
-			r = outbox_ticket_event(s, t, pending[i].event, pending[i].from);
+			r = outbox_ticket_event(s, t, subs, nsubs, pending[i].event, pending[i].from);
 	}
 	n_pending = 0;
 	return r;

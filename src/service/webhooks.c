@@ -305,13 +305,14 @@ int outbox_publish(struct svc *s, struct outbox_event *ev, bool *ret_inserted)
 	return 0;
 }
 
-int outbox_ticket_event(struct svc *s, const struct ticket *t, const char *event, const char *from)
+int webhooks_active(struct svc *s, int64_t client_id, struct webhook_sub **ret, size_t *ret_n)
 {
-	struct webhook_sub *subs;
-	size_t n;
-	int r = jobsdb_webhooks(s->st, s->arena, t->client_id, true, &subs, &n);
-	if (r < 0)
-		return r;
+	return jobsdb_webhooks(s->st, s->arena, client_id, true, ret, ret_n);
+}
+
+int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webhook_sub *subs, size_t n,
+			const char *event, const char *from)
+{
 	bool wanted = false;
 	for (size_t i = 0; i < n && !wanted; i++)
 		wanted = webhook_wants(subs[i].events, event);

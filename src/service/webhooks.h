@@ -64,6 +64,10 @@ bool webhook_wants(const char *events, const char *event);
 int outbox_publish(struct svc *s, struct outbox_event *ev, bool *ret_inserted);
 
 /* Inside the caller's write transaction, after the ticket's row is written: publishes
- * ticket event `event` ("ticket.created", "ticket.state", ...) for t when any active
- * subscription of its client wants it; `from` is the previous value (state) or NULL. */
-int outbox_ticket_event(struct svc *s, const struct ticket *t, const char *event, const char *from);
+ * ticket event `event` ("ticket.created", "ticket.state", ...) for t when any of the
+ * client's active subscriptions subs wants it; `from` is the previous value (state) or
+ * NULL. */
+int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webhook_sub *subs, size_t n_subs,
+			const char *event, const char *from);
+/* The active subscriptions of a client (inside or outside a transaction). */
+int webhooks_active(struct svc *s, int64_t client_id, struct webhook_sub **ret, size_t *ret_n);
