@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${1:-30}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body fuzz_hours fuzz_holidays fuzz_sla fuzz_intervals fuzz_servicenow fuzz_csvmap fuzz_freshdesk fuzz_jira fuzz_zendesk fuzz_acd}
+TARGETS=${*:-fuzz_rfc3339 fuzz_parse fuzz_fts fuzz_json_body fuzz_hours fuzz_holidays fuzz_sla fuzz_intervals fuzz_servicenow fuzz_csvmap fuzz_freshdesk fuzz_jira fuzz_zendesk fuzz_acd fuzz_forecast}
 OUT=${FUZZ_OUT:-build-fuzz/libfuzzer}
 JOBS=${FUZZ_JOBS:-1}
 CC=${CLANG:-clang}

@@ -4,8 +4,10 @@
 set -eu
 
 PACKAGES="build-essential pkg-config meson ninja-build python3 \
+  libcairo2-dev libxlsxwriter-dev fonts-dejavu-core poppler-utils \
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev zlib1g-dev \
   libcurl4-openssl-dev \
+  coinor-libcbc-dev \
   curl sqlite3 tzdata"
 [ "${WITH_BENCH:-0}" = 1 ] && PACKAGES="$PACKAGES wrk"
 [ "${WITH_FUZZ:-0}" = 1 ] && PACKAGES="$PACKAGES clang"

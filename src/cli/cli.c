@@ -22,8 +22,12 @@ const struct cli_command cli_commands[] = {
 	{ "calendar", "business-time arithmetic on a calendar", cmd_calendar },
 	{ "sla", "what-if replay of SLA policies over ticket events", cmd_sla },
 	{ "staff", "agents needed for a forecast (Erlang C/A, deferred work)", cmd_staff },
+	{ "shifts", "plan shifts and roster agents under the Arbeitszeitgesetz", cmd_shifts },
+	{ "forecast", "arrivals per interval for the next days, from a client's history", cmd_forecast },
 	{ "import", "import a client's ticket history from its old tool", cmd_import },
 	{ "kpi", "KPIs of a client: resolution, reopen, SLA, reassignment, ...", cmd_kpi },
+	{ "report", "weekly, monthly or quarterly report of a client as HTML, PDF, XLSX or CSV", cmd_report },
+	{ "analyze", "baseline findings of a client: peaks, SLA hot spots, ping-pong, ...", cmd_analyze },
 	{ NULL, NULL, NULL },
 };
 

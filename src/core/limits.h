@@ -35,6 +35,11 @@
 #define LS_MAX_STAFFING_ROWS     100000         /* interval rows of one staffing request or file */
 #define LS_MAX_STAFFING_FILE_BYTES (16 * 1024 * 1024) /* a forecast file for `staff --intervals` */
 #define LS_MAX_STAFFING_FIELD_BYTES 1024        /* one field of a forecast CSV row */
+#define LS_MAX_FORECAST_SLOTS    96             /* intervals per day of a forecast (15 minutes) */
+#define LS_MAX_FORECAST_HISTORY_DAYS 1830       /* history days a forecast reads (five years; older is left out) */
+#define LS_MAX_FORECAST_DAYS     366            /* days one forecast covers */
+#define LS_MAX_FORECAST_BACKTEST_WEEKS 52       /* weeks a backtest replays */
+#define LS_MAX_FORECAST_PEAKS    16             /* named peaks of one forecast */
 #define LS_MAX_SLA_POLICY_BYTES  (256 * 1024)   /* one SLA policy document (JSON) */
 #define LS_MAX_SLA_EVENT_BYTES   4096           /* one line of an SLA replay event stream */
 #define LS_MAX_SLA_TICKET_BYTES  64             /* ticket reference in an SLA replay event */
@@ -49,3 +54,12 @@
 #define LS_MAX_IMPORT_CASE_ROWS  100000         /* audit rows of one ticket an importer buffers */
 #define LS_MAX_IMPORT_JSON_RECORD_BYTES (16 * 1024 * 1024) /* one ticket object of a JSON export (with audits) */
 #define LS_MAX_IMPORT_INTERVALS  (20 * 1000 * 1000) /* intervals of one ACD file (16 bytes each for the duplicate check) */
+#define LS_MAX_SHIFT_DAYS        366            /* days of one shift plan */
+#define LS_MAX_SHIFT_TEMPLATES   200            /* shift templates of one plan */
+#define LS_MAX_SHIFT_AGENTS      5000           /* agents of one roster */
+#define LS_MAX_SHIFT_SKILLS      64             /* distinct skills of one plan (a bit each) */
+#define LS_MAX_SHIFT_COLUMNS     250000         /* candidate shifts: templates x days x skills */
+#define LS_MAX_SHIFT_FILE_BYTES  (16 * 1024 * 1024) /* a requirements, templates or agents file */
+#define LS_MAX_SHIFT_LIST        400            /* entries of an agent's absent list, a template's skills */
+#define LS_MAX_SHIFT_TIME_LIMIT  3600           /* seconds the shift solver may run (CLI) */
+#define LS_MAX_SHIFT_API_TIME_LIMIT 20          /* ... for POST /api/v1/shift-plans (one slow-work thread) */

@@ -49,6 +49,8 @@ enum role {
 	R_FCR,
 	R_EFFORT,
 	R_CSAT,
+	R_CI,
+	R_SYMPTOM,
 	_R_MAX,
 };
 
@@ -76,6 +78,8 @@ static const char *const role_names[_R_MAX] = {
 	[R_FCR] = "fcr",
 	[R_EFFORT] = "effort",
 	[R_CSAT] = "csat",
+	[R_CI] = "ci",
+	[R_SYMPTOM] = "symptom",
 };
 
 /* Roles holding stamps, and where a row keeps them. */
@@ -122,7 +126,7 @@ static const struct {
 	{ "bpi2014-incidents",
 	  "{\"shape\":\"table\",\"separator\":\";\",\"time_format\":\"dmy\",\"effort_unit\":\"hours\","
 	  "\"columns\":{\"id\":\"Incident ID\",\"state\":\"Status\",\"impact\":\"Impact\",\"urgency\":\"Urgency\","
-	  "\"priority\":\"Priority\",\"category\":\"Category\",\"opened_at\":\"Open Time\","
+	  "\"priority\":\"Priority\",\"category\":\"Category\",\"ci\":\"CI Name (aff)\",\"opened_at\":\"Open Time\","
 	  "\"reopened_at\":\"Reopen Time\",\"resolved_at\":\"Resolved Time\",\"closed_at\":\"Close Time\","
 	  "\"reassignments\":\"# Reassignments\",\"effort\":\"Handle Time (Hours)\"},"
 	  "\"states\":{\"Work in progress\":\"in_progress\",\"Closed\":\"closed\"}}" },
@@ -579,6 +583,8 @@ static int table_ticket(struct run *u, const struct crow *s)
 	t.impact = level(m, s->f[R_IMPACT]);
 	t.urgency = level(m, s->f[R_URGENCY]);
 	t.category = s->f[R_CATEGORY];
+	t.ci = s->f[R_CI];
+	t.symptom = s->f[R_SYMPTOM];
 	t.channel = s->f[R_CHANNEL];
 	t.team = s->f[R_TEAM];
 	t.agent = s->f[R_AGENT];
@@ -690,6 +696,10 @@ static int log_case(struct run *u, struct crow **rs, size_t n)
 			t.urgency = level(m, s->f[R_URGENCY]);
 		if (s->f[R_CATEGORY])
 			t.category = s->f[R_CATEGORY];
+		if (s->f[R_CI])
+			t.ci = s->f[R_CI];
+		if (s->f[R_SYMPTOM])
+			t.symptom = s->f[R_SYMPTOM];
 		if (s->f[R_CHANNEL])
 			t.channel = s->f[R_CHANNEL];
 		if (s->f[R_REASSIGN] && count(s->f[R_REASSIGN]) >= 0)

@@ -21,7 +21,8 @@
  *                  id (required), number, title, state, activity, at (log: the row's
  *                  instant, required), priority, impact, urgency, category, channel,
  *                  team, agent, opened_at, resolved_at, closed_at, reopened_at,
- *                  reassignments, reopens, made_sla, fcr, effort, csat
+ *                  reassignments, reopens, made_sla, fcr, effort, csat, ci
+ *                  (configuration item), symptom
  *   "states":      { source text: canonical state } (new, assigned, in_progress,
  *                  pending_customer, pending_vendor, resolved, closed), looked up
  *                  case-insensitively in the state column, else the activity column

@@ -44,6 +44,8 @@ enum col {
 	C_RESOLVED_AT,
 	C_CLOSED_AT,
 	C_TITLE,
+	C_CI,
+	C_SYMPTOM,
 	_C_MAX,
 };
 
@@ -67,6 +69,8 @@ static const char *const col_names[_C_MAX] = {
 	[C_RESOLVED_AT] = "resolved_at",
 	[C_CLOSED_AT] = "closed_at",
 	[C_TITLE] = "short_description",
+	[C_CI] = "cmdb_ci",
+	[C_SYMPTOM] = "u_symptom",
 };
 
 /* Fields whose changes become events, with their canonical names. */
@@ -275,6 +279,8 @@ static int flush(struct run *u)
 	t.impact = level(at(last, C_IMPACT));
 	t.urgency = level(at(last, C_URGENCY));
 	t.category = at(last, C_CATEGORY);
+	t.ci = at(last, C_CI);
+	t.symptom = at(last, C_SYMPTOM);
 	t.channel = at(last, C_CONTACT);
 	t.client = u->o->client;
 	t.team = at(last, C_GROUP);

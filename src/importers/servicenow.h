@@ -14,9 +14,10 @@
  *
  * Rules (docs/kpi.md): an incident's values are those of its last record, the row with
  * the highest sys_mod_count (ties and table exports: the later row). From the last
- * record: state, priority/impact/urgency ("3 - Moderate" → 3), category, channel
- * (contact_type), team (assignment_group), agent (assigned_to), opened_at,
- * resolved_at, closed_at, reopen_count, reassignment_count, made_sla. From the rows
+ * record: state, priority/impact/urgency ("3 - Moderate" → 3), category, ci
+ * (cmdb_ci), symptom (u_symptom), channel (contact_type), team (assignment_group),
+ * agent (assigned_to), opened_at, resolved_at, closed_at, reopen_count,
+ * reassignment_count, made_sla. From the rows
  * in sys_mod_count order: first_resolved_at (sys_updated_at of the first row in
  * Resolved or Closed), reopened_at (first row back in work after that), wait_count
  * (entries into an Awaiting state). The log has no replies: first_response_at,

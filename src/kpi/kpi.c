@@ -433,6 +433,37 @@ static bool in_not_l1(const struct kpi_options *o, const char *category)
 	return false;
 }
 
+enum kpi_sla_variant kpi_sla_variant_of(const struct rec_ticket *t, size_t n)
+{
+	enum kpi_sla_variant sv = KPI_SLA_NONE;
+	for (size_t i = 0; i < n && sv != KPI_SLA_SOURCE; i++) {
+		if (t[i].made_sla != REC_UNKNOWN)
+			sv = KPI_SLA_SOURCE;
+		else if (t[i].resolution_due_at != REC_TIME_NONE)
+			sv = KPI_SLA_TARGET;
+	}
+	return sv;
+}
+
+int kpi_sla_outcome(const struct rec_ticket *t, enum kpi_sla_variant v, ls_time as_of)
+{
+	ls_time solved_at = rec_ticket_solved_at(t);
+	switch (v) {
+	case KPI_SLA_SOURCE:
+		if (t->made_sla == REC_UNKNOWN || (!solved_at && t->made_sla != 0))
+			return -1;
+		return t->made_sla == 1;
+	case KPI_SLA_TARGET:
+		if (t->resolution_due_at == REC_TIME_NONE)
+			return -1;
+		if (solved_at)
+			return solved_at <= t->resolution_due_at;
+		return t->resolution_due_at < (as_of ? as_of : INT64_MAX) ? 0 : -1;
+	case KPI_SLA_NONE: break;
+	}
+	return -1;
+}
+
 static void one_ticket(struct engine *g, const struct rec_ticket *t)
 {
 	const struct kpi_options *o = g->o;
@@ -490,20 +521,17 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 		}
 	}
 
-	/* SLA outcome of the source: completed targets, plus in-flight ones already breached */
-	if (t->made_sla != REC_UNKNOWN && (solved || t->made_sla == 0)) {
+	/* SLA outcomes: completed targets, plus in-flight ones already breached (in the
+	 * period of the opening for the source's outcome, of the due time for targets) */
+	int sla = kpi_sla_outcome(t, KPI_SLA_SOURCE, o->as_of);
+	if (sla >= 0) {
 		tg = at(g, solved ? solved_at : t->opened_at, grp);
-		rate(&tg, R_SLA_SRC, t->made_sla == 1);
+		rate(&tg, R_SLA_SRC, sla == 1);
 	}
-	if (t->resolution_due_at != REC_TIME_NONE) {
-		ls_time asof = o->as_of ? o->as_of : INT64_MAX;
-		if (solved) {
-			tg = at(g, solved_at, grp);
-			rate(&tg, R_SLA_TGT, solved_at <= t->resolution_due_at);
-		} else if (t->resolution_due_at < asof) {
-			tg = at(g, t->resolution_due_at, grp);
-			rate(&tg, R_SLA_TGT, false);
-		}
+	sla = kpi_sla_outcome(t, KPI_SLA_TARGET, o->as_of);
+	if (sla >= 0) {
+		tg = at(g, solved ? solved_at : t->resolution_due_at, grp);
+		rate(&tg, R_SLA_TGT, sla == 1);
 	}
 
 	if (!solved)
@@ -644,14 +672,9 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 		g.opened = xcalloc(1, sizeof(*g.opened));
 		g.solved = xcalloc(1, sizeof(*g.solved));
 	}
-	enum kpi_sla_variant sv = KPI_SLA_NONE;
-	for (size_t i = 0; i < n; i++) {
-		if (tickets[i].made_sla != REC_UNKNOWN)
-			sv = KPI_SLA_SOURCE;
-		else if (sv == KPI_SLA_NONE && tickets[i].resolution_due_at != REC_TIME_NONE)
-			sv = KPI_SLA_TARGET;
+	enum kpi_sla_variant sv = kpi_sla_variant_of(tickets, n);
+	for (size_t i = 0; i < n; i++)
 		one_ticket(&g, &tickets[i]);
-	}
 
 	struct kpi_result r = { .group_by = o->group_by, .period = o->period, .sla_variant = sv };
 	size_t n_groups_alloc = o->group_by == KPI_DIM_NONE ? 1 : g.n_gval;

@@ -61,6 +61,16 @@ enum kpi_sla_variant {
 	KPI_SLA_TARGET,      /* solved_at <= resolution_due_at */
 };
 const char *kpi_sla_variant_to_string(enum kpi_sla_variant v);
+/* The variant sla_compliance reports for t[0..n): KPI_SLA_SOURCE when any ticket
+ * carries the source's outcome, else KPI_SLA_TARGET when any has a resolution due
+ * time, else KPI_SLA_NONE. */
+enum kpi_sla_variant kpi_sla_variant_of(const struct rec_ticket *t, size_t n);
+/* One ticket's SLA outcome under variant v, as sla_compliance counts it: 1 achieved,
+ * 0 breached, -1 not counted. Source: a solved ticket's made_sla; an unsolved one
+ * counts only when already breached (made_sla = 0). Target: solved at or before
+ * resolution_due_at; an unsolved ticket is breached once its due time lies before
+ * as_of (0: after every instant), else in flight and not counted. */
+int kpi_sla_outcome(const struct rec_ticket *t, enum kpi_sla_variant v, ls_time as_of);
 
 struct kpi_options {
 	enum kpi_dim group_by;

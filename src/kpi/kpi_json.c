@@ -36,6 +36,11 @@ static json_t *text(const char *s)
 	return json_string(buf);
 }
 
+json_t *kpi_json_text(const char *s)
+{
+	return text(s);
+}
+
 static json_t *dist(const struct kpi_dist *d)
 {
 	return json_pack("{s:o,s:o,s:o,s:I}", "mean", num(d->mean), "median", num(d->median), "p90", num(d->p90), "n",

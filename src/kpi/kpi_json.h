@@ -32,3 +32,6 @@ struct kpi_calls;
 json_t *kpi_json_calls(const struct kpi_calls *c);
 /* One set's keys (without groups), for callers that build their own envelope. */
 json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v);
+/* A string from a foreign file as JSON: bytes that are not UTF-8 are kept as the
+ * string of their code units (read as Latin-1); NULL → null. New reference. */
+json_t *kpi_json_text(const char *s);

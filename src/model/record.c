@@ -45,6 +45,8 @@ void rec_ticket_copy(struct arena *a, const struct rec_ticket *t, struct rec_tic
 	ret->title = dup(a, t->title);
 	ret->state = dup(a, t->state);
 	ret->category = dup(a, t->category);
+	ret->ci = dup(a, t->ci);
+	ret->symptom = dup(a, t->symptom);
 	ret->channel = dup(a, t->channel);
 	ret->client = dup(a, t->client);
 	ret->team = dup(a, t->team);

@@ -32,6 +32,8 @@ struct rec_ticket {
 	enum ticket_state state_canon; /* mapped state, or _TICKET_STATE_INVALID when unknown */
 	int priority, impact, urgency; /* 1 = highest; 0 unknown */
 	const char *category;
+	const char *ci;      /* configuration item the incident affects (ServiceNow cmdb_ci) */
+	const char *symptom; /* the source's symptom code or text (ServiceNow u_symptom) */
 	const char *channel; /* the source's text ("Phone", "email"); dimension value */
 	const char *client;  /* tenant code, when the source knows it */
 	const char *team;    /* assignment group */

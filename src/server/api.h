@@ -28,7 +28,10 @@ int api_calendars_elapsed(struct request *rq);
 int api_calendars_due(struct request *rq);
 
 int api_staffing(struct request *rq);
+int api_shift_plans(struct request *rq);
 int api_kpis(struct request *rq);
+int api_forecast(struct request *rq);
+int api_findings(struct request *rq);
 
 int api_sla_policies_list(struct request *rq);
 int api_sla_policies_create(struct request *rq);

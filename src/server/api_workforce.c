@@ -1,4 +1,4 @@
-/* Workforce endpoints: staffing requirements. Room: server.
+/* Workforce endpoints: staffing requirements and shift plans. Room: server.
  * POST /api/v1/staffing takes the inputs of `leitstand staff` as JSON (durations in
  * seconds, shares as fractions) and answers the same result object; with
  * "intervals" it staffs consecutive intervals of one queue, each interval taking
@@ -94,4 +94,54 @@ int api_staffing(struct request *rq)
 		json_array_append_new(items, o);
 	}
 	return reply_json(rq, 200, json_pack("{s:o}", "intervals", items));
+}
+
+/* POST /api/v1/shift-plans: the inputs of `leitstand shifts plan` as one JSON body
+ * (requirements as an array of {"start", "required", "skill", "interval"}), the
+ * output of `--format json` as the answer. Runs on the slow-work thread, so the
+ * solver's time limit is capped at LS_MAX_SHIFT_API_TIME_LIMIT seconds. */
+static const struct jfield shift_plan_spec[] = {
+	{ "from", JF_STRING, true, 0, 10 },
+	{ "days", JF_INT, true, 1, LS_MAX_SHIFT_DAYS },
+	{ "tz", JF_STRING, false, 0, 64 },
+	{ "interval", JF_INT, false, 900, 86400 },
+	{ "time_limit", JF_NUMBER, false },
+	{ "solver", JF_STRING, false, 0, 16 },
+	{ "requirements", JF_OBJECT_ARRAY, true },
+	{ "templates", JF_OBJECT_ARRAY, true },
+	{ "agents", JF_OBJECT_ARRAY, true },
+	{ NULL },
+};
+
+int api_shift_plans(struct request *rq)
+{
+	json_t *body;
+	if (request_json_object(rq, &body) < 0 || json_check(rq, body, shift_plan_spec, "") < 0)
+		return -EINVAL;
+	struct lserr *e = rq->svc.err;
+	struct shiftplan p;
+	if (shiftplan_init(&p, &rq->arena, jstr(body, "tz"), jstr(body, "from"), (int)jint(body, "days", 0), e) < 0)
+		return reply_error(rq, -EINVAL);
+	int64_t interval = jint(body, "interval", 0);
+	if (interval % SHIFTS_SLOT)
+		return reply_errorf(rq, "invalid_field", "interval", "interval must be seconds in whole quarter hours");
+	p.interval = (int32_t)interval;
+	p.time_limit = jnum(body, "time_limit", 5.0);
+	if (!(p.time_limit > 0) || p.time_limit > LS_MAX_SHIFT_API_TIME_LIMIT)
+		return reply_errorf(rq, "invalid_field", "time_limit", "time_limit must be seconds > 0 and <= %d",
+				    LS_MAX_SHIFT_API_TIME_LIMIT);
+	const char *solver = jstr(body, "solver");
+	if (solver && strcmp(solver, "cbc") != 0 && strcmp(solver, "greedy") != 0)
+		return reply_errorf(rq, "invalid_field", "solver", "solver must be cbc or greedy");
+	if (shiftplan_requirements_json(&p, json_object_get(body, "requirements"), "requirements", e) < 0 ||
+	    shiftplan_templates_json(&p, json_object_get(body, "templates"), "templates", e) < 0 ||
+	    shiftplan_agents_json(&p, json_object_get(body, "agents"), "agents", e) < 0)
+		return reply_error(rq, -EINVAL);
+	struct shiftplan_result res;
+	int r = workforce_shift_plan(&rq->svc, &p, solver && strcmp(solver, "greedy") == 0, &res);
+	if (r < 0)
+		return reply_error(rq, r);
+	json_t *o = shiftplan_to_json(&p, &res);
+	shiftplan_result_free(&res);
+	return reply_json(rq, 200, o);
 }

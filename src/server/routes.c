@@ -12,6 +12,9 @@ static const char *const q_list[] = { "client", "state", "type", "priority", "te
 
 static const char *const q_client[] = { "client", NULL };
 static const char *const q_kpis[] = { "client", "from", "to", "by", "group", "tz", NULL };
+static const char *const q_forecast[] = { "client", "from", "days", "interval", "tz", "region", "source", "peak",
+					  "backtest_weeks", "model", NULL };
+static const char *const q_findings[] = { "client", "from", "to", "tz", NULL };
 static const char *const q_version[] = { "version", NULL };
 static const char *const q_at[] = { "at", NULL };
 static const char *const q_holidays[] = { "region", "year", "lang", NULL };
@@ -116,9 +119,19 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/kpis", api_kpis, R, 0, 200, "kpis",
 	  "KPIs of a client over its imported history and its tickets, as `leitstand kpi --format json` prints "
 	  "them", q_kpis, NULL, "Kpis" },
+	{ "GET", "/api/v1/findings", api_findings, R, ROUTE_SLOW, 200, "kpis",
+	  "Baseline findings of a client (arrival peaks, SLA hot spots, ping-pong, problem candidates, Pareto), "
+	  "as `leitstand analyze --format json` prints them", q_findings, NULL, "Findings" },
+	{ "GET", "/api/v1/forecast", api_forecast, R, ROUTE_SLOW, 200, "workforce",
+	  "Arrivals per interval for the next days from a client's history (Holt-Winters on daily totals x "
+	  "intraday profile, holidays, peaks) with a backtest, as `leitstand forecast --format json` prints it",
+	  q_forecast, NULL, "Forecast" },
 	{ "POST", "/api/v1/staffing", api_staffing, PERM_TICKET_READ, ROUTE_BODY, 200, "workforce",
 	  "Agents required for an interval (Erlang C, or Erlang A with patience; deferred work with a response "
 	  "window), or for consecutive intervals of one queue", NULL, "StaffingInput", "StaffingResult" },
+	{ "POST", "/api/v1/shift-plans", api_shift_plans, PERM_TICKET_READ, ROUTE_BODY | ROUTE_SLOW, 200, "workforce",
+	  "Cost-minimal shifts for required agents per interval, rostered to named agents under the "
+	  "Arbeitszeitgesetz (the inputs and output of `leitstand shifts plan`)", NULL, "ShiftPlanInput", "ShiftPlan" },
 
 	{ "GET", "/api/v1/tickets", api_tickets_list, R, 0, 200, "tickets",
 	  "List tickets with filters, newest first (or by update time with updated_since), cursor-paginated",

@@ -35,30 +35,40 @@ static int add_calls(struct svc *s, int64_t client_id, const struct kpi_request 
 	return 0;
 }
 
-int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret)
+/* The client and its tickets (imported and worked in Leitstand), loaded once for
+ * any number of computations. */
+static int load(struct svc *s, const struct kpi_request *rq, struct client *c, struct rec_ticket **ret, size_t *ret_n)
 {
-	struct client c;
-	int r = dirdb_client_by_code(s->st, s->arena, rq->client ? rq->client : "", &c);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
+	int r = dirdb_client_by_code(s->st, s->arena, rq->client ? rq->client : "", c);
+	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c->id)))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
 				 rq->client ? rq->client : "");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
-	if ((rq->from || rq->to) && !(rq->from && rq->to && rq->from < rq->to))
-		return lserr_set(s->err, -EINVAL, "invalid_parameter", rq->from ? "to" : "from",
-				 "from and to must both be given, from before to");
 	struct rec_ticket *imported, *native;
 	size_t ni, nn;
-	if ((r = importdb_tickets(s->st, s->arena, c.id, &imported, &ni)) < 0 ||
-	    (r = importdb_native_tickets(s->st, s->arena, c.id, &native, &nn)) < 0)
+	if ((r = importdb_tickets(s->st, s->arena, c->id, &imported, &ni)) < 0 ||
+	    (r = importdb_native_tickets(s->st, s->arena, c->id, &native, &nn)) < 0)
 		return store_error(s->st, s->err, "loading tickets");
 	struct rec_ticket *all = arena_alloc(s->arena, (ni + nn + 1) * sizeof(*all));
 	if (ni)
 		memcpy(all, imported, ni * sizeof(*all));
 	if (nn)
 		memcpy(all + ni, native, nn * sizeof(*all));
+	*ret = all;
+	*ret_n = ni + nn;
+	return 0;
+}
+
+static int compute(struct svc *s, const struct client *c, const struct rec_ticket *all, size_t n,
+		   const struct kpi_request *rq, struct kpi_result *ret)
+{
+	int r;
+	if ((rq->from || rq->to) && !(rq->from && rq->to && rq->from < rq->to))
+		return lserr_set(s->err, -EINVAL, "invalid_parameter", rq->from ? "to" : "from",
+				 "from and to must both be given, from before to");
 	struct tz *zone = NULL;
-	if ((r = tz_load(rq->tz ? rq->tz : c.timezone, &zone, s->err)) < 0) {
+	if ((r = tz_load(rq->tz ? rq->tz : c->timezone, &zone, s->err)) < 0) {
 		s->err->code = "invalid_parameter";
 		snprintf(s->err->field, sizeof(s->err->field), "tz");
 		return r;
@@ -74,14 +84,14 @@ int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result 
 		o.to = rq->to;
 	}
 	struct kpi_result res;
-	r = kpi_compute(all, ni + nn, &o, &res, s->err);
+	r = kpi_compute(all, n, &o, &res, s->err);
 	if (r < 0) {
 		tz_free(zone);
 		if (s->err)
 			s->err->code = "invalid_parameter";
 		return r;
 	}
-	r = add_calls(s, c.id, rq, &o, &res);
+	r = add_calls(s, c->id, rq, &o, &res);
 	tz_free(zone);
 	if (r < 0)
 		return r;
@@ -100,5 +110,33 @@ int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result 
 			calls->n_groups = k;
 	}
 	*ret = res;
+	return 0;
+}
+
+int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret)
+{
+	return kpis_compute_many(s, rq, 1, ret);
+}
+
+int kpis_compute_many(struct svc *s, const struct kpi_request *rq, size_t n, struct kpi_result *ret)
+{
+	struct client c;
+	struct rec_ticket *all = NULL;
+	size_t nt = 0;
+	int r;
+	if (!n)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!rq[i].client || !rq[0].client || strcmp(rq[i].client, rq[0].client) != 0)
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
+					 "one computation covers one client");
+	if ((r = load(s, &rq[0], &c, &all, &nt)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if ((r = compute(s, &c, all, nt, &rq[i], &ret[i])) < 0) {
+			while (i-- > 0)
+				kpi_result_release(&ret[i]);
+			return r;
+		}
 	return 0;
 }

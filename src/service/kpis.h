@@ -15,3 +15,8 @@ struct kpi_request {
 /* Fills *ret (release with kpi_result_release). With from/to and no `by` the KPIs
  * cover the range; with `by` too, periods outside the range are left out. */
 int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret);
+/* Fills ret[0..n) for the requests rq[0..n) of one client (the same code in each),
+ * loading its tickets once: what reports use to show several views of the same
+ * data. Each result equals kpis_compute() of its request. On failure nothing is
+ * left to release. */
+int kpis_compute_many(struct svc *s, const struct kpi_request *rq, size_t n, struct kpi_result *ret);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "wfm/shifts_cbc.h"
 
 int workforce_staffing(struct svc *s, const struct staffing_input *rows, size_t n, struct staffing_result *out)
 {
@@ -26,5 +27,13 @@ int workforce_staffing(struct svc *s, const struct staffing_input *rows, size_t 
 					 (int)(sizeof(s->err->message) - (size_t)k - 1), msg);
 		}
 	}
+	return r;
+}
+
+int workforce_shift_plan(struct svc *s, struct shiftplan *p, bool greedy, struct shiftplan_result *ret)
+{
+	int r = shiftplan_run(p, greedy ? NULL : shifts_cbc_solver(), ret, s->err);
+	if (r < 0 && s->err && !s->err->code)
+		s->err->code = "invalid_field";
 	return r;
 }

@@ -158,3 +158,30 @@ int acddb_intervals(struct store *st, struct arena *a, int64_t client_id, ls_tim
 	*ret_n = n;
 	return 0;
 }
+
+int acddb_offered(struct store *st, struct arena *a, int64_t client_id, ls_time before, struct acddb_offered **ret,
+		  size_t *ret_n)
+{
+	static const char sql[] = "SELECT start, length, sum(offered) FROM acd_intervals "
+				  "WHERE client_id = ?1 AND start < ?2 GROUP BY start, length ORDER BY start, length";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	sqlite3_bind_int64(s, 2, before);
+	struct acddb_offered *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		ARENA_PUSH(a, v, n, cap) = (struct acddb_offered){
+			.start = sqlite3_column_int64(s, 0),
+			.length = sqlite3_column_int(s, 1),
+			.offered = sqlite3_column_int64(s, 2),
+		};
+	(void)st;
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}

@@ -82,8 +82,8 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 		"state_canon, priority, impact, urgency, category, channel, team, agent, opened_at, first_response_at, "
 		"first_resolved_at, resolved_at, closed_at, reopened_at, resolution_due_at, reopen_count, "
 		"reassignment_count, group_escalations, agent_replies, customer_interactions, wait_count, made_sla, "
-		"fcr_flag, effort_minutes, csat, nps, import_id) "
-		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		"fcr_flag, effort_minutes, csat, nps, import_id, ci, symptom) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	bool is_new;
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, exists);
@@ -146,6 +146,8 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 	bind_real(s, i++, t->csat);
 	bind_real(s, i++, t->nps);
 	sqlite3_bind_int64(s, i++, import_id);
+	store_bind_text(s, i++, t->ci);
+	store_bind_text(s, i++, t->symptom);
 	int r = store_step_done(s);
 	if (r == 0 && ret_new)
 		*ret_new = is_new;
@@ -193,7 +195,8 @@ static double col_real(sqlite3_stmt *s, int i)
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
 }
 
-/* Both queries below give the same 33 columns in this order. */
+/* Both queries below give the same 36 columns in this order (the source in column 33,
+ * ci and symptom in 34 and 35). */
 static void row_to_record(struct arena *a, sqlite3_stmt *s, const char *source, struct rec_ticket *t)
 {
 	rec_ticket_init(t);
@@ -232,6 +235,8 @@ static void row_to_record(struct arena *a, sqlite3_stmt *s, const char *source, 
 	t->effort_minutes = col_real(s, i++);
 	t->csat = col_real(s, i++);
 	t->nps = col_real(s, i++);
+	t->ci = col_str(a, s, 34);
+	t->symptom = col_str(a, s, 35);
 }
 
 static int collect(struct store *st, struct arena *a, sqlite3_stmt *s, int64_t client_id, bool native,
@@ -259,12 +264,35 @@ int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struc
 		"SELECT source_id, number, type, title, state, state_canon, priority, impact, urgency, category, "
 		"channel, team, agent, opened_at, first_response_at, first_resolved_at, resolved_at, closed_at, "
 		"reopened_at, resolution_due_at, reopen_count, reassignment_count, group_escalations, agent_replies, "
-		"customer_interactions, wait_count, made_sla, fcr_flag, effort_minutes, csat, nps, NULL, NULL, source "
-		"FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
+		"customer_interactions, wait_count, made_sla, fcr_flag, effort_minutes, csat, nps, NULL, NULL, source, "
+		"ci, symptom FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
 	return collect(st, a, s, client_id, false, ret, ret_n);
+}
+
+int importdb_arrivals(struct store *st, struct arena *a, int64_t client_id, ls_time before, ls_time **ret,
+		      size_t *ret_n)
+{
+	static const char sql[] = "SELECT opened_at FROM import_tickets WHERE client_id = ?1 AND opened_at < ?2 "
+				  "UNION ALL SELECT created_at FROM tickets WHERE client_id = ?1 AND created_at < ?2";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	sqlite3_bind_int64(s, 2, before);
+	ls_time *v = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		ARENA_PUSH(a, v, n, cap) = sqlite3_column_int64(s, 0);
+	(void)st;
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }
 
 int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret,
@@ -291,11 +319,75 @@ int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id
 		" AND e.field = 'state' AND e.new_value IN ('pending_customer', 'pending_vendor')), "
 		"NULL, NULL, "
 		"(SELECT sum(f.minutes) FROM ticket_efforts f WHERE f.client_id = t.client_id AND f.ticket_id = t.id), "
-		"NULL, NULL, NULL, NULL, NULL "
+		"NULL, NULL, NULL, NULL, NULL, NULL, NULL "
 		"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
 		"WHERE t.client_id = ? ORDER BY t.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
 	return collect(st, a, s, client_id, true, ret, ret_n);
+}
+
+static void row_to_event(struct arena *a, sqlite3_stmt *s, struct rec_event *ev)
+{
+	*ev = (struct rec_event){
+		.ticket = col_str(a, s, 0),
+		.at = sqlite3_column_int64(s, 1),
+		.field = col_str(a, s, 2),
+		.old_value = col_str(a, s, 3),
+		.new_value = col_str(a, s, 4),
+		.actor = col_str(a, s, 5),
+	};
+}
+
+int importdb_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret,
+		    const char ***ret_sources, size_t *ret_n)
+{
+	static const char sql[] = "SELECT source_id, at, field, old_value, new_value, actor, source FROM import_events "
+				  "WHERE client_id = ? ORDER BY source, source_id, at, id";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	size_t n = 0, cap = 0, ns = 0, caps = 0;
+	struct rec_event *v = NULL;
+	const char **src = NULL;
+	const char *last = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_event(a, s, &ARENA_PUSH(a, v, n, cap));
+		const char *t = store_col_text(s, 6);
+		if (!last || !t || strcmp(last, t) != 0) /* few sources: one copy per run of them */
+			last = t ? arena_strdup(a, t) : NULL;
+		ARENA_PUSH(a, src, ns, caps) = last;
+	}
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_sources = src;
+	*ret_n = n;
+	return 0;
+}
+
+int importdb_native_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret, size_t *ret_n)
+{
+	static const char sql[] =
+		"SELECT t.number, e.at, e.field, e.old_value, e.new_value, "
+		"CASE WHEN e.actor_kind = 'agent' THEN u.email END "
+		"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id LEFT JOIN users u ON u.id = e.actor_id "
+		"WHERE e.client_id = ? ORDER BY e.ticket_id, e.id";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	size_t n = 0, cap = 0;
+	struct rec_event *v = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		row_to_event(a, s, &ARENA_PUSH(a, v, n, cap));
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -50,6 +50,7 @@ static const struct {
         {"start", COL_START},
         {"contacts", COL_CONTACTS},
         {"calls", COL_CONTACTS},
+        {"volume", COL_CONTACTS}, /* the CSV of leitstand forecast */
         {"aht", COL_AHT},
         {"interval", COL_INTERVAL},
         {"target", COL_TARGET},

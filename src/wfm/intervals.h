@@ -8,7 +8,7 @@
  * mark are ignored.
  *
  *   queue, skill, channel, start    labels; channel is voice (default) or deferred
- *   contacts (or calls), aht        per interval (required unless a default is given)
+ *   contacts (or calls, volume), aht  per interval (required unless a default is given)
  *   interval, target, answer_time, max_occupancy, max_asa, patience, max_abandon,
  *   response_time, shrinkage, min_agents
  *                                   per row; an absent column or an empty cell takes

@@ -152,6 +152,22 @@ static void test_deferred_rows_from_the_file(void **state)
 	assert_int_equal(out[2].agents, 14);
 }
 
+/* `leitstand forecast --format csv` writes start,volume: a forecast file as it is */
+static void test_the_csv_of_a_forecast_is_a_forecast_file(void **state)
+{
+	struct fx *f = *state;
+	f->defaults.aht = 180;
+	parse_ok(f, "start,volume\n"
+	            "2026-03-02T08:00:00+01:00,12.5\n"
+	            "2026-03-02T08:30:00+01:00,0\n");
+	assert_int_equal(f->t.n_rows, 2);
+	assert_int_equal(f->t.n_queues, 1);
+	assert_string_equal(f->t.rows[0].start, "2026-03-02T08:00:00+01:00");
+	assert_true(f->t.inputs[0].contacts == 12.5);
+	assert_true(f->t.inputs[1].contacts == 0.0);
+	parse_fails(f, "start,volume,contacts\n", -EINVAL, "contacts", "appears twice");
+}
+
 static void test_errors_name_line_and_column(void **state)
 {
 	struct fx *f = *state;
@@ -239,6 +255,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_quoting_crlf_bom_and_blank_lines, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_semicolons_with_decimal_commas, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_deferred_rows_from_the_file, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_the_csv_of_a_forecast_is_a_forecast_file, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_errors_name_line_and_column, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_size_limits, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_input_need_not_be_terminated, setup, teardown),

@@ -1,0 +1,23 @@
+/* Management reports of a client (leitstand report): computes the KPIs a report
+ * shows with the same service calls `leitstand kpi` uses (kpis_compute_many: the
+ * trend by period, the period by category, team and agent), the baseline findings
+ * of the period (analysis_run: top findings and arrivals by hour of the week), and
+ * builds the report model (report/report.h). Room: service. */
+#pragma once
+#include <stdbool.h>
+
+#include "report/report.h"
+#include "service/svc.h"
+
+struct report_request {
+	const char *client;        /* code (required) */
+	enum report_kind kind;
+	const char *period;        /* "2026-W43", "2026-10", "2026-Q3" (as the kind needs) */
+	bool german;
+	const char *tz;            /* zone of the period; NULL: the client's */
+	const struct report_targets *targets; /* NULL: none */
+};
+
+/* Fills *ret (release with report_free). Fails with invalid_parameter naming
+ * client, period or tz, or a store error. */
+int reports_build(struct svc *s, const struct report_request *rq, struct report **ret);
