@@ -446,6 +446,10 @@ static const char *const months_de[] = { "Januar", "Februar", "März", "April", 
 static const char *const months_en[] = { "January", "February", "March", "April", "May", "June", "July", "August",
 					 "September", "October", "November", "December" };
 
+/* Three-letter month abbreviations (DIN 5008 style for German: "Mär", not a byte cut). */
+static const char *const months_de_short[] = { "Jan", "Feb", "Mär", "Apr", "Mai", "Jun",
+					       "Jul", "Aug", "Sep", "Okt", "Nov", "Dez" };
+
 static const char *short_label(struct builder *b, enum kpi_period p, const char *label)
 {
 	int64_t y = 0, x = 0;
@@ -453,7 +457,8 @@ static const char *short_label(struct builder *b, enum kpi_period p, const char 
 	if (!digits_at(&s, 4, &y) || *s++ != '-')
 		return label;
 	if (p == KPI_PERIOD_MONTH && digits_at(&s, 2, &x) && x >= 1 && x <= 12)
-		return fmt(b, "%.3s %02lld", (de(b) ? months_de : months_en)[x - 1], (long long)(y % 100));
+		return de(b) ? fmt(b, "%s %02lld", months_de_short[x - 1], (long long)(y % 100))
+			     : fmt(b, "%.3s %02lld", months_en[x - 1], (long long)(y % 100));
 	if (p == KPI_PERIOD_WEEK && *s == 'W')
 		return fmt(b, "%s %s", de(b) ? "KW" : "W", s + 1);
 	if (p == KPI_PERIOD_QUARTER && *s == 'Q')
