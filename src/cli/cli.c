@@ -16,6 +16,7 @@ const struct cli_command cli_commands[] = {
 	{ "user", "add or list users", cmd_user },
 	{ "team", "add or list teams", cmd_team },
 	{ "token", "create an API token for a user", cmd_token },
+	{ "audit", "verify the audit log's hash chain", cmd_audit },
 	{ "backup", "copy a live database to a file", cmd_backup },
 	{ "demo", "fill a database with realistic demo data", cmd_demo },
 	{ "holidays", "list German public holidays of a region and year", cmd_holidays },

@@ -48,6 +48,7 @@ int cmd_client(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_team(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);

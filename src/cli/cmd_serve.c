@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/parse.h"
 #include "calendar/holidays.h"
+#include "jobs/auditlog.h"
 #include "jobs/importer.h"
 #include "jobs/outbox.h"
 #include "jobs/timers.h"
@@ -114,10 +115,12 @@ int cmd_serve(int argc, char **argv)
 	struct outbox *ob = NULL;
 	struct timers *tm = NULL;
 	struct import_worker *iw = NULL;
+	struct audit_flusher *af = NULL;
 	struct outbox_config oc = { .db_path = cfg.db_path, .retry_base = retry_base };
 	struct timers_config tc = { .db_path = cfg.db_path, .on_fired = kick_outbox };
 	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0 ||
-	    import_worker_start(cfg.db_path, &iw, &e) < 0) {
+	    import_worker_start(cfg.db_path, &iw, &e) < 0 || audit_flusher_start(cfg.db_path, &af, &e) < 0) {
+		import_worker_stop(iw);
 		timers_stop(tm);
 		outbox_stop(ob);
 		server_stop(srv);
@@ -137,6 +140,7 @@ int cmd_serve(int argc, char **argv)
 	import_worker_stop(iw);
 	timers_stop(tm);
 	outbox_stop(ob);
+	audit_flusher_stop(af);
 	log_info("stopped");
 	return 0;
 }

@@ -18,7 +18,7 @@ static const char help[] =
 	"Managers and agents see the clients granted with --client.\n\n"
 	"  --email EMAIL       login and unique name of the user\n"
 	"  --name NAME         display name\n"
-	"  --role ROLE         admin, manager, agent or client_viewer\n"
+	"  --role ROLE         admin, manager, agent, client_viewer, dpo, auditor or vendor_agent\n"
 	"  --client CODE       grant a client (repeatable)\n"
 	"  --password-stdin    read the password (at least 10 characters) from the first line of stdin\n"
 	"  --format FMT        text (default) or json\n"
@@ -89,9 +89,12 @@ int cmd_user(int argc, char **argv)
 			return cli_usage("user", "user add needs --email, --name and --role");
 		in.role = user_role_from_string(role);
 		if ((int)in.role < 0)
-			return cli_usage("user", "--role must be admin, manager, agent or client_viewer, not '%s'", role);
-		if (in.role == USER_ROLE_CLIENT_VIEWER && n_clients == 0)
-			return cli_usage("user", "role client_viewer needs at least one --client CODE");
+			return cli_usage("user",
+					 "--role must be admin, manager, agent, client_viewer, dpo, auditor or vendor_agent, "
+					 "not '%s'",
+					 role);
+		if ((in.role == USER_ROLE_CLIENT_VIEWER || in.role == USER_ROLE_DPO) && n_clients == 0)
+			return cli_usage("user", "role %s needs at least one --client CODE", role);
 	}
 	if (strcmp(sub, "passwd") == 0 && (!in.email || !pw_stdin))
 		return cli_usage("user", "user passwd needs --email and --password-stdin");
@@ -146,7 +149,7 @@ int cmd_user(int argc, char **argv)
 			printf("%-32s %-24s %-14s %s\n", "EMAIL", "NAME", "ROLE", "CLIENTS");
 			for (size_t i = 0; i < n; i++) {
 				printf("%-32s %-24s %-14s ", v[i].email, v[i].name, user_role_to_string(v[i].role));
-				if (v[i].role == USER_ROLE_ADMIN)
+				if (v[i].role == USER_ROLE_ADMIN || (v[i].role == USER_ROLE_AUDITOR && v[i].n_clients == 0))
 					printf("(all)");
 				for (size_t k = 0; k < v[i].n_clients; k++)
 					printf("%s%s", k ? "," : "", v[i].client_codes[k]);

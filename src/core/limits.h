@@ -63,3 +63,7 @@
 #define LS_MAX_SHIFT_LIST        400            /* entries of an agent's absent list, a template's skills */
 #define LS_MAX_SHIFT_TIME_LIMIT  3600           /* seconds the shift solver may run (CLI) */
 #define LS_MAX_SHIFT_API_TIME_LIMIT 20          /* ... for POST /api/v1/shift-plans (one slow-work thread) */
+#define LS_MAX_AUDIT_NUMBERS     100            /* ticket numbers named in one personal-data-read entry */
+#define LS_MAX_AUDIT_QUERY_BYTES 254            /* one filter value of GET /api/v1/audit */
+#define LS_MAX_REPORT_RECIPIENTS 20             /* email addresses of one report subscription */
+#define LS_MAX_REPORT_FILE_BYTES (32 * 1024 * 1024) /* one produced report stored for download and mailed */

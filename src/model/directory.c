@@ -32,7 +32,7 @@ unsigned role_permissions(enum user_role r)
 	switch (r) {
 	case USER_ROLE_ADMIN:
 		return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_DIRECTORY_WRITE |
-		       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE;
+		       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE | PERM_AUDIT_READ;
 	case USER_ROLE_MANAGER:
 		return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_TEAM_WRITE | PERM_USER_READ |
 		       PERM_CONFIG_WRITE;
@@ -40,6 +40,13 @@ unsigned role_permissions(enum user_role r)
 		return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ;
 	case USER_ROLE_CLIENT_VIEWER:
 		return PERM_TICKET_READ;
+	case USER_ROLE_DPO:
+		return PERM_TICKET_READ | PERM_AUDIT_READ;
+	case USER_ROLE_AUDITOR:
+		return PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ;
+	case USER_ROLE_VENDOR_AGENT:
+		/* its visibility, not its permissions, keeps it to its vendor's tickets */
+		return PERM_TICKET_READ | PERM_TICKET_WRITE;
 	default:
 		return 0;
 	}

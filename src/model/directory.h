@@ -59,5 +59,6 @@ enum permission {
 	PERM_TEAM_WRITE = 1 << 4,
 	PERM_USER_READ = 1 << 5,       /* list users */
 	PERM_CONFIG_WRITE = 1 << 6,    /* calendars and other business configuration */
+	PERM_AUDIT_READ = 1 << 7,      /* the audit log (of the clients one sees) */
 };
 unsigned role_permissions(enum user_role r);

@@ -32,7 +32,8 @@ static const char *const channel_names[] = { "email", "phone", "web", "chat", "a
 static const char *const message_names[] = { "reply", "note" };
 static const char *const author_names[] = { "agent", "customer", "system" };
 static const char *const link_names[] = { "child_of", "caused_by", "duplicate_of" };
-static const char *const role_names[] = { "admin", "manager", "agent", "client_viewer" };
+static const char *const role_names[] = { "admin", "manager", "agent", "client_viewer", "dpo", "auditor",
+					  "vendor_agent" };
 
 ENUM_STRING_FUNCS(ticket_type, enum ticket_type, type_names, _TICKET_TYPE_MAX, _TICKET_TYPE_INVALID)
 ENUM_STRING_FUNCS(ticket_state, enum ticket_state, state_names, _TICKET_STATE_MAX, _TICKET_STATE_INVALID)

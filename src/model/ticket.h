@@ -70,6 +70,9 @@ enum user_role {
 	USER_ROLE_MANAGER,
 	USER_ROLE_AGENT,
 	USER_ROLE_CLIENT_VIEWER,
+	USER_ROLE_DPO,          /* data-protection officer of granted clients: reads, audit log */
+	USER_ROLE_AUDITOR,      /* read-only; without grants: the whole installation */
+	USER_ROLE_VENDOR_AGENT, /* works tickets assigned to its vendor (none until vendors exist) */
 	_USER_ROLE_MAX,
 	_USER_ROLE_INVALID = -22,
 };

@@ -9,6 +9,7 @@ int api_metrics(struct request *rq);
 int api_openapi(struct request *rq);
 int api_login(struct request *rq);
 int api_me(struct request *rq);
+int api_audit_list(struct request *rq);
 
 int api_clients_list(struct request *rq);
 int api_clients_create(struct request *rq);

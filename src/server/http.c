@@ -28,6 +28,7 @@
 #include "core/timeutil.h"
 #include "server/metrics.h"
 #include "server/router.h"
+#include "service/audit.h"
 #include "service/auth.h"
 #include "store/store.h"
 
@@ -126,6 +127,7 @@ static void set_response(struct request *rq, unsigned status, const char *ctype,
 	xfree(rq->resp);
 	rq->status = status;
 	rq->content_type = ctype;
+	rq->disposition = NULL;
 	rq->resp = body;
 	rq->resp_len = len;
 }
@@ -146,6 +148,16 @@ int reply_json(struct request *rq, unsigned status, json_t *body)
 int reply_text(struct request *rq, unsigned status, const char *content_type, const char *text)
 {
 	set_response(rq, status, content_type, xstrdup(text), strlen(text));
+	return 0;
+}
+
+int reply_file(struct request *rq, unsigned status, const char *content_type, const void *data, size_t n,
+	       const char *filename)
+{
+	char *copy = xmalloc(n ? n : 1);
+	memcpy(copy, data, n);
+	set_response(rq, status, content_type, copy, n);
+	rq->disposition = arena_printf(&rq->arena, "attachment; filename=\"%s\"", filename);
 	return 0;
 }
 
@@ -428,14 +440,72 @@ static bool prepare(struct request *rq)
 			     rq->method, rq->route->pattern);
 		return false;
 	}
+	rq->svc.audit = arena_alloc(&rq->arena, sizeof(*rq->svc.audit));
+	memset(rq->svc.audit, 0, sizeof(*rq->svc.audit));
 	return true;
+}
+
+/* ---- audit ---- */
+
+/* The path parameters by the names the route pattern gives them. */
+static json_t *audit_params(const struct request *rq)
+{
+	json_t *o = json_object();
+	unsigned k = 0;
+	for (const char *p = rq->route->pattern; (p = strchr(p, '{')) && k < REQUEST_MAX_PARAMS; k++) {
+		const char *end = strchr(p, '}');
+		if (!end || !rq->params[k])
+			break;
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
+		json_t *v = json_string(rq->params[k]); /* NULL for invalid UTF-8 */
+		json_object_set_new(o, name, v ? v : json_null());
+		p = end;
+	}
+	return o;
+}
+
+/* Runs inside the handler's write transaction before COMMIT: the request's
+ * api_write entry commits with the change or not at all. Once per request. */
+static int audit_write_hook(struct store *st, void *ctx)
+{
+	(void)st;
+	struct request *rq = ctx;
+	struct audit_notes *n = rq->svc.audit;
+	if (n->written)
+		return 0;
+	n->written = true;
+	const char *subject = n->subject ? n->subject : (rq->params[0] ? rq->params[0] : "");
+	json_t *detail = json_pack("{s:s,s:s,s:o,s:i}", "method", rq->method, "route", rq->route->pattern, "params",
+				   audit_params(rq), "status", (int)rq->route->ok_status);
+	return audit_append(&rq->svc, AUDIT_KIND_API_WRITE, n->client_id, subject, detail);
 }
 
 static void run_handler(struct request *rq)
 {
+	bool write = rq->svc.audit && strcmp(rq->method, "GET") != 0;
+	if (write)
+		store_set_commit_hook(rq->svc.st, audit_write_hook, rq);
 	int r = rq->route->handler(rq);
+	if (write)
+		store_set_commit_hook(rq->svc.st, NULL, NULL);
 	if (rq->status == 0) /* a handler that failed without replying */
 		reply_error(rq, r < 0 ? r : -EIO);
+	if ((rq->route->flags & ROUTE_PERSONAL) && rq->status < 300 && rq->svc.audit && rq->svc.audit->n_reads) {
+		/* personal data leaves only with its audit entry: without one, no answer */
+		if (rq->read_tx) {
+			store_commit(rq->svc.st);
+			rq->read_tx = false;
+		}
+		char what[128];
+		snprintf(what, sizeof(what), "%s %s", rq->method, rq->route->pattern);
+		if (audit_record_reads(&rq->svc, what) < 0) {
+			log_error("%s %s: the audit entry could not be written: %s", rq->method, rq->path,
+				  rq->err.message);
+			lserr_clear(&rq->err);
+			reply_errorf(rq, "unavailable", NULL, "the request could not be recorded in the audit log");
+		}
+	}
 }
 
 /* ---- slow work ---- */
@@ -499,6 +569,8 @@ static enum MHD_Result queue(struct request *rq)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rq->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rq->etag);
+	if (rq->disposition)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, rq->disposition);
 	if (rq->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"leitstand\"");
 	enum MHD_Result ret = MHD_queue_response(rq->conn, rq->status, resp);

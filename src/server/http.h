@@ -44,6 +44,7 @@ struct request {
 	char *resp;                 /* allocated with xmalloc; handed to MHD */
 	size_t resp_len;
 	const char *content_type;
+	const char *disposition;    /* Content-Disposition, or NULL */
 	char etag[32];
 	bool read_tx;               /* a GET runs in one read transaction */
 	/* upload routes: the body goes to a file in the upload directory */
@@ -71,6 +72,10 @@ struct server *server_stop(struct server *srv);
 /* Response helpers for handlers. Each returns 0 so handlers can `return reply_...`. */
 int reply_json(struct request *rq, unsigned status, json_t *body); /* steals body */
 int reply_text(struct request *rq, unsigned status, const char *content_type, const char *text);
+/* A download: a copy of data[0..n) with Content-Disposition: attachment and filename
+ * (which must be a plain name without quotes, as the caller made it). */
+int reply_file(struct request *rq, unsigned status, const char *content_type, const void *data, size_t n,
+	       const char *filename);
 /* Error from the lserr in rq->err (or rc when it carries no code). */
 int reply_error(struct request *rq, int rc);
 int reply_error_full(struct request *rq, const char *code, const char *field, const char *message,

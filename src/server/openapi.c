@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "model/directory.h"
 #include "server/router.h"
 
 static const char schemas[] =
@@ -253,6 +254,13 @@ static const char schemas[] =
 	"\"options\":{\"type\":\"object\"},\"bytes\":{\"type\":\"integer\"},\"rows_read\":{\"type\":\"integer\",\"nullable\":true},"
 	"\"result\":{\"type\":\"object\",\"nullable\":true},\"error\":{\"type\":\"object\",\"nullable\":true},"
 	"\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}}},"
+	"\"AuditEntry\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"at\":{\"type\":"
+	"\"string\",\"format\":\"date-time\"},\"at_unix\":{\"type\":\"integer\"},\"actor_id\":{\"type\":\"integer\","
+	"\"nullable\":true},\"actor\":{\"type\":\"string\"},\"kind\":{\"type\":\"string\",\"enum\":[\"api_write\","
+	"\"login\",\"login_failed\",\"permission_change\",\"personal_data_read\"]},"
+	"\"client_id\":{\"type\":\"integer\",\"nullable\":true},\"subject\":{\"type\":\"string\"},"
+	"\"detail\":{\"type\":\"object\"},\"detail_text\":{\"type\":\"string\"},\"prev_hash\":{\"type\":\"string\"},"
+	"\"hash\":{\"type\":\"string\"}}},"
 	"\"Event\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"at\":{\"type\":\"string\","
 	"\"format\":\"date-time\"},\"actor_kind\":{\"type\":\"string\"},\"actor\":{\"type\":\"string\",\"nullable\":"
 	"true},\"field\":{\"type\":\"string\"},\"old\":{\"type\":\"string\",\"nullable\":true},\"new\":{\"type\":"
@@ -329,6 +337,14 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(responses, "401", error_response("missing, unknown or expired token"));
 		json_object_set_new(responses, "403", error_response("the role does not allow this"));
 		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
+		/* who may call it, from the same permission table the router checks */
+		json_t *roles = json_array();
+		for (int k = 0; k < _USER_ROLE_MAX; k++)
+			if ((role_permissions((enum user_role)k) & r->perm) == r->perm)
+				json_array_append_new(roles, json_string(user_role_to_string((enum user_role)k)));
+		json_object_set_new(op, "x-roles", roles);
+		if (r->flags & ROUTE_PERSONAL)
+			json_object_set_new(op, "x-audited", json_string("personal_data_read"));
 	} else {
 		json_object_set_new(op, "security", json_array());
 	}

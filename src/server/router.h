@@ -12,6 +12,7 @@ enum route_flags {
 	ROUTE_SLOW = 1 << 1,   /* runs on the slow-work thread */
 	ROUTE_BODY = 1 << 2,   /* takes a JSON body */
 	ROUTE_UPLOAD = 1 << 3, /* takes a file as the raw body, streamed to the upload directory */
+	ROUTE_PERSONAL = 1 << 4, /* answers carry personal data (requester details): every answer is audited */
 };
 
 struct route {

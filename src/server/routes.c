@@ -22,6 +22,7 @@ static const char *const q_elapsed[] = { "from", "to", "version", NULL };
 static const char *const q_due[] = { "from", "seconds", "version", NULL };
 static const char *const q_at_risk[] = { "within", "client", "limit", NULL };
 static const char *const q_page[] = { "limit", "cursor", NULL };
+static const char *const q_audit[] = { "client", "actor", "kind", "from", "to", "limit", "cursor", NULL };
 static const char *const q_import[] = { "client", "source", "tz", "mapping", "interval", "max_errors", "events",
 					NULL };
 
@@ -38,6 +39,9 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/auth/login", api_login, 0, ROUTE_PUBLIC | ROUTE_SLOW | ROUTE_BODY, 200, "auth",
 	  "Exchange email and password for an API token valid for 12 hours", NULL, "Login", "Token" },
 	{ "GET", "/api/v1/me", api_me, 0, 0, 200, "auth", "The caller's identity and role", NULL, NULL, "Me" },
+	{ "GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 200, "audit",
+	  "Audit log entries the caller may read, newest first, with their chain hashes (admin, auditor, dpo; "
+	  "docs/privacy.md)", q_audit, NULL, "AuditEntry", true },
 
 	{ "GET", "/api/v1/clients", api_clients_list, R, 0, 200, "directory", "Clients the caller may see", NULL,
 	  NULL, "Client", true },
@@ -108,6 +112,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_CONFIG_WRITE, 0, 200, "webhooks",
 	  "The delivery log, newest first: attempts, status, error, the event", q_page, NULL, "Delivery", true },
 
+
 	{ "POST", "/api/v1/imports", api_imports_submit, PERM_CONFIG_WRITE, ROUTE_UPLOAD, 202, "kpis",
 	  "Upload a history export (the file is the body, plain or gzip) to import as a job; ?client= and "
 	  "?source= (servicenow, zendesk, freshdesk, jira, csv with ?mapping=PRESET, acd) are required", q_import,
@@ -133,15 +138,15 @@ const struct route routes[] = {
 	  "Cost-minimal shifts for required agents per interval, rostered to named agents under the "
 	  "Arbeitszeitgesetz (the inputs and output of `leitstand shifts plan`)", NULL, "ShiftPlanInput", "ShiftPlan" },
 
-	{ "GET", "/api/v1/tickets", api_tickets_list, R, 0, 200, "tickets",
+	{ "GET", "/api/v1/tickets", api_tickets_list, R, ROUTE_PERSONAL, 200, "tickets",
 	  "List tickets with filters, newest first (or by update time with updated_since), cursor-paginated",
 	  q_list, NULL, "Ticket", true },
 	{ "POST", "/api/v1/tickets", api_tickets_create, W, ROUTE_BODY, 201, "tickets", "Create a ticket", NULL,
 	  "TicketInput", "Ticket" },
-	{ "GET", "/api/v1/search", api_tickets_search, R, 0, 200, "tickets",
+	{ "GET", "/api/v1/search", api_tickets_search, R, ROUTE_PERSONAL, 200, "tickets",
 	  "Full-text search over title, description and public replies (q required)", q_list, NULL, "Ticket",
 	  true },
-	{ "GET", "/api/v1/tickets/{number}", api_tickets_get, R, 0, 200, "tickets",
+	{ "GET", "/api/v1/tickets/{number}", api_tickets_get, R, ROUTE_PERSONAL, 200, "tickets",
 	  "One ticket; the ETag header carries its version", NULL, NULL, "Ticket" },
 	{ "PATCH", "/api/v1/tickets/{number}", api_tickets_update, W, ROUTE_BODY, 200, "tickets",
 	  "Change fields; needs If-Match with the version read (412 when stale)", NULL, "TicketPatch",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "service/audit.h"
 #include "store/dirdb.h"
 
 int auth_init(void)
@@ -62,7 +63,20 @@ int auth_token_create(struct svc *s, const char *email, const char *name, ls_tim
 		return store_error(s->st, s->err, "looking up the user");
 	if (!u.active)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", "email", "user '%s' is deactivated", email);
-	return token_issue(s, u.id, name, expires_at, ret);
+	if (store_begin(s->st) < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	r = token_issue(s, u.id, name, expires_at, ret);
+	if (r == 0)
+		r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
+				 json_pack("{s:s,s:s,s:I}", "action", "token_create", "name", name ? name : "",
+					   "expires_at", (json_int_t)expires_at));
+	if (r < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (store_commit(s->st) < 0)
+		return store_error(s->st, s->err, "committing the token");
+	return 0;
 }
 
 /* Verifying against a dummy hash keeps the time of a wrong email equal to that
@@ -86,12 +100,33 @@ int auth_login(struct svc *s, const char *email, const char *password, ls_time t
 	const char *hash = NULL;
 	bool known = dirdb_user_by_email(s->st, s->arena, email, &u) == 0 && u.active &&
 		     dirdb_user_password_hash(s->st, s->arena, u.id, &hash) == 0;
-	if (strlen(password) > LS_MAX_PASSWORD_BYTES)
+	int ok = strlen(password) <= LS_MAX_PASSWORD_BYTES &&
+		 crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
+	if (!known || !ok) {
+		/* the audit entry names the email given (bounded), never the password */
+		char given[LS_MAX_EMAIL_BYTES + 1];
+		snprintf(given, sizeof(given), "%s", email);
+		if (store_begin(s->st) == 0) {
+			if (audit_append_as(s, 0, given, AUDIT_KIND_LOGIN_FAILED, 0, given, NULL) == 0)
+				store_commit(s->st);
+			else
+				store_rollback(s->st);
+		}
 		return lserr_set(s->err, -LS_EAUTH, "login_failed", NULL, "email or password is wrong");
-	int ok = crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
-	if (!known || !ok)
-		return lserr_set(s->err, -LS_EAUTH, "login_failed", NULL, "email or password is wrong");
-	return token_issue(s, u.id, "login", s->now + ttl, ret_token);
+	}
+	if (store_begin(s->st) < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	int r = token_issue(s, u.id, "login", s->now + ttl, ret_token);
+	if (r == 0)
+		r = audit_append_as(s, u.id, u.email, AUDIT_KIND_LOGIN, 0, u.email,
+				    json_pack("{s:s,s:I}", "token", "login", "expires_at", (json_int_t)(s->now + ttl)));
+	if (r < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (store_commit(s->st) < 0)
+		return store_error(s->st, s->err, "committing the login");
+	return 0;
 }
 
 int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
@@ -114,6 +149,9 @@ int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
 			return store_error(s->st, s->err, "loading client grants");
 		a.client_ids = ids;
 		a.n_clients = n;
+		/* an auditor without grants audits the whole installation */
+		if (u.role == USER_ROLE_AUDITOR && n == 0)
+			a.all_clients = true;
 	}
 	*ret = a;
 	return 0;

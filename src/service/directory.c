@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "service/audit.h"
 #include "service/auth.h"
 #include "store/dirdb.h"
 
@@ -130,9 +131,12 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 		return r;
 	if ((int)in->role < 0 || in->role >= _USER_ROLE_MAX)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "role", "unknown role");
-	if (in->role == USER_ROLE_CLIENT_VIEWER && in->n_clients == 0)
-		return lserr_set(s->err, -EINVAL, "missing_field", "clients",
-				 "a client_viewer must be granted at least one client");
+	if ((in->role == USER_ROLE_CLIENT_VIEWER || in->role == USER_ROLE_DPO) && in->n_clients == 0)
+		return lserr_set(s->err, -EINVAL, "missing_field", "clients", "a %s must be granted at least one client",
+				 user_role_to_string(in->role));
+	if (in->role == USER_ROLE_VENDOR_AGENT && in->n_clients > 0)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "clients",
+				 "a vendor_agent is not granted clients: it sees the tickets assigned to its vendor");
 	if (in->n_clients > LS_MAX_GRANTS)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "clients", "too many clients granted");
 	const char *hash = NULL;
@@ -166,6 +170,15 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 		if (r < 0 || (r = dirdb_user_grant(s->st, u.id, c.id)) < 0)
 			goto fail;
 		u.client_codes[u.n_clients++] = c.code;
+	}
+	json_t *granted = json_array();
+	for (size_t i = 0; i < u.n_clients; i++)
+		json_array_append_new(granted, json_string(u.client_codes[i]));
+	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
+			      json_pack("{s:s,s:s,s:o}", "action", "user_add", "role", user_role_to_string(u.role),
+					"clients", granted))) < 0) {
+		store_rollback(s->st);
+		return r;
 	}
 	if ((r = store_commit(s->st)) < 0)
 		goto fail;
@@ -221,8 +234,20 @@ int directory_user_set_password(struct svc *s, const char *email, const char *pa
 	const char *hash;
 	if ((r = auth_password_hash(s, password, &hash)) < 0)
 		return r;
-	if (dirdb_user_set_password_hash(s->st, u.id, hash) < 0)
-		return store_error(s->st, s->err, "storing the password");
+	if (store_begin(s->st) < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	if (dirdb_user_set_password_hash(s->st, u.id, hash) < 0) {
+		r = store_error(s->st, s->err, "storing the password");
+		store_rollback(s->st);
+		return r;
+	}
+	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
+			      json_pack("{s:s}", "action", "password_set"))) < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (store_commit(s->st) < 0)
+		return store_error(s->st, s->err, "committing the password");
 	return 0;
 }
 

@@ -11,10 +11,13 @@
 #include "model/directory.h"
 #include "store/store.h"
 
+struct audit_notes;
+
 struct svc {
 	struct store *st;
 	struct arena *arena;      /* results are allocated here */
 	const struct actor *actor;
 	ls_time now;              /* injected clock: the demo and tests set their own */
 	struct lserr *err;
+	struct audit_notes *audit; /* the request's audit notes (service/audit.h), or NULL */
 };

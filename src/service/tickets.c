@@ -8,6 +8,7 @@
  *  - resolved → open is a reopen: reopen_count + 1, resolved_at cleared;
  *  - `assigned` needs a team or an agent; closed is final. */
 #include "service/tickets.h"
+#include "service/audit.h"
 #include "service/sla.h"
 #include "service/webhooks.h"
 
@@ -228,7 +229,7 @@ static int resolve_assignee(struct svc *s, const char *email, int64_t client_id,
 		return lserr_set(s->err, -EINVAL, "invalid_field", "assignee", "user '%s' does not exist", email);
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the assignee");
-	if (!u.active || u.role == USER_ROLE_CLIENT_VIEWER)
+	if (!u.active || !(role_permissions(u.role) & PERM_TICKET_WRITE))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "assignee", "user '%s' cannot work on tickets",
 				 email);
 	if (u.role != USER_ROLE_ADMIN) {
@@ -260,6 +261,7 @@ static int load_visible(struct svc *s, const char *number, struct ticket *ret)
 		return not_found(s, number);
 	if (r < 0)
 		return store_error(s->st, s->err, "loading the ticket");
+	audit_note(s, ret->client_id, ret->number);
 	return 0;
 }
 
@@ -334,6 +336,7 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 	if ((r = ticketdb_next_seq(s->st, t.type, &seq)) < 0)
 		return fail_tx(s, r, "numbering the ticket");
 	ticket_number_format(t.type, seq, t.number, sizeof(t.number));
+	audit_note(s, c.id, t.number);
 	if ((r = ticketdb_insert(s->st, &t)) < 0 || (r = ticketdb_fts_put(s->st, t.id, t.title, t.description)) < 0 ||
 	    (r = ticketdb_tags_set(s->st, t.id, in->tags, in->n_tags)) < 0 ||
 	    (r = event(s, &t, "created", NULL, t.number)) < 0)
@@ -888,5 +891,7 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 	*ret_more = n > q->limit;
 	*ret = v;
 	*ret_n = n > q->limit ? q->limit : n;
+	for (size_t i = 0; i < *ret_n; i++)
+		audit_note(s, v[i].client_id, v[i].number);
 	return 0;
 }

@@ -41,7 +41,15 @@ struct store {
 	struct stmt_slot cache[STMT_CACHE_SIZE];
 	struct dyn_slot dyn[DYN_CACHE_SIZE];
 	unsigned dyn_next; /* next slot to evict */
+	store_commit_hook commit_hook;
+	void *commit_hook_ctx;
 };
+
+void store_set_commit_hook(struct store *st, store_commit_hook fn, void *ctx)
+{
+	st->commit_hook = fn;
+	st->commit_hook_ctx = ctx;
+}
 
 sqlite3 *store_handle(struct store *st)
 {
@@ -97,6 +105,17 @@ int store_schema_version(struct store *st)
 	return v;
 }
 
+static bool foreign_keys_hold(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	bool ok = sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK &&
+		  sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static int migrate_one(struct store *st, const struct migration *m, struct lserr *e);
+
 int store_migrate(struct store *st, int *ret_applied, struct lserr *e)
 {
 	int cur = store_schema_version(st), applied = 0;
@@ -106,32 +125,53 @@ int store_migrate(struct store *st, int *ret_applied, struct lserr *e)
 		return lserr_set(e, -EPROTO, "internal", NULL,
 				 "database schema %d is newer than this binary supports (%d)", cur,
 				 store_schema_latest());
-	for (unsigned i = 0; i < store_migrations_count; i++) {
+	/* foreign keys off while a migration runs (it may rebuild a referenced table,
+	 * which SQLite does by copy, drop and rename); checked before each commit */
+	if (cur < store_schema_latest() && exec(st, "PRAGMA foreign_keys=OFF") < 0)
+		return store_error(st, e, "preparing migrations");
+	int r = 0;
+	for (unsigned i = 0; i < store_migrations_count && r == 0; i++) {
 		const struct migration *m = &store_migrations[i];
 		if (m->version <= cur)
 			continue;
-		char *msg = NULL;
-		char pragma[64];
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", m->version);
-		if (exec(st, "BEGIN IMMEDIATE") < 0)
-			return store_error(st, e, "starting a migration");
-		if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
-		    sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-			lserr_set(e, -LS_EDB, "internal", NULL, "migration %s failed: %s", m->name,
-				  msg ? msg : sqlite3_errmsg(st->db));
-			sqlite3_free(msg);
-			exec(st, "ROLLBACK");
-			return -LS_EDB;
-		}
-		if (exec(st, "COMMIT") < 0) {
-			exec(st, "ROLLBACK");
-			return store_error(st, e, "committing a migration");
-		}
-		applied++;
+		r = migrate_one(st, m, e);
+		if (r == 0)
+			applied++;
 	}
+	if (exec(st, "PRAGMA foreign_keys=ON") < 0 && r == 0)
+		r = store_error(st, e, "re-enabling foreign keys");
+	if (r < 0)
+		return r;
 	if (ret_applied)
 		*ret_applied = applied;
 	return 0;
+}
+
+static int migrate_one(struct store *st, const struct migration *m, struct lserr *e)
+{
+	char *msg = NULL;
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d;", m->version);
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return store_error(st, e, "starting a migration");
+	if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+		lserr_set(e, -LS_EDB, "internal", NULL, "migration %s failed: %s", m->name,
+			  msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		exec(st, "ROLLBACK");
+		return -LS_EDB;
+	}
+	if (!foreign_keys_hold(st)) {
+		lserr_set(e, -LS_EDB, "internal", NULL, "migration %s leaves dangling references", m->name);
+		exec(st, "ROLLBACK");
+		return -LS_EDB;
+	}
+	if (exec(st, "COMMIT") < 0) {
+		exec(st, "ROLLBACK");
+		return store_error(st, e, "committing a migration");
+	}
+return 0;
 }
 
 int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e)
@@ -262,6 +302,10 @@ int store_commit(struct store *st)
 	if (!st->in_tx)
 		return -EINVAL;
 	int r = 0;
+	if (st->in_tx == TX_WRITE && st->commit_hook && (r = st->commit_hook(st, st->commit_hook_ctx)) < 0) {
+		store_rollback(st);
+		return r;
+	}
 	if (exec(st, "COMMIT") < 0) {
 		exec(st, "ROLLBACK");
 		r = -LS_EDB;

@@ -57,6 +57,12 @@ int store_begin_read(struct store *st);
 int store_commit(struct store *st);
 /* Accepts being called without an open transaction. */
 void store_rollback(struct store *st);
+/* A function run inside every write transaction of this connection just before its
+ * COMMIT (the audit log appends there, so an entry commits with the change it
+ * records). A negative return rolls the transaction back and store_commit() returns
+ * it. NULL clears; the hook belongs to the connection's thread like the connection. */
+typedef int (*store_commit_hook)(struct store *st, void *ctx);
+void store_set_commit_hook(struct store *st, store_commit_hook fn, void *ctx);
 
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 /* Like store_stmt() for SQL assembled at run time (a list with optional filters):

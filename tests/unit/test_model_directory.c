@@ -71,20 +71,27 @@ static void test_role_permissions(void **state)
 {
 	(void)state;
 	const unsigned admin = PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_DIRECTORY_WRITE |
-			       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE;
+			       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE | PERM_AUDIT_READ;
 	const unsigned manager = PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_TEAM_WRITE |
 				 PERM_USER_READ | PERM_CONFIG_WRITE;
 	assert_int_equal(role_permissions(USER_ROLE_ADMIN), admin);
 	assert_int_equal(role_permissions(USER_ROLE_MANAGER), manager);
 	assert_int_equal(role_permissions(USER_ROLE_AGENT), PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ);
 	assert_int_equal(role_permissions(USER_ROLE_CLIENT_VIEWER), PERM_TICKET_READ);
+	assert_int_equal(role_permissions(USER_ROLE_DPO), PERM_TICKET_READ | PERM_AUDIT_READ);
+	assert_int_equal(role_permissions(USER_ROLE_AUDITOR), PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ);
+	assert_int_equal(role_permissions(USER_ROLE_VENDOR_AGENT), PERM_TICKET_READ | PERM_TICKET_WRITE);
 	assert_int_equal(role_permissions(_USER_ROLE_INVALID), 0);
 	assert_int_equal(role_permissions(_USER_ROLE_MAX), 0);
-	/* only admins create clients and users; client viewers never write */
+	/* only admins create clients and users; viewers, dpos and auditors never write;
+	 * only admins, auditors and dpos read the audit log */
 	for (int r = 0; r < _USER_ROLE_MAX; r++) {
 		unsigned p = role_permissions((enum user_role)r);
 		assert_int_equal(!!(p & PERM_DIRECTORY_WRITE), r == USER_ROLE_ADMIN);
-		assert_int_equal(!!(p & PERM_TICKET_WRITE), r != USER_ROLE_CLIENT_VIEWER);
+		assert_int_equal(!!(p & PERM_TICKET_WRITE),
+				 r != USER_ROLE_CLIENT_VIEWER && r != USER_ROLE_DPO && r != USER_ROLE_AUDITOR);
+		assert_int_equal(!!(p & PERM_AUDIT_READ),
+				 r == USER_ROLE_ADMIN || r == USER_ROLE_DPO || r == USER_ROLE_AUDITOR);
 		assert_int_equal(!!(p & PERM_CONFIG_WRITE), r == USER_ROLE_ADMIN || r == USER_ROLE_MANAGER);
 		assert_true(p & PERM_TICKET_READ);
 	}

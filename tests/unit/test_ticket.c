@@ -61,7 +61,8 @@ static void test_channel_message_author_link_and_role_names_round_trip(void **st
 	CHECK_ENUM(author_kind, enum author_kind, authors, _AUTHOR_KIND_MAX);
 	static const char *const links[] = { "child_of", "caused_by", "duplicate_of" };
 	CHECK_ENUM(link_kind, enum link_kind, links, _LINK_KIND_MAX);
-	static const char *const roles[] = { "admin", "manager", "agent", "client_viewer" };
+	static const char *const roles[] = { "admin", "manager", "agent", "client_viewer", "dpo", "auditor",
+					     "vendor_agent" };
 	CHECK_ENUM(user_role, enum user_role, roles, _USER_ROLE_MAX);
 }
 

@@ -1,0 +1,565 @@
+/* The audit log (see audit.h). Room: service.
+ * Invariant: an entry is appended only inside a write transaction, after reading
+ * audit_head in that same transaction, so id and prev_hash always continue the
+ * chain; the schema's trigger refuses anything else. Entries never carry a
+ * password or a token, and name tickets by number, not by their contents. */
+#include "service/audit.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/limits.h"
+#include "core/parse.h"
+#include "store/auditdb.h"
+#include "store/dirdb.h"
+
+void audit_note(struct svc *s, int64_t client_id, const char *number)
+{
+	struct audit_notes *n = s->audit;
+	if (!n)
+		return;
+	if (!n->client_id) {
+		n->client_id = client_id;
+		n->subject = arena_strdup(s->arena, number);
+	}
+	if (n->n_reads == n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 16;
+		struct audit_read *v = arena_alloc(s->arena, cap * sizeof(*v));
+		if (n->n_reads)
+			memcpy(v, n->reads, n->n_reads * sizeof(*v));
+		n->reads = v;
+		n->cap = cap;
+	}
+	n->reads[n->n_reads++] = (struct audit_read){ client_id, arena_strdup(s->arena, number) };
+}
+
+/* Inside a write transaction: gives e the next id, chains it to the head, stores it. */
+static int append_entry(struct svc *s, struct audit_entry *e)
+{
+	int64_t last;
+	int r = auditdb_head(s->st, &last, e->prev_hash);
+	if (r < 0)
+		return store_error(s->st, s->err, "reading the audit head");
+	e->id = last + 1;
+	if (audit_entry_hash(e, e->hash) < 0)
+		return lserr_set(s->err, -LS_EDB, "internal", NULL, "the audit head holds a malformed hash");
+	if (auditdb_insert(s->st, e) < 0)
+		return store_error(s->st, s->err, "appending to the audit log");
+	return 0;
+}
+
+int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, enum audit_kind kind,
+		    int64_t client_id, const char *subject, json_t *detail)
+{
+	if (!detail)
+		detail = json_object();
+	char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	json_decref(detail);
+	if (!text)
+		return lserr_set(s->err, -ENOMEM, "internal", NULL, "cannot serialise an audit entry");
+	struct audit_entry e = {
+		.at = s->now,
+		.actor_id = actor_id,
+		.actor_email = actor_email && *actor_email ? actor_email : "anonymous",
+		.kind = audit_kind_to_string(kind),
+		.client_id = client_id,
+		.subject = subject ? subject : "",
+		.detail = arena_strdup(s->arena, text),
+	};
+	free(text); /* json_dumps allocates with malloc */
+	return append_entry(s, &e);
+}
+
+/* ---- group commit of read entries ----
+ *
+ * Every read of personal data must be on record before the data leaves, and a
+ * durable commit costs a disk sync. Requests that read at the same time therefore
+ * share one: each queues its entries and waits; whichever finds nobody writing
+ * becomes the leader, writes every queued entry in one transaction on its own
+ * connection, and wakes the others with the outcome. An entry is appended in queue
+ * order, so the chain stays one total order. */
+
+struct pending {
+	struct audit_entry *e; /* the requester's, valid while it waits */
+	size_t n;
+	int result;            /* set by the leader */
+	struct pending *next;
+};
+
+/* the asynchronous queue (audit_async) */
+#define AUDIT_QUEUE_MAX 100000
+static bool q_async;
+static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;  /* entries arrived */
+static pthread_cond_t q_space = PTHREAD_COND_INITIALIZER; /* the flusher made room */
+static bool q_flushing; /* a flush is writing what it took from the queue */
+static struct audit_entry *aq;
+static size_t aq_n, aq_cap;
+
+static int enqueue(const struct audit_entry *e, size_t n)
+{
+	pthread_mutex_lock(&q_mu);
+	while (aq_n + n > AUDIT_QUEUE_MAX && __atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
+		pthread_cond_wait(&q_space, &q_mu);
+	if (aq_n + n > aq_cap) {
+		aq_cap = (aq_n + n) * 2;
+		aq = xrealloc(aq, aq_cap * sizeof(*aq));
+	}
+	for (size_t i = 0; i < n; i++) {
+		aq[aq_n] = e[i];
+		aq[aq_n].actor_email = xstrdup(e[i].actor_email);
+		aq[aq_n].subject = xstrdup(e[i].subject);
+		aq[aq_n].detail = xstrdup(e[i].detail);
+		aq_n++;
+	}
+	pthread_cond_signal(&q_cond);
+	pthread_mutex_unlock(&q_mu);
+	return 0;
+}
+
+static pthread_mutex_t gc_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gc_done = PTHREAD_COND_INITIALIZER;
+static struct pending *gc_head, **gc_tail = &gc_head;
+static bool gc_writing;
+static uint64_t gc_queued, gc_written; /* requests queued and written so far */
+
+static int write_group(struct svc *s, struct pending *list)
+{
+	int r = store_begin(s->st);
+	if (r < 0)
+		return store_error(s->st, s->err, "starting a transaction");
+	for (struct pending *p = list; p && r == 0; p = p->next)
+		for (size_t i = 0; i < p->n && r == 0; i++)
+			r = append_entry(s, &p->e[i]);
+	if (r < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (store_commit(s->st) < 0) {
+		r = store_error(s->st, s->err, "committing audit entries");
+		store_rollback(s->st);
+		return r;
+	}
+	return 0;
+}
+
+static int group_commit(struct svc *s, struct audit_entry *e, size_t n)
+{
+	struct pending me = { .e = e, .n = n, .result = 1 };
+	pthread_mutex_lock(&gc_mu);
+	*gc_tail = &me;
+	gc_tail = &me.next;
+	uint64_t mine = ++gc_queued;
+	while (gc_written < mine) {
+		if (gc_writing) {
+			pthread_cond_wait(&gc_done, &gc_mu);
+			continue;
+		}
+		/* lead: take the whole queue */
+		gc_writing = true;
+		struct pending *list = gc_head;
+		uint64_t upto = gc_queued;
+		gc_head = NULL;
+		gc_tail = &gc_head;
+		pthread_mutex_unlock(&gc_mu);
+		int r = write_group(s, list);
+		pthread_mutex_lock(&gc_mu);
+		for (struct pending *p = list; p;) {
+			struct pending *next = p->next; /* p may go away once its result is set */
+			p->result = r;
+			p = next;
+		}
+		gc_written = upto;
+		gc_writing = false;
+		pthread_cond_broadcast(&gc_done);
+	}
+	int r = me.result;
+	pthread_mutex_unlock(&gc_mu);
+	if (r < 0 && s->err && !s->err->code)
+		lserr_set(s->err, r, "internal", NULL, "the audit entry could not be written");
+	return r < 0 ? r : 0;
+}
+
+int audit_append(struct svc *s, enum audit_kind kind, int64_t client_id, const char *subject, json_t *detail)
+{
+	const struct actor *a = s->actor;
+	return audit_append_as(s, a ? a->user_id : 0, a ? a->email : NULL, kind, client_id, subject, detail);
+}
+
+int audit_record(struct svc *s, enum audit_kind kind, int64_t client_id, const char *subject, json_t *detail)
+{
+	if (store_begin(s->st) < 0) {
+		json_decref(detail);
+		return store_error(s->st, s->err, "starting a transaction");
+	}
+	int r = audit_append(s, kind, client_id, subject, detail);
+	if (r < 0) {
+		store_rollback(s->st);
+		return r;
+	}
+	if (store_commit(s->st) < 0)
+		return store_error(s->st, s->err, "committing an audit entry");
+	return 0;
+}
+
+int audit_record_reads(struct svc *s, const char *what)
+{
+	struct audit_notes *n = s->audit;
+	if (!n || !n->n_reads)
+		return 0;
+	struct audit_entry *entries = arena_alloc(s->arena, n->n_reads * sizeof(*entries));
+	size_t ne = 0;
+	bool *done = arena_alloc(s->arena, n->n_reads * sizeof(bool));
+	memset(done, 0, n->n_reads * sizeof(bool));
+	int r = 0;
+	for (size_t i = 0; i < n->n_reads && r == 0; i++) {
+		if (done[i])
+			continue;
+		int64_t client = n->reads[i].client_id;
+		json_t *numbers = json_array();
+		size_t count = 0;
+		for (size_t j = i; j < n->n_reads; j++) {
+			if (done[j] || n->reads[j].client_id != client)
+				continue;
+			done[j] = true;
+			if (count++ < LS_MAX_AUDIT_NUMBERS)
+				json_array_append_new(numbers, json_string(n->reads[j].number));
+		}
+		json_t *detail = json_pack("{s:s,s:o,s:I,s:s}", "request", what, "tickets", numbers, "count",
+					   (json_int_t)count, "fields", "requester");
+		char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		json_decref(detail);
+		if (!text)
+			return lserr_set(s->err, -ENOMEM, "internal", NULL, "cannot serialise an audit entry");
+		const struct actor *a = s->actor;
+		entries[ne++] = (struct audit_entry){
+			.at = s->now,
+			.actor_id = a ? a->user_id : 0,
+			.actor_email = a && a->email && *a->email ? a->email : "anonymous",
+			.kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
+			.client_id = client,
+			.subject = n->reads[i].number,
+			.detail = arena_strdup(s->arena, text),
+		};
+		free(text); /* json_dumps allocates with malloc */
+	}
+	if (r < 0)
+		return r;
+	if (__atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
+		return enqueue(entries, ne);
+	return group_commit(s, entries, ne);
+}
+
+/* ---- the asynchronous queue ---- */
+
+static void entry_free(struct audit_entry *e)
+{
+	xfree((char *)e->actor_email);
+	xfree((char *)e->subject);
+	xfree((char *)e->detail);
+}
+
+bool audit_wait_queued(unsigned timeout_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	until.tv_sec += timeout_ms / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&q_mu);
+	while (aq_n == 0)
+		if (pthread_cond_timedwait(&q_cond, &q_mu, &until) != 0)
+			break;
+	bool any = aq_n > 0;
+	pthread_mutex_unlock(&q_mu);
+	return any;
+}
+
+void audit_wait_flushed(unsigned timeout_ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	until.tv_sec += timeout_ms / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&q_mu);
+	while ((aq_n > 0 || q_flushing) && __atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
+		if (pthread_cond_timedwait(&q_space, &q_mu, &until) != 0)
+			break;
+	pthread_mutex_unlock(&q_mu);
+}
+
+void audit_async(bool on)
+{
+	__atomic_store_n(&q_async, on, __ATOMIC_RELEASE);
+}
+
+/* Read entries of one user about one client's data that wait in the same flush
+ * become one entry: its detail counts the requests ("reads"), names the distinct
+ * requests and up to LS_MAX_AUDIT_NUMBERS distinct tickets, sums "count", and gives
+ * the first and last instant. Order: by each group's first entry. */
+static size_t merge_reads(struct svc *s, const struct audit_entry *v, size_t n, struct audit_entry *out)
+{
+	bool *used = arena_zalloc(s->arena, n * sizeof(bool));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (used[i])
+			continue;
+		json_t *reqs = json_array(), *tickets = json_array();
+		json_int_t count = 0, reads = 0;
+		ls_time last = v[i].at;
+		for (size_t j = i; j < n; j++) {
+			if (used[j] || v[j].actor_id != v[i].actor_id || v[j].client_id != v[i].client_id ||
+			    strcmp(v[j].actor_email, v[i].actor_email) != 0 || strcmp(v[j].kind, v[i].kind) != 0)
+				continue;
+			used[j] = true;
+			reads++;
+			if (v[j].at > last)
+				last = v[j].at;
+			json_t *d = json_loads(v[j].detail, 0, NULL);
+			json_t *rq = json_object_get(d, "request"), *t;
+			size_t x;
+			bool seen = false;
+			json_array_foreach(reqs, x, t) seen = seen || json_equal(t, rq);
+			if (rq && !seen && json_array_size(reqs) < 16)
+				json_array_append(reqs, rq);
+			json_t *nums = json_object_get(d, "tickets"), *num;
+			json_array_foreach(nums, x, num)
+			{
+				bool dup = false;
+				size_t y;
+				json_array_foreach(tickets, y, t) dup = dup || json_equal(t, num);
+				if (!dup && json_array_size(tickets) < LS_MAX_AUDIT_NUMBERS)
+					json_array_append(tickets, num);
+			}
+			count += json_integer_value(json_object_get(d, "count"));
+			json_decref(d);
+		}
+		out[k] = v[i];
+		out[k].at = last;
+		if (reads == 1) {
+			out[k].detail = v[i].detail;
+			json_decref(reqs);
+			json_decref(tickets);
+		} else {
+			json_t *d = json_pack("{s:o,s:o,s:I,s:I,s:s,s:I}", "requests", reqs, "tickets", tickets, "count",
+					      count, "reads", reads, "fields", "requester", "first_at", (json_int_t)v[i].at);
+			char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+			json_decref(d);
+			out[k].detail = arena_strdup(s->arena, text ? text : "{}");
+			free(text); /* json_dumps allocates with malloc */
+		}
+		k++;
+	}
+	return k;
+}
+
+int audit_flush(struct svc *s, size_t *ret_n)
+{
+	*ret_n = 0;
+	pthread_mutex_lock(&q_mu);
+	struct audit_entry *v = aq;
+	size_t n = aq_n;
+	aq = NULL;
+	aq_n = aq_cap = 0;
+	q_flushing = n > 0;
+	pthread_mutex_unlock(&q_mu);
+	if (!n)
+		return 0;
+	struct audit_entry *merged = arena_alloc(s->arena, n * sizeof(*merged));
+	struct pending all = { .e = merged, .n = merge_reads(s, v, n, merged) };
+	int r = write_group(s, &all);
+	pthread_mutex_lock(&q_mu);
+	if (r < 0) {
+		/* put them back in front of what came meanwhile, order kept */
+		struct audit_entry *w = xcalloc(n + aq_n + 1, sizeof(*w));
+		memcpy(w, v, n * sizeof(*w));
+		if (aq_n)
+			memcpy(w + n, aq, aq_n * sizeof(*w));
+		xfree(aq);
+		aq = w;
+		aq_n += n;
+		aq_cap = aq_n + 1;
+		xfree(v);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			entry_free(&v[i]);
+		xfree(v);
+		*ret_n = all.n;
+	}
+	q_flushing = false;
+	pthread_cond_broadcast(&q_space);
+	pthread_mutex_unlock(&q_mu);
+	return r;
+}
+
+/* ---- reading ---- */
+
+static int bad_param(struct svc *s, const char *name, const char *why)
+{
+	return lserr_set(s->err, -EINVAL, "invalid_parameter", name, "query parameter '%s' %s", name, why);
+}
+
+int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *ctx), void *ctx,
+		      struct audit_query *ret)
+{
+	struct audit_query q = { .limit = 50 };
+	static const char *const texts[] = { "client", "actor", "kind" };
+	const char **slots[] = { &q.client, &q.actor, &q.kind };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = get(texts[i], ctx);
+		if (!v)
+			continue;
+		if (!*v || strlen(v) > LS_MAX_AUDIT_QUERY_BYTES)
+			return bad_param(s, texts[i], "must be 1 to 254 bytes");
+		*slots[i] = v;
+	}
+	if (q.kind && audit_kind_from_string(q.kind) < 0)
+		return bad_param(s, "kind",
+				 "must be api_write, login, login_failed, permission_change or personal_data_read");
+	const char *v;
+	if ((v = get("from", ctx)) && time_parse_rfc3339(v, &q.from) < 0)
+		return bad_param(s, "from", "must be an RFC 3339 time");
+	if ((v = get("to", ctx)) && time_parse_rfc3339(v, &q.to) < 0)
+		return bad_param(s, "to", "must be an RFC 3339 time");
+	if (q.from && q.to && q.to <= q.from)
+		return bad_param(s, "to", "must be after 'from'");
+	int limit;
+	if ((v = get("limit", ctx))) {
+		if (parse_int(v, 1, LS_MAX_PAGE_SIZE, &limit) < 0)
+			return bad_param(s, "limit", "must be 1 to 500");
+		q.limit = (unsigned)limit;
+	}
+	if ((v = get("cursor", ctx)) && parse_i64(v, 1, INT64_MAX, &q.before_id) < 0)
+		return lserr_set(s->err, -EINVAL, "invalid_cursor", "cursor", "the cursor is malformed");
+	*ret = q;
+	return 0;
+}
+
+int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **ret, size_t *ret_n,
+	       bool *ret_more)
+{
+	const struct actor *a = s->actor;
+	struct audit_filter f = {
+		.actor_email = q->actor,
+		.kind = q->kind,
+		.from = q->from,
+		.to = q->to,
+		.before_id = q->before_id,
+		.limit = q->limit + 1,
+	};
+	if (!a->all_clients) {
+		f.visible_to_user = a->user_id;
+		f.scoped_only = true;
+	}
+	if (q->client) {
+		struct client c;
+		int r = dirdb_client_by_code(s->st, s->arena, q->client, &c);
+		if (r == -ENOENT || (r == 0 && !actor_sees_client(a, c.id)))
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
+					 q->client);
+		if (r < 0)
+			return store_error(s->st, s->err, "looking up the client");
+		f.client_id = c.id;
+	}
+	struct audit_entry *v;
+	size_t n;
+	if (auditdb_list(s->st, s->arena, &f, &v, &n) < 0)
+		return store_error(s->st, s->err, "listing the audit log");
+	*ret_more = n > q->limit;
+	*ret = v;
+	*ret_n = n > q->limit ? q->limit : n;
+	return 0;
+}
+
+/* ---- verifying ---- */
+
+struct verify_state {
+	struct svc *s;
+	struct audit_verify_result *res;
+	int64_t last_id;
+	char last_hash[AUDIT_HASH_HEX_LEN + 1];
+};
+
+static int broken(struct verify_state *vs, int64_t id, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int broken(struct verify_state *vs, int64_t id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vs->res->bad_id = id;
+	vs->res->problem = arena_vprintf(vs->s->arena, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static int verify_one(const struct audit_entry *e, void *ctx)
+{
+	struct verify_state *vs = ctx;
+	int64_t want = vs->last_id + 1;
+	if (e->id != want) {
+		if (e->id == want + 1)
+			return broken(vs, e->id, "entry %lld before it is missing", (long long)want);
+		if (e->id > want)
+			return broken(vs, e->id, "entries %lld to %lld before it are missing", (long long)want,
+				      (long long)e->id - 1);
+		return broken(vs, e->id, "id out of order after entry %lld", (long long)vs->last_id);
+	}
+	if (strcmp(e->prev_hash, vs->last_hash) != 0)
+		return broken(vs, e->id, "prev_hash does not match the hash of entry %lld", (long long)vs->last_id);
+	char h[AUDIT_HASH_HEX_LEN + 1];
+	if (audit_entry_hash(e, h) < 0 || strcmp(h, e->hash) != 0)
+		return broken(vs, e->id, "hash does not match the entry's contents (changed after it was written)");
+	vs->last_id = e->id;
+	memcpy(vs->last_hash, e->hash, sizeof(vs->last_hash));
+	vs->res->n++;
+	return 0;
+}
+
+int audit_verify(struct svc *s, struct audit_verify_result *ret)
+{
+	struct audit_verify_result res = { 0 };
+	struct verify_state vs = { .s = s, .res = &res };
+	memcpy(vs.last_hash, audit_genesis_hash, sizeof(vs.last_hash));
+	bool own = store_begin_read(s->st) == 0;
+	int r = auditdb_each(s->st, verify_one, &vs);
+	if (r < 0) {
+		if (own)
+			store_commit(s->st);
+		return store_error(s->st, s->err, "reading the audit log");
+	}
+	if (r == 0) {
+		int64_t head_id;
+		char head_hash[AUDIT_HASH_HEX_LEN + 1];
+		r = auditdb_head(s->st, &head_id, head_hash);
+		if (r == -ENOENT) {
+			res.bad_id = vs.last_id + 1;
+			res.problem = "audit_head is missing";
+		} else if (r < 0) {
+			if (own)
+				store_commit(s->st);
+			return store_error(s->st, s->err, "reading the audit head");
+		} else if (head_id > vs.last_id) {
+			res.bad_id = vs.last_id + 1;
+			res.problem = arena_printf(s->arena, "the log ends at entry %lld but audit_head names entry %lld: "
+						   "the newest entries were deleted", (long long)vs.last_id, (long long)head_id);
+		} else if (head_id < vs.last_id) {
+			res.bad_id = head_id + 1;
+			res.problem = arena_printf(s->arena, "audit_head names entry %lld but the log goes on to %lld",
+						   (long long)head_id, (long long)vs.last_id);
+		} else if (strcmp(head_hash, vs.last_hash) != 0) {
+			res.bad_id = vs.last_id;
+			res.problem = "audit_head's hash differs from the last entry's hash";
+		}
+	}
+	if (own)
+		store_commit(s->st);
+	*ret = res;
+	return 0;
+}
