@@ -10,7 +10,7 @@
 static const char help[] =
 	"Usage: leitstand kpi --client CODE [--from DATE --to DATE] [--by week|month|quarter]\n"
 	"                     [--group priority|team|category|channel|agent|type] [--tz ZONE]\n"
-	"                     [--format json|text] [--db PATH]\n\n"
+	"                     [--calendar CODE] [--format json|text] [--db PATH]\n\n"
 	"KPIs of a client over its imported history and the tickets worked in Leitstand:\n"
 	"tickets, reopen rate, SLA compliance, resolution hours (mean, median, P90),\n"
 	"reassignments, first response, first contact resolution and more. Rates are\n"
@@ -21,6 +21,7 @@ static const char help[] =
 	"  --by PERIOD     one result per ISO week, month or quarter (in 'groups')\n"
 	"  --group DIM     one result per value of a dimension (in 'groups')\n"
 	"  --tz ZONE       zone of period boundaries (default: the client's)\n"
+	"  --calendar CODE the client's business calendar for the business-hour KPIs\n"
 	"  --format FMT    json (default) or text\n"
 	"  --db PATH       database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
 	"  --help          show this help\n";
@@ -55,7 +56,8 @@ int cmd_kpi(int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },   { "to", required_argument, NULL, 'T' },
 		{ "by", required_argument, NULL, 'b' },	    { "group", required_argument, NULL, 'g' },
 		{ "tz", required_argument, NULL, 'z' },	    { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+		{ "calendar", required_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct kpi_request rq = { 0 };
 	const char *db = NULL;
@@ -91,6 +93,7 @@ int cmd_kpi(int argc, char **argv)
 						 optarg);
 			break;
 		case 'z': rq.tz = optarg; break;
+		case 'C': rq.calendar = optarg; break;
 		case 'f':
 			if ((r = cli_parse_format("kpi", optarg, &fmt)))
 				return r;

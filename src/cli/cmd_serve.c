@@ -14,16 +14,20 @@
 #include "jobs/auditlog.h"
 #include "jobs/importer.h"
 #include "jobs/outbox.h"
+#include "jobs/reports.h"
 #include "jobs/timers.h"
+#include "report/chart.h"
 #include "server/http.h"
 #include "service/tickets.h"
 
 static const char help[] =
 	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
-	"                       [--webhook-retry-base SECONDS]\n\n"
+	"                       [--webhook-retry-base SECONDS] [--smtp-url URL --smtp-from ADDRESS]\n"
+	"                       [--smtp-user USER] [--report-retry-base SECONDS]\n\n"
 	"Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
 	"second of falling due), the webhook outbox and the import worker (uploads wait in\n"
-	"<db>-uploads/ until they are imported). Stops cleanly on SIGINT or SIGTERM.\n\n"
+	"<db>-uploads/ until they are imported) and the report worker (scheduled reports,\n"
+	"docs/reports.md). Stops cleanly on SIGINT or SIGTERM.\n\n"
 	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
 	"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
 	"                     printed on the first line of output)\n"
@@ -32,6 +36,14 @@ static const char help[] =
 	"  --webhook-retry-base SECONDS\n"
 	"                     wait before the first retry of a failed webhook delivery; later\n"
 	"                     retries double it, at most an hour apart, for 24 hours (default 30)\n"
+	"  --smtp-url URL     mail server for scheduled reports: smtp://host:port (STARTTLS when\n"
+	"                     offered, required with --smtp-user) or smtps://host:port; without\n"
+	"                     it reports are stored for download, not mailed\n"
+	"  --smtp-from ADDRESS sender address of report mails (required with --smtp-url)\n"
+	"  --smtp-user USER   SMTP login; the password is read from $LEITSTAND_SMTP_PASSWORD\n"
+	"  --report-retry-base SECONDS\n"
+	"                     wait before the first retry of a report mail the server did not\n"
+	"                     accept; doubled per retry like webhooks, for 24 hours (default 30)\n"
 	"  --help             show this help\n";
 
 struct jobs {
@@ -59,10 +71,13 @@ int cmd_serve(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },	     { "listen", required_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 't' }, { "log-level", required_argument, NULL, 'L' },
 		{ "webhook-retry-base", required_argument, NULL, 'R' },
+		{ "smtp-url", required_argument, NULL, 'S' },	     { "smtp-from", required_argument, NULL, 'F' },
+		{ "smtp-user", required_argument, NULL, 'U' },	     { "report-retry-base", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *listen = "127.0.0.1:8080";
-	int threads = 0, retry_base = 30, c;
+	const char *smtp_url = NULL, *smtp_from = NULL, *smtp_user = NULL;
+	int threads = 0, retry_base = 30, report_retry_base = 30, c;
 	enum log_level lvl = LOG_INFO;
 	optind = 1;
 	opterr = 0;
@@ -82,12 +97,31 @@ int cmd_serve(int argc, char **argv)
 			if (parse_int(optarg, 1, 3600, &retry_base) < 0)
 				return cli_usage("serve", "--webhook-retry-base must be 1 to 3600 seconds");
 			break;
+		case 'S':
+			if (strncmp(optarg, "smtp://", 7) != 0 && strncmp(optarg, "smtps://", 8) != 0)
+				return cli_usage("serve", "--smtp-url must be smtp://host:port or smtps://host:port");
+			smtp_url = optarg;
+			break;
+		case 'F':
+			if (!strchr(optarg, '@') || strpbrk(optarg, " \t\r\n<>,"))
+				return cli_usage("serve", "--smtp-from must be an email address");
+			smtp_from = optarg;
+			break;
+		case 'U': smtp_user = optarg; break;
+		case 'B':
+			if (parse_int(optarg, 1, 3600, &report_retry_base) < 0)
+				return cli_usage("serve", "--report-retry-base must be 1 to 3600 seconds");
+			break;
 		case 'h': fputs(help, stdout); return 0;
 		default: return cli_usage("serve", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	if (smtp_url && !smtp_from)
+		return cli_usage("serve", "--smtp-url needs --smtp-from ADDRESS");
+	if ((smtp_from || smtp_user) && !smtp_url)
+		return cli_usage("serve", "--smtp-from and --smtp-user need --smtp-url");
 	log_set_level(lvl);
 	char host[128];
 	uint16_t port;
@@ -116,10 +150,17 @@ int cmd_serve(int argc, char **argv)
 	struct timers *tm = NULL;
 	struct import_worker *iw = NULL;
 	struct audit_flusher *af = NULL;
+	struct report_worker *rw = NULL;
+	struct report_worker_config rc = { .db_path = cfg.db_path, .smtp_url = smtp_url, .smtp_from = smtp_from,
+					   .smtp_user = smtp_user,
+					   .smtp_password = smtp_user ? getenv("LEITSTAND_SMTP_PASSWORD") : NULL,
+					   .retry_base = report_retry_base };
 	struct outbox_config oc = { .db_path = cfg.db_path, .retry_base = retry_base };
 	struct timers_config tc = { .db_path = cfg.db_path, .on_fired = kick_outbox };
 	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0 ||
-	    import_worker_start(cfg.db_path, &iw, &e) < 0 || audit_flusher_start(cfg.db_path, &af, &e) < 0) {
+	    import_worker_start(cfg.db_path, &iw, &e) < 0 || report_worker_start(&rc, &rw, &e) < 0 ||
+	    audit_flusher_start(cfg.db_path, &af, &e) < 0) {
+		report_worker_stop(rw);
 		import_worker_stop(iw);
 		timers_stop(tm);
 		outbox_stop(ob);
@@ -138,9 +179,11 @@ int cmd_serve(int argc, char **argv)
 	server_stop(srv);
 	tickets_set_change_hook(NULL, NULL);
 	import_worker_stop(iw);
+	report_worker_stop(rw);
 	timers_stop(tm);
 	outbox_stop(ob);
 	audit_flusher_stop(af);
+	chart_shutdown();
 	log_info("stopped");
 	return 0;
 }

@@ -384,6 +384,7 @@ struct run {
 	struct strmap ids;
 	struct crow **sorted;
 	size_t cap_sorted;
+	struct rec_pause_track pauses; /* of the current case */
 	char reason[256];
 };
 
@@ -645,10 +646,12 @@ static int log_case(struct run *u, struct crow **rs, size_t n)
 	int cur = -1, waits = 0, reopens = 0, reassign = 0, escal = 0;
 	ls_time closed_entry = 0;
 	const char *agent = NULL, *team = NULL;
+	rec_pause_track_reset(&u->pauses);
 	for (size_t i = 0; i < n; i++) {
 		const struct crow *s = rs[i];
 		int k = row_state(m, s);
 		if (k >= 0) {
+			rec_pause_track_state(&u->pauses, s->t[T_AT], ticket_state_is_pending((enum ticket_state)k));
 			if (is_done(k) && !is_done(cur)) {
 				if (!t.first_resolved_at)
 					t.first_resolved_at = s->t[T_AT];
@@ -726,6 +729,8 @@ static int log_case(struct run *u, struct crow **rs, size_t n)
 	if (u->idx[R_STATE] >= 0 || (u->idx[R_ACTIVITY] >= 0 && m->n_states)) {
 		t.wait_count = waits;
 		t.reopen_count = reopens;
+		t.pauses = u->pauses.v;
+		t.n_pauses = (int)u->pauses.n;
 		if (cur == TICKET_STATE_CLOSED)
 			t.closed_at = closed_entry;
 	}
@@ -929,6 +934,7 @@ int csvmap_import(struct csv_reader *r, const struct csvmap *m, const struct imp
 	xfree(u.ids.val);
 	arena_release(&u.keys);
 	arena_release(&u.rows_arena);
+	rec_pause_track_free(&u.pauses);
 	return rc;
 }
 

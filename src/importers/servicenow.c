@@ -120,6 +120,7 @@ struct run {
 	struct srow *rows;
 	size_t n, cap;
 	struct keyset done;
+	struct rec_pause_track pauses; /* of the current incident */
 	char reason[256];
 };
 
@@ -296,10 +297,14 @@ static int flush(struct run *u)
 	t.line = last->line;
 	if (u->idx[C_STATE] >= 0) {
 		int waits = 0, prev = -1;
+		rec_pause_track_reset(&u->pauses);
 		for (size_t i = 0; i < u->n; i++) {
 			int k = state_index(at(&u->rows[i], C_STATE));
 			if (k < 0)
 				continue;
+			/* a waiting state lasts from the update that shows it to the next
+			 * update that shows a state that is not waiting */
+			rec_pause_track_state(&u->pauses, u->rows[i].updated_at, states[k].waiting);
 			bool done = states[k].state == TICKET_STATE_RESOLVED || states[k].state == TICKET_STATE_CLOSED;
 			if (states[k].waiting && (prev < 0 || !states[prev].waiting))
 				waits++;
@@ -310,6 +315,8 @@ static int flush(struct run *u)
 			prev = k;
 		}
 		t.wait_count = waits;
+		t.pauses = u->pauses.v;
+		t.n_pauses = (int)u->pauses.n;
 	}
 	if (u->sink->ticket && (rc = u->sink->ticket(u->sink->ctx, &t)) < 0)
 		return rc;
@@ -405,6 +412,7 @@ int servicenow_import(struct csv_reader *r, const struct import_options *o, cons
 	xfree(u.rows);
 	keyset_release(&u.done);
 	arena_release(&u.group);
+	rec_pause_track_free(&u.pauses);
 	return rc;
 }
 

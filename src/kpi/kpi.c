@@ -143,7 +143,7 @@ struct kpi_dist kpi_dist_of(double *v, size_t n)
 
 /* ---- accumulators ---- */
 
-enum { V_RES, V_RES_BH, V_FRT, V_FRT_BH, V_HANDLE, _V_MAX };
+enum { V_RES, V_RES_BH, V_RES_BH_NET, V_FRT, V_FRT_BH, V_HANDLE, _V_MAX };
 enum {
 	R_REOPEN,
 	R_SLA_SRC,
@@ -425,6 +425,33 @@ static bool business_hours(struct engine *g, ls_time a, ls_time b, double *ret)
 	return true;
 }
 
+/* bh(opened_at, resolved_at) minus the business hours of the waiting spans, each
+ * clipped to [opened_at, resolved_at] (a span still open at the resolution ends
+ * there; a span whose clipped end is not after its start counts nothing). */
+static bool net_business_hours(struct engine *g, const struct rec_ticket *t, double *ret)
+{
+	int64_t total, paused = 0;
+	if (calendar_elapsed(g->o->cal, t->opened_at, t->resolved_at, &total, NULL) < 0) {
+		g->skipped_calendar++;
+		return false;
+	}
+	for (int i = 0; i < t->n_pauses; i++) {
+		const struct rec_pause *p = &t->pauses[i];
+		ls_time a = p->start > t->opened_at ? p->start : t->opened_at;
+		ls_time b = p->end != REC_TIME_NONE && p->end < t->resolved_at ? p->end : t->resolved_at;
+		int64_t s;
+		if (b <= a)
+			continue;
+		if (calendar_elapsed(g->o->cal, a, b, &s, NULL) < 0) {
+			g->skipped_calendar++;
+			return false;
+		}
+		paused += s;
+	}
+	*ret = (double)(total - paused) / 3600.0;
+	return true;
+}
+
 static bool in_not_l1(const struct kpi_options *o, const char *category)
 {
 	for (size_t i = 0; category && i < o->n_not_l1; i++)
@@ -505,6 +532,8 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 			double bh;
 			if (o->cal && business_hours(g, t->opened_at, t->resolved_at, &bh))
 				value(&tg, V_RES_BH, bh);
+			if (o->cal && t->n_pauses >= 0 && net_business_hours(g, t, &bh))
+				value(&tg, V_RES_BH_NET, bh);
 		}
 	}
 
@@ -606,6 +635,7 @@ static void finish(struct acc *a, enum kpi_sla_variant sv, struct kpi_set *s)
 	s->reassignments_mean = a->reassign_n ? (double)a->reassign_sum / (double)a->reassign_n : NAN;
 	s->resolution_hours = kpi_dist_of(a->v[V_RES].v, a->v[V_RES].n);
 	s->resolution_business_hours = kpi_dist_of(a->v[V_RES_BH].v, a->v[V_RES_BH].n);
+	s->resolution_business_hours_net = kpi_dist_of(a->v[V_RES_BH_NET].v, a->v[V_RES_BH_NET].n);
 	s->first_response_hours = kpi_dist_of(a->v[V_FRT].v, a->v[V_FRT].n);
 	s->first_response_business_hours = kpi_dist_of(a->v[V_FRT_BH].v, a->v[V_FRT_BH].n);
 	s->handle_minutes = kpi_dist_of(a->v[V_HANDLE].v, a->v[V_HANDLE].n);

@@ -112,6 +112,8 @@ struct kpi_set {
 	double reassignments_mean;         /* mean reassignment_count of those; NaN when none */
 	struct kpi_dist resolution_hours;  /* resolved_at - opened_at */
 	struct kpi_dist resolution_business_hours;
+	struct kpi_dist resolution_business_hours_net; /* minus waiting spans; tickets
+							* whose pauses are known */
 	struct kpi_dist first_response_hours;
 	struct kpi_dist first_response_business_hours;
 	struct kpi_dist handle_minutes;    /* AHT_ticket: effort of solved tickets */
@@ -135,6 +137,7 @@ struct kpi_group {
 };
 
 struct kpi_calls; /* kpi_calls.h */
+struct kpi_targets; /* kpi_targets.h */
 
 struct kpi_result {
 	enum kpi_dim group_by;
@@ -148,6 +151,8 @@ struct kpi_result {
 	uint64_t skipped_calendar; /* business durations outside the calendar's years */
 	struct kpi_calls *calls;   /* call KPIs (kpi_calls.h) when the caller adds them; NULL
 				    * otherwise; owned by the result */
+	const struct kpi_targets *targets; /* the client's targets when the caller adds
+					    * them (JSON "lights"); not owned; NULL: none */
 };
 
 /* Computes every KPI. Returns 0 and *ret, or -EINVAL (bad options: e names the field

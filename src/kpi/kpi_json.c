@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "kpi/kpi_calls.h"
+#include "kpi/kpi_targets.h"
 
 static json_t *num(double x)
 {
@@ -68,6 +69,7 @@ json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v)
 	json_object_set_new(o, "sla_source", rate_detail(&s->sla_source));
 	json_object_set_new(o, "sla_target", rate_detail(&s->sla_target));
 	json_object_set_new(o, "resolution_business_hours", dist(&s->resolution_business_hours));
+	json_object_set_new(o, "resolution_business_hours_net", dist(&s->resolution_business_hours_net));
 	json_object_set_new(o, "first_response_hours", dist(&s->first_response_hours));
 	json_object_set_new(o, "first_response_business_hours", dist(&s->first_response_business_hours));
 	json_object_set_new(o, "aht_minutes", dist(&s->handle_minutes));
@@ -162,6 +164,7 @@ static json_t *tickets(const struct kpi_result *r)
 json_t *kpi_json_result(const struct kpi_result *r)
 {
 	json_t *o = tickets(r);
+	kpi_targets_add_lights(o, r->targets);
 	if (r->calls)
 		json_object_set_new(o, "calls", kpi_json_calls(r->calls));
 	return o;

@@ -6,12 +6,14 @@
  *    "resolution_hours":{"mean":…,"median":…,"p90":…,"n":N},
  *    "reassigned_share":R,"reassignments_mean":…,
  *    … the further KPIs of kpi_set (solved, backlog, sla_variant, sla_source,
- *    sla_target, resolution_business_hours, first_response_hours,
+ *    sla_target, resolution_business_hours, resolution_business_hours_net,
+ *    first_response_hours,
  *    first_response_business_hours, aht_minutes, fcr{…}, csat, nps) …,
  *    "group_by":"team","period":"month",          (only when asked for)
  *    "groups":[{"group":"Group 56","period":"2016-03", same keys as above}, …]}
  * "group" is null for tickets without a value; "period" appears only with periods.
- * When the result carries call KPIs (kpi_result.calls) a "calls" object follows
+ * When the result carries targets (kpi_result.targets) a "lights" object is added
+ * to the totals and to each group (kpi_targets_add_lights). When the result carries call KPIs (kpi_result.calls) a "calls" object follows
  * last (kpi_json_calls).
  *
  * Returns a new reference the caller owns (json_decref); never NULL (jansson aborts

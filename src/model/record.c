@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 void rec_ticket_init(struct rec_ticket *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -21,6 +23,7 @@ void rec_ticket_init(struct rec_ticket *t)
 	t->effort_minutes = NAN;
 	t->csat = NAN;
 	t->nps = NAN;
+	t->n_pauses = REC_UNKNOWN;
 }
 
 void rec_interval_init(struct rec_interval *iv)
@@ -51,6 +54,41 @@ void rec_ticket_copy(struct arena *a, const struct rec_ticket *t, struct rec_tic
 	ret->client = dup(a, t->client);
 	ret->team = dup(a, t->team);
 	ret->agent = dup(a, t->agent);
+	if (t->n_pauses > 0) {
+		struct rec_pause *p = arena_alloc(a, (size_t)t->n_pauses * sizeof(*p));
+		memcpy(p, t->pauses, (size_t)t->n_pauses * sizeof(*p));
+		ret->pauses = p;
+	} else {
+		ret->pauses = NULL;
+	}
+}
+
+void rec_pause_track_reset(struct rec_pause_track *pt)
+{
+	pt->n = 0;
+	pt->waiting = false;
+}
+
+void rec_pause_track_state(struct rec_pause_track *pt, ls_time at, bool waiting)
+{
+	if (waiting == pt->waiting)
+		return;
+	pt->waiting = waiting;
+	if (!waiting) {
+		pt->v[pt->n - 1].end = at;
+		return;
+	}
+	if (pt->n == pt->cap) {
+		pt->cap = pt->cap ? pt->cap * 2 : 8;
+		pt->v = xrealloc(pt->v, pt->cap * sizeof(*pt->v));
+	}
+	pt->v[pt->n++] = (struct rec_pause){ at, REC_TIME_NONE };
+}
+
+void rec_pause_track_free(struct rec_pause_track *pt)
+{
+	xfree(pt->v);
+	*pt = (struct rec_pause_track){ 0 };
 }
 
 bool rec_ticket_is_solved(const struct rec_ticket *t)

@@ -22,6 +22,13 @@
 #define REC_TIME_NONE ((ls_time)0)
 #define REC_UNKNOWN   (-1)
 
+/* One span a ticket spent in a waiting state (pending customer / pending vendor, or
+ * the source's on-hold and awaiting states mapped to them): [start, end), end
+ * REC_TIME_NONE while it still waits. */
+struct rec_pause {
+	ls_time start, end;
+};
+
 struct rec_ticket {
 	const char *source;    /* "servicenow", "zendesk", ... (static string) */
 	const char *source_id; /* the key in the source system (ServiceNow: number) */
@@ -56,6 +63,8 @@ struct rec_ticket {
 	double effort_minutes;     /* tracked effort; NaN unknown */
 	double csat;               /* 1..5; NaN unrated */
 	double nps;                /* 0..10; NaN unrated */
+	const struct rec_pause *pauses; /* waiting spans in time order */
+	int n_pauses;              /* REC_UNKNOWN when the source has no state history */
 	unsigned line;             /* source line of the record that gave the values */
 };
 
@@ -94,6 +103,21 @@ void rec_ticket_init(struct rec_ticket *t);
 void rec_ticket_copy(struct arena *a, const struct rec_ticket *t, struct rec_ticket *ret);
 /* An interval with queue "default", zero counts and every optional value unknown. */
 void rec_interval_init(struct rec_interval *iv);
+
+/* Collects a ticket's waiting spans from its state changes in time order. The
+ * buffer is the tracker's own (grown with the allocation wrappers), reused from
+ * ticket to ticket: rec_pause_track_reset() before each ticket, rec_pause_track_free()
+ * at the end (accepts a zeroed tracker). */
+struct rec_pause_track {
+	struct rec_pause *v;
+	size_t n, cap;
+	bool waiting;
+};
+void rec_pause_track_reset(struct rec_pause_track *pt);
+/* The ticket entered a state at `at`: a waiting one opens a span (unless one is open),
+ * any other closes the open span. */
+void rec_pause_track_state(struct rec_pause_track *pt, ls_time at, bool waiting);
+void rec_pause_track_free(struct rec_pause_track *pt);
 
 /* Whether the ticket was resolved or closed (a solved ticket in the KPI sense). */
 bool rec_ticket_is_solved(const struct rec_ticket *t);

@@ -229,6 +229,7 @@ int report_targets_parse(const char *text, size_t n, struct report_targets *ret,
 		snprintf(x->key, sizeof(x->key), "%s", key);
 		x->lower_is_better = kpis[k].better < 0;
 		x->warn = NAN;
+		x->green = NAN;
 		json_t *warn = NULL;
 		const char *better = NULL;
 		if (json_is_number(v)) {
@@ -287,9 +288,10 @@ static int light_of(const struct report_target *t, double v)
 {
 	if (!t || !isfinite(v))
 		return -1;
+	double g = isnan(t->green) ? t->target : t->green;
 	if (t->lower_is_better)
-		return v <= t->target ? 0 : v <= t->warn ? 1 : 2;
-	return v >= t->target ? 0 : v >= t->warn ? 1 : 2;
+		return v <= g ? 0 : v <= t->warn ? 1 : 2;
+	return v >= g ? 0 : v >= t->warn ? 1 : 2;
 }
 
 /* ---- building ---- */
@@ -675,7 +677,7 @@ static struct chart gauge_chart(struct builder *b, const struct kpi_set *cur)
 {
 	const struct report_target *tg = target_of(b->in, K_SLA);
 	return (struct chart){ .kind = CHART_GAUGE, .title = L(b, "SLA-Erfüllung", "SLA compliance"),
-			       .value = cur ? cur->sla_compliance.value : NAN, .green = tg ? tg->target : NAN,
+			       .value = cur ? cur->sla_compliance.value : NAN, .green = tg ? (isnan(tg->green) ? tg->target : tg->green) : NAN,
 			       .amber = tg ? tg->warn : NAN, .lower_is_better = tg && tg->lower_is_better,
 			       .percent = true, .german = de(b),
 			       .value_label = cur ? fmt(b, "%s %s %s %s", show(b, KF_INT, (double)cur->sla_compliance.num),

@@ -71,6 +71,8 @@ int64_t report_period_shift(enum report_kind k, int64_t key, int n);
 struct report_target {
 	char key[48];
 	double target, warn;
+	double green; /* green threshold when it differs from target (stored targets,
+		       * kpi_targets.h); NaN: target */
 	bool lower_is_better;
 };
 struct report_targets {

@@ -27,6 +27,8 @@ int api_calendars_update(struct request *rq);
 int api_calendars_versions(struct request *rq);
 int api_calendars_elapsed(struct request *rq);
 int api_calendars_due(struct request *rq);
+int api_kpi_targets_get(struct request *rq);
+int api_kpi_targets_put(struct request *rq);
 
 int api_staffing(struct request *rq);
 int api_shift_plans(struct request *rq);
@@ -53,6 +55,14 @@ int api_webhooks_get(struct request *rq);
 int api_webhooks_update(struct request *rq);
 int api_webhooks_delete(struct request *rq);
 int api_webhooks_deliveries(struct request *rq);
+int api_report_subs_create(struct request *rq);
+int api_report_subs_list(struct request *rq);
+int api_report_subs_get(struct request *rq);
+int api_report_subs_update(struct request *rq);
+int api_report_subs_delete(struct request *rq);
+int api_report_subs_run(struct request *rq);
+int api_report_subs_runs(struct request *rq);
+int api_reports_get(struct request *rq);
 
 int api_tickets_list(struct request *rq);
 int api_tickets_create(struct request *rq);

@@ -9,7 +9,9 @@
 
 int api_kpis(struct request *rq)
 {
-	struct kpi_request k = { .client = request_query(rq, "client"), .tz = request_query(rq, "tz") };
+	struct kpi_request k = { .client = request_query(rq, "client"),
+				 .tz = request_query(rq, "tz"),
+				 .calendar = request_query(rq, "calendar") };
 	const char *v;
 	if (!k.client)
 		return reply_errorf(rq, "invalid_parameter", "client", "client is required");

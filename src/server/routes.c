@@ -11,7 +11,7 @@ static const char *const q_list[] = { "client", "state", "type", "priority", "te
 				      "q", "limit", "cursor", NULL };
 
 static const char *const q_client[] = { "client", NULL };
-static const char *const q_kpis[] = { "client", "from", "to", "by", "group", "tz", NULL };
+static const char *const q_kpis[] = { "client", "from", "to", "by", "group", "tz", "calendar", NULL };
 static const char *const q_forecast[] = { "client", "from", "days", "interval", "tz", "region", "source", "peak",
 					  "backtest_weeks", "model", NULL };
 static const char *const q_findings[] = { "client", "from", "to", "tz", NULL };
@@ -112,6 +112,26 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, PERM_CONFIG_WRITE, 0, 200, "webhooks",
 	  "The delivery log, newest first: attempts, status, error, the event", q_page, NULL, "Delivery", true },
 
+	{ "GET", "/api/v1/report-subscriptions", api_report_subs_list, PERM_CONFIG_WRITE, 0, 200, "reports",
+	  "Report subscriptions of the visible clients (admin, manager)", q_client, NULL, "ReportSubscription", true },
+	{ "POST", "/api/v1/report-subscriptions", api_report_subs_create, PERM_CONFIG_WRITE, ROUTE_BODY, 201,
+	  "reports", "Subscribe recipients to a client's weekly, monthly or quarterly report on a schedule", NULL,
+	  "ReportSubscriptionInput", "ReportSubscription" },
+	{ "GET", "/api/v1/report-subscriptions/{id}", api_report_subs_get, PERM_CONFIG_WRITE, 0, 200, "reports",
+	  "One report subscription with its next run", NULL, NULL, "ReportSubscription" },
+	{ "PATCH", "/api/v1/report-subscriptions/{id}", api_report_subs_update, PERM_CONFIG_WRITE, ROUTE_BODY, 200,
+	  "reports", "Change a report subscription; needs If-Match", NULL, "ReportSubscriptionPatch",
+	  "ReportSubscription" },
+	{ "DELETE", "/api/v1/report-subscriptions/{id}", api_report_subs_delete, PERM_CONFIG_WRITE, 0, 200, "reports",
+	  "Remove a report subscription; its unfinished runs fail", NULL, NULL, "Deleted" },
+	{ "POST", "/api/v1/report-subscriptions/{id}/run", api_report_subs_run, PERM_CONFIG_WRITE, ROUTE_BODY, 202,
+	  "reports", "Produce and deliver the report now (body optional: {\"period\": \"2026-10\"}; default the "
+	  "period that just ended)", NULL, "ReportRunInput", "ReportRun" },
+	{ "GET", "/api/v1/report-subscriptions/{id}/runs", api_report_subs_runs, PERM_CONFIG_WRITE, 0, 200, "reports",
+	  "The delivery log, newest first: period, state, attempts, last error, the report", q_page, NULL,
+	  "ReportRun", true },
+	{ "GET", "/api/v1/reports/{id}", api_reports_get, R, 0, 200, "reports",
+	  "Download a produced report (HTML, PDF or XLSX) as an attachment", NULL, NULL, NULL },
 
 	{ "POST", "/api/v1/imports", api_imports_submit, PERM_CONFIG_WRITE, ROUTE_UPLOAD, 202, "kpis",
 	  "Upload a history export (the file is the body, plain or gzip) to import as a job; ?client= and "
@@ -124,6 +144,10 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/kpis", api_kpis, R, 0, 200, "kpis",
 	  "KPIs of a client over its imported history and its tickets, as `leitstand kpi --format json` prints "
 	  "them", q_kpis, NULL, "Kpis" },
+	{ "GET", "/api/v1/kpi-targets/{client}", api_kpi_targets_get, R, 0, 200, "kpis",
+	  "A client's KPI targets with green/amber thresholds (the traffic lights of kpis and reports)" },
+	{ "PUT", "/api/v1/kpi-targets/{client}", api_kpi_targets_put, PERM_CONFIG_WRITE, ROUTE_BODY, 200, "kpis",
+	  "Replace a client's KPI targets (admin, manager); needs If-Match once targets exist" },
 	{ "GET", "/api/v1/findings", api_findings, R, ROUTE_SLOW, 200, "kpis",
 	  "Baseline findings of a client (arrival peaks, SLA hot spots, ping-pong, problem candidates, Pareto), "
 	  "as `leitstand analyze --format json` prints them", q_findings, NULL, "Findings" },

@@ -6,6 +6,8 @@
 
 #include "calendar/tz.h"
 #include "kpi/kpi_calls.h"
+#include "service/calendars.h"
+#include "service/targets.h"
 #include "store/acddb.h"
 #include "store/dirdb.h"
 #include "store/importdb.h"
@@ -73,10 +75,25 @@ static int compute(struct svc *s, const struct client *c, const struct rec_ticke
 		snprintf(s->err->field, sizeof(s->err->field), "tz");
 		return r;
 	}
+	struct calendar *cal = NULL;
+	if (rq->calendar) {
+		struct calendar_def d;
+		r = calendars_get(s, c->code, rq->calendar, 0, &d);
+		if (r == 0)
+			r = calendars_compile(s, &d, 0, 0, &cal);
+		if (r < 0) {
+			tz_free(zone);
+			if (r == -ENOENT)
+				return lserr_set(s->err, -EINVAL, "invalid_parameter", "calendar",
+						 "calendar '%.40s' of client '%.40s' does not exist", rq->calendar, c->code);
+			return r;
+		}
+	}
 	struct kpi_options o = {
 		.group_by = rq->group,
 		.period = rq->by,
 		.tz = zone,
+		.cal = cal,
 	};
 	if (rq->from && rq->by == KPI_PERIOD_NONE) {
 		o.period = KPI_PERIOD_RANGE;
@@ -85,6 +102,7 @@ static int compute(struct svc *s, const struct client *c, const struct rec_ticke
 	}
 	struct kpi_result res;
 	r = kpi_compute(all, n, &o, &res, s->err);
+	calendar_free(cal);
 	if (r < 0) {
 		tz_free(zone);
 		if (s->err)
@@ -130,13 +148,16 @@ int kpis_compute_many(struct svc *s, const struct kpi_request *rq, size_t n, str
 		if (!rq[i].client || !rq[0].client || strcmp(rq[i].client, rq[0].client) != 0)
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
 					 "one computation covers one client");
-	if ((r = load(s, &rq[0], &c, &all, &nt)) < 0)
+	const struct kpi_targets *targets;
+	if ((r = load(s, &rq[0], &c, &all, &nt)) < 0 || (r = targets_of_client(s, c.id, &targets)) < 0)
 		return r;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if ((r = compute(s, &c, all, nt, &rq[i], &ret[i])) < 0) {
 			while (i-- > 0)
 				kpi_result_release(&ret[i]);
 			return r;
 		}
+		ret[i].targets = targets;
+	}
 	return 0;
 }

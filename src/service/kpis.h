@@ -10,9 +10,12 @@ struct kpi_request {
 	enum kpi_dim group;        /* KPI_DIM_NONE or a dimension */
 	ls_time from, to;          /* 0, 0: everything; both set: [from, to) */
 	const char *tz;            /* zone of period boundaries; NULL: the client's */
+	const char *calendar;      /* code of the client's calendar for the business-hour
+				    * KPIs (current version); NULL: those are null */
 };
 
-/* Fills *ret (release with kpi_result_release). With from/to and no `by` the KPIs
+/* Fills *ret (release with kpi_result_release); ret->targets points at the client's
+ * stored KPI targets (request arena) when it has any. With from/to and no `by` the KPIs
  * cover the range; with `by` too, periods outside the range are left out. */
 int kpis_compute(struct svc *s, const struct kpi_request *rq, struct kpi_result *ret);
 /* Fills ret[0..n) for the requests rq[0..n) of one client (the same code in each),

@@ -10,6 +10,7 @@
 #include "calendar/tz.h"
 #include "service/analysis.h"
 #include "service/kpis.h"
+#include "service/targets.h"
 #include "store/dirdb.h"
 
 enum { RQ_TREND, RQ_CATEGORY, RQ_TEAM, RQ_AGENT, RQ_QUARTERS, _RQ_MAX };
@@ -61,6 +62,22 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 		tz_free(zone);
 		return r;
 	}
+	/* without a targets file the client's stored targets give the lights */
+	const struct report_targets *targets = rq->targets;
+	if (!targets && res[0].targets) {
+		const struct kpi_targets *kt = res[0].targets;
+		struct report_targets *rt = arena_alloc(s->arena, sizeof(*rt));
+		rt->n = 0;
+		for (size_t i = 0; i < kt->n && rt->n < REPORT_MAX_TARGETS; i++) {
+			struct report_target *x = &rt->t[rt->n++];
+			snprintf(x->key, sizeof(x->key), "%s", kt->t[i].key);
+			x->target = kt->t[i].target;
+			x->green = kt->t[i].green;
+			x->warn = kt->t[i].amber;
+			x->lower_is_better = kt->t[i].lower_is_better;
+		}
+		targets = rt;
+	}
 	struct analysis an;
 	struct analysis_request ar = { .client = c.code, .from = from, .to = to, .tz = tzname };
 	bool have_an = false;
@@ -82,7 +99,7 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 		.by_team = &res[RQ_TEAM],
 		.by_agent = &res[RQ_AGENT],
 		.findings = &an.result,
-		.targets = rq->targets,
+		.targets = targets,
 	};
 	r = report_build(&in, ret, s->err);
 out:

@@ -3,7 +3,13 @@
  * strings) are stored as SQL NULL and read back into the same markers. */
 #include "store/importdb.h"
 
+#include "core/alloc.h"
+
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
@@ -72,6 +78,90 @@ int importdb_run_finish(struct store *st, int64_t id, size_t rows, size_t ticket
 	return store_step_done(s);
 }
 
+/* Waiting spans as stored: "start-end,start-end" in Unix seconds, the end empty
+ * while the ticket still waits; "" no pause; NULL (SQL NULL) not known. */
+static char *pauses_encode(const struct rec_ticket *t)
+{
+	if (t->n_pauses < 0)
+		return NULL;
+	size_t cap = (size_t)t->n_pauses * 44 + 1, k = 0;
+	char *out = xmalloc(cap);
+	out[0] = '\0';
+	for (int i = 0; i < t->n_pauses; i++) {
+		const struct rec_pause *p = &t->pauses[i];
+		int w = p->end != REC_TIME_NONE
+				? snprintf(out + k, cap - k, "%s%" PRId64 "-%" PRId64, i ? "," : "", p->start, p->end)
+				: snprintf(out + k, cap - k, "%s%" PRId64 "-", i ? "," : "", p->start);
+		k += (size_t)w;
+	}
+	return out;
+}
+
+static bool read_i64(const char **p, int64_t *ret)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(*p, &end, 10);
+	if (end == *p || errno)
+		return false;
+	*p = end;
+	*ret = v;
+	return true;
+}
+
+/* The inverse of pauses_encode; a malformed text leaves the pauses unknown. */
+static void pauses_decode(struct arena *a, const char *text, struct rec_ticket *t)
+{
+	t->pauses = NULL;
+	t->n_pauses = REC_UNKNOWN;
+	if (!text)
+		return;
+	size_t n = *text ? 1 : 0;
+	for (const char *c = text; *c; c++)
+		n += *c == ',';
+	struct rec_pause *v = n ? arena_alloc(a, n * sizeof(*v)) : NULL;
+	const char *p = text;
+	for (size_t i = 0; i < n; i++) {
+		if (!read_i64(&p, &v[i].start) || *p++ != '-')
+			return;
+		v[i].end = REC_TIME_NONE;
+		if (*p && *p != ',' && !read_i64(&p, &v[i].end))
+			return;
+		if (*p == ',')
+			p++;
+	}
+	t->pauses = v;
+	t->n_pauses = (int)n;
+}
+
+/* The waiting spans of a ticket worked in Leitstand from its state changes,
+ * "at:state,…" in history order. */
+static void pauses_from_states(struct arena *a, const char *text, struct rec_ticket *t)
+{
+	struct rec_pause_track pt = { 0 };
+	for (const char *p = text ? text : ""; *p;) {
+		int64_t at;
+		if (!read_i64(&p, &at) || *p++ != ':')
+			break;
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool waiting = (len == 16 && strncmp(p, "pending_customer", len) == 0) ||
+			       (len == 14 && strncmp(p, "pending_vendor", len) == 0);
+		rec_pause_track_state(&pt, at, waiting);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	t->n_pauses = (int)pt.n;
+	t->pauses = NULL;
+	if (pt.n) {
+		struct rec_pause *v = arena_alloc(a, pt.n * sizeof(*v));
+		memcpy(v, pt.v, pt.n * sizeof(*v));
+		t->pauses = v;
+	}
+	rec_pause_track_free(&pt);
+}
+
 int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_ticket *t,
 			bool *ret_new)
 {
@@ -82,8 +172,8 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 		"state_canon, priority, impact, urgency, category, channel, team, agent, opened_at, first_response_at, "
 		"first_resolved_at, resolved_at, closed_at, reopened_at, resolution_due_at, reopen_count, "
 		"reassignment_count, group_escalations, agent_replies, customer_interactions, wait_count, made_sla, "
-		"fcr_flag, effort_minutes, csat, nps, import_id, ci, symptom) "
-		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+		"fcr_flag, effort_minutes, csat, nps, import_id, ci, symptom, pauses) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	bool is_new;
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, exists);
@@ -148,6 +238,11 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 	sqlite3_bind_int64(s, i++, import_id);
 	store_bind_text(s, i++, t->ci);
 	store_bind_text(s, i++, t->symptom);
+	char *pauses = pauses_encode(t);
+	if (pauses)
+		sqlite3_bind_text(s, i++, pauses, -1, xfree);
+	else
+		sqlite3_bind_null(s, i++);
 	int r = store_step_done(s);
 	if (r == 0 && ret_new)
 		*ret_new = is_new;
@@ -195,8 +290,9 @@ static double col_real(sqlite3_stmt *s, int i)
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
 }
 
-/* Both queries below give the same 36 columns in this order (the source in column 33,
- * ci and symptom in 34 and 35). */
+/* Both queries below give the same 37 columns in this order (the source in column 33,
+ * ci and symptom in 34 and 35, the pauses in 36: stored spans of imported tickets,
+ * the state changes of tickets worked in Leitstand). */
 static void row_to_record(struct arena *a, sqlite3_stmt *s, const char *source, struct rec_ticket *t)
 {
 	rec_ticket_init(t);
@@ -248,7 +344,12 @@ static int collect(struct store *st, struct arena *a, sqlite3_stmt *s, int64_t c
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *source = native ? "leitstand" : arena_strdup(a, store_col_text(s, 33));
-		row_to_record(a, s, source, &ARENA_PUSH(a, v, n, cap));
+		struct rec_ticket *t = &ARENA_PUSH(a, v, n, cap);
+		row_to_record(a, s, source, t);
+		if (native)
+			pauses_from_states(a, store_col_text(s, 36), t);
+		else
+			pauses_decode(a, store_col_text(s, 36), t);
 	}
 	(void)st;
 	if (r != SQLITE_DONE)
@@ -265,7 +366,7 @@ int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struc
 		"channel, team, agent, opened_at, first_response_at, first_resolved_at, resolved_at, closed_at, "
 		"reopened_at, resolution_due_at, reopen_count, reassignment_count, group_escalations, agent_replies, "
 		"customer_interactions, wait_count, made_sla, fcr_flag, effort_minutes, csat, nps, NULL, NULL, source, "
-		"ci, symptom FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
+		"ci, symptom, pauses FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -319,7 +420,10 @@ int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id
 		" AND e.field = 'state' AND e.new_value IN ('pending_customer', 'pending_vendor')), "
 		"NULL, NULL, "
 		"(SELECT sum(f.minutes) FROM ticket_efforts f WHERE f.client_id = t.client_id AND f.ticket_id = t.id), "
-		"NULL, NULL, NULL, NULL, NULL, NULL, NULL "
+		"NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+		"(SELECT group_concat(x, ',') FROM (SELECT e.at || ':' || coalesce(e.new_value, '') AS x "
+		" FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id AND e.field = 'state' "
+		" ORDER BY e.at, e.id)) "
 		"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
 		"WHERE t.client_id = ? ORDER BY t.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);

@@ -321,6 +321,156 @@ static void test_business_hours_use_the_calendar(void **state)
 	calendar_free(cal);
 }
 
+/* Net resolution business hours of one ticket under mon-fri 08:00-17:00 UTC with
+ * the German national holidays (2024-05-01, a Wednesday, is Labour Day). */
+static double net_bh(const struct calendar *cal, const struct rec_ticket *t, uint64_t *ret_n)
+{
+	struct kpi_options o = { .cal = cal };
+	struct kpi_result r;
+	assert_int_equal(kpi_compute(t, 1, &o, &r, NULL), 0);
+	double v = r.total.resolution_business_hours_net.median;
+	*ret_n = r.total.resolution_business_hours_net.n;
+	kpi_result_release(&r);
+	return v;
+}
+
+static struct calendar *de_calendar(void)
+{
+	struct calendar_spec spec = { .tz = "UTC", .hours = "mon-fri 08:00-17:00", .holidays = "DE",
+				      .first_year = 2024, .last_year = 2024 };
+	struct calendar *cal = NULL;
+	struct lserr e;
+	if (calendar_compile(&spec, &cal, &e) < 0)
+		fail_msg("calendar: %s", e.message);
+	return cal;
+}
+
+static void test_pause_across_a_weekend_and_a_holiday_is_subtracted(void **state)
+{
+	(void)state;
+	struct calendar *cal = de_calendar();
+	/* opened Fri 04-26 09:00, waiting Fri 15:00 .. Thu 05-02 10:00, resolved Thu
+	 * 12:00: gross Fri 8 + Mon 9 + Tue 9 + Wed 0 (holiday) + Thu 4 = 30 h; paused Fri
+	 * 2 + Mon 9 + Tue 9 + Thu 2 = 22 h; net 8 h (Fri 09-15, Thu 10-12) */
+	struct rec_pause p[] = { { at(2024, 4, 26, 15, 0), at(2024, 5, 2, 10, 0) } };
+	struct rec_ticket t;
+	rec_ticket_init(&t);
+	t.opened_at = at(2024, 4, 26, 9, 0);
+	t.resolved_at = at(2024, 5, 2, 12, 0);
+	t.pauses = p;
+	t.n_pauses = 1;
+	uint64_t n;
+	assert_near(net_bh(cal, &t, &n), 8);
+	assert_int_equal(n, 1);
+	struct kpi_options o = { .cal = cal };
+	struct kpi_result r;
+	assert_int_equal(kpi_compute(&t, 1, &o, &r, NULL), 0);
+	assert_near(r.total.resolution_business_hours.median, 30); /* gross unchanged */
+	kpi_result_release(&r);
+	calendar_free(cal);
+}
+
+static void test_pause_spanning_the_resolution_ends_there(void **state)
+{
+	(void)state;
+	struct calendar *cal = de_calendar();
+	/* opened Mon 04-29 08:00, resolved Tue 10:00 (gross 9 + 2 = 11 h), waiting from
+	 * Mon 12:00: still waiting, or until Tue 16:00: both count Mon 12-17 + Tue 08-10
+	 * = 7 h; net 4 h */
+	struct rec_pause open_end[] = { { at(2024, 4, 29, 12, 0), REC_TIME_NONE } };
+	struct rec_pause late_end[] = { { at(2024, 4, 29, 12, 0), at(2024, 4, 30, 16, 0) } };
+	struct rec_ticket t;
+	rec_ticket_init(&t);
+	t.opened_at = at(2024, 4, 29, 8, 0);
+	t.resolved_at = at(2024, 4, 30, 10, 0);
+	uint64_t n;
+	t.pauses = open_end;
+	t.n_pauses = 1;
+	assert_near(net_bh(cal, &t, &n), 4);
+	t.pauses = late_end;
+	assert_near(net_bh(cal, &t, &n), 4);
+	calendar_free(cal);
+}
+
+static void test_several_pauses_are_clipped_to_the_ticket_and_summed(void **state)
+{
+	(void)state;
+	struct calendar *cal = de_calendar();
+	/* opened Mon 04-29 08:00, resolved Tue 12:00: gross 9 + 4 = 13 h. Waiting
+	 * 07:00-08:30 (before the opening: 0.5 h counts), 09:00-10:00 (1 h), Mon 16:00 -
+	 * Tue 09:00 (1 + 1 h), Tue 11:00-11:30 (0.5 h): 4 h paused, net 9 h */
+	struct rec_pause p[] = {
+		{ at(2024, 4, 29, 7, 0), at(2024, 4, 29, 8, 30) },
+		{ at(2024, 4, 29, 9, 0), at(2024, 4, 29, 10, 0) },
+		{ at(2024, 4, 29, 16, 0), at(2024, 4, 30, 9, 0) },
+		{ at(2024, 4, 30, 11, 0), at(2024, 4, 30, 11, 30) },
+	};
+	struct rec_ticket t;
+	rec_ticket_init(&t);
+	t.opened_at = at(2024, 4, 29, 8, 0);
+	t.resolved_at = at(2024, 4, 30, 12, 0);
+	t.pauses = p;
+	t.n_pauses = 4;
+	uint64_t n;
+	assert_near(net_bh(cal, &t, &n), 9);
+	calendar_free(cal);
+}
+
+static void test_reopened_ticket_counts_the_resolved_time_but_not_its_pauses(void **state)
+{
+	(void)state;
+	struct calendar *cal = de_calendar();
+	/* opened Mon 04-29 08:00, waiting 10:00-12:00, resolved 14:00, reopened Tue
+	 * 08:00, waiting 09:00-11:00, resolved again Tue 13:00. Resolution runs to the
+	 * last resolution: gross 9 + 5 = 14 h (the resolved hours Mon 14-17 are no
+	 * pause); paused 2 + 2 h; net 10 h */
+	struct rec_pause p[] = {
+		{ at(2024, 4, 29, 10, 0), at(2024, 4, 29, 12, 0) },
+		{ at(2024, 4, 30, 9, 0), at(2024, 4, 30, 11, 0) },
+	};
+	struct rec_ticket t;
+	rec_ticket_init(&t);
+	t.opened_at = at(2024, 4, 29, 8, 0);
+	t.first_resolved_at = at(2024, 4, 29, 14, 0);
+	t.reopened_at = at(2024, 4, 30, 8, 0);
+	t.reopen_count = 1;
+	t.resolved_at = at(2024, 4, 30, 13, 0);
+	t.pauses = p;
+	t.n_pauses = 2;
+	uint64_t n;
+	assert_near(net_bh(cal, &t, &n), 10);
+	calendar_free(cal);
+}
+
+static void test_net_needs_known_pauses_and_a_calendar(void **state)
+{
+	(void)state;
+	struct calendar *cal = de_calendar();
+	struct rec_ticket t[2];
+	for (int i = 0; i < 2; i++) {
+		rec_ticket_init(&t[i]);
+		t[i].opened_at = at(2024, 4, 29, 8, 0);
+		t[i].resolved_at = at(2024, 4, 29, 10, 0);
+	}
+	t[1].n_pauses = 0; /* known: never waited */
+	struct kpi_options o = { .cal = cal };
+	struct kpi_result r;
+	assert_int_equal(kpi_compute(t, 2, &o, &r, NULL), 0);
+	assert_int_equal(r.total.resolution_business_hours.n, 2);
+	assert_int_equal(r.total.resolution_business_hours_net.n, 1);
+	assert_near(r.total.resolution_business_hours_net.median, 2);
+	kpi_result_release(&r);
+	o.cal = NULL;
+	assert_int_equal(kpi_compute(t, 2, &o, &r, NULL), 0);
+	assert_int_equal(r.total.resolution_business_hours_net.n, 0);
+	assert_true(isnan(r.total.resolution_business_hours_net.mean));
+	json_t *j = kpi_json_result(&r);
+	assert_true(json_is_null(json_object_get(json_object_get(j, "resolution_business_hours_net"), "median")));
+	json_decref(j);
+	kpi_result_release(&r);
+	calendar_free(cal);
+}
+
 static void test_period_boundaries_follow_the_zone(void **state)
 {
 	(void)state;
@@ -485,6 +635,11 @@ int main(void)
 		cmocka_unit_test_setup(test_groups_by_team_with_zero_denominators_as_nan, setup),
 		cmocka_unit_test_setup(test_business_hours_use_the_calendar, setup),
 		cmocka_unit_test_setup(test_period_boundaries_follow_the_zone, setup),
+		cmocka_unit_test(test_pause_across_a_weekend_and_a_holiday_is_subtracted),
+		cmocka_unit_test(test_pause_spanning_the_resolution_ends_there),
+		cmocka_unit_test(test_several_pauses_are_clipped_to_the_ticket_and_summed),
+		cmocka_unit_test(test_reopened_ticket_counts_the_resolved_time_but_not_its_pauses),
+		cmocka_unit_test(test_net_needs_known_pauses_and_a_calendar),
 		cmocka_unit_test(test_variants_need_their_data),
 		cmocka_unit_test(test_negative_durations_are_left_out),
 		cmocka_unit_test(test_no_tickets_gives_nulls),
