@@ -93,34 +93,76 @@ struct pending {
 	struct pending *next;
 };
 
-/* the asynchronous queue (audit_async) */
+/* the asynchronous queue (audit_async): reads as plain data, turned into entries by
+ * the flusher */
 #define AUDIT_QUEUE_MAX 100000
+struct qread {
+	int64_t actor_id;
+	char *actor_email;
+	int64_t client_id;
+	ls_time at;
+	char *what;
+	char *subject;
+	char **numbers; /* at most LS_MAX_AUDIT_NUMBERS */
+	size_t n_numbers;
+	int64_t count;
+};
 static bool q_async;
 static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;  /* entries arrived */
 static pthread_cond_t q_space = PTHREAD_COND_INITIALIZER; /* the flusher made room */
 static bool q_flushing; /* a flush is writing what it took from the queue */
-static struct audit_entry *aq;
+static struct qread *aq;
 static size_t aq_n, aq_cap;
 
-static int enqueue(const struct audit_entry *e, size_t n)
+static void qread_free(struct qread *x)
 {
+	xfree(x->actor_email);
+	xfree(x->what);
+	xfree(x->subject);
+	for (size_t i = 0; i < x->n_numbers; i++)
+		xfree(x->numbers[i]);
+	xfree(x->numbers);
+}
+
+/* Queues the reads noted in n, one item per client. */
+static int enqueue_reads(struct svc *s, const struct audit_notes *n, const char *what)
+{
+	const struct actor *a = s->actor;
 	pthread_mutex_lock(&q_mu);
-	while (aq_n + n > AUDIT_QUEUE_MAX && __atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
+	while (aq_n + n->n_reads > AUDIT_QUEUE_MAX && __atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
 		pthread_cond_wait(&q_space, &q_mu);
-	if (aq_n + n > aq_cap) {
-		aq_cap = (aq_n + n) * 2;
-		aq = xrealloc(aq, aq_cap * sizeof(*aq));
-	}
-	for (size_t i = 0; i < n; i++) {
-		aq[aq_n] = e[i];
-		aq[aq_n].actor_email = xstrdup(e[i].actor_email);
-		aq[aq_n].subject = xstrdup(e[i].subject);
-		aq[aq_n].detail = xstrdup(e[i].detail);
-		aq_n++;
-	}
-	pthread_cond_signal(&q_cond);
 	pthread_mutex_unlock(&q_mu);
+	bool *done = arena_zalloc(s->arena, n->n_reads * sizeof(bool));
+	for (size_t i = 0; i < n->n_reads; i++) {
+		if (done[i])
+			continue;
+		struct qread x = {
+			.actor_id = a ? a->user_id : 0,
+			.actor_email = xstrdup(a && a->email && *a->email ? a->email : "anonymous"),
+			.client_id = n->reads[i].client_id,
+			.at = s->now,
+			.what = xstrdup(what),
+			.subject = xstrdup(n->reads[i].number),
+		};
+		for (size_t j = i; j < n->n_reads; j++) {
+			if (done[j] || n->reads[j].client_id != x.client_id)
+				continue;
+			done[j] = true;
+			if (x.count++ < LS_MAX_AUDIT_NUMBERS) {
+				x.numbers = xrealloc(x.numbers, (x.n_numbers + 1) * sizeof(*x.numbers));
+				x.numbers[x.n_numbers++] = xstrdup(n->reads[j].number);
+			}
+		}
+		pthread_mutex_lock(&q_mu);
+		if (aq_n == aq_cap) {
+			aq_cap = aq_cap ? aq_cap * 2 : 256;
+			aq = xrealloc(aq, aq_cap * sizeof(*aq));
+		}
+		aq[aq_n++] = x;
+		pthread_cond_signal(&q_cond);
+		pthread_mutex_unlock(&q_mu);
+	}
 	return 0;
 }
 
@@ -214,6 +256,8 @@ int audit_record_reads(struct svc *s, const char *what)
 	struct audit_notes *n = s->audit;
 	if (!n || !n->n_reads)
 		return 0;
+	if (__atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
+		return enqueue_reads(s, n, what);
 	struct audit_entry *entries = arena_alloc(s->arena, n->n_reads * sizeof(*entries));
 	size_t ne = 0;
 	bool *done = arena_alloc(s->arena, n->n_reads * sizeof(bool));
@@ -252,19 +296,11 @@ int audit_record_reads(struct svc *s, const char *what)
 	}
 	if (r < 0)
 		return r;
-	if (__atomic_load_n(&q_async, __ATOMIC_ACQUIRE))
-		return enqueue(entries, ne);
 	return group_commit(s, entries, ne);
 }
 
 /* ---- the asynchronous queue ---- */
 
-static void entry_free(struct audit_entry *e)
-{
-	xfree((char *)e->actor_email);
-	xfree((char *)e->subject);
-	xfree((char *)e->detail);
-}
 
 bool audit_wait_queued(unsigned timeout_ms)
 {
@@ -301,62 +337,73 @@ void audit_async(bool on)
 	__atomic_store_n(&q_async, on, __ATOMIC_RELEASE);
 }
 
-/* Read entries of one user about one client's data that wait in the same flush
- * become one entry: its detail counts the requests ("reads"), names the distinct
- * requests and up to LS_MAX_AUDIT_NUMBERS distinct tickets, sums "count", and gives
- * the first and last instant. Order: by each group's first entry. */
-static size_t merge_reads(struct svc *s, const struct audit_entry *v, size_t n, struct audit_entry *out)
+/* The reads of one user about one client's data that wait in the same flush become
+ * one entry. A single read keeps the one-request form ("request", "tickets",
+ * "count", "fields"); several give "reads" (how many requests), the distinct
+ * "requests" (at most 16), the distinct "tickets" (at most LS_MAX_AUDIT_NUMBERS),
+ * the summed "count" and "first_at". Order: by each group's first read. */
+static size_t merge_reads(struct svc *s, const struct qread *v, size_t n, struct audit_entry *out)
 {
 	bool *used = arena_zalloc(s->arena, n * sizeof(bool));
+	const char **nums = arena_alloc(s->arena, LS_MAX_AUDIT_NUMBERS * sizeof(*nums));
+	const char *reqs[16];
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (used[i])
 			continue;
-		json_t *reqs = json_array(), *tickets = json_array();
-		json_int_t count = 0, reads = 0;
+		size_t nn = 0, nr = 0;
+		int64_t count = 0, reads = 0;
 		ls_time last = v[i].at;
 		for (size_t j = i; j < n; j++) {
-			if (used[j] || v[j].actor_id != v[i].actor_id || v[j].client_id != v[i].client_id ||
-			    strcmp(v[j].actor_email, v[i].actor_email) != 0 || strcmp(v[j].kind, v[i].kind) != 0)
+			const struct qread *x = &v[j];
+			if (used[j] || x->actor_id != v[i].actor_id || x->client_id != v[i].client_id ||
+			    strcmp(x->actor_email, v[i].actor_email) != 0)
 				continue;
 			used[j] = true;
 			reads++;
-			if (v[j].at > last)
-				last = v[j].at;
-			json_t *d = json_loads(v[j].detail, 0, NULL);
-			json_t *rq = json_object_get(d, "request"), *t;
-			size_t x;
+			count += x->count;
+			if (x->at > last)
+				last = x->at;
 			bool seen = false;
-			json_array_foreach(reqs, x, t) seen = seen || json_equal(t, rq);
-			if (rq && !seen && json_array_size(reqs) < 16)
-				json_array_append(reqs, rq);
-			json_t *nums = json_object_get(d, "tickets"), *num;
-			json_array_foreach(nums, x, num)
-			{
+			for (size_t q = 0; q < nr && !seen; q++)
+				seen = strcmp(reqs[q], x->what) == 0;
+			if (!seen && nr < 16)
+				reqs[nr++] = x->what;
+			for (size_t t = 0; t < x->n_numbers && nn < LS_MAX_AUDIT_NUMBERS; t++) {
 				bool dup = false;
-				size_t y;
-				json_array_foreach(tickets, y, t) dup = dup || json_equal(t, num);
-				if (!dup && json_array_size(tickets) < LS_MAX_AUDIT_NUMBERS)
-					json_array_append(tickets, num);
+				for (size_t q = 0; q < nn && !dup; q++)
+					dup = strcmp(nums[q], x->numbers[t]) == 0;
+				if (!dup)
+					nums[nn++] = x->numbers[t];
 			}
-			count += json_integer_value(json_object_get(d, "count"));
-			json_decref(d);
 		}
-		out[k] = v[i];
-		out[k].at = last;
+		json_t *tickets = json_array();
+		for (size_t t = 0; t < nn; t++)
+			json_array_append_new(tickets, json_string(nums[t]));
+		json_t *d;
 		if (reads == 1) {
-			out[k].detail = v[i].detail;
-			json_decref(reqs);
-			json_decref(tickets);
+			d = json_pack("{s:s,s:o,s:I,s:s}", "request", reqs[0], "tickets", tickets, "count", (json_int_t)count,
+				      "fields", "requester");
 		} else {
-			json_t *d = json_pack("{s:o,s:o,s:I,s:I,s:s,s:I}", "requests", reqs, "tickets", tickets, "count",
-					      count, "reads", reads, "fields", "requester", "first_at", (json_int_t)v[i].at);
-			char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-			json_decref(d);
-			out[k].detail = arena_strdup(s->arena, text ? text : "{}");
-			free(text); /* json_dumps allocates with malloc */
+			json_t *rq = json_array();
+			for (size_t q = 0; q < nr; q++)
+				json_array_append_new(rq, json_string(reqs[q]));
+			d = json_pack("{s:o,s:o,s:I,s:I,s:s,s:I}", "requests", rq, "tickets", tickets, "count",
+				      (json_int_t)count, "reads", (json_int_t)reads, "fields", "requester", "first_at",
+				      (json_int_t)v[i].at);
 		}
-		k++;
+		char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		json_decref(d);
+		out[k++] = (struct audit_entry){
+			.at = last,
+			.actor_id = v[i].actor_id,
+			.actor_email = arena_strdup(s->arena, v[i].actor_email),
+			.kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
+			.client_id = v[i].client_id,
+			.subject = arena_strdup(s->arena, v[i].subject),
+			.detail = arena_strdup(s->arena, text ? text : "{}"),
+		};
+		free(text); /* json_dumps allocates with malloc */
 	}
 	return k;
 }
@@ -365,7 +412,7 @@ int audit_flush(struct svc *s, size_t *ret_n)
 {
 	*ret_n = 0;
 	pthread_mutex_lock(&q_mu);
-	struct audit_entry *v = aq;
+	struct qread *v = aq;
 	size_t n = aq_n;
 	aq = NULL;
 	aq_n = aq_cap = 0;
@@ -379,7 +426,7 @@ int audit_flush(struct svc *s, size_t *ret_n)
 	pthread_mutex_lock(&q_mu);
 	if (r < 0) {
 		/* put them back in front of what came meanwhile, order kept */
-		struct audit_entry *w = xcalloc(n + aq_n + 1, sizeof(*w));
+		struct qread *w = xcalloc(n + aq_n + 1, sizeof(*w));
 		memcpy(w, v, n * sizeof(*w));
 		if (aq_n)
 			memcpy(w + n, aq, aq_n * sizeof(*w));
@@ -390,7 +437,7 @@ int audit_flush(struct svc *s, size_t *ret_n)
 		xfree(v);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			entry_free(&v[i]);
+			qread_free(&v[i]);
 		xfree(v);
 		*ret_n = all.n;
 	}
