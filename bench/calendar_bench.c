@@ -25,7 +25,7 @@ static double seconds_since(uint64_t t0)
 
 static int bench(const char *label, const char *tz, const char *hours, const char *holidays, size_t nq)
 {
-	struct calendar_spec spec = { .tz = tz, .hours = hours, .holidays = holidays };
+	struct calendar_spec spec = {.tz = tz, .hours = hours, .holidays = holidays};
 	struct calendar *cal;
 	struct lserr e;
 	uint64_t t0 = time_mono_ns();
@@ -87,14 +87,14 @@ int main(int argc, char **argv)
 	int r = 0;
 	r |= bench("office Berlin mon-fri 08-17 DE-NW", "Europe/Berlin", "mon-fri 08:00-17:00", "DE-NW", (size_t)nq);
 	r |= bench("lunch break + sat, DE-BY", "Europe/Berlin", "mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00",
-		   "DE-BY", (size_t)nq);
+	           "DE-BY", (size_t)nq);
 	r |= bench("night shifts New York", "America/New_York", "mon-fri 22:00-24:00; tue-sat 00:00-06:00", "none",
-		   (size_t)nq);
+	           (size_t)nq);
 	r |= bench("dense: 24 frames a day", "Europe/Berlin",
-		   "mon-sun 00:00-00:30 01:00-01:30 02:00-02:30 03:00-03:30 04:00-04:30 05:00-05:30 06:00-06:30 "
-		   "07:00-07:30 08:00-08:30 09:00-09:30 10:00-10:30 11:00-11:30 12:00-12:30 13:00-13:30 14:00-14:30 "
-		   "15:00-15:30 16:00-16:30 17:00-17:30 18:00-18:30 19:00-19:30 20:00-20:30 21:00-21:30 22:00-22:30 "
-		   "23:00-23:30",
-		   "DE", (size_t)nq);
+	           "mon-sun 00:00-00:30 01:00-01:30 02:00-02:30 03:00-03:30 04:00-04:30 05:00-05:30 06:00-06:30 "
+	           "07:00-07:30 08:00-08:30 09:00-09:30 10:00-10:30 11:00-11:30 12:00-12:30 13:00-13:30 14:00-14:30 "
+	           "15:00-15:30 16:00-16:30 17:00-17:30 18:00-18:30 19:00-19:30 20:00-20:30 21:00-21:30 22:00-22:30 "
+	           "23:00-23:30",
+	           "DE", (size_t)nq);
 	return r;
 }

@@ -49,17 +49,17 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s", argv[1]);
 	else
 		snprintf(path, sizeof(path), "%s/real/uci-incident-event-log/incident_event_log.csv.gz",
-			 env ? env : "../shared/data");
+		         env ? env : "../shared/data");
 	int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 5;
 	if (rounds < 1)
 		rounds = 1;
 
-	struct import_options o = { 0 };
-	struct import_stats st = { 0 };
-	struct lserr e = { 0 };
+	struct import_options o = {0};
+	struct import_stats st = {0};
+	struct lserr e = {0};
 	double best = 1e9, best_keep = 1e9;
 	for (int r = 0; r < rounds; r++) {
-		struct import_sink none = { 0 };
+		struct import_sink none = {0};
 		uint64_t t0 = time_mono_ns();
 		if (servicenow_import_file(path, &o, &none, &st, &e) < 0) {
 			fprintf(stderr, "import_bench: %s\n", e.message);
@@ -69,12 +69,12 @@ int main(int argc, char **argv)
 		if (s < best)
 			best = s;
 	}
-	struct keep k = { 0 };
+	struct keep k = {0};
 	arena_init(&k.arena);
 	for (int r = 0; r < rounds; r++) {
 		arena_reset(&k.arena);
 		k.n = 0;
-		struct import_sink keep = { .ctx = &k, .ticket = on_ticket };
+		struct import_sink keep = {.ctx = &k, .ticket = on_ticket};
 		uint64_t t0 = time_mono_ns();
 		if (servicenow_import_file(path, &o, &keep, &st, &e) < 0) {
 			fprintf(stderr, "import_bench: %s\n", e.message);
@@ -88,12 +88,12 @@ int main(int argc, char **argv)
 	       "(best of %d)\n",
 	       st.rows, st.tickets, st.bad_rows, best, (double)st.rows / best, rounds);
 	printf("uci import (gzip, tickets copied):    %.3f s = %.0f rows/s\n", best_keep, (double)st.rows / best_keep);
-	struct import_options oe = { .events = true };
+	struct import_options oe = {.events = true};
 	uint64_t t0 = time_mono_ns();
-	servicenow_import_file(path, &oe, &(struct import_sink){ 0 }, &st, &e);
+	servicenow_import_file(path, &oe, &(struct import_sink){0}, &st, &e);
 	printf("uci import with events:               %.3f s, %zu events\n", secs(t0, time_mono_ns()), st.events);
 
-	struct kpi_options ko = { 0 };
+	struct kpi_options ko = {0};
 	struct kpi_result res;
 	t0 = time_mono_ns();
 	kpi_compute(k.t, k.n, &ko, &res, &e);
@@ -144,14 +144,14 @@ int main(int argc, char **argv)
 		enum kpi_dim dim;
 		enum kpi_period period;
 	} runs[] = {
-		{ "total", KPI_DIM_NONE, KPI_PERIOD_NONE },
-		{ "by team", KPI_DIM_TEAM, KPI_PERIOD_NONE },
-		{ "by agent", KPI_DIM_AGENT, KPI_PERIOD_NONE },
-		{ "by month", KPI_DIM_NONE, KPI_PERIOD_MONTH },
-		{ "by team and ISO week", KPI_DIM_TEAM, KPI_PERIOD_WEEK },
+	        {"total", KPI_DIM_NONE, KPI_PERIOD_NONE},
+	        {"by team", KPI_DIM_TEAM, KPI_PERIOD_NONE},
+	        {"by agent", KPI_DIM_AGENT, KPI_PERIOD_NONE},
+	        {"by month", KPI_DIM_NONE, KPI_PERIOD_MONTH},
+	        {"by team and ISO week", KPI_DIM_TEAM, KPI_PERIOD_WEEK},
 	};
 	for (size_t r = 0; r < ELEMENTSOF(runs); r++) {
-		struct kpi_options so = { .group_by = runs[r].dim, .period = runs[r].period };
+		struct kpi_options so = {.group_by = runs[r].dim, .period = runs[r].period};
 		double b = 1e9;
 		size_t ng = 0;
 		for (int i = 0; i < 3; i++) {

@@ -7,7 +7,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: leitstand COMMAND [OPTIONS]\n\n"
-		   "Service management for external service managers: tickets, SLAs, KPIs.\n\nCommands:\n");
+	           "Service management for external service managers: tickets, SLAs, KPIs.\n\nCommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nEvery command takes --help. The database defaults to $LEITSTAND_DB, then var/leitstand.db.\n");

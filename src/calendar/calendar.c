@@ -71,16 +71,16 @@ static int digits(const char *s, int n)
 /* Exactly "YYYY-MM-DD" at s → days since the epoch within the calendar years. */
 static int parse_date(const char *s, size_t n, const char *field, int32_t *ret, struct lserr *e)
 {
-	static const unsigned dm[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const unsigned dm[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y = n == 10 ? digits(s, 4) : -1, m = n == 10 ? digits(s + 5, 2) : -1, d = n == 10 ? digits(s + 8, 2) : -1;
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (y < 0 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-' || (unsigned)d > dm[m - 1] ||
 	    (m == 2 && d == 29 && !leap))
 		return lserr_set(e, -EINVAL, "invalid_field", field, "%s: '%.*s' is not a date (YYYY-MM-DD)", field,
-				 (int)(n > 40 ? 40 : n), s);
+		                 (int)(n > 40 ? 40 : n), s);
 	if (y < CALENDAR_FIRST_YEAR || y > CALENDAR_LAST_YEAR)
 		return lserr_set(e, -ERANGE, "invalid_field", field, "%s: %.10s is outside %d-%d", field, s,
-				 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
+		                 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 	*ret = (int32_t)time_days_from_civil(y, (unsigned)m, (unsigned)d);
 	return 0;
 }
@@ -97,7 +97,7 @@ static int parse_closed(struct calendar *cal, const char *s, struct lserr *e)
 			return r;
 		if (b < a)
 			return lserr_set(e, -EINVAL, "invalid_field", "closed",
-					 "closed: range '%s' ends before it starts", s);
+			                 "closed: range '%s' ends before it starts", s);
 	} else {
 		if ((r = parse_date(s, len, "closed", &a, e)) < 0)
 			return r;
@@ -123,7 +123,7 @@ static int parse_open(struct calendar *cal, const char *s, struct lserr *e)
 	int r;
 	if ((r = parse_date(s, dl, "open", &day, e)) < 0)
 		return r;
-	struct open_day od = { day, (uint16_t)cal->n_open_frames, 0 };
+	struct open_day od = {day, (uint16_t)cal->n_open_frames, 0};
 	const char *rest = s + dl;
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
@@ -134,7 +134,7 @@ static int parse_open(struct calendar *cal, const char *s, struct lserr *e)
 			return r;
 		if (cal->n_open_frames + nf > HOURS_MAX_FRAMES)
 			return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "open",
-					 "open: more than %d time frames in all", HOURS_MAX_FRAMES);
+			                 "open: more than %d time frames in all", HOURS_MAX_FRAMES);
 		cal->open_frames = xrealloc(cal->open_frames, (cal->n_open_frames + nf) * sizeof(*f));
 		memcpy(cal->open_frames + cal->n_open_frames, f, nf * sizeof(*f));
 		cal->n_open_frames += nf;
@@ -143,8 +143,8 @@ static int parse_open(struct calendar *cal, const char *s, struct lserr *e)
 		unsigned wd = (unsigned)(((day % 7) + 7 + 3) % 7);
 		if (cal->hours.first[wd] == cal->hours.first[wd + 1]) {
 			lserr_set(e, -EINVAL, "invalid_field", "open",
-				  "open: %.10s is a %s, which has no opening hours to reopen", s,
-				  hours_day_to_string(wd));
+			          "open: %.10s is a %s, which has no opening hours to reopen", s,
+			          hours_day_to_string(wd));
 			lserr_hint(e, "give the day its frames, e.g. '%.10s 09:00-13:00'", s);
 			return -EINVAL;
 		}
@@ -157,7 +157,7 @@ static int check_years(int first, int last, struct lserr *e)
 {
 	if (first < CALENDAR_FIRST_YEAR || last > CALENDAR_LAST_YEAR || first > last)
 		return lserr_set(e, -ERANGE, "invalid_field", "year", "years %d-%d are outside %d-%d", first, last,
-				 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
+		                 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR);
 	return 0;
 }
 
@@ -189,7 +189,7 @@ static void push(struct builder *b, int64_t s, int64_t t)
 
 static const struct open_day *find_open(const struct calendar *cal, int32_t day)
 {
-	struct open_day key = { .day = day };
+	struct open_day key = {.day = day};
 	return bsearch(&key, cal->open, cal->n_open, sizeof(key), open_cmp);
 }
 
@@ -209,7 +209,7 @@ static int compile_range(struct calendar *cal, int first, int last, struct lserr
 		for (size_t i = 0; i < nh; i++)
 			set_bit(shut, h[i].day - DAY0);
 	}
-	struct builder b = { 0 };
+	struct builder b = {0};
 	for (int32_t day = d0; day < d1; day++) {
 		const struct hours_frame *f;
 		size_t nf;
@@ -262,10 +262,10 @@ int calendar_compile(const struct calendar_spec *spec, struct calendar **ret, st
 		cal->region = holidays_region_from_string(spec->holidays);
 		if ((int)cal->region < 0) {
 			r = lserr_set(e, -EINVAL, "invalid_field", "holidays", "holidays: unknown region '%s'",
-				      spec->holidays);
+			              spec->holidays);
 			lserr_hint(e, "use none, DE, DE-BW, DE-BY, DE-BY-CATHOLIC, DE-BY-AUGSBURG, DE-BE, DE-BB, "
-				      "DE-HB, DE-HH, DE-HE, DE-MV, DE-NI, DE-NW, DE-RP, DE-SL, DE-SN, DE-ST, DE-SH "
-				      "or DE-TH");
+			              "DE-HB, DE-HH, DE-HE, DE-MV, DE-NI, DE-NW, DE-RP, DE-SL, DE-SN, DE-ST, DE-SH "
+			              "or DE-TH");
 			goto fail;
 		}
 	}
@@ -273,7 +273,7 @@ int calendar_compile(const struct calendar_spec *spec, struct calendar **ret, st
 	if (spec->n_closed > LS_MAX_CALENDAR_DAYS || spec->n_open > LS_MAX_CALENDAR_DAYS) {
 		const char *field = spec->n_closed > LS_MAX_CALENDAR_DAYS ? "closed" : "open";
 		r = lserr_set(e, -LS_ETOOLARGE, "invalid_field", field, "%s: more than %d extra days", field,
-			      LS_MAX_CALENDAR_DAYS);
+		              LS_MAX_CALENDAR_DAYS);
 		goto fail;
 	}
 	for (size_t i = 0; i < spec->n_closed; i++)
@@ -290,12 +290,12 @@ int calendar_compile(const struct calendar_spec *spec, struct calendar **ret, st
 		time_civil_from_days(cal->open[i].day, &y, &m, &d);
 		if (i > 0 && cal->open[i].day == cal->open[i - 1].day) {
 			r = lserr_set(e, -EINVAL, "invalid_field", "open", "open: %04lld-%02u-%02u is given twice",
-				      (long long)y, m, d);
+			              (long long)y, m, d);
 			goto fail;
 		}
 		if (bit(cal->closed, cal->open[i].day - DAY0)) {
 			r = lserr_set(e, -EINVAL, "invalid_field", "open",
-				      "open: %04lld-%02u-%02u is also a closed day", (long long)y, m, d);
+			              "open: %04lld-%02u-%02u is also a closed day", (long long)y, m, d);
 			goto fail;
 		}
 	}
@@ -321,7 +321,7 @@ int calendar_extend(struct calendar *cal, int first_year, int last_year, struct 
 	if (first_year >= cal->first_year && last_year <= cal->last_year)
 		return 0;
 	return compile_range(cal, first_year < cal->first_year ? first_year : cal->first_year,
-			     last_year > cal->last_year ? last_year : cal->last_year, e);
+	                     last_year > cal->last_year ? last_year : cal->last_year, e);
 }
 
 void calendar_free(struct calendar *cal)
@@ -418,7 +418,7 @@ static int out_of_range(const struct calendar *cal, ls_time t, const char *field
 		return -ERANGE;
 	char buf[TZ_RFC3339_MAX];
 	return lserr_set(e, -ERANGE, "invalid_field", field, "%s: %s is outside the calendar's years %d-%d", field,
-			 tz_format_rfc3339(cal->tz, t, buf, sizeof(buf)), cal->first_year, cal->last_year);
+	                 tz_format_rfc3339(cal->tz, t, buf, sizeof(buf)), cal->first_year, cal->last_year);
 }
 
 static inline bool in_range(const struct calendar *cal, ls_time t)
@@ -457,7 +457,7 @@ int calendar_next_open(const struct calendar *cal, ls_time t, ls_time *ret, stru
 	}
 	if (i == cal->n)
 		return lserr_set(e, -ERANGE, "invalid_field", "from",
-				 "from: the calendar does not open again before %d", cal->last_year + 1);
+		                 "from: the calendar does not open again before %d", cal->last_year + 1);
 	*ret = cal->start[i];
 	return 0;
 }
@@ -470,7 +470,7 @@ int calendar_next_close(const struct calendar *cal, ls_time t, ls_time *ret, str
 	size_t k = i > 0 && t < cal->end[i - 1] ? i - 1 : i;
 	if (k == cal->n || cal->end[k] >= cal->hi)
 		return lserr_set(e, -ERANGE, "invalid_field", "from", "from: the calendar does not close before %d",
-				 cal->last_year + 1);
+		                 cal->last_year + 1);
 	*ret = cal->end[k];
 	return 0;
 }
@@ -486,7 +486,7 @@ int calendar_add(const struct calendar *cal, ls_time from, int64_t seconds, ls_t
 	int64_t b = business_before(cal, from);
 	if (seconds > cal->cum[cal->n] - b)
 		return lserr_set(e, -ERANGE, "invalid_field", "seconds",
-				 "seconds: the result lies beyond the calendar's last year %d", cal->last_year);
+		                 "seconds: the result lies beyond the calendar's last year %d", cal->last_year);
 	int64_t target = b + seconds;
 	size_t j = count_lt(cal->cum + 1, cal->n, target);
 	*ret = cal->start[j] + (target - cal->cum[j]);

@@ -75,27 +75,26 @@ static const struct {
 	const char *code;
 	const char *description;
 } regions[_HOLIDAYS_REGION_MAX] = {
-	[HOLIDAYS_NONE] = { "none", "keine Feiertage" },
-	[HOLIDAYS_DE] = { "DE", "Deutschland, nur bundesweite Feiertage" },
-	[HOLIDAYS_DE_BW] = { "DE-BW", "Baden-Württemberg" },
-	[HOLIDAYS_DE_BY] = { "DE-BY", "Bayern, landesweite Feiertage" },
-	[HOLIDAYS_DE_BE] = { "DE-BE", "Berlin" },
-	[HOLIDAYS_DE_BB] = { "DE-BB", "Brandenburg" },
-	[HOLIDAYS_DE_HB] = { "DE-HB", "Bremen" },
-	[HOLIDAYS_DE_HH] = { "DE-HH", "Hamburg" },
-	[HOLIDAYS_DE_HE] = { "DE-HE", "Hessen" },
-	[HOLIDAYS_DE_MV] = { "DE-MV", "Mecklenburg-Vorpommern" },
-	[HOLIDAYS_DE_NI] = { "DE-NI", "Niedersachsen" },
-	[HOLIDAYS_DE_NW] = { "DE-NW", "Nordrhein-Westfalen" },
-	[HOLIDAYS_DE_RP] = { "DE-RP", "Rheinland-Pfalz" },
-	[HOLIDAYS_DE_SL] = { "DE-SL", "Saarland" },
-	[HOLIDAYS_DE_SN] = { "DE-SN", "Sachsen, landesweite Feiertage" },
-	[HOLIDAYS_DE_ST] = { "DE-ST", "Sachsen-Anhalt" },
-	[HOLIDAYS_DE_SH] = { "DE-SH", "Schleswig-Holstein" },
-	[HOLIDAYS_DE_TH] = { "DE-TH", "Thüringen, landesweite Feiertage" },
-	[HOLIDAYS_DE_BY_CATHOLIC] = { "DE-BY-CATHOLIC",
-				      "Bayern, Gemeinden mit überwiegend katholischer Bevölkerung" },
-	[HOLIDAYS_DE_BY_AUGSBURG] = { "DE-BY-AUGSBURG", "Bayern, Stadt Augsburg" },
+        [HOLIDAYS_NONE] = {"none", "keine Feiertage"},
+        [HOLIDAYS_DE] = {"DE", "Deutschland, nur bundesweite Feiertage"},
+        [HOLIDAYS_DE_BW] = {"DE-BW", "Baden-Württemberg"},
+        [HOLIDAYS_DE_BY] = {"DE-BY", "Bayern, landesweite Feiertage"},
+        [HOLIDAYS_DE_BE] = {"DE-BE", "Berlin"},
+        [HOLIDAYS_DE_BB] = {"DE-BB", "Brandenburg"},
+        [HOLIDAYS_DE_HB] = {"DE-HB", "Bremen"},
+        [HOLIDAYS_DE_HH] = {"DE-HH", "Hamburg"},
+        [HOLIDAYS_DE_HE] = {"DE-HE", "Hessen"},
+        [HOLIDAYS_DE_MV] = {"DE-MV", "Mecklenburg-Vorpommern"},
+        [HOLIDAYS_DE_NI] = {"DE-NI", "Niedersachsen"},
+        [HOLIDAYS_DE_NW] = {"DE-NW", "Nordrhein-Westfalen"},
+        [HOLIDAYS_DE_RP] = {"DE-RP", "Rheinland-Pfalz"},
+        [HOLIDAYS_DE_SL] = {"DE-SL", "Saarland"},
+        [HOLIDAYS_DE_SN] = {"DE-SN", "Sachsen, landesweite Feiertage"},
+        [HOLIDAYS_DE_ST] = {"DE-ST", "Sachsen-Anhalt"},
+        [HOLIDAYS_DE_SH] = {"DE-SH", "Schleswig-Holstein"},
+        [HOLIDAYS_DE_TH] = {"DE-TH", "Thüringen, landesweite Feiertage"},
+        [HOLIDAYS_DE_BY_CATHOLIC] = {"DE-BY-CATHOLIC", "Bayern, Gemeinden mit überwiegend katholischer Bevölkerung"},
+        [HOLIDAYS_DE_BY_AUGSBURG] = {"DE-BY-AUGSBURG", "Bayern, Stadt Augsburg"},
 };
 
 /* ---- computing a year ---- */
@@ -131,7 +130,7 @@ enum overflow { FITS, TOO_MANY_NAMES, TOO_MANY_DAYS };
  * fit struct holiday is left out and reported with the rule that did not fit; the
  * parser refuses such files, so for a published ruleset this returns FITS. */
 static enum overflow build_year(const struct ruleset *rs, enum holidays_region r, int year, struct holiday *out,
-				size_t *ret_n, size_t *ret_rule)
+                                size_t *ret_n, size_t *ret_rule)
 {
 	enum overflow over = FITS;
 	unsigned em, ed;
@@ -183,8 +182,12 @@ static enum overflow build_year(const struct ruleset *rs, enum holidays_region r
 		int64_t y;
 		unsigned m, d;
 		time_civil_from_days(hit[i].day, &y, &m, &d);
-		*h = (struct holiday){ .day = (int32_t)hit[i].day, .year = (int16_t)y, .month = (uint8_t)m,
-				       .mday = (uint8_t)d, .n = 1, .ids = { id } };
+		*h = (struct holiday){.day = (int32_t)hit[i].day,
+		                      .year = (int16_t)y,
+		                      .month = (uint8_t)m,
+		                      .mday = (uint8_t)d,
+		                      .n = 1,
+		                      .ids = {id}};
 	}
 	*ret_n = n;
 	return over;
@@ -307,10 +310,10 @@ static int split(struct parser *p, char *s, struct word *w, size_t *ret_n)
 			if (r[1] && r[1] != ' ' && r[1] != '\t')
 				return fail(p, "a space must follow the closing '\"'");
 			*out = '\0';
-			w[n++] = (struct word){ .s = s, .quoted = true };
+			w[n++] = (struct word){.s = s, .quoted = true};
 			s = r + 1;
 		} else {
-			w[n++] = (struct word){ .s = s, .quoted = false };
+			w[n++] = (struct word){.s = s, .quoted = false};
 			while (*s && *s != ' ' && *s != '\t') {
 				if (*s == '"')
 					return fail(p, "'\"' inside a word; quote whole names");
@@ -349,9 +352,9 @@ static int parse_version(struct parser *p, const struct word *w, size_t n)
 		return fail(p, "expected 'version VERSION', e.g. 'version de-2026.1'");
 	size_t len = strlen(w[1].s);
 	if (len > HOLIDAYS_MAX_VERSION_BYTES || strspn(w[1].s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-							  "0123456789._-") != len)
+	                                                       "0123456789._-") != len)
 		return fail(p, "version '%.60s' must be 1-%d characters of A-Z a-z 0-9 . _ -", w[1].s,
-			    HOLIDAYS_MAX_VERSION_BYTES);
+		            HOLIDAYS_MAX_VERSION_BYTES);
 	memcpy(p->rs->version, w[1].s, len + 1);
 	p->version_line = p->line;
 	return 0;
@@ -367,13 +370,13 @@ static int find_name(const struct parser *p, const char *id)
 
 static int parse_name(struct parser *p, const struct word *w, size_t n)
 {
-	static const char *const lang[_HOLIDAYS_LANG_MAX] = { "German", "English" };
+	static const char *const lang[_HOLIDAYS_LANG_MAX] = {"German", "English"};
 	struct ruleset *rs = p->rs;
 	if (n != 4)
 		return fail(p, "expected 'name ID \"German name\" \"English name\"'");
 	if (w[1].quoted || !is_id(w[1].s, false))
 		return fail(p, "holiday id '%.40s' must be 1-%d characters of a-z 0-9 _ -", w[1].s,
-			    HOLIDAYS_MAX_ID_BYTES);
+		            HOLIDAYS_MAX_ID_BYTES);
 	if (find_name(p, w[1].s) >= 0)
 		return fail(p, "holiday '%s' is declared twice", w[1].s);
 	if (rs->n_names == HOLIDAYS_MAX_HOLIDAYS)
@@ -421,7 +424,7 @@ static int parse_regions(struct parser *p, const char *list, uint32_t *ret)
 			if ((int)r < 0) {
 				fail(p, "unknown region or group '%s'", item);
 				lserr_hint(p->e, "regions are ALL, DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG "
-						 "or a group declared above");
+				                 "or a group declared above");
 				return -EINVAL;
 			}
 			bits |= 1u << r;
@@ -442,7 +445,7 @@ static int parse_group(struct parser *p, const struct word *w, size_t n)
 	const char *name = w[1].s;
 	if (!is_id(name, true))
 		return fail(p, "group name '%.40s' must be a letter and up to %d letters, digits or _", name,
-			    HOLIDAYS_MAX_ID_BYTES - 1);
+		            HOLIDAYS_MAX_ID_BYTES - 1);
 	if (strcasecmp(name, "ALL") == 0 || (int)holidays_region_from_string(name) >= 0)
 		return fail(p, "group name '%s' is a region code", name);
 	for (size_t g = 0; g < p->n_groups; g++)
@@ -490,7 +493,7 @@ static int parse_years(struct parser *p, const char *s, int16_t *ret_from, int16
 		ok = year4(s, (size_t)(dash - s), &from) && (!dash[1] || year4(dash + 1, strlen(dash + 1), &until));
 	if (!ok)
 		return fail(p, "years '%.40s' must be YYYY, YYYY-YYYY, YYYY- or always, with years in %d-%d", s,
-			    YEAR_MIN, YEAR_MAX);
+		            YEAR_MIN, YEAR_MAX);
 	if (from > until)
 		return fail(p, "years '%s' end before they begin", s);
 	*ret_from = from;
@@ -512,16 +515,16 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 		return fail(p, "unknown holiday '%.40s' (declare it with a name line above)", w[1].s);
 	if (rs->n_rules == HOLIDAYS_MAX_RULES)
 		return fail(p, "more than %d rules", HOLIDAYS_MAX_RULES);
-	struct rule ru = { .name = (uint8_t)id, .line = p->line };
+	struct rule ru = {.name = (uint8_t)id, .line = p->line};
 	size_t next;
 	if (strcmp(w[2].s, "fixed") == 0) {
 		int m, d;
-		static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 		if (n != 6)
 			return fail(p, "%s", usage);
 		const char *t = w[3].s;
-		if (strlen(t) != 5 || t[2] != '-' || !two_digits(t, &m) || !two_digits(t + 3, &d) || m < 1 ||
-		    m > 12 || d < 1 || d > (m == 2 ? 29 : mdays[m - 1]))
+		if (strlen(t) != 5 || t[2] != '-' || !two_digits(t, &m) || !two_digits(t + 3, &d) || m < 1 || m > 12 ||
+		    d < 1 || d > (m == 2 ? 29 : mdays[m - 1]))
 			return fail(p, "'%.40s' is not a date MM-DD, e.g. 10-03", t);
 		if (m == 2 && d == 29)
 			return fail(p, "29 February exists only in leap years and is not supported");
@@ -535,7 +538,7 @@ static int parse_rule(struct parser *p, const struct word *w, size_t n)
 			return fail(p, "%s", usage);
 		if (parse_int(w[3].s, EASTER_MIN, EASTER_MAX, &off) < 0)
 			return fail(p, "easter offset '%.40s' must be a whole number of days in %d..+%d", w[3].s,
-				    EASTER_MIN, EASTER_MAX);
+			            EASTER_MIN, EASTER_MAX);
 		ru.kind = EASTER;
 		ru.a = (int16_t)off;
 		next = 4;
@@ -591,10 +594,10 @@ static int check_file(struct parser *p)
 			enum overflow o = build_year(p->rs, (enum holidays_region)r, y, h, &n, &bad);
 			if (o == TOO_MANY_NAMES)
 				return fail_at(p, p->rs->rules[bad].line, "%s in %d: more than %d holidays on one day",
-					       regions[r].code, y, HOLIDAYS_MAX_NAMES);
+				               regions[r].code, y, HOLIDAYS_MAX_NAMES);
 			if (o == TOO_MANY_DAYS)
 				return fail_at(p, p->rs->rules[bad].line, "%s in %d: more than %d holiday days",
-					       regions[r].code, y, HOLIDAYS_MAX_PER_YEAR);
+				               regions[r].code, y, HOLIDAYS_MAX_PER_YEAR);
 		}
 	return 0;
 }
@@ -603,9 +606,9 @@ static int parse(const char *origin, const char *text, size_t len, struct rulese
 {
 	if (len > HOLIDAYS_MAX_FILE_BYTES)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", FIELD, "%.120s: larger than %d bytes", origin,
-				 HOLIDAYS_MAX_FILE_BYTES);
+		                 HOLIDAYS_MAX_FILE_BYTES);
 	struct parser *p = xcalloc(1, sizeof(*p));
-	*p = (struct parser){ .origin = origin, .e = e, .rs = xcalloc(1, sizeof(struct ruleset)) };
+	*p = (struct parser){.origin = origin, .e = e, .rs = xcalloc(1, sizeof(struct ruleset))};
 	char *buf = xmalloc(len + 1);
 	memcpy(buf, text, len);
 	buf[len] = '\0';
@@ -673,9 +676,9 @@ static void init_once(void)
 {
 	struct ruleset *rs = NULL;
 	const char *path = getenv(HOLIDAYS_FILE_ENV);
-	int r = path && *path ? read_rules(path, &rs, &init_error)
-			      : parse(BUILTIN_ORIGIN, holidays_builtin_rules, holidays_builtin_rules_len, &rs,
-				      &init_error);
+	int r = path && *path
+	                ? read_rules(path, &rs, &init_error)
+	                : parse(BUILTIN_ORIGIN, holidays_builtin_rules, holidays_builtin_rules_len, &rs, &init_error);
 	if (r == 0)
 		publish(rs);
 }
@@ -761,7 +764,7 @@ const char *holidays_region_description(enum holidays_region r)
 	return (int)r >= 0 && r < _HOLIDAYS_REGION_MAX ? regions[r].description : NULL;
 }
 
-static const char *const lang_names[_HOLIDAYS_LANG_MAX] = { "de", "en" };
+static const char *const lang_names[_HOLIDAYS_LANG_MAX] = {"de", "en"};
 
 const char *holidays_lang_to_string(enum holidays_lang l)
 {
@@ -791,7 +794,7 @@ int holidays_year(enum holidays_region r, int year, struct holiday *out, size_t 
 		return lserr_set(e, -EINVAL, "invalid_field", "holidays", "unknown holiday region");
 	if (year < HOLIDAYS_FIRST_YEAR || year > HOLIDAYS_LAST_YEAR)
 		return lserr_set(e, -ERANGE, "invalid_field", "year", "year %d is outside %d-%d", year,
-				 HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR);
+		                 HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR);
 	const struct ruleset *rs = in_force();
 	if (!rs)
 		return no_rules(e);

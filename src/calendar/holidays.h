@@ -82,7 +82,7 @@ struct holiday {
 	int32_t day; /* days since 1970-01-01 */
 	int16_t year;
 	uint8_t month, mday;
-	uint8_t n;                        /* 1..HOLIDAYS_MAX_NAMES */
+	uint8_t n;                       /* 1..HOLIDAYS_MAX_NAMES */
 	uint8_t ids[HOLIDAYS_MAX_NAMES]; /* for holidays_name() */
 };
 

@@ -15,7 +15,7 @@
 
 #include "core/alloc.h"
 
-static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 struct staged {
 	uint8_t day;
@@ -77,8 +77,7 @@ static int hhmm(const char *s)
 
 static int frame_error(struct lserr *e, const char *field, const char *tok, size_t n, const char *why)
 {
-	return lserr_set(e, -EINVAL, "invalid_field", field, "%s: '%.*s' %s", field, (int)(n > 60 ? 60 : n), tok,
-			 why);
+	return lserr_set(e, -EINVAL, "invalid_field", field, "%s: '%.*s' %s", field, (int)(n > 60 ? 60 : n), tok, why);
 }
 
 static int parse_frame(const char *tok, size_t n, const char *field, struct hours_frame *f, struct lserr *e)
@@ -121,10 +120,10 @@ static int normalise(struct staged *v, size_t *n, const char *field, struct lser
 		if (k > 0 && v[k - 1].day == v[i].day && v[i].start <= v[k - 1].end) {
 			if (v[i].start < v[k - 1].end)
 				return lserr_set(e, -EINVAL, "invalid_field", field,
-						 "%s: frames %02u:%02u-%02u:%02u and %02u:%02u-%02u:%02u overlap on %s",
-						 field, v[k - 1].start / 60, v[k - 1].start % 60, v[k - 1].end / 60,
-						 v[k - 1].end % 60, v[i].start / 60, v[i].start % 60, v[i].end / 60,
-						 v[i].end % 60, day_names[v[i].day]);
+				                 "%s: frames %02u:%02u-%02u:%02u and %02u:%02u-%02u:%02u overlap on %s",
+				                 field, v[k - 1].start / 60, v[k - 1].start % 60, v[k - 1].end / 60,
+				                 v[k - 1].end % 60, v[i].start / 60, v[i].start % 60, v[i].end / 60,
+				                 v[i].end % 60, day_names[v[i].day]);
 			if (v[i].end > v[k - 1].end)
 				v[k - 1].end = v[i].end;
 			continue;
@@ -138,7 +137,7 @@ static int normalise(struct staged *v, size_t *n, const char *field, struct lser
 static int too_many(struct lserr *e, const char *field)
 {
 	return lserr_set(e, -LS_ETOOLARGE, "invalid_field", field, "%s: more than %d time frames", field,
-			 HOURS_MAX_FRAMES);
+	                 HOURS_MAX_FRAMES);
 }
 
 /* Day list "mon-fri,sun" → bit mask of weekdays. */
@@ -157,10 +156,10 @@ static int parse_days(const char *tok, size_t n, const char *group, size_t gn, u
 			b = day_from(dash + 1, (size_t)(item + in - dash - 1));
 		if (a < 0 || b < 0) {
 			lserr_set(e, -EINVAL, "invalid_field", "hours",
-				  "hours: '%.*s' is not a day or day range in '%.*s'", (int)(in > 40 ? 40 : in), item,
-				  (int)(gn > 80 ? 80 : gn), group);
+			          "hours: '%.*s' is not a day or day range in '%.*s'", (int)(in > 40 ? 40 : in), item,
+			          (int)(gn > 80 ? 80 : gn), group);
 			lserr_hint(e, "days are mon tue wed thu fri sat sun, "
-				      "e.g. 'mon-fri 08:00-17:00; sat 09:00-13:00'");
+			              "e.g. 'mon-fri 08:00-17:00; sat 09:00-13:00'");
 			return -EINVAL;
 		}
 		for (int d = a;; d = (d + 1) % 7) { /* a range may wrap: fri-mon */
@@ -182,7 +181,7 @@ static void index_days(const struct staged *v, size_t n, struct hours *h)
 	for (unsigned d = 0; d < 7; d++) {
 		h->first[d] = (uint16_t)i;
 		while (i < n && v[i].day == d) {
-			h->f[i] = (struct hours_frame){ v[i].start, v[i].end };
+			h->f[i] = (struct hours_frame){v[i].start, v[i].end};
 			i++;
 		}
 	}
@@ -196,7 +195,7 @@ int hours_parse(const char *s, struct hours *ret, struct lserr *e)
 	size_t len = strlen(s);
 	if (len > LS_MAX_HOURS_BYTES)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", "hours", "hours: longer than %d bytes",
-				 LS_MAX_HOURS_BYTES);
+		                 LS_MAX_HOURS_BYTES);
 	_cleanup_free_ struct staged *v = xcalloc(HOURS_MAX_FRAMES, sizeof(*v));
 	size_t n = 0;
 	bool any_group = false;
@@ -219,7 +218,7 @@ int hours_parse(const char *s, struct hours *ret, struct lserr *e)
 		unsigned mask;
 		if (tok[0] >= '0' && tok[0] <= '9') {
 			lserr_set(e, -EINVAL, "invalid_field", "hours", "hours: '%.*s' starts without days",
-				  (int)(gn > 80 ? 80 : gn), gs);
+			          (int)(gn > 80 ? 80 : gn), gs);
 			lserr_hint(e, "name the days first, e.g. 'mon-fri 08:00-17:00'");
 			return -EINVAL;
 		}
@@ -237,12 +236,12 @@ int hours_parse(const char *s, struct hours *ret, struct lserr *e)
 					continue;
 				if (n == HOURS_MAX_FRAMES)
 					return too_many(e, "hours");
-				v[n++] = (struct staged){ (uint8_t)d, f.start, f.end };
+				v[n++] = (struct staged){(uint8_t)d, f.start, f.end};
 			}
 		}
 		if (!any_frame) {
 			lserr_set(e, -EINVAL, "invalid_field", "hours", "hours: '%.*s' has no time frames",
-				  (int)(gn > 80 ? 80 : gn), gs);
+			          (int)(gn > 80 ? 80 : gn), gs);
 			lserr_hint(e, "write the frames after the days, e.g. 'sat 09:00-13:00'");
 			return -EINVAL;
 		}
@@ -260,14 +259,14 @@ int hours_parse(const char *s, struct hours *ret, struct lserr *e)
 }
 
 int hours_parse_frames(const char *s, const char *field, struct hours_frame *out, size_t max, size_t *ret_n,
-		       struct lserr *e)
+                       struct lserr *e)
 {
 	if (!s)
 		s = "";
 	size_t len = strlen(s);
 	if (len > LS_MAX_HOURS_BYTES)
 		return lserr_set(e, -LS_ETOOLARGE, "invalid_field", field, "%s: longer than %d bytes", field,
-				 LS_MAX_HOURS_BYTES);
+		                 LS_MAX_HOURS_BYTES);
 	_cleanup_free_ struct staged *v = xcalloc(max ? max : 1, sizeof(*v));
 	size_t n = 0, tn;
 	const char *p = s, *tok;
@@ -278,14 +277,14 @@ int hours_parse_frames(const char *s, const char *field, struct hours_frame *out
 			return r;
 		if (n == max)
 			return too_many(e, field);
-		v[n++] = (struct staged){ 0, f.start, f.end };
+		v[n++] = (struct staged){0, f.start, f.end};
 	}
 	if (n == 0)
 		return lserr_set(e, -EINVAL, "invalid_field", field, "%s: no time frames", field);
 	if ((r = normalise(v, &n, field, e)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++)
-		out[i] = (struct hours_frame){ v[i].start, v[i].end };
+		out[i] = (struct hours_frame){v[i].start, v[i].end};
 	*ret_n = n;
 	return 0;
 }
@@ -325,7 +324,7 @@ int hours_format(const struct hours *h, struct strbuf *sb)
 		}
 		for (unsigned i = h->first[d]; i < h->first[d + 1]; i++)
 			strbuf_addf(sb, " %02u:%02u-%02u:%02u", h->f[i].start / 60u, h->f[i].start % 60u,
-				    h->f[i].end / 60u, h->f[i].end % 60u);
+			            h->f[i].end / 60u, h->f[i].end % 60u);
 	}
 	return strbuf_ok(sb) ? 0 : -LS_ETOOLARGE;
 }

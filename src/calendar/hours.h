@@ -41,7 +41,7 @@ int hours_parse(const char *s, struct hours *ret, struct lserr *e);
  * (room for max), sorted and merged, count in *ret_n. Errors as hours_parse() with the
  * given field name. An empty list is an error. */
 int hours_parse_frames(const char *s, const char *field, struct hours_frame *out, size_t max, size_t *ret_n,
-		       struct lserr *e);
+                       struct lserr *e);
 
 /* Appends the canonical text of h ("mon-fri 08:00-17:00; sat 09:00-13:00"); "" when h has
  * no frames. Returns 0 or -LS_ETOOLARGE from the strbuf. */

@@ -10,8 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const weekdays[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-					"sunday" };
+static const char *const weekdays[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 
 int schedule_weekday(int64_t day)
 {
@@ -52,7 +51,7 @@ static int refuse(struct lserr *e, const char *text)
 {
 	int r = lserr_set(e, -EINVAL, "invalid_field", "schedule", "schedule '%.80s' is not understood", text);
 	lserr_hint(e, "use \"every monday 07:00\" (any weekday), \"first working day 07:00\" (of the month) or "
-		      "\"first working day of quarter 07:00\"");
+	              "\"first working day of quarter 07:00\"");
 	return r;
 }
 
@@ -69,9 +68,9 @@ int schedule_parse(const char *text, struct schedule *ret, struct lserr *e)
 		p++;
 	if (*p)
 		return refuse(e, text); /* more words than any form has, or an overlong word */
-	struct schedule sc = { 0 };
-	bool first_working = n >= 4 && strcmp(w[0], "first") == 0 && strcmp(w[1], "working") == 0 &&
-			     strcmp(w[2], "day") == 0;
+	struct schedule sc = {0};
+	bool first_working =
+	        n >= 4 && strcmp(w[0], "first") == 0 && strcmp(w[1], "working") == 0 && strcmp(w[2], "day") == 0;
 	if (n == 3 && strcmp(w[0], "every") == 0) {
 		int d = -1;
 		for (int i = 0; i < 7; i++)
@@ -84,7 +83,7 @@ int schedule_parse(const char *text, struct schedule *ret, struct lserr *e)
 	} else if (first_working && n == 4 && parse_hhmm(w[3], &sc.minute)) {
 		sc.kind = SCHEDULE_FIRST_WORKING_MONTH;
 	} else if (first_working && n == 6 && strcmp(w[3], "of") == 0 && parse_hhmm(w[5], &sc.minute) &&
-		   (strcmp(w[4], "month") == 0 || strcmp(w[4], "quarter") == 0)) {
+	           (strcmp(w[4], "month") == 0 || strcmp(w[4], "quarter") == 0)) {
 		sc.kind = strcmp(w[4], "month") == 0 ? SCHEDULE_FIRST_WORKING_MONTH : SCHEDULE_FIRST_WORKING_QUARTER;
 	} else {
 		return refuse(e, text);
@@ -125,7 +124,7 @@ static int first_working_day(enum holidays_region region, int64_t y, unsigned m,
 }
 
 int schedule_next(const struct schedule *sc, const struct tz *tz, enum holidays_region region, ls_time after,
-		  ls_time *ret, struct lserr *e)
+                  ls_time *ret, struct lserr *e)
 {
 	int64_t local = after + tz_offset_at(tz, after);
 	int64_t today = local >= 0 ? local / 86400 : (local - 86399) / 86400;

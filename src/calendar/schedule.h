@@ -50,7 +50,7 @@ char *schedule_format(const struct schedule *sc, char *buf, size_t n);
  * region (HOLIDAYS_NONE: weekends only). Returns 0, or the holidays_year() error
  * (a year outside HOLIDAYS_FIRST_YEAR … HOLIDAYS_LAST_YEAR) with e set. */
 int schedule_next(const struct schedule *sc, const struct tz *tz, enum holidays_region region, ls_time after,
-		  ls_time *ret, struct lserr *e);
+                  ls_time *ret, struct lserr *e);
 
 /* The weekday of a day number (days since 1970-01-01): 0 Monday … 6 Sunday. */
 int schedule_weekday(int64_t day);

@@ -23,8 +23,8 @@
 #include "core/limits.h"
 
 #define TZ_DEFAULT_DIR "/usr/share/zoneinfo"
-#define MAX_ABS_OFFSET 93599 /* RFC 8536: utoff in [-89999, 93599] */
-#define WINDOW (26 * 3600)   /* beyond any offset */
+#define MAX_ABS_OFFSET 93599       /* RFC 8536: utoff in [-89999, 93599] */
+#define WINDOW         (26 * 3600) /* beyond any offset */
 
 struct tz {
 	char *name;
@@ -195,8 +195,8 @@ static int parse_rule(const char *s, struct rule *r)
 	}
 	if (!*p) {
 		/* POSIX leaves the default rule to the implementation; US rules as glibc does */
-		r->start = (struct rule_date){ 'M', 3, 2, 0 };
-		r->end = (struct rule_date){ 'M', 11, 1, 0 };
+		r->start = (struct rule_date){'M', 3, 2, 0};
+		r->end = (struct rule_date){'M', 11, 1, 0};
 		r->start_time = r->end_time = 2 * 3600;
 		return 0;
 	}
@@ -216,7 +216,7 @@ static bool is_leap(int64_t y)
 
 static unsigned month_days(int64_t y, int m)
 {
-	static const unsigned dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const unsigned dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
@@ -273,8 +273,8 @@ static void append_rule(struct tz *tz, const struct rule *r)
 	struct gen *g = xcalloc(ng, sizeof(*g));
 	size_t k = 0;
 	for (int64_t y = y0; y <= TZ_LAST_RULE_YEAR + 1; y++) {
-		g[k++] = (struct gen){ rule_local(&r->start, r->start_time, y) - r->std_off, 1, true };
-		g[k++] = (struct gen){ rule_local(&r->end, r->end_time, y) - r->dst_off, 0, false };
+		g[k++] = (struct gen){rule_local(&r->start, r->start_time, y) - r->std_off, 1, true};
+		g[k++] = (struct gen){rule_local(&r->end, r->end_time, y) - r->dst_off, 0, false};
 	}
 	qsort(g, ng, sizeof(*g), gen_cmp);
 	for (size_t i = 0; i < ng; i++)
@@ -346,7 +346,7 @@ static int read_block(struct rd *r, const struct hdr *h, size_t ts, struct tz *t
 		return -EINVAL;
 	}
 	const uint8_t *times = take(r, (size_t)h->timecnt * ts), *idx = take(r, h->timecnt),
-		      *types = take(r, (size_t)h->typecnt * 6);
+	              *types = take(r, (size_t)h->typecnt * 6);
 	if (!times || !idx || !types || !take(r, (size_t)h->charcnt + h->isstdcnt + h->isutcnt)) {
 		*why = "truncated";
 		return -EINVAL;
@@ -376,7 +376,7 @@ static int read_block(struct rd *r, const struct hdr *h, size_t ts, struct tz *t
 
 static int parse_tzif(const uint8_t *data, size_t n, struct tz *tz, const char **why)
 {
-	struct rd r = { data, data + n };
+	struct rd r = {data, data + n};
 	struct hdr h;
 	int rc;
 	if (read_hdr(&r, &h) < 0) {
@@ -427,8 +427,7 @@ int tz_parse(const char *name, const void *data, size_t n, struct tz **ret, stru
 	int rc = parse_tzif(data, n, tz, &why);
 	if (rc < 0) {
 		tz_free(tz);
-		return lserr_set(e, rc, "invalid_field", "tz", "tz: '%s' is not a valid TZif file: %s", name,
-				 why);
+		return lserr_set(e, rc, "invalid_field", "tz", "tz: '%s' is not a valid TZif file: %s", name, why);
 	}
 	tz->name = xstrdup(name);
 	*ret = tz;
@@ -459,7 +458,7 @@ int tz_load(const char *name, struct tz **ret, struct lserr *e)
 {
 	if (!name || !name_ok(name))
 		return lserr_set(e, -EINVAL, "invalid_field", "tz", "tz: '%s' is not a time zone name",
-				 name ? name : "");
+		                 name ? name : "");
 	const char *dir = getenv("TZDIR");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : TZ_DEFAULT_DIR, name);
@@ -578,7 +577,7 @@ char *tz_format_rfc3339(const struct tz *tz, ls_time t, char *buf, size_t n)
 	time_civil_from_days(days, &y, &m, &d);
 	int aoff = off < 0 ? -off : off;
 	snprintf(buf, n, "%04lld-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", (long long)y, m, d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60), off < 0 ? '-' : '+', aoff / 3600, aoff / 60 % 60);
+	         (int)(secs / 60 % 60), (int)(secs % 60), off < 0 ? '-' : '+', aoff / 3600, aoff / 60 % 60);
 	return buf;
 }
 

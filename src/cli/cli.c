@@ -9,27 +9,27 @@
 #include "service/auth.h"
 
 const struct cli_command cli_commands[] = {
-	{ "init", "create a new database", cmd_init },
-	{ "migrate", "upgrade a database to this version's schema", cmd_migrate },
-	{ "serve", "run the HTTP API", cmd_serve },
-	{ "client", "add or list client companies", cmd_client },
-	{ "user", "add or list users", cmd_user },
-	{ "team", "add or list teams", cmd_team },
-	{ "token", "create an API token for a user", cmd_token },
-	{ "audit", "verify the audit log's hash chain", cmd_audit },
-	{ "backup", "copy a live database to a file", cmd_backup },
-	{ "demo", "fill a database with realistic demo data", cmd_demo },
-	{ "holidays", "list German public holidays of a region and year", cmd_holidays },
-	{ "calendar", "business-time arithmetic on a calendar", cmd_calendar },
-	{ "sla", "what-if replay of SLA policies over ticket events", cmd_sla },
-	{ "staff", "agents needed for a forecast (Erlang C/A, deferred work)", cmd_staff },
-	{ "shifts", "plan shifts and roster agents under the Arbeitszeitgesetz", cmd_shifts },
-	{ "forecast", "arrivals per interval for the next days, from a client's history", cmd_forecast },
-	{ "import", "import a client's ticket history from its old tool", cmd_import },
-	{ "kpi", "KPIs of a client: resolution, reopen, SLA, reassignment, ...", cmd_kpi },
-	{ "report", "weekly, monthly or quarterly report of a client as HTML, PDF, XLSX or CSV", cmd_report },
-	{ "analyze", "baseline findings of a client: peaks, SLA hot spots, ping-pong, ...", cmd_analyze },
-	{ NULL, NULL, NULL },
+        {"init", "create a new database", cmd_init},
+        {"migrate", "upgrade a database to this version's schema", cmd_migrate},
+        {"serve", "run the HTTP API", cmd_serve},
+        {"client", "add or list client companies", cmd_client},
+        {"user", "add or list users", cmd_user},
+        {"team", "add or list teams", cmd_team},
+        {"token", "create an API token for a user", cmd_token},
+        {"audit", "verify the audit log's hash chain", cmd_audit},
+        {"backup", "copy a live database to a file", cmd_backup},
+        {"demo", "fill a database with realistic demo data", cmd_demo},
+        {"holidays", "list German public holidays of a region and year", cmd_holidays},
+        {"calendar", "business-time arithmetic on a calendar", cmd_calendar},
+        {"sla", "what-if replay of SLA policies over ticket events", cmd_sla},
+        {"staff", "agents needed for a forecast (Erlang C/A, deferred work)", cmd_staff},
+        {"shifts", "plan shifts and roster agents under the Arbeitszeitgesetz", cmd_shifts},
+        {"forecast", "arrivals per interval for the next days, from a client's history", cmd_forecast},
+        {"import", "import a client's ticket history from its old tool", cmd_import},
+        {"kpi", "KPIs of a client: resolution, reopen, SLA, reassignment, ...", cmd_kpi},
+        {"report", "weekly, monthly or quarterly report of a client as HTML, PDF, XLSX or CSV", cmd_report},
+        {"analyze", "baseline findings of a client: peaks, SLA hot spots, ping-pong, ...", cmd_analyze},
+        {NULL, NULL, NULL},
 };
 
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -92,11 +92,11 @@ int cli_ctx_open(struct cli_ctx *c, const char *cmd, const char *db, unsigned st
 		return cli_fail(cmd, &c->err);
 	}
 	c->svc = (struct svc){
-		.st = c->st,
-		.arena = &c->arena,
-		.actor = &actor_system,
-		.now = time_now(),
-		.err = &c->err,
+	        .st = c->st,
+	        .arena = &c->arena,
+	        .actor = &actor_system,
+	        .now = time_now(),
+	        .err = &c->err,
 	};
 	return 0;
 }

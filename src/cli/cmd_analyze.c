@@ -9,21 +9,21 @@
 #include "service/analysis.h"
 
 static const char help[] = "Usage: leitstand analyze --client CODE [--from DATE --to DATE] [--tz ZONE]\n"
-			   "                         [--format json|text] [--lang en|de] [--db PATH]\n\n"
-			   "Baseline findings over a client's imported history and its tickets worked in\n"
-			   "Leitstand, best first by what fixing them is worth (hours per month):\n"
-			   "arrival peaks by hour of the week against staffing, SLA breach hot spots by team,\n"
-			   "category, priority and hour, reassignment ping-pong between teams, repeat\n"
-			   "incidents as problem candidates, and the Pareto of categories by volume and\n"
-			   "effort. Definitions and thresholds: docs/kpi.md, section Findings.\n\n"
-			   "  --client CODE   the client\n"
-			   "  --from DATE     analyse tickets opened from DATE (YYYY-MM-DD or RFC 3339), with --to\n"
-			   "  --to DATE       ... up to DATE, exclusive\n"
-			   "  --tz ZONE       zone of the hours of the week (default: the client's)\n"
-			   "  --format FMT    text (default) or json\n"
-			   "  --lang LANG     language of the text titles: en (default) or de\n"
-			   "  --db PATH       database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-			   "  --help          show this help\n";
+                           "                         [--format json|text] [--lang en|de] [--db PATH]\n\n"
+                           "Baseline findings over a client's imported history and its tickets worked in\n"
+                           "Leitstand, best first by what fixing them is worth (hours per month):\n"
+                           "arrival peaks by hour of the week against staffing, SLA breach hot spots by team,\n"
+                           "category, priority and hour, reassignment ping-pong between teams, repeat\n"
+                           "incidents as problem candidates, and the Pareto of categories by volume and\n"
+                           "effort. Definitions and thresholds: docs/kpi.md, section Findings.\n\n"
+                           "  --client CODE   the client\n"
+                           "  --from DATE     analyse tickets opened from DATE (YYYY-MM-DD or RFC 3339), with --to\n"
+                           "  --to DATE       ... up to DATE, exclusive\n"
+                           "  --tz ZONE       zone of the hours of the week (default: the client's)\n"
+                           "  --format FMT    text (default) or json\n"
+                           "  --lang LANG     language of the text titles: en (default) or de\n"
+                           "  --db PATH       database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help          show this help\n";
 
 static void print_scalar(const char *k, json_t *v, bool *first)
 {
@@ -101,17 +101,17 @@ static void print_text(json_t *o, bool german)
 int cmd_analyze(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "client", required_argument, NULL, 'c' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "tz", required_argument, NULL, 'z' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"client", required_argument, NULL, 'c'},
+	        {"from", required_argument, NULL, 'F'},
+	        {"to", required_argument, NULL, 'T'},
+	        {"tz", required_argument, NULL, 'z'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"lang", required_argument, NULL, 'l'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
-	struct analysis_request rq = { 0 };
+	struct analysis_request rq = {0};
 	const char *db = NULL;
 	enum cli_format fmt = CLI_FORMAT_TEXT;
 	bool german = false;
@@ -125,13 +125,13 @@ int cmd_analyze(int argc, char **argv)
 		case 'F':
 			if (time_parse_rfc3339(optarg, &rq.from) < 0)
 				return cli_usage("analyze",
-						 "--from must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'",
-						 optarg);
+				                 "--from must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'",
+				                 optarg);
 			break;
 		case 'T':
 			if (time_parse_rfc3339(optarg, &rq.to) < 0)
 				return cli_usage("analyze",
-						 "--to must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'", optarg);
+				                 "--to must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'", optarg);
 			break;
 		case 'z': rq.tz = optarg; break;
 		case 'f':

@@ -7,21 +7,20 @@
 #include "cli/cli.h"
 #include "service/audit.h"
 
-static const char help[] =
-	"Usage: leitstand audit verify [--db PATH]\n\n"
-	"Check the audit log's hash chain from the first entry to the last: ids without\n"
-	"gaps, each entry linked to the hash of the one before, each hash recomputed from\n"
-	"the entry, and the recorded head naming the last entry (docs/privacy.md).\n"
-	"Prints 'ok N entries' and exits 0, or names the first broken entry and exits 1.\n\n"
-	"  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help      show this help\n";
+static const char help[] = "Usage: leitstand audit verify [--db PATH]\n\n"
+                           "Check the audit log's hash chain from the first entry to the last: ids without\n"
+                           "gaps, each entry linked to the hash of the one before, each hash recomputed from\n"
+                           "the entry, and the recorded head naming the last entry (docs/privacy.md).\n"
+                           "Prints 'ok N entries' and exits 0, or names the first broken entry and exits 1.\n\n"
+                           "  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help      show this help\n";
 
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);

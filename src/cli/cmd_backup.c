@@ -6,21 +6,20 @@
 
 #include "cli/cli.h"
 
-static const char help[] =
-	"Usage: leitstand backup --to FILE [--db PATH]\n\n"
-	"Copy a database, live or not, to FILE as a consistent snapshot (SQLite online\n"
-	"backup). FILE must not exist. Restore by stopping the server and putting FILE in\n"
-	"place of the database.\n\n"
-	"  --to FILE    where to write the copy\n"
-	"  --db PATH    database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help       show this help\n";
+static const char help[] = "Usage: leitstand backup --to FILE [--db PATH]\n\n"
+                           "Copy a database, live or not, to FILE as a consistent snapshot (SQLite online\n"
+                           "backup). FILE must not exist. Restore by stopping the server and putting FILE in\n"
+                           "place of the database.\n\n"
+                           "  --to FILE    where to write the copy\n"
+                           "  --db PATH    database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help       show this help\n";
 
 int cmd_backup(int argc, char **argv)
 {
-	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
-					      { "to", required_argument, NULL, 't' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *to = NULL;
 	int c, r;
 	optind = 1;

@@ -15,36 +15,36 @@
 #include "core/timeutil.h"
 
 static const char help[] =
-	"Usage: leitstand calendar add        CALENDAR --from TIME --seconds N\n"
-	"       leitstand calendar elapsed    CALENDAR --from TIME --to TIME\n"
-	"       leitstand calendar next-open  CALENDAR --from TIME\n"
-	"       leitstand calendar next-close CALENDAR --from TIME\n"
-	"CALENDAR: --tz ZONE --hours HOURS --holidays REGION [--closed DAYS]... [--open DAY]...\n\n"
-	"Business-time arithmetic. 'add' prints the earliest instant at which N business\n"
-	"seconds have passed since TIME (counting from the next opening when TIME is\n"
-	"closed); 'elapsed' prints the business seconds between two instants; 'next-open'\n"
-	"and 'next-close' print the next opening and closing at or after TIME.\n\n"
-	"  --tz ZONE          IANA time zone, e.g. Europe/Berlin\n"
-	"  --hours HOURS      weekly hours, e.g. 'mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00';\n"
-	"                     a night shift is two frames: 'tue 22:00-24:00; wed 00:00-06:00';\n"
-	"                     'mon-sun 00:00-24:00' is 24x7\n"
-	"  --holidays REGION  DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG, or none\n"
-	"                     (see 'leitstand holidays --help')\n"
-	"  --closed DAYS      extra closed days: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, several\n"
-	"                     separated by commas; may be repeated (company closures)\n"
-	"  --open DAY         an extra open day: 'YYYY-MM-DD' reopens a holiday or closed day\n"
-	"                     with its weekday's hours, 'YYYY-MM-DD 08:00-12:00' with its own;\n"
-	"                     may be repeated\n"
-	"  --from TIME        RFC 3339 with offset, e.g. 2025-03-28T16:00:00+01:00\n"
-	"  --to TIME          (elapsed) the end, not before --from\n"
-	"  --seconds N        (add) business seconds, a whole number >= 0\n"
-	"  --format FMT       text (default) or json\n"
-	"  --help             show this help\n\n"
-	"Years 1995-2099. Example:\n"
-	"  leitstand calendar add --tz Europe/Berlin --hours \"mon-fri 08:00-17:00\" --holidays DE-NW \\\n"
-	"      --from 2025-03-28T16:00:00+01:00 --seconds 14400      # 2025-03-31T11:00:00+02:00\n";
+        "Usage: leitstand calendar add        CALENDAR --from TIME --seconds N\n"
+        "       leitstand calendar elapsed    CALENDAR --from TIME --to TIME\n"
+        "       leitstand calendar next-open  CALENDAR --from TIME\n"
+        "       leitstand calendar next-close CALENDAR --from TIME\n"
+        "CALENDAR: --tz ZONE --hours HOURS --holidays REGION [--closed DAYS]... [--open DAY]...\n\n"
+        "Business-time arithmetic. 'add' prints the earliest instant at which N business\n"
+        "seconds have passed since TIME (counting from the next opening when TIME is\n"
+        "closed); 'elapsed' prints the business seconds between two instants; 'next-open'\n"
+        "and 'next-close' print the next opening and closing at or after TIME.\n\n"
+        "  --tz ZONE          IANA time zone, e.g. Europe/Berlin\n"
+        "  --hours HOURS      weekly hours, e.g. 'mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00';\n"
+        "                     a night shift is two frames: 'tue 22:00-24:00; wed 00:00-06:00';\n"
+        "                     'mon-sun 00:00-24:00' is 24x7\n"
+        "  --holidays REGION  DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG, or none\n"
+        "                     (see 'leitstand holidays --help')\n"
+        "  --closed DAYS      extra closed days: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD, several\n"
+        "                     separated by commas; may be repeated (company closures)\n"
+        "  --open DAY         an extra open day: 'YYYY-MM-DD' reopens a holiday or closed day\n"
+        "                     with its weekday's hours, 'YYYY-MM-DD 08:00-12:00' with its own;\n"
+        "                     may be repeated\n"
+        "  --from TIME        RFC 3339 with offset, e.g. 2025-03-28T16:00:00+01:00\n"
+        "  --to TIME          (elapsed) the end, not before --from\n"
+        "  --seconds N        (add) business seconds, a whole number >= 0\n"
+        "  --format FMT       text (default) or json\n"
+        "  --help             show this help\n\n"
+        "Years 1995-2099. Example:\n"
+        "  leitstand calendar add --tz Europe/Berlin --hours \"mon-fri 08:00-17:00\" --holidays DE-NW \\\n"
+        "      --from 2025-03-28T16:00:00+01:00 --seconds 14400      # 2025-03-31T11:00:00+02:00\n";
 
-static const char *const subs[] = { "add", "elapsed", "next-open", "next-close" };
+static const char *const subs[] = {"add", "elapsed", "next-open", "next-close"};
 
 struct args {
 	struct calendar_spec spec;
@@ -68,8 +68,10 @@ static int parse_time(const char *field, const char *s, ls_time *ret)
 		return cli_usage("calendar", "--%s TIME is required", field);
 	/* A bare date would silently mean midnight UTC: demand a time and an offset. */
 	if (strlen(s) <= 10 || time_parse_rfc3339(s, ret) < 0)
-		return cli_usage("calendar", "%s: '%s' is not an RFC 3339 timestamp with offset, e.g. "
-					     "2025-03-28T16:00:00+01:00", field, s);
+		return cli_usage("calendar",
+		                 "%s: '%s' is not an RFC 3339 timestamp with offset, e.g. "
+		                 "2025-03-28T16:00:00+01:00",
+		                 field, s);
 	return 0;
 }
 
@@ -170,12 +172,17 @@ static int run(const char *sub, struct args *a)
 int cmd_calendar(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "tz", required_argument, NULL, 'z' },	     { "hours", required_argument, NULL, 'H' },
-		{ "holidays", required_argument, NULL, 'R' }, { "closed", required_argument, NULL, 'c' },
-		{ "open", required_argument, NULL, 'o' },     { "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },	     { "seconds", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },   { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"tz", required_argument, NULL, 'z'},
+	        {"hours", required_argument, NULL, 'H'},
+	        {"holidays", required_argument, NULL, 'R'},
+	        {"closed", required_argument, NULL, 'c'},
+	        {"open", required_argument, NULL, 'o'},
+	        {"from", required_argument, NULL, 'F'},
+	        {"to", required_argument, NULL, 'T'},
+	        {"seconds", required_argument, NULL, 's'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -189,7 +196,7 @@ int cmd_calendar(int argc, char **argv)
 		known |= strcmp(sub, subs[i]) == 0;
 	if (!known)
 		return cli_usage("calendar", "unknown subcommand '%s': use add, elapsed, next-open or next-close", sub);
-	struct args a = { .fmt = CLI_FORMAT_TEXT };
+	struct args a = {.fmt = CLI_FORMAT_TEXT};
 	/* --closed lists are split in place: keep copies, freed at the end */
 	char **copies = xcalloc((size_t)argc, sizeof(*copies));
 	size_t ncopies = 0;

@@ -8,26 +8,30 @@
 #include "service/directory.h"
 
 static const char help[] =
-	"Usage: leitstand client add --code CODE --name NAME [--timezone TZ] [--priority-matrix DIGITS] [--db PATH]\n"
-	"       leitstand client list [--format text|json] [--db PATH]\n\n"
-	"Client companies are the tenants: every ticket belongs to one, and users see\n"
-	"only the clients granted to them.\n\n"
-	"  --code CODE             short unique code, letters, digits, _ or - (e.g. ACME)\n"
-	"  --name NAME             company name\n"
-	"  --timezone TZ           IANA time zone (default Europe/Berlin)\n"
-	"  --priority-matrix D     9 digits 1-5: priority for impact 1-3 (rows) x urgency 1-3\n"
-	"                          (columns); default 123234345 (ServiceNow)\n"
-	"  --format FMT            text (default) or json\n"
-	"  --db PATH               database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help                  show this help\n";
+        "Usage: leitstand client add --code CODE --name NAME [--timezone TZ] [--priority-matrix DIGITS] [--db PATH]\n"
+        "       leitstand client list [--format text|json] [--db PATH]\n\n"
+        "Client companies are the tenants: every ticket belongs to one, and users see\n"
+        "only the clients granted to them.\n\n"
+        "  --code CODE             short unique code, letters, digits, _ or - (e.g. ACME)\n"
+        "  --name NAME             company name\n"
+        "  --timezone TZ           IANA time zone (default Europe/Berlin)\n"
+        "  --priority-matrix D     9 digits 1-5: priority for impact 1-3 (rows) x urgency 1-3\n"
+        "                          (columns); default 123234345 (ServiceNow)\n"
+        "  --format FMT            text (default) or json\n"
+        "  --db PATH               database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --help                  show this help\n";
 
 int cmd_client(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	       { "code", required_argument, NULL, 'c' },
-		{ "name", required_argument, NULL, 'n' },      { "timezone", required_argument, NULL, 'z' },
-		{ "priority-matrix", required_argument, NULL, 'm' }, { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	       { NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"code", required_argument, NULL, 'c'},
+	        {"name", required_argument, NULL, 'n'},
+	        {"timezone", required_argument, NULL, 'z'},
+	        {"priority-matrix", required_argument, NULL, 'm'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -38,7 +42,7 @@ int cmd_client(int argc, char **argv)
 	const char *sub = argv[1];
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0)
 		return cli_usage("client", "unknown subcommand '%s': use add or list", sub);
-	struct client_input in = { 0 };
+	struct client_input in = {0};
 	const char *db = NULL;
 	enum cli_format fmt = CLI_FORMAT_TEXT;
 	int c, r;
@@ -83,8 +87,8 @@ int cmd_client(int argc, char **argv)
 			json_t *arr = json_array();
 			for (size_t i = 0; i < n; i++)
 				json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "code", v[i].code, "name",
-								     v[i].name, "timezone", v[i].timezone,
-								     "priority_matrix", v[i].priority_matrix));
+				                                     v[i].name, "timezone", v[i].timezone,
+				                                     "priority_matrix", v[i].priority_matrix));
 			json_dumpf(arr, stdout, JSON_INDENT(2));
 			putchar('\n');
 			json_decref(arr);

@@ -9,37 +9,39 @@
 #include "core/timeutil.h"
 #include "service/demo.h"
 
-static const char help[] =
-	"Usage: leitstand demo [--db PATH] [--seed N] [--tickets N] [--months N] [--now TIME]\n\n"
-	"Create PATH if needed and fill it with a realistic, deterministic demo: 3 client\n"
-	"companies, 5 teams, about 25 agents and 20,000 tickets over the last 6 months,\n"
-	"with replies, notes, reassignments, pending periods, reopenings and effort.\n"
-	"The database must hold no clients yet. The same seed and --now give the same data.\n\n"
-	"  --db PATH      database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --seed N       random seed (default 1)\n"
-	"  --tickets N    number of tickets (default 20000)\n"
-	"  --months N     months of history (default 6)\n"
-	"  --now TIME     end of the history, RFC 3339 (default: now)\n"
-	"  --help         show this help\n";
+static const char help[] = "Usage: leitstand demo [--db PATH] [--seed N] [--tickets N] [--months N] [--now TIME]\n\n"
+                           "Create PATH if needed and fill it with a realistic, deterministic demo: 3 client\n"
+                           "companies, 5 teams, about 25 agents and 20,000 tickets over the last 6 months,\n"
+                           "with replies, notes, reassignments, pending periods, reopenings and effort.\n"
+                           "The database must hold no clients yet. The same seed and --now give the same data.\n\n"
+                           "  --db PATH      database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --seed N       random seed (default 1)\n"
+                           "  --tickets N    number of tickets (default 20000)\n"
+                           "  --months N     months of history (default 6)\n"
+                           "  --now TIME     end of the history, RFC 3339 (default: now)\n"
+                           "  --help         show this help\n";
 
 static void progress(unsigned done, unsigned total, void *ctx)
 {
 	(void)ctx;
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\rdemo: %u of %u tickets (%u%%)%s", done, total, total ? done * 100 / total : 100,
-			done == total ? "\n" : "");
+		        done == total ? "\n" : "");
 }
 
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	     { "seed", required_argument, NULL, 's' },
-		{ "tickets", required_argument, NULL, 't' }, { "months", required_argument, NULL, 'm' },
-		{ "now", required_argument, NULL, 'n' },     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"seed", required_argument, NULL, 's'},
+	        {"tickets", required_argument, NULL, 't'},
+	        {"months", required_argument, NULL, 'm'},
+	        {"now", required_argument, NULL, 'n'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL;
-	struct demo_options o = { .seed = 1, .tickets = 20000, .months = 6, .now = time_now(), .progress = progress };
+	struct demo_options o = {.seed = 1, .tickets = 20000, .months = 6, .now = time_now(), .progress = progress};
 	int c, r;
 	int64_t v;
 	optind = 1;

@@ -15,21 +15,21 @@
 #include "core/timeutil.h"
 
 static const char help[] =
-	"Usage: leitstand holidays --region REGION [--year YEAR] [--lang de|en] [--format text|json]\n"
-	"                          [--rules FILE]\n\n"
-	"List the statutory public holidays of a German region in one year (1995-2099),\n"
-	"sorted by date, one per line as 'YYYY-MM-DD name'.\n\n"
-	"  --region REGION   DE (nationwide holidays only), a Land DE-BW DE-BY DE-BE DE-BB\n"
-	"                    DE-HB DE-HH DE-HE DE-MV DE-NI DE-NW DE-RP DE-SL DE-SN DE-ST\n"
-	"                    DE-SH DE-TH, or DE-BY-CATHOLIC (Bavarian municipalities with a\n"
-	"                    Catholic majority: adds 15 Aug), DE-BY-AUGSBURG (adds 8 and 15 Aug)\n"
-	"  --year YEAR       1995-2099 (default: the current year)\n"
-	"  --lang LANG       de (default) or en\n"
-	"  --format FMT      text (default) or json: [{\"date\":\"YYYY-MM-DD\",\"name\":\"...\"}]\n"
-	"  --rules FILE      use the holiday rules of FILE (format: docs/calendar.md, \"Holiday\n"
-	"                    rule files\") instead of $LEITSTAND_HOLIDAYS_FILE or the built-in\n"
-	"                    ones; an error names the line of FILE that is wrong\n"
-	"  --help            show this help\n";
+        "Usage: leitstand holidays --region REGION [--year YEAR] [--lang de|en] [--format text|json]\n"
+        "                          [--rules FILE]\n\n"
+        "List the statutory public holidays of a German region in one year (1995-2099),\n"
+        "sorted by date, one per line as 'YYYY-MM-DD name'.\n\n"
+        "  --region REGION   DE (nationwide holidays only), a Land DE-BW DE-BY DE-BE DE-BB\n"
+        "                    DE-HB DE-HH DE-HE DE-MV DE-NI DE-NW DE-RP DE-SL DE-SN DE-ST\n"
+        "                    DE-SH DE-TH, or DE-BY-CATHOLIC (Bavarian municipalities with a\n"
+        "                    Catholic majority: adds 15 Aug), DE-BY-AUGSBURG (adds 8 and 15 Aug)\n"
+        "  --year YEAR       1995-2099 (default: the current year)\n"
+        "  --lang LANG       de (default) or en\n"
+        "  --format FMT      text (default) or json: [{\"date\":\"YYYY-MM-DD\",\"name\":\"...\"}]\n"
+        "  --rules FILE      use the holiday rules of FILE (format: docs/calendar.md, \"Holiday\n"
+        "                    rule files\") instead of $LEITSTAND_HOLIDAYS_FILE or the built-in\n"
+        "                    ones; an error names the line of FILE that is wrong\n"
+        "  --help            show this help\n";
 
 static void join_names(const struct holiday *h, enum holidays_lang lang, struct strbuf *sb)
 {
@@ -44,10 +44,13 @@ static void join_names(const struct holiday *h, enum holidays_lang lang, struct 
 int cmd_holidays(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "region", required_argument, NULL, 'r' }, { "year", required_argument, NULL, 'y' },
-		{ "lang", required_argument, NULL, 'l' },   { "format", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"region", required_argument, NULL, 'r'},
+	        {"year", required_argument, NULL, 'y'},
+	        {"lang", required_argument, NULL, 'l'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"rules", required_argument, NULL, 'R'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *region_s = NULL, *year_s = NULL, *rules = NULL;
 	enum holidays_lang lang = HOLIDAYS_LANG_DE;
@@ -80,12 +83,12 @@ int cmd_holidays(int argc, char **argv)
 	enum holidays_region region = holidays_region_from_string(region_s);
 	if ((int)region < 0)
 		return cli_usage("holidays",
-				 "unknown region '%s' (DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG)", region_s);
+		                 "unknown region '%s' (DE, DE-BW ... DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG)", region_s);
 	int year;
 	if (year_s) {
 		if (parse_int(year_s, HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR, &year) < 0)
 			return cli_usage("holidays", "year '%s' is not a year in %d-%d", year_s, HOLIDAYS_FIRST_YEAR,
-					 HOLIDAYS_LAST_YEAR);
+			                 HOLIDAYS_LAST_YEAR);
 	} else {
 		int64_t y;
 		unsigned m, d;

@@ -9,50 +9,50 @@
 #include "service/imports.h"
 
 static const char help[] =
-	"Usage: leitstand import servicenow|freshdesk|jira|zendesk --client CODE [--tz ZONE]\n"
-	"                        [--max-errors N] [--no-events] [--format text|json] [--db PATH] FILE\n"
-	"       leitstand import csv --mapping FILE|PRESET --client CODE [options] FILE\n"
-	"       leitstand import acd --client CODE [--interval 15m|30m|60m] [options] FILE\n\n"
-	"Import a client's ticket history (or call statistics) from its old tool, as the\n"
-	"baseline for KPIs and findings. FILE may be gzip-compressed, UTF-8 with or without\n"
-	"BOM, CRLF, ',' or ';' separated. The whole file is one transaction: on failure\n"
-	"nothing is stored. Importing the same file again changes nothing; a newer export\n"
-	"updates the tickets or intervals.\n\n"
-	"Sources:\n"
-	"  servicenow   the incident audit log (one row per update, e.g. the UCI incident event\n"
-	"               log) or the plain incident table export; an incident's values are those\n"
-	"               of its record with the highest sys_mod_count\n"
-	"  freshdesk    the Freshdesk ticket export (CSV, one row per ticket: Ticket ID, Status,\n"
-	"               Created time, Resolved time, Initial response time, ...)\n"
-	"  jira         the Jira issue export (CSV: Issue key, Status, Created, Resolved, ...;\n"
-	"               stamps like 12/Mar/24 3:04 PM or ISO; repeated Component/s, Labels)\n"
-	"  zendesk      the Zendesk ticket export (JSON lines or a JSON array of tickets, with\n"
-	"               metric_set, audits and metric_events when present)\n"
-	"  csv          any CSV export, read as a JSON column mapping says (--mapping): one row\n"
-	"               per ticket, or an event log (one row per activity) grouped by case id\n"
-	"               into tickets with reassignments, reopens, waits and one event per row;\n"
-	"               presets for the public data sets (docs/kpi.md):\n"
-	"                 bpi2013-incidents     BPI 2013 Volvo IT incident log (VINST)\n"
-	"                 bpi2014-incidents     BPI 2014 Rabobank Detail_Incident table\n"
-	"                 bpi2014-activities    BPI 2014 incident activity log\n"
-	"                 bpi2014-interactions  BPI 2014 Detail_Interaction table\n"
-	"                 helpdesk              Helpdesk event log (Italian software company)\n"
-	"  acd          call-centre interval statistics (one row per interval and queue:\n"
-	"               interval start, queue, offered, answered, abandoned, answered within\n"
-	"               the service level, talk/hold/wrap-up seconds; English or German\n"
-	"               headers, totals or averages; docs/kpi.md); an interval is keyed by\n"
-	"               queue and start, so a newer export updates it\n\n"
-	"  --client CODE     the client the history belongs to\n"
-	"  --mapping M       csv: a preset name or a JSON mapping file (src/importers/csvmap.h)\n"
-	"  --interval LEN    acd: length of intervals the file does not state (15m, 30m, 60m,\n"
-	"                    1h, or minutes); default: inferred from the starts, else 30m\n"
-	"  --tz ZONE         IANA zone of timestamps without an offset (default UTC)\n"
-	"  --max-errors N    bad rows to skip before giving up (default 0: the first bad row\n"
-	"                    stops the import); every bad row is reported with its line\n"
-	"  --no-events       keep only the tickets, not their change events\n"
-	"  --format FMT      text (default) or json\n"
-	"  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help            show this help\n";
+        "Usage: leitstand import servicenow|freshdesk|jira|zendesk --client CODE [--tz ZONE]\n"
+        "                        [--max-errors N] [--no-events] [--format text|json] [--db PATH] FILE\n"
+        "       leitstand import csv --mapping FILE|PRESET --client CODE [options] FILE\n"
+        "       leitstand import acd --client CODE [--interval 15m|30m|60m] [options] FILE\n\n"
+        "Import a client's ticket history (or call statistics) from its old tool, as the\n"
+        "baseline for KPIs and findings. FILE may be gzip-compressed, UTF-8 with or without\n"
+        "BOM, CRLF, ',' or ';' separated. The whole file is one transaction: on failure\n"
+        "nothing is stored. Importing the same file again changes nothing; a newer export\n"
+        "updates the tickets or intervals.\n\n"
+        "Sources:\n"
+        "  servicenow   the incident audit log (one row per update, e.g. the UCI incident event\n"
+        "               log) or the plain incident table export; an incident's values are those\n"
+        "               of its record with the highest sys_mod_count\n"
+        "  freshdesk    the Freshdesk ticket export (CSV, one row per ticket: Ticket ID, Status,\n"
+        "               Created time, Resolved time, Initial response time, ...)\n"
+        "  jira         the Jira issue export (CSV: Issue key, Status, Created, Resolved, ...;\n"
+        "               stamps like 12/Mar/24 3:04 PM or ISO; repeated Component/s, Labels)\n"
+        "  zendesk      the Zendesk ticket export (JSON lines or a JSON array of tickets, with\n"
+        "               metric_set, audits and metric_events when present)\n"
+        "  csv          any CSV export, read as a JSON column mapping says (--mapping): one row\n"
+        "               per ticket, or an event log (one row per activity) grouped by case id\n"
+        "               into tickets with reassignments, reopens, waits and one event per row;\n"
+        "               presets for the public data sets (docs/kpi.md):\n"
+        "                 bpi2013-incidents     BPI 2013 Volvo IT incident log (VINST)\n"
+        "                 bpi2014-incidents     BPI 2014 Rabobank Detail_Incident table\n"
+        "                 bpi2014-activities    BPI 2014 incident activity log\n"
+        "                 bpi2014-interactions  BPI 2014 Detail_Interaction table\n"
+        "                 helpdesk              Helpdesk event log (Italian software company)\n"
+        "  acd          call-centre interval statistics (one row per interval and queue:\n"
+        "               interval start, queue, offered, answered, abandoned, answered within\n"
+        "               the service level, talk/hold/wrap-up seconds; English or German\n"
+        "               headers, totals or averages; docs/kpi.md); an interval is keyed by\n"
+        "               queue and start, so a newer export updates it\n\n"
+        "  --client CODE     the client the history belongs to\n"
+        "  --mapping M       csv: a preset name or a JSON mapping file (src/importers/csvmap.h)\n"
+        "  --interval LEN    acd: length of intervals the file does not state (15m, 30m, 60m,\n"
+        "                    1h, or minutes); default: inferred from the starts, else 30m\n"
+        "  --tz ZONE         IANA zone of timestamps without an offset (default UTC)\n"
+        "  --max-errors N    bad rows to skip before giving up (default 0: the first bad row\n"
+        "                    stops the import); every bad row is reported with its line\n"
+        "  --no-events       keep only the tickets, not their change events\n"
+        "  --format FMT      text (default) or json\n"
+        "  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --help            show this help\n";
 
 static void progress(size_t tickets, void *ctx)
 {
@@ -92,14 +92,14 @@ static void print_acd(const struct import_request *rq, const struct import_summa
 	if (fmt == CLI_FORMAT_JSON) {
 		json_t *bad = json_array();
 		for (size_t i = 0; i < sum->n_bad; i++)
-			json_array_append_new(bad, json_pack("{s:i,s:s}", "line", sum->bad[i].line, "reason",
-							     sum->bad[i].reason));
+			json_array_append_new(
+			        bad, json_pack("{s:i,s:s}", "line", sum->bad[i].line, "reason", sum->bad[i].reason));
 		json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "import", (json_int_t)sum->import_id,
-				      "source", rq->source, "client", rq->client, "rows", (json_int_t)sum->stats.rows,
-				      "intervals", (json_int_t)sum->stats.intervals, "new_intervals",
-				      (json_int_t)sum->new_intervals, "updated_intervals",
-				      (json_int_t)sum->updated_intervals, "queues", (json_int_t)sum->stats.queues,
-				      "skipped_rows", (json_int_t)sum->stats.bad_rows, "skipped", bad);
+		                      "source", rq->source, "client", rq->client, "rows", (json_int_t)sum->stats.rows,
+		                      "intervals", (json_int_t)sum->stats.intervals, "new_intervals",
+		                      (json_int_t)sum->new_intervals, "updated_intervals",
+		                      (json_int_t)sum->updated_intervals, "queues", (json_int_t)sum->stats.queues,
+		                      "skipped_rows", (json_int_t)sum->stats.bad_rows, "skipped", bad);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
@@ -107,8 +107,8 @@ static void print_acd(const struct import_request *rq, const struct import_summa
 	}
 	printf("imported %s into client %s: %zu rows, %zu intervals (%zu new, %zu updated) in %zu queues, "
 	       "%zu rows skipped\n",
-	       rq->path, rq->client, sum->stats.rows, sum->stats.intervals, sum->new_intervals,
-	       sum->updated_intervals, sum->stats.queues, sum->stats.bad_rows);
+	       rq->path, rq->client, sum->stats.rows, sum->stats.intervals, sum->new_intervals, sum->updated_intervals,
+	       sum->stats.queues, sum->stats.bad_rows);
 	for (size_t i = 0; i < sum->n_bad; i++)
 		printf("  skipped line %u: %s\n", sum->bad[i].line, sum->bad[i].reason);
 	if (sum->stats.bad_rows > sum->n_bad)
@@ -118,11 +118,11 @@ static void print_acd(const struct import_request *rq, const struct import_summa
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "client", required_argument, NULL, 'c' },
-		{ "tz", required_argument, NULL, 'z' },	    { "max-errors", required_argument, NULL, 'm' },
-		{ "no-events", no_argument, NULL, 'n' },    { "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },	    { "mapping", required_argument, NULL, 'M' },
-		{ "interval", required_argument, NULL, 'I' }, { NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},       {"client", required_argument, NULL, 'c'},
+	        {"tz", required_argument, NULL, 'z'},       {"max-errors", required_argument, NULL, 'm'},
+	        {"no-events", no_argument, NULL, 'n'},      {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},           {"mapping", required_argument, NULL, 'M'},
+	        {"interval", required_argument, NULL, 'I'}, {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -136,7 +136,7 @@ int cmd_import(int argc, char **argv)
 		known |= strcmp(*p, source) == 0;
 	if (!known)
 		return cli_usage("import", "unknown source '%s' (see leitstand import --help)", source);
-	struct import_request rq = { .source = source, .events = true };
+	struct import_request rq = {.source = source, .events = true};
 	const char *db = NULL;
 	enum cli_format fmt = CLI_FORMAT_TEXT;
 	int c, r;
@@ -151,9 +151,10 @@ int cmd_import(int argc, char **argv)
 		case 'M': rq.mapping = optarg; break;
 		case 'I':
 			if ((rq.interval_seconds = interval_arg(optarg)) < 0)
-				return cli_usage("import", "--interval must be a length such as 15m, 30m, 60m or 1h, not "
-							   "'%s'",
-						 optarg);
+				return cli_usage("import",
+				                 "--interval must be a length such as 15m, 30m, 60m or 1h, not "
+				                 "'%s'",
+				                 optarg);
 			break;
 		case 'm':
 			if (parse_i64(optarg, 0, 100000000, &v) < 0)
@@ -198,14 +199,14 @@ int cmd_import(int argc, char **argv)
 	} else if (fmt == CLI_FORMAT_JSON) {
 		json_t *bad = json_array();
 		for (size_t i = 0; i < sum.n_bad; i++)
-			json_array_append_new(bad, json_pack("{s:i,s:s}", "line", sum.bad[i].line, "reason",
-							     sum.bad[i].reason));
+			json_array_append_new(
+			        bad, json_pack("{s:i,s:s}", "line", sum.bad[i].line, "reason", sum.bad[i].reason));
 		json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "import", (json_int_t)sum.import_id,
-				      "source", source, "client", rq.client, "rows", (json_int_t)sum.stats.rows,
-				      "tickets", (json_int_t)sum.stats.tickets, "new_tickets",
-				      (json_int_t)sum.new_tickets, "updated_tickets", (json_int_t)sum.updated_tickets,
-				      "events", (json_int_t)sum.stats.events, "skipped_rows",
-				      (json_int_t)sum.stats.bad_rows, "skipped", bad);
+		                      "source", source, "client", rq.client, "rows", (json_int_t)sum.stats.rows,
+		                      "tickets", (json_int_t)sum.stats.tickets, "new_tickets",
+		                      (json_int_t)sum.new_tickets, "updated_tickets", (json_int_t)sum.updated_tickets,
+		                      "events", (json_int_t)sum.stats.events, "skipped_rows",
+		                      (json_int_t)sum.stats.bad_rows, "skipped", bad);
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);

@@ -6,25 +6,22 @@
 
 #include "cli/cli.h"
 
-static const char init_help[] =
-	"Usage: leitstand init [--db PATH]\n\n"
-	"Create a new, empty Leitstand database (SQLite, WAL, foreign keys on) with\n"
-	"the current schema. Fails if PATH exists already.\n\n"
-	"  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help      show this help\n";
+static const char init_help[] = "Usage: leitstand init [--db PATH]\n\n"
+                                "Create a new, empty Leitstand database (SQLite, WAL, foreign keys on) with\n"
+                                "the current schema. Fails if PATH exists already.\n\n"
+                                "  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                                "  --help      show this help\n";
 
-static const char migrate_help[] =
-	"Usage: leitstand migrate [--db PATH]\n\n"
-	"Upgrade an existing database to this version's schema, applying each pending\n"
-	"numbered migration in its own transaction. Safe to run repeatedly.\n\n"
-	"  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help      show this help\n";
+static const char migrate_help[] = "Usage: leitstand migrate [--db PATH]\n\n"
+                                   "Upgrade an existing database to this version's schema, applying each pending\n"
+                                   "numbered migration in its own transaction. Safe to run repeatedly.\n\n"
+                                   "  --db PATH   database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                                   "  --help      show this help\n";
 
 static int parse_db_only(int argc, char **argv, const char *cmd, const char *help, const char **ret_db)
 {
-	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {
+	        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *db = NULL;
 	int c;
 	optind = 1;

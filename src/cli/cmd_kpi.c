@@ -7,24 +7,23 @@
 #include "kpi/kpi_json.h"
 #include "service/kpis.h"
 
-static const char help[] =
-	"Usage: leitstand kpi --client CODE [--from DATE --to DATE] [--by week|month|quarter]\n"
-	"                     [--group priority|team|category|channel|agent|type] [--tz ZONE]\n"
-	"                     [--calendar CODE] [--format json|text] [--db PATH]\n\n"
-	"KPIs of a client over its imported history and the tickets worked in Leitstand:\n"
-	"tickets, reopen rate, SLA compliance, resolution hours (mean, median, P90),\n"
-	"reassignments, first response, first contact resolution and more. Rates are\n"
-	"fractions 0-1; a KPI without data is null, never 0. Definitions: docs/kpi.md.\n\n"
-	"  --client CODE   the client\n"
-	"  --from DATE     start of the range (YYYY-MM-DD or RFC 3339), with --to\n"
-	"  --to DATE       end of the range, exclusive\n"
-	"  --by PERIOD     one result per ISO week, month or quarter (in 'groups')\n"
-	"  --group DIM     one result per value of a dimension (in 'groups')\n"
-	"  --tz ZONE       zone of period boundaries (default: the client's)\n"
-	"  --calendar CODE the client's business calendar for the business-hour KPIs\n"
-	"  --format FMT    json (default) or text\n"
-	"  --db PATH       database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help          show this help\n";
+static const char help[] = "Usage: leitstand kpi --client CODE [--from DATE --to DATE] [--by week|month|quarter]\n"
+                           "                     [--group priority|team|category|channel|agent|type] [--tz ZONE]\n"
+                           "                     [--calendar CODE] [--format json|text] [--db PATH]\n\n"
+                           "KPIs of a client over its imported history and the tickets worked in Leitstand:\n"
+                           "tickets, reopen rate, SLA compliance, resolution hours (mean, median, P90),\n"
+                           "reassignments, first response, first contact resolution and more. Rates are\n"
+                           "fractions 0-1; a KPI without data is null, never 0. Definitions: docs/kpi.md.\n\n"
+                           "  --client CODE   the client\n"
+                           "  --from DATE     start of the range (YYYY-MM-DD or RFC 3339), with --to\n"
+                           "  --to DATE       end of the range, exclusive\n"
+                           "  --by PERIOD     one result per ISO week, month or quarter (in 'groups')\n"
+                           "  --group DIM     one result per value of a dimension (in 'groups')\n"
+                           "  --tz ZONE       zone of period boundaries (default: the client's)\n"
+                           "  --calendar CODE the client's business calendar for the business-hour KPIs\n"
+                           "  --format FMT    json (default) or text\n"
+                           "  --db PATH       database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help          show this help\n";
 
 static void print_text(json_t *o, int indent)
 {
@@ -52,14 +51,19 @@ static void print_text(json_t *o, int indent)
 int cmd_kpi(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "client", required_argument, NULL, 'c' },
-		{ "from", required_argument, NULL, 'F' },   { "to", required_argument, NULL, 'T' },
-		{ "by", required_argument, NULL, 'b' },	    { "group", required_argument, NULL, 'g' },
-		{ "tz", required_argument, NULL, 'z' },	    { "format", required_argument, NULL, 'f' },
-		{ "calendar", required_argument, NULL, 'C' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"client", required_argument, NULL, 'c'},
+	        {"from", required_argument, NULL, 'F'},
+	        {"to", required_argument, NULL, 'T'},
+	        {"by", required_argument, NULL, 'b'},
+	        {"group", required_argument, NULL, 'g'},
+	        {"tz", required_argument, NULL, 'z'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"calendar", required_argument, NULL, 'C'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
-	struct kpi_request rq = { 0 };
+	struct kpi_request rq = {0};
 	const char *db = NULL;
 	enum cli_format fmt = CLI_FORMAT_JSON;
 	int c, r;
@@ -72,12 +76,12 @@ int cmd_kpi(int argc, char **argv)
 		case 'F':
 			if (time_parse_rfc3339(optarg, &rq.from) < 0)
 				return cli_usage("kpi", "--from must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'",
-						 optarg);
+				                 optarg);
 			break;
 		case 'T':
 			if (time_parse_rfc3339(optarg, &rq.to) < 0)
 				return cli_usage("kpi", "--to must be a date (YYYY-MM-DD) or RFC 3339 time, not '%s'",
-						 optarg);
+				                 optarg);
 			break;
 		case 'b':
 			rq.by = kpi_period_from_string(optarg);
@@ -87,10 +91,11 @@ int cmd_kpi(int argc, char **argv)
 		case 'g':
 			rq.group = kpi_dim_from_string(optarg);
 			if ((int)rq.group <= 0)
-				return cli_usage("kpi",
-						 "--group must be priority, team, category, channel, agent, type or client, "
-						 "not '%s'",
-						 optarg);
+				return cli_usage(
+				        "kpi",
+				        "--group must be priority, team, category, channel, agent, type or client, "
+				        "not '%s'",
+				        optarg);
 			break;
 		case 'z': rq.tz = optarg; break;
 		case 'C': rq.calendar = optarg; break;

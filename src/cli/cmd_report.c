@@ -18,26 +18,25 @@
 #include "report/report_xlsx.h"
 #include "service/reports.h"
 
-static const char help[] =
-	"Usage: leitstand report --client CODE --kind weekly|monthly|quarterly --period PERIOD\n"
-	"                        [--format html|pdf|xlsx|csv] [--lang de|en] [-o FILE]\n"
-	"                        [--tz ZONE] [--targets FILE.json] [--db PATH]\n\n"
-	"A management report of a client: weekly (volume, backlog, SLA outcomes, agent\n"
-	"load), monthly (every KPI against its target with traffic lights, 12-month trend,\n"
-	"top findings) or quarterly (quarter comparison, trends, findings). The numbers are\n"
-	"those of `leitstand kpi` for the same period. Details: docs/reports.md.\n\n"
-	"  --client CODE     the client\n"
-	"  --kind KIND       weekly, monthly or quarterly\n"
-	"  --period PERIOD   2026-W43 (weekly, ISO week), 2026-10 (monthly), 2026-Q3 (quarterly)\n"
-	"  --format FMT      html (default): one self-contained file; pdf: A4; xlsx: one\n"
-	"                    sheet per table; csv: one file per table into the directory -o\n"
-	"                    (without -o the KPI table goes to stdout)\n"
-	"  --lang LANG       de (default) or en; German numbers and dates in German\n"
-	"  -o, --output FILE where to write (default: stdout; xlsx needs a file; csv: a directory)\n"
-	"  --tz ZONE         zone of the period boundaries (default: the client's)\n"
-	"  --targets FILE    KPI targets as JSON: {\"sla_compliance\": {\"target\": 0.9}, ...}\n"
-	"  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help            show this help\n";
+static const char help[] = "Usage: leitstand report --client CODE --kind weekly|monthly|quarterly --period PERIOD\n"
+                           "                        [--format html|pdf|xlsx|csv] [--lang de|en] [-o FILE]\n"
+                           "                        [--tz ZONE] [--targets FILE.json] [--db PATH]\n\n"
+                           "A management report of a client: weekly (volume, backlog, SLA outcomes, agent\n"
+                           "load), monthly (every KPI against its target with traffic lights, 12-month trend,\n"
+                           "top findings) or quarterly (quarter comparison, trends, findings). The numbers are\n"
+                           "those of `leitstand kpi` for the same period. Details: docs/reports.md.\n\n"
+                           "  --client CODE     the client\n"
+                           "  --kind KIND       weekly, monthly or quarterly\n"
+                           "  --period PERIOD   2026-W43 (weekly, ISO week), 2026-10 (monthly), 2026-Q3 (quarterly)\n"
+                           "  --format FMT      html (default): one self-contained file; pdf: A4; xlsx: one\n"
+                           "                    sheet per table; csv: one file per table into the directory -o\n"
+                           "                    (without -o the KPI table goes to stdout)\n"
+                           "  --lang LANG       de (default) or en; German numbers and dates in German\n"
+                           "  -o, --output FILE where to write (default: stdout; xlsx needs a file; csv: a directory)\n"
+                           "  --tz ZONE         zone of the period boundaries (default: the client's)\n"
+                           "  --targets FILE    KPI targets as JSON: {\"sla_compliance\": {\"target\": 0.9}, ...}\n"
+                           "  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help            show this help\n";
 
 #define TARGETS_MAX_BYTES (256 * 1024)
 
@@ -112,14 +111,19 @@ static int write_csv(const struct report *rep, const char *dir)
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "client", required_argument, NULL, 'c' },
-		{ "kind", required_argument, NULL, 'k' },   { "period", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' }, { "lang", required_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' }, { "tz", required_argument, NULL, 'z' },
-		{ "targets", required_argument, NULL, 't' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"client", required_argument, NULL, 'c'},
+	        {"kind", required_argument, NULL, 'k'},
+	        {"period", required_argument, NULL, 'p'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"lang", required_argument, NULL, 'l'},
+	        {"output", required_argument, NULL, 'o'},
+	        {"tz", required_argument, NULL, 'z'},
+	        {"targets", required_argument, NULL, 't'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
-	struct report_request rq = { .kind = _REPORT_KIND_INVALID, .german = true };
+	struct report_request rq = {.kind = _REPORT_KIND_INVALID, .german = true};
 	enum report_format fmt = REPORT_HTML;
 	const char *db = NULL, *out = NULL, *targets_path = NULL;
 	int c, r;
@@ -132,7 +136,8 @@ int cmd_report(int argc, char **argv)
 		case 'k':
 			rq.kind = report_kind_from_string(optarg);
 			if ((int)rq.kind < 0)
-				return cli_usage("report", "--kind must be weekly, monthly or quarterly, not '%s'", optarg);
+				return cli_usage("report", "--kind must be weekly, monthly or quarterly, not '%s'",
+				                 optarg);
 			break;
 		case 'p': rq.period = optarg; break;
 		case 'f':
@@ -161,7 +166,7 @@ int cmd_report(int argc, char **argv)
 	if (!rq.period)
 		return cli_usage("report", "--period is required (2026-W43, 2026-10 or 2026-Q3)");
 	int64_t key;
-	struct lserr perr = { 0 };
+	struct lserr perr = {0};
 	if (report_period_parse(rq.period, rq.kind, &key, &perr) < 0)
 		return cli_usage("report", "--period: %s", perr.message);
 	if (fmt == REPORT_XLSX && !out)
@@ -173,8 +178,8 @@ int cmd_report(int argc, char **argv)
 		size_t n;
 		if ((r = read_small_file(targets_path, TARGETS_MAX_BYTES, &text, &n)) < 0)
 			return cli_failf("report", "--targets %s: %s", targets_path,
-					 r == -LS_ETOOLARGE ? "larger than 256 KiB" : err_str(r));
-		struct lserr te = { 0 };
+			                 r == -LS_ETOOLARGE ? "larger than 256 KiB" : err_str(r));
+		struct lserr te = {0};
 		if (report_targets_parse(text, n, &targets, &te) < 0)
 			return cli_failf("report", "--targets %s: %s", targets_path, te.message);
 		rq.targets = &targets;
@@ -207,7 +212,7 @@ int cmd_report(int argc, char **argv)
 			r = cli_failf("report", "cannot write %s: %s", out ? out : "stdout", err_str(r));
 		break;
 	case REPORT_XLSX: {
-		struct lserr xe = { 0 };
+		struct lserr xe = {0};
 		if (report_xlsx(rep, out, &xe) < 0)
 			r = cli_failf("report", "-o %s: %s", out, xe.message);
 		break;

@@ -21,30 +21,30 @@
 #include "service/tickets.h"
 
 static const char help[] =
-	"Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
-	"                       [--webhook-retry-base SECONDS] [--smtp-url URL --smtp-from ADDRESS]\n"
-	"                       [--smtp-user USER] [--report-retry-base SECONDS]\n\n"
-	"Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
-	"second of falling due), the webhook outbox and the import worker (uploads wait in\n"
-	"<db>-uploads/ until they are imported) and the report worker (scheduled reports,\n"
-	"docs/reports.md). Stops cleanly on SIGINT or SIGTERM.\n\n"
-	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
-	"                     printed on the first line of output)\n"
-	"  --threads N        worker threads (default: one per core)\n"
-	"  --log-level LEVEL  error, warn, info (default) or debug\n"
-	"  --webhook-retry-base SECONDS\n"
-	"                     wait before the first retry of a failed webhook delivery; later\n"
-	"                     retries double it, at most an hour apart, for 24 hours (default 30)\n"
-	"  --smtp-url URL     mail server for scheduled reports: smtp://host:port (STARTTLS when\n"
-	"                     offered, required with --smtp-user) or smtps://host:port; without\n"
-	"                     it reports are stored for download, not mailed\n"
-	"  --smtp-from ADDRESS sender address of report mails (required with --smtp-url)\n"
-	"  --smtp-user USER   SMTP login; the password is read from $LEITSTAND_SMTP_PASSWORD\n"
-	"  --report-retry-base SECONDS\n"
-	"                     wait before the first retry of a report mail the server did not\n"
-	"                     accept; doubled per retry like webhooks, for 24 hours (default 30)\n"
-	"  --help             show this help\n";
+        "Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
+        "                       [--webhook-retry-base SECONDS] [--smtp-url URL --smtp-from ADDRESS]\n"
+        "                       [--smtp-user USER] [--report-retry-base SECONDS]\n\n"
+        "Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
+        "second of falling due), the webhook outbox and the import worker (uploads wait in\n"
+        "<db>-uploads/ until they are imported) and the report worker (scheduled reports,\n"
+        "docs/reports.md). Stops cleanly on SIGINT or SIGTERM.\n\n"
+        "  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
+        "                     printed on the first line of output)\n"
+        "  --threads N        worker threads (default: one per core)\n"
+        "  --log-level LEVEL  error, warn, info (default) or debug\n"
+        "  --webhook-retry-base SECONDS\n"
+        "                     wait before the first retry of a failed webhook delivery; later\n"
+        "                     retries double it, at most an hour apart, for 24 hours (default 30)\n"
+        "  --smtp-url URL     mail server for scheduled reports: smtp://host:port (STARTTLS when\n"
+        "                     offered, required with --smtp-user) or smtps://host:port; without\n"
+        "                     it reports are stored for download, not mailed\n"
+        "  --smtp-from ADDRESS sender address of report mails (required with --smtp-url)\n"
+        "  --smtp-user USER   SMTP login; the password is read from $LEITSTAND_SMTP_PASSWORD\n"
+        "  --report-retry-base SECONDS\n"
+        "                     wait before the first retry of a report mail the server did not\n"
+        "                     accept; doubled per retry like webhooks, for 24 hours (default 30)\n"
+        "  --help             show this help\n";
 
 struct jobs {
 	struct timers *timers;
@@ -68,12 +68,17 @@ static void ticket_changed(void *ctx, int64_t ticket_id)
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	     { "listen", required_argument, NULL, 'l' },
-		{ "threads", required_argument, NULL, 't' }, { "log-level", required_argument, NULL, 'L' },
-		{ "webhook-retry-base", required_argument, NULL, 'R' },
-		{ "smtp-url", required_argument, NULL, 'S' },	     { "smtp-from", required_argument, NULL, 'F' },
-		{ "smtp-user", required_argument, NULL, 'U' },	     { "report-retry-base", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"listen", required_argument, NULL, 'l'},
+	        {"threads", required_argument, NULL, 't'},
+	        {"log-level", required_argument, NULL, 'L'},
+	        {"webhook-retry-base", required_argument, NULL, 'R'},
+	        {"smtp-url", required_argument, NULL, 'S'},
+	        {"smtp-from", required_argument, NULL, 'F'},
+	        {"smtp-user", required_argument, NULL, 'U'},
+	        {"report-retry-base", required_argument, NULL, 'B'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *listen = "127.0.0.1:8080";
 	const char *smtp_url = NULL, *smtp_from = NULL, *smtp_user = NULL;
@@ -136,13 +141,14 @@ int cmd_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* a bad LEITSTAND_HOLIDAYS_FILE stops the start, not the first calendar request */
-	struct lserr he = { 0 };
+	struct lserr he = {0};
 	if (holidays_init(&he) < 0)
 		return cli_fail("serve", &he);
 
-	struct server_config cfg = { .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads };
+	struct server_config cfg = {
+	        .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads};
 	struct server *srv;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	uint16_t bound;
 	if (server_start(&cfg, &srv, &bound, &e) < 0)
 		return cli_fail("serve", &e);
@@ -151,12 +157,14 @@ int cmd_serve(int argc, char **argv)
 	struct import_worker *iw = NULL;
 	struct audit_flusher *af = NULL;
 	struct report_worker *rw = NULL;
-	struct report_worker_config rc = { .db_path = cfg.db_path, .smtp_url = smtp_url, .smtp_from = smtp_from,
-					   .smtp_user = smtp_user,
-					   .smtp_password = smtp_user ? getenv("LEITSTAND_SMTP_PASSWORD") : NULL,
-					   .retry_base = report_retry_base };
-	struct outbox_config oc = { .db_path = cfg.db_path, .retry_base = retry_base };
-	struct timers_config tc = { .db_path = cfg.db_path, .on_fired = kick_outbox };
+	struct report_worker_config rc = {.db_path = cfg.db_path,
+	                                  .smtp_url = smtp_url,
+	                                  .smtp_from = smtp_from,
+	                                  .smtp_user = smtp_user,
+	                                  .smtp_password = smtp_user ? getenv("LEITSTAND_SMTP_PASSWORD") : NULL,
+	                                  .retry_base = report_retry_base};
+	struct outbox_config oc = {.db_path = cfg.db_path, .retry_base = retry_base};
+	struct timers_config tc = {.db_path = cfg.db_path, .on_fired = kick_outbox};
 	if (outbox_start(&oc, &ob, &e) < 0 || (tc.ctx = ob, timers_start(&tc, &tm, &e)) < 0 ||
 	    import_worker_start(cfg.db_path, &iw, &e) < 0 || report_worker_start(&rc, &rw, &e) < 0 ||
 	    audit_flusher_start(cfg.db_path, &af, &e) < 0) {
@@ -167,7 +175,7 @@ int cmd_serve(int argc, char **argv)
 		server_stop(srv);
 		return cli_fail("serve", &e);
 	}
-	struct jobs jobs = { .timers = tm, .outbox = ob };
+	struct jobs jobs = {.timers = tm, .outbox = ob};
 	tickets_set_change_hook(ticket_changed, &jobs);
 	printf("listening on http://%s%s%s:%u\n", strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
 	       bound);

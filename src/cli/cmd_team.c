@@ -6,24 +6,26 @@
 #include "cli/cli.h"
 #include "service/directory.h"
 
-static const char help[] =
-	"Usage: leitstand team add --code CODE --name NAME [--member EMAIL]... [--db PATH]\n"
-	"       leitstand team list [--format text|json] [--db PATH]\n\n"
-	"Teams belong to the service operation and can work for several clients.\n\n"
-	"  --code CODE      short unique code (e.g. L1-DESK)\n"
-	"  --name NAME      team name\n"
-	"  --member EMAIL   add a user to the team (repeatable)\n"
-	"  --format FMT     text (default) or json\n"
-	"  --db PATH        database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help           show this help\n";
+static const char help[] = "Usage: leitstand team add --code CODE --name NAME [--member EMAIL]... [--db PATH]\n"
+                           "       leitstand team list [--format text|json] [--db PATH]\n\n"
+                           "Teams belong to the service operation and can work for several clients.\n\n"
+                           "  --code CODE      short unique code (e.g. L1-DESK)\n"
+                           "  --name NAME      team name\n"
+                           "  --member EMAIL   add a user to the team (repeatable)\n"
+                           "  --format FMT     text (default) or json\n"
+                           "  --db PATH        database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+                           "  --help           show this help\n";
 
 int cmd_team(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "code", required_argument, NULL, 'c' },
-		{ "name", required_argument, NULL, 'n' },   { "member", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"code", required_argument, NULL, 'c'},
+	        {"name", required_argument, NULL, 'n'},
+	        {"member", required_argument, NULL, 'm'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -35,7 +37,7 @@ int cmd_team(int argc, char **argv)
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0)
 		return cli_usage("team", "unknown subcommand '%s': use add or list", sub);
 	const char *db = NULL, *members[128];
-	struct team_input in = { 0 };
+	struct team_input in = {0};
 	enum cli_format fmt = CLI_FORMAT_TEXT;
 	int c, r;
 	optind = 1;
@@ -80,7 +82,8 @@ int cmd_team(int argc, char **argv)
 		} else if (fmt == CLI_FORMAT_JSON) {
 			json_t *arr = json_array();
 			for (size_t i = 0; i < n; i++)
-				json_array_append_new(arr, json_pack("{s:s,s:s}", "code", v[i].code, "name", v[i].name));
+				json_array_append_new(arr,
+				                      json_pack("{s:s,s:s}", "code", v[i].code, "name", v[i].name));
 			json_dumpf(arr, stdout, JSON_INDENT(2));
 			putchar('\n');
 			json_decref(arr);

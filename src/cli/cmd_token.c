@@ -9,21 +9,21 @@
 #include "service/auth.h"
 
 static const char help[] =
-	"Usage: leitstand token create --email EMAIL [--name LABEL] [--expires-days N] [--db PATH]\n\n"
-	"Create an API token for a user and print it alone on stdout. Only a hash is\n"
-	"stored: the token cannot be shown again. Send it as 'Authorization: Bearer TOKEN'.\n\n"
-	"  --email EMAIL      the user the token acts as\n"
-	"  --name LABEL       what the token is for (shown in listings)\n"
-	"  --expires-days N   expire after N days (default: never)\n"
-	"  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help             show this help\n";
+        "Usage: leitstand token create --email EMAIL [--name LABEL] [--expires-days N] [--db PATH]\n\n"
+        "Create an API token for a user and print it alone on stdout. Only a hash is\n"
+        "stored: the token cannot be shown again. Send it as 'Authorization: Bearer TOKEN'.\n\n"
+        "  --email EMAIL      the user the token acts as\n"
+        "  --name LABEL       what the token is for (shown in listings)\n"
+        "  --expires-days N   expire after N days (default: never)\n"
+        "  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --help             show this help\n";
 
 int cmd_token(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	     { "email", required_argument, NULL, 'e' },
-		{ "name", required_argument, NULL, 'n' },    { "expires-days", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},   {"email", required_argument, NULL, 'e'},
+	        {"name", required_argument, NULL, 'n'}, {"expires-days", required_argument, NULL, 'x'},
+	        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);

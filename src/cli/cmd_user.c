@@ -11,19 +11,19 @@
 #include "service/directory.h"
 
 static const char help[] =
-	"Usage: leitstand user add --email EMAIL --name NAME --role ROLE [--client CODE]... [--password-stdin]\n"
-	"       leitstand user list [--format text|json]\n"
-	"       leitstand user passwd --email EMAIL --password-stdin\n\n"
-	"Roles: admin (all clients), manager, agent, client_viewer (read-only, needs --client).\n"
-	"Managers and agents see the clients granted with --client.\n\n"
-	"  --email EMAIL       login and unique name of the user\n"
-	"  --name NAME         display name\n"
-	"  --role ROLE         admin, manager, agent, client_viewer, dpo, auditor or vendor_agent\n"
-	"  --client CODE       grant a client (repeatable)\n"
-	"  --password-stdin    read the password (at least 10 characters) from the first line of stdin\n"
-	"  --format FMT        text (default) or json\n"
-	"  --db PATH           database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
-	"  --help              show this help\n";
+        "Usage: leitstand user add --email EMAIL --name NAME --role ROLE [--client CODE]... [--password-stdin]\n"
+        "       leitstand user list [--format text|json]\n"
+        "       leitstand user passwd --email EMAIL --password-stdin\n\n"
+        "Roles: admin (all clients), manager, agent, client_viewer (read-only, needs --client).\n"
+        "Managers and agents see the clients granted with --client.\n\n"
+        "  --email EMAIL       login and unique name of the user\n"
+        "  --name NAME         display name\n"
+        "  --role ROLE         admin, manager, agent, client_viewer, dpo, auditor or vendor_agent\n"
+        "  --client CODE       grant a client (repeatable)\n"
+        "  --password-stdin    read the password (at least 10 characters) from the first line of stdin\n"
+        "  --format FMT        text (default) or json\n"
+        "  --db PATH           database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --help              show this help\n";
 
 static int read_password(char *buf, size_t n)
 {
@@ -38,11 +38,15 @@ static int read_password(char *buf, size_t n)
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },	    { "email", required_argument, NULL, 'e' },
-		{ "name", required_argument, NULL, 'n' },   { "role", required_argument, NULL, 'r' },
-		{ "client", required_argument, NULL, 'c' }, { "password-stdin", no_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	        {"db", required_argument, NULL, 'd'},
+	        {"email", required_argument, NULL, 'e'},
+	        {"name", required_argument, NULL, 'n'},
+	        {"role", required_argument, NULL, 'r'},
+	        {"client", required_argument, NULL, 'c'},
+	        {"password-stdin", no_argument, NULL, 'p'},
+	        {"format", required_argument, NULL, 'f'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(help, stdout);
@@ -54,7 +58,7 @@ int cmd_user(int argc, char **argv)
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "list") != 0 && strcmp(sub, "passwd") != 0)
 		return cli_usage("user", "unknown subcommand '%s': use add, list or passwd", sub);
 	const char *db = NULL, *role = NULL;
-	struct user_input in = { 0 };
+	struct user_input in = {0};
 	const char *clients[64];
 	size_t n_clients = 0;
 	bool pw_stdin = false;
@@ -89,10 +93,11 @@ int cmd_user(int argc, char **argv)
 			return cli_usage("user", "user add needs --email, --name and --role");
 		in.role = user_role_from_string(role);
 		if ((int)in.role < 0)
-			return cli_usage("user",
-					 "--role must be admin, manager, agent, client_viewer, dpo, auditor or vendor_agent, "
-					 "not '%s'",
-					 role);
+			return cli_usage(
+			        "user",
+			        "--role must be admin, manager, agent, client_viewer, dpo, auditor or vendor_agent, "
+			        "not '%s'",
+			        role);
 		if ((in.role == USER_ROLE_CLIENT_VIEWER || in.role == USER_ROLE_DPO) && n_clients == 0)
 			return cli_usage("user", "role %s needs at least one --client CODE", role);
 	}
@@ -138,9 +143,10 @@ int cmd_user(int argc, char **argv)
 				json_t *cl = json_array();
 				for (size_t k = 0; k < v[i].n_clients; k++)
 					json_array_append_new(cl, json_string(v[i].client_codes[k]));
-				json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b,s:o}", "email", v[i].email, "name",
-								     v[i].name, "role", user_role_to_string(v[i].role),
-								     "active", v[i].active, "clients", cl));
+				json_array_append_new(arr,
+				                      json_pack("{s:s,s:s,s:s,s:b,s:o}", "email", v[i].email, "name",
+				                                v[i].name, "role", user_role_to_string(v[i].role),
+				                                "active", v[i].active, "clients", cl));
 			}
 			json_dumpf(arr, stdout, JSON_INDENT(2));
 			putchar('\n');
@@ -149,7 +155,8 @@ int cmd_user(int argc, char **argv)
 			printf("%-32s %-24s %-14s %s\n", "EMAIL", "NAME", "ROLE", "CLIENTS");
 			for (size_t i = 0; i < n; i++) {
 				printf("%-32s %-24s %-14s ", v[i].email, v[i].name, user_role_to_string(v[i].role));
-				if (v[i].role == USER_ROLE_ADMIN || (v[i].role == USER_ROLE_AUDITOR && v[i].n_clients == 0))
+				if (v[i].role == USER_ROLE_ADMIN ||
+				    (v[i].role == USER_ROLE_AUDITOR && v[i].n_clients == 0))
 					printf("(all)");
 				for (size_t k = 0; k < v[i].n_clients; k++)
 					printf("%s%s", k ? "," : "", v[i].client_codes[k]);

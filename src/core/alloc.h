@@ -15,8 +15,16 @@ void xfree(void *p);
 
 /* Cleanup helpers in the style of systemd: `_cleanup_free_ char *s = NULL;` */
 #define _cleanup_(f) __attribute__((cleanup(f)))
-static inline void freep(void *p) { xfree(*(void **)p); }
+static inline void freep(void *p)
+{
+	xfree(*(void **)p);
+}
 #define _cleanup_free_ _cleanup_(freep)
 /* Hand ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p) ({ __typeof__(p) _tp = (p); (p) = NULL; _tp; })
+#define TAKE_PTR(p)                                                                                                    \
+	({                                                                                                             \
+		__typeof__(p) _tp = (p);                                                                               \
+		(p) = NULL;                                                                                            \
+		_tp;                                                                                                   \
+	})
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))

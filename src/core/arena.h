@@ -15,7 +15,10 @@ struct arena {
 	size_t block_size;
 };
 
-#define ARENA_INIT { NULL, NULL, 8192 }
+#define ARENA_INIT                                                                                                     \
+	{                                                                                                              \
+		NULL, NULL, 8192                                                                                       \
+	}
 
 void arena_init(struct arena *a);
 /* Runs cleanups and frees every block but the first, which is kept for reuse. */

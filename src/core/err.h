@@ -12,25 +12,25 @@
 
 enum {
 	LS_EBASE = 1000,
-	LS_ECONFLICT,   /* a uniqueness or state conflict */
-	LS_ESTALE,      /* If-Match version no longer current */
+	LS_ECONFLICT, /* a uniqueness or state conflict */
+	LS_ESTALE,    /* If-Match version no longer current */
 	LS_EFORBIDDEN,
 	LS_ETOOLARGE,
-	LS_EDB,         /* storage failure */
-	LS_EAUTH,       /* authentication failed */
+	LS_EDB,   /* storage failure */
+	LS_EAUTH, /* authentication failed */
 };
 
 struct lserr {
-	int rc;              /* negative code */
-	const char *code;    /* machine code from the catalogue, e.g. "invalid_field" */
-	char field[64];      /* offending field, "" when none */
+	int rc;           /* negative code */
+	const char *code; /* machine code from the catalogue, e.g. "invalid_field" */
+	char field[64];   /* offending field, "" when none */
 	char message[384];
 	char hint[192];
 };
 
 /* Sets e (if non-NULL) and returns rc, so callers write `return lserr_set(...)`. */
-int lserr_set(struct lserr *e, int rc, const char *code, const char *field,
-	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int lserr_set(struct lserr *e, int rc, const char *code, const char *field, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 void lserr_hint(struct lserr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lserr_clear(struct lserr *e);
 

@@ -10,7 +10,7 @@
 #include "core/timeutil.h"
 
 static enum log_level max_level = LOG_INFO;
-static const char *const names[] = { "error", "warn", "info", "debug" };
+static const char *const names[] = {"error", "warn", "info", "debug"};
 
 void log_set_level(enum log_level lvl)
 {

@@ -22,7 +22,10 @@ struct strbuf {
 };
 
 extern char strbuf_empty[];
-#define STRBUF_INIT_MAX(m) { 0, 0, (m), false, strbuf_empty }
+#define STRBUF_INIT_MAX(m)                                                                                             \
+	{                                                                                                              \
+		0, 0, (m), false, strbuf_empty                                                                         \
+	}
 #define STRBUF_INIT STRBUF_INIT_MAX(LS_STRBUF_DEFAULT_MAX)
 
 void strbuf_init(struct strbuf *sb, size_t max);
@@ -35,6 +38,9 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(p
 int strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Appends s as the inside of a JSON string (no quotes added). */
 int strbuf_add_json_escaped(struct strbuf *sb, const char *s);
-static inline bool strbuf_ok(const struct strbuf *sb) { return !sb->overflow; }
+static inline bool strbuf_ok(const struct strbuf *sb)
+{
+	return !sb->overflow;
+}
 /* Returns the malloc'ed buffer (caller frees with xfree) and re-initialises sb. */
 char *strbuf_detach(struct strbuf *sb, size_t *ret_len);

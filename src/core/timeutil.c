@@ -56,7 +56,7 @@ char *time_format_rfc3339(ls_time t, char *buf, size_t n)
 	unsigned m, d;
 	time_civil_from_days(days, &y, &m, &d);
 	snprintf(buf, n, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60));
+	         (int)(secs / 60 % 60), (int)(secs % 60));
 	return buf;
 }
 
@@ -74,7 +74,7 @@ static int digits(const char *s, int n, int *ret)
 
 static int days_in_month(int y, int m)
 {
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return dm[m - 1];
@@ -84,16 +84,15 @@ int time_parse_rfc3339(const char *s, ls_time *ret)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	size_t len = strlen(s);
-	if (len < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d))
+	if (len < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
 		return -EINVAL;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -EINVAL;
 	const char *p = s + 10;
 	int64_t offset = 0;
 	if (*p) {
-		if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p) < 9 || digits(p + 1, 2, &h) ||
-		    p[3] != ':' || digits(p + 4, 2, &mi) || p[6] != ':' || digits(p + 7, 2, &se))
+		if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p) < 9 || digits(p + 1, 2, &h) || p[3] != ':' ||
+		    digits(p + 4, 2, &mi) || p[6] != ':' || digits(p + 7, 2, &se))
 			return -EINVAL;
 		if (h > 23 || mi > 59 || se > 60)
 			return -EINVAL;
@@ -109,8 +108,8 @@ int time_parse_rfc3339(const char *s, ls_time *ret)
 			p++;
 		} else if (*p == '+' || *p == '-') {
 			int oh, om;
-			if (strlen(p) < 6 || digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) ||
-			    oh > 23 || om > 59)
+			if (strlen(p) < 6 || digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 ||
+			    om > 59)
 				return -EINVAL;
 			offset = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
 			p += 6;

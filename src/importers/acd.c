@@ -59,228 +59,227 @@ struct spelling {
 /* Header spellings in English and German, normalised. A name that appears for two
  * roles would be a bug: the first entry wins. */
 static const struct spelling spellings[] = {
-	{ "interval start", A_START },
-	{ "interval start time", A_START },
-	{ "intervalstart", A_START },
-	{ "interval begin", A_START },
-	{ "interval", A_START },
-	{ "start", A_START },
-	{ "start time", A_START },
-	{ "period start", A_START },
-	{ "datetime", A_START },
-	{ "date time", A_START },
-	{ "timestamp", A_START },
-	{ "intervallbeginn", A_START },
-	{ "intervall beginn", A_START },
-	{ "intervallstart", A_START },
-	{ "intervall", A_START },
-	{ "beginn", A_START },
-	{ "startzeit", A_START },
-	{ "zeitstempel", A_START },
-	{ "von", A_START },
-	{ "date", A_DATE },
-	{ "day", A_DATE },
-	{ "datum", A_DATE },
-	{ "tag", A_DATE },
-	{ "time", A_TIME },
-	{ "time of day", A_TIME },
-	{ "interval time", A_TIME },
-	{ "uhrzeit", A_TIME },
-	{ "zeit", A_TIME },
-	{ "intervallzeit", A_TIME },
-	{ "interval end", A_END },
-	{ "interval end time", A_END },
-	{ "end", A_END },
-	{ "end time", A_END },
-	{ "intervallende", A_END },
-	{ "intervall ende", A_END },
-	{ "ende", A_END },
-	{ "endzeit", A_END },
-	{ "bis", A_END },
-	{ "interval length", A_LENGTH },
-	{ "interval duration", A_LENGTH },
-	{ "interval minutes", A_LENGTH },
-	{ "length", A_LENGTH },
-	{ "intervalllaenge", A_LENGTH },
-	{ "intervall laenge", A_LENGTH },
-	{ "intervalldauer", A_LENGTH },
-	{ "laenge", A_LENGTH },
-	{ "dauer", A_LENGTH },
-	{ "queue", A_QUEUE },
-	{ "queue name", A_QUEUE },
-	{ "skill", A_QUEUE },
-	{ "skill name", A_QUEUE },
-	{ "split", A_QUEUE },
-	{ "split skill", A_QUEUE },
-	{ "vdn", A_QUEUE },
-	{ "acd group", A_QUEUE },
-	{ "group", A_QUEUE },
-	{ "hotline", A_QUEUE },
-	{ "warteschlange", A_QUEUE },
-	{ "skillgruppe", A_QUEUE },
-	{ "gruppe", A_QUEUE },
-	{ "acd gruppe", A_QUEUE },
-	{ "offered", A_OFFERED },
-	{ "calls offered", A_OFFERED },
-	{ "offered calls", A_OFFERED },
-	{ "contacts offered", A_OFFERED },
-	{ "acd calls offered", A_OFFERED },
-	{ "incoming calls", A_OFFERED },
-	{ "inbound calls", A_OFFERED },
-	{ "calls", A_OFFERED },
-	{ "angeboten", A_OFFERED },
-	{ "anrufe angeboten", A_OFFERED },
-	{ "angebotene anrufe", A_OFFERED },
-	{ "angebotene", A_OFFERED },
-	{ "eingehende anrufe", A_OFFERED },
-	{ "anrufe", A_OFFERED },
-	{ "answered", A_ANSWERED },
-	{ "calls answered", A_ANSWERED },
-	{ "answered calls", A_ANSWERED },
-	{ "handled", A_ANSWERED },
-	{ "calls handled", A_ANSWERED },
-	{ "handled calls", A_ANSWERED },
-	{ "contacts handled", A_ANSWERED },
-	{ "acd calls", A_ANSWERED },
-	{ "angenommen", A_ANSWERED },
-	{ "angenommene anrufe", A_ANSWERED },
-	{ "anrufe angenommen", A_ANSWERED },
-	{ "angenommene", A_ANSWERED },
-	{ "beantwortet", A_ANSWERED },
-	{ "beantwortete anrufe", A_ANSWERED },
-	{ "bearbeitet", A_ANSWERED },
-	{ "bearbeitete anrufe", A_ANSWERED },
-	{ "entgegengenommen", A_ANSWERED },
-	{ "abandoned", A_ABANDONED },
-	{ "calls abandoned", A_ABANDONED },
-	{ "abandoned calls", A_ABANDONED },
-	{ "abandons", A_ABANDONED },
-	{ "aban calls", A_ABANDONED },
-	{ "abn calls", A_ABANDONED },
-	{ "aufgelegt", A_ABANDONED },
-	{ "aufgelegte anrufe", A_ABANDONED },
-	{ "verloren", A_ABANDONED },
-	{ "verlorene anrufe", A_ABANDONED },
-	{ "anrufe verloren", A_ABANDONED },
-	{ "abgebrochen", A_ABANDONED },
-	{ "abgebrochene anrufe", A_ABANDONED },
-	{ "aufleger", A_ABANDONED },
-	{ "answered within sl", A_SL_ANSWERED },
-	{ "answered in sl", A_SL_ANSWERED },
-	{ "answered within service level", A_SL_ANSWERED },
-	{ "answered within threshold", A_SL_ANSWERED },
-	{ "answered in threshold", A_SL_ANSWERED },
-	{ "answered within target", A_SL_ANSWERED },
-	{ "sl answered", A_SL_ANSWERED },
-	{ "within sl", A_SL_ANSWERED },
-	{ "in sl", A_SL_ANSWERED },
-	{ "im sl angenommen", A_SL_ANSWERED },
-	{ "in sl angenommen", A_SL_ANSWERED },
-	{ "angenommen im sl", A_SL_ANSWERED },
-	{ "angenommen in sl", A_SL_ANSWERED },
-	{ "angenommen innerhalb sl", A_SL_ANSWERED },
-	{ "innerhalb sl angenommen", A_SL_ANSWERED },
-	{ "im servicelevel angenommen", A_SL_ANSWERED },
-	{ "angenommen im servicelevel", A_SL_ANSWERED },
-	{ "im sl", A_SL_ANSWERED },
-	{ "innerhalb sl", A_SL_ANSWERED },
-	{ "abandoned within sl", A_SL_ABANDONED },
-	{ "abandoned in sl", A_SL_ABANDONED },
-	{ "abandoned within threshold", A_SL_ABANDONED },
-	{ "abandoned within service level", A_SL_ABANDONED },
-	{ "sl abandoned", A_SL_ABANDONED },
-	{ "im sl aufgelegt", A_SL_ABANDONED },
-	{ "im sl verloren", A_SL_ABANDONED },
-	{ "aufgelegt im sl", A_SL_ABANDONED },
-	{ "verloren im sl", A_SL_ABANDONED },
-	{ "innerhalb sl aufgelegt", A_SL_ABANDONED },
-	{ "innerhalb sl verloren", A_SL_ABANDONED },
-	{ "short abandoned", A_SHORT },
-	{ "short abandons", A_SHORT },
-	{ "short abandon", A_SHORT },
-	{ "short abandoned calls", A_SHORT },
-	{ "kurz aufgelegt", A_SHORT },
-	{ "kurz verloren", A_SHORT },
-	{ "kurzaufleger", A_SHORT },
-	{ "kurzabbrecher", A_SHORT },
-	{ "sl threshold", A_THRESHOLD },
-	{ "threshold", A_THRESHOLD },
-	{ "service level threshold", A_THRESHOLD },
-	{ "service level time", A_THRESHOLD },
-	{ "sl target time", A_THRESHOLD },
-	{ "sl time", A_THRESHOLD },
-	{ "sl seconds", A_THRESHOLD },
-	{ "sl schwelle", A_THRESHOLD },
-	{ "sl schwellwert", A_THRESHOLD },
-	{ "schwelle", A_THRESHOLD },
-	{ "schwellwert", A_THRESHOLD },
-	{ "sl zeit", A_THRESHOLD },
-	{ "servicelevel zeit", A_THRESHOLD },
-	{ "talk time", A_TALK },
-	{ "talk", A_TALK },
-	{ "talk seconds", A_TALK },
-	{ "acd time", A_TALK },
-	{ "gespraechszeit", A_TALK },
-	{ "gespraechsdauer", A_TALK },
-	{ "sprechzeit", A_TALK },
-	{ "acd zeit", A_TALK },
-	{ "att", A_TALK, true },
-	{ "hold time", A_HOLD },
-	{ "hold", A_HOLD },
-	{ "hold seconds", A_HOLD },
-	{ "haltezeit", A_HOLD },
-	{ "halten", A_HOLD },
-	{ "holdzeit", A_HOLD },
-	{ "wrap up", A_WRAP },
-	{ "wrap up time", A_WRAP },
-	{ "wrapup", A_WRAP },
-	{ "wrap", A_WRAP },
-	{ "wrap time", A_WRAP },
-	{ "acw", A_WRAP },
-	{ "acw time", A_WRAP },
-	{ "after call work", A_WRAP },
-	{ "after call work time", A_WRAP },
-	{ "nachbearbeitung", A_WRAP },
-	{ "nachbearbeitungszeit", A_WRAP },
-	{ "nachbearbeitungsdauer", A_WRAP },
-	{ "nacharbeit", A_WRAP },
-	{ "nacharbeitszeit", A_WRAP },
-	{ "handle time", A_HANDLE },
-	{ "handling time", A_HANDLE },
-	{ "bearbeitungszeit", A_HANDLE },
-	{ "bearbeitungsdauer", A_HANDLE },
-	{ "aht", A_HANDLE, true },
-	{ "answer wait", A_WAIT },
-	{ "answer wait time", A_WAIT },
-	{ "wait time", A_WAIT },
-	{ "queue time", A_WAIT },
-	{ "queue wait", A_WAIT },
-	{ "time to answer", A_WAIT },
-	{ "speed of answer", A_WAIT },
-	{ "wartezeit", A_WAIT },
-	{ "wartezeit angenommen", A_WAIT },
-	{ "asa", A_WAIT, true },
+        {"interval start", A_START},
+        {"interval start time", A_START},
+        {"intervalstart", A_START},
+        {"interval begin", A_START},
+        {"interval", A_START},
+        {"start", A_START},
+        {"start time", A_START},
+        {"period start", A_START},
+        {"datetime", A_START},
+        {"date time", A_START},
+        {"timestamp", A_START},
+        {"intervallbeginn", A_START},
+        {"intervall beginn", A_START},
+        {"intervallstart", A_START},
+        {"intervall", A_START},
+        {"beginn", A_START},
+        {"startzeit", A_START},
+        {"zeitstempel", A_START},
+        {"von", A_START},
+        {"date", A_DATE},
+        {"day", A_DATE},
+        {"datum", A_DATE},
+        {"tag", A_DATE},
+        {"time", A_TIME},
+        {"time of day", A_TIME},
+        {"interval time", A_TIME},
+        {"uhrzeit", A_TIME},
+        {"zeit", A_TIME},
+        {"intervallzeit", A_TIME},
+        {"interval end", A_END},
+        {"interval end time", A_END},
+        {"end", A_END},
+        {"end time", A_END},
+        {"intervallende", A_END},
+        {"intervall ende", A_END},
+        {"ende", A_END},
+        {"endzeit", A_END},
+        {"bis", A_END},
+        {"interval length", A_LENGTH},
+        {"interval duration", A_LENGTH},
+        {"interval minutes", A_LENGTH},
+        {"length", A_LENGTH},
+        {"intervalllaenge", A_LENGTH},
+        {"intervall laenge", A_LENGTH},
+        {"intervalldauer", A_LENGTH},
+        {"laenge", A_LENGTH},
+        {"dauer", A_LENGTH},
+        {"queue", A_QUEUE},
+        {"queue name", A_QUEUE},
+        {"skill", A_QUEUE},
+        {"skill name", A_QUEUE},
+        {"split", A_QUEUE},
+        {"split skill", A_QUEUE},
+        {"vdn", A_QUEUE},
+        {"acd group", A_QUEUE},
+        {"group", A_QUEUE},
+        {"hotline", A_QUEUE},
+        {"warteschlange", A_QUEUE},
+        {"skillgruppe", A_QUEUE},
+        {"gruppe", A_QUEUE},
+        {"acd gruppe", A_QUEUE},
+        {"offered", A_OFFERED},
+        {"calls offered", A_OFFERED},
+        {"offered calls", A_OFFERED},
+        {"contacts offered", A_OFFERED},
+        {"acd calls offered", A_OFFERED},
+        {"incoming calls", A_OFFERED},
+        {"inbound calls", A_OFFERED},
+        {"calls", A_OFFERED},
+        {"angeboten", A_OFFERED},
+        {"anrufe angeboten", A_OFFERED},
+        {"angebotene anrufe", A_OFFERED},
+        {"angebotene", A_OFFERED},
+        {"eingehende anrufe", A_OFFERED},
+        {"anrufe", A_OFFERED},
+        {"answered", A_ANSWERED},
+        {"calls answered", A_ANSWERED},
+        {"answered calls", A_ANSWERED},
+        {"handled", A_ANSWERED},
+        {"calls handled", A_ANSWERED},
+        {"handled calls", A_ANSWERED},
+        {"contacts handled", A_ANSWERED},
+        {"acd calls", A_ANSWERED},
+        {"angenommen", A_ANSWERED},
+        {"angenommene anrufe", A_ANSWERED},
+        {"anrufe angenommen", A_ANSWERED},
+        {"angenommene", A_ANSWERED},
+        {"beantwortet", A_ANSWERED},
+        {"beantwortete anrufe", A_ANSWERED},
+        {"bearbeitet", A_ANSWERED},
+        {"bearbeitete anrufe", A_ANSWERED},
+        {"entgegengenommen", A_ANSWERED},
+        {"abandoned", A_ABANDONED},
+        {"calls abandoned", A_ABANDONED},
+        {"abandoned calls", A_ABANDONED},
+        {"abandons", A_ABANDONED},
+        {"aban calls", A_ABANDONED},
+        {"abn calls", A_ABANDONED},
+        {"aufgelegt", A_ABANDONED},
+        {"aufgelegte anrufe", A_ABANDONED},
+        {"verloren", A_ABANDONED},
+        {"verlorene anrufe", A_ABANDONED},
+        {"anrufe verloren", A_ABANDONED},
+        {"abgebrochen", A_ABANDONED},
+        {"abgebrochene anrufe", A_ABANDONED},
+        {"aufleger", A_ABANDONED},
+        {"answered within sl", A_SL_ANSWERED},
+        {"answered in sl", A_SL_ANSWERED},
+        {"answered within service level", A_SL_ANSWERED},
+        {"answered within threshold", A_SL_ANSWERED},
+        {"answered in threshold", A_SL_ANSWERED},
+        {"answered within target", A_SL_ANSWERED},
+        {"sl answered", A_SL_ANSWERED},
+        {"within sl", A_SL_ANSWERED},
+        {"in sl", A_SL_ANSWERED},
+        {"im sl angenommen", A_SL_ANSWERED},
+        {"in sl angenommen", A_SL_ANSWERED},
+        {"angenommen im sl", A_SL_ANSWERED},
+        {"angenommen in sl", A_SL_ANSWERED},
+        {"angenommen innerhalb sl", A_SL_ANSWERED},
+        {"innerhalb sl angenommen", A_SL_ANSWERED},
+        {"im servicelevel angenommen", A_SL_ANSWERED},
+        {"angenommen im servicelevel", A_SL_ANSWERED},
+        {"im sl", A_SL_ANSWERED},
+        {"innerhalb sl", A_SL_ANSWERED},
+        {"abandoned within sl", A_SL_ABANDONED},
+        {"abandoned in sl", A_SL_ABANDONED},
+        {"abandoned within threshold", A_SL_ABANDONED},
+        {"abandoned within service level", A_SL_ABANDONED},
+        {"sl abandoned", A_SL_ABANDONED},
+        {"im sl aufgelegt", A_SL_ABANDONED},
+        {"im sl verloren", A_SL_ABANDONED},
+        {"aufgelegt im sl", A_SL_ABANDONED},
+        {"verloren im sl", A_SL_ABANDONED},
+        {"innerhalb sl aufgelegt", A_SL_ABANDONED},
+        {"innerhalb sl verloren", A_SL_ABANDONED},
+        {"short abandoned", A_SHORT},
+        {"short abandons", A_SHORT},
+        {"short abandon", A_SHORT},
+        {"short abandoned calls", A_SHORT},
+        {"kurz aufgelegt", A_SHORT},
+        {"kurz verloren", A_SHORT},
+        {"kurzaufleger", A_SHORT},
+        {"kurzabbrecher", A_SHORT},
+        {"sl threshold", A_THRESHOLD},
+        {"threshold", A_THRESHOLD},
+        {"service level threshold", A_THRESHOLD},
+        {"service level time", A_THRESHOLD},
+        {"sl target time", A_THRESHOLD},
+        {"sl time", A_THRESHOLD},
+        {"sl seconds", A_THRESHOLD},
+        {"sl schwelle", A_THRESHOLD},
+        {"sl schwellwert", A_THRESHOLD},
+        {"schwelle", A_THRESHOLD},
+        {"schwellwert", A_THRESHOLD},
+        {"sl zeit", A_THRESHOLD},
+        {"servicelevel zeit", A_THRESHOLD},
+        {"talk time", A_TALK},
+        {"talk", A_TALK},
+        {"talk seconds", A_TALK},
+        {"acd time", A_TALK},
+        {"gespraechszeit", A_TALK},
+        {"gespraechsdauer", A_TALK},
+        {"sprechzeit", A_TALK},
+        {"acd zeit", A_TALK},
+        {"att", A_TALK, true},
+        {"hold time", A_HOLD},
+        {"hold", A_HOLD},
+        {"hold seconds", A_HOLD},
+        {"haltezeit", A_HOLD},
+        {"halten", A_HOLD},
+        {"holdzeit", A_HOLD},
+        {"wrap up", A_WRAP},
+        {"wrap up time", A_WRAP},
+        {"wrapup", A_WRAP},
+        {"wrap", A_WRAP},
+        {"wrap time", A_WRAP},
+        {"acw", A_WRAP},
+        {"acw time", A_WRAP},
+        {"after call work", A_WRAP},
+        {"after call work time", A_WRAP},
+        {"nachbearbeitung", A_WRAP},
+        {"nachbearbeitungszeit", A_WRAP},
+        {"nachbearbeitungsdauer", A_WRAP},
+        {"nacharbeit", A_WRAP},
+        {"nacharbeitszeit", A_WRAP},
+        {"handle time", A_HANDLE},
+        {"handling time", A_HANDLE},
+        {"bearbeitungszeit", A_HANDLE},
+        {"bearbeitungsdauer", A_HANDLE},
+        {"aht", A_HANDLE, true},
+        {"answer wait", A_WAIT},
+        {"answer wait time", A_WAIT},
+        {"wait time", A_WAIT},
+        {"queue time", A_WAIT},
+        {"queue wait", A_WAIT},
+        {"time to answer", A_WAIT},
+        {"speed of answer", A_WAIT},
+        {"wartezeit", A_WAIT},
+        {"wartezeit angenommen", A_WAIT},
+        {"asa", A_WAIT, true},
 };
 
-static const char *const avg_prefixes[] = { "avg",	    "average",	    "mean",		"ave",
-					    "durchschn",    "durchschnittl", "durchschnittliche", "durchschnittlicher",
-					    "mittlere",	    "mittlerer",     "mittl" };
-static const char *const avg_suffixes[] = { "avg", "average", "mean", "per call", "pro anruf", "je anruf",
-					    "durchschnitt" };
-static const char *const total_words[] = { "total", "totals", "sum", "summe", "gesamt" };
+static const char *const avg_prefixes[] = {
+        "avg",      "average",   "mean", "ave", "durchschn", "durchschnittl", "durchschnittliche", "durchschnittlicher",
+        "mittlere", "mittlerer", "mittl"};
+static const char *const avg_suffixes[] = {"avg",       "average",  "mean",        "per call",
+                                           "pro anruf", "je anruf", "durchschnitt"};
+static const char *const total_words[] = {"total", "totals", "sum", "summe", "gesamt"};
 /* A report's sum line names itself in its start (or queue) cell. */
-static const char *const total_rows[] = { "total", "totals", "grand total", "sum", "summe", "gesamt",
-					  "gesamtsumme", "insgesamt" };
+static const char *const total_rows[] = {"total", "totals", "grand total", "sum",
+                                         "summe", "gesamt", "gesamtsumme", "insgesamt"};
 
 static const struct {
 	const char *name; /* blanks removed */
 	double factor;
 } units[] = {
-	{ "s", 1 },	      { "sec", 1 },	    { "secs", 1 },     { "second", 1 },	    { "seconds", 1 },
-	{ "sek", 1 },	      { "sekunden", 1 },    { "hhmmss", 1 },   { "hmmss", 1 },	    { "mmss", 1 },
-	{ "min", 60 },	      { "mins", 60 },	    { "minute", 60 },  { "minutes", 60 },   { "minuten", 60 },
-	{ "h", 3600 },	      { "hr", 3600 },	    { "hrs", 3600 },   { "hour", 3600 },    { "hours", 3600 },
-	{ "std", 3600 },      { "stunden", 3600 },
+        {"s", 1},        {"sec", 1},      {"secs", 1},     {"second", 1},     {"seconds", 1}, {"sek", 1},
+        {"sekunden", 1}, {"hhmmss", 1},   {"hmmss", 1},    {"mmss", 1},       {"min", 60},    {"mins", 60},
+        {"minute", 60},  {"minutes", 60}, {"minuten", 60}, {"h", 3600},       {"hr", 3600},   {"hrs", 3600},
+        {"hour", 3600},  {"hours", 3600}, {"std", 3600},   {"stunden", 3600},
 };
 
 #define NORM_MAX 160
@@ -306,11 +305,15 @@ static void fold(const char *h, char *out, size_t n)
 			p++;
 		} else if (c == 0xC3 && p[1]) {
 			switch (p[1]) {
-			case 0xA4: case 0x84: PUT("ae"); break;
-			case 0xB6: case 0x96: PUT("oe"); break;
-			case 0xBC: case 0x9C: PUT("ue"); break;
+			case 0xA4:
+			case 0x84: PUT("ae"); break;
+			case 0xB6:
+			case 0x96: PUT("oe"); break;
+			case 0xBC:
+			case 0x9C: PUT("ue"); break;
 			case 0x9F: PUT("ss"); break;
-			case 0xB8: case 0x98: PUT(" avg "); break;
+			case 0xB8:
+			case 0x98: PUT(" avg "); break;
 			default: PUT(" "); break;
 			}
 			p += 2;
@@ -319,11 +322,15 @@ static void fold(const char *h, char *out, size_t n)
 			p += 3;
 		} else {
 			switch (c) {
-			case 0xE4: case 0xC4: PUT("ae"); break;
-			case 0xF6: case 0xD6: PUT("oe"); break;
-			case 0xFC: case 0xDC: PUT("ue"); break;
+			case 0xE4:
+			case 0xC4: PUT("ae"); break;
+			case 0xF6:
+			case 0xD6: PUT("oe"); break;
+			case 0xFC:
+			case 0xDC: PUT("ue"); break;
 			case 0xDF: PUT("ss"); break;
-			case 0xD8: case 0xF8: PUT(" avg "); break;
+			case 0xD8:
+			case 0xF8: PUT(" avg "); break;
 			default: PUT(" "); break;
 			}
 			p++;
@@ -380,7 +387,7 @@ struct colinfo {
 /* Normalises header h and finds its role (see acd.h for the rules). */
 static struct colinfo classify(const char *h)
 {
-	struct colinfo ci = { -1, false, 0 };
+	struct colinfo ci = {-1, false, 0};
 	char s[NORM_MAX];
 	fold(h, s, sizeof(s));
 	/* a trailing "(unit)" or "[unit]" */
@@ -470,9 +477,9 @@ struct run {
 	double unit[_A_MAX];
 	const char *hdr[_A_MAX]; /* header text as in the file, for messages */
 	size_t ncols;
-	int32_t len;     /* interval length of rows without their own; 0 while inferring */
-	int64_t min_gap; /* while inferring; 0 none yet */
-	int32_t stated;  /* while inferring: the first length a row states; 0 none */
+	int32_t len;        /* interval length of rows without their own; 0 while inferring */
+	int64_t min_gap;    /* while inferring; 0 none yet */
+	int32_t stated;     /* while inferring: the first length a row states; 0 none */
 	struct arena arena; /* header texts, queue names */
 	struct queue *queues;
 	size_t n_queues, cap_queues;
@@ -528,7 +535,7 @@ static uint32_t queue_of(struct run *u, const char *name)
 		u->cap_queues = u->cap_queues ? u->cap_queues * 2 : 16;
 		u->queues = xrealloc(u->queues, u->cap_queues * sizeof(*u->queues));
 	}
-	u->queues[u->n_queues] = (struct queue){ .name = arena_strdup(&u->arena, name) };
+	u->queues[u->n_queues] = (struct queue){.name = arena_strdup(&u->arena, name)};
 	u->qmap[j] = (uint32_t)u->n_queues + 1;
 	return (uint32_t)u->n_queues++;
 }
@@ -559,7 +566,7 @@ static void seen_add(struct run *u, uint32_t q, int64_t start)
 		u->seen = nt;
 		u->seen_cap = ncap;
 	}
-	u->seen[seen_pos(u->seen, u->seen_cap, q, start)] = (struct slot){ start, q + 1 };
+	u->seen[seen_pos(u->seen, u->seen_cap, q, start)] = (struct slot){start, q + 1};
 	u->n_seen++;
 }
 
@@ -568,7 +575,8 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt,
+	                        ap);
 	va_end(ap);
 	return r;
 }
@@ -581,7 +589,7 @@ static int header(struct run *u)
 		return rc;
 	if (rc == 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: empty file, expected a header line",
-				 csv_name(u->r));
+		                 csv_name(u->r));
 	for (int c = 0; c < _A_MAX; c++)
 		u->idx[c] = -1;
 	for (size_t i = 0; i < row.n; i++) {
@@ -606,8 +614,8 @@ static int header(struct run *u)
 		missing = "abandoned calls ('Abandoned', 'Aufgelegt', 'Verloren')";
 	if (missing)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-				 "%s:%u: no column for %s; not an ACD interval export", csv_name(u->r), row.line,
-				 missing);
+		                 "%s:%u: no column for %s; not an ACD interval export", csv_name(u->r), row.line,
+		                 missing);
 	return 0;
 }
 
@@ -696,7 +704,7 @@ static int parse_secs(const char *s, double unit, double deflt, bool hm, double 
 static bool time_of_day(const char **pp, bool end, int *ret)
 {
 	const char *p = *pp;
-	int v[3] = { 0, 0, 0 }, n = 0;
+	int v[3] = {0, 0, 0}, n = 0;
 	while (n < 3) {
 		int d = 0, x = 0;
 		while (*p >= '0' && *p <= '9' && d < 2) {
@@ -753,7 +761,7 @@ static bool has_zone(const char *s)
 /* Start and (when the row states it) length of the row's interval, and whether the
  * start was local time in options tz. 0, or a bad row reason in why. */
 static int row_start(struct run *u, const struct csv_row *row, ls_time *start, int32_t *len, bool *local, char *why,
-		     size_t wn)
+                     size_t wn)
 {
 	enum value_date_order order = u->o->date_order;
 	*len = 0;
@@ -851,7 +859,8 @@ end:;
 			*len = (int32_t)(end - *start);
 		} else if (time_of_day(&p, true, &e2) && !*p) {
 			/* a time of day: the first such instant after the start */
-			int64_t local_sod = ((*start + (u->o->tz ? tz_offset_at(u->o->tz, *start) : 0)) % 86400 + 86400) % 86400;
+			int64_t local_sod =
+			        ((*start + (u->o->tz ? tz_offset_at(u->o->tz, *start) : 0)) % 86400 + 86400) % 86400;
 			int64_t l = e2 - local_sod;
 			if (l <= 0)
 				l += 86400;
@@ -909,7 +918,7 @@ static int emit(struct run *u, struct pending *pd)
 	}
 	if (seen)
 		return bad_row(u, iv->line, "queue '%.60s': a second interval starting at %s; this row is ignored",
-			       q->name, time_format_rfc3339(iv->start, when, sizeof(when)));
+		               q->name, time_format_rfc3339(iv->start, when, sizeof(when)));
 	if (q->has_last) {
 		int64_t gap = iv->start - q->last;
 		int64_t need = gap > 0 ? q->last_len : iv->length;
@@ -917,15 +926,15 @@ static int emit(struct run *u, struct pending *pd)
 			gap = -gap;
 		if (gap < need)
 			return bad_row(u, iv->line,
-				       "queue '%.60s': the interval starting at %s overlaps the previous one (%lld s "
-				       "apart, interval length %lld s); this row is ignored",
-				       q->name, time_format_rfc3339(iv->start, when, sizeof(when)), (long long)gap,
-				       (long long)need);
+			               "queue '%.60s': the interval starting at %s overlaps the previous one (%lld s "
+			               "apart, interval length %lld s); this row is ignored",
+			               q->name, time_format_rfc3339(iv->start, when, sizeof(when)), (long long)gap,
+			               (long long)need);
 	}
 	if (u->n_seen >= LS_MAX_IMPORT_INTERVALS)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-				 "%s: more than %d intervals in one file; split it", csv_name(u->r),
-				 LS_MAX_IMPORT_INTERVALS);
+		                 "%s: more than %d intervals in one file; split it", csv_name(u->r),
+		                 LS_MAX_IMPORT_INTERVALS);
 	seen_add(u, pd->q, iv->start);
 	q->last = iv->start;
 	q->last_len = iv->length;
@@ -979,8 +988,8 @@ static int add_row(struct run *u, const struct csv_row *row)
 
 	int srole = u->idx[A_DATE] >= 0 ? A_DATE : A_START;
 	const char *sv = u->idx[srole] >= 0 ? row->fields[u->idx[srole]] : NULL;
-	if (is_total_row(sv) || (!value_or_null(sv) && u->idx[A_QUEUE] >= 0 &&
-				 is_total_row(row->fields[u->idx[A_QUEUE]])))
+	if (is_total_row(sv) ||
+	    (!value_or_null(sv) && u->idx[A_QUEUE] >= 0 && is_total_row(row->fields[u->idx[A_QUEUE]])))
 		return 0;
 
 	struct pending pd;
@@ -1001,8 +1010,8 @@ static int add_row(struct run *u, const struct csv_row *row)
 	}
 
 	/* counts */
-	int64_t cnt[_A_MAX] = { 0 };
-	bool known[_A_MAX] = { false };
+	int64_t cnt[_A_MAX] = {0};
+	bool known[_A_MAX] = {false};
 	bool any = false;
 	for (int c = A_OFFERED; c <= A_SHORT; c++) {
 		const char *v = cell(u, row, c);
@@ -1015,7 +1024,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 		known[c] = any = true;
 	}
 	/* seconds */
-	double sec[_A_MAX] = { 0 };
+	double sec[_A_MAX] = {0};
 	for (int c = A_THRESHOLD; c <= A_WAIT; c++) {
 		const char *v = cell(u, row, c);
 		if (!v)
@@ -1041,33 +1050,36 @@ static int add_row(struct run *u, const struct csv_row *row)
 	iv->offered = known[A_OFFERED] ? cnt[A_OFFERED] : iv->answered + iv->abandoned;
 	if (iv->answered + iv->abandoned > iv->offered)
 		return bad_row(u, row->line, "answered %lld + abandoned %lld is more than offered %lld",
-			       (long long)iv->answered, (long long)iv->abandoned, (long long)iv->offered);
+		               (long long)iv->answered, (long long)iv->abandoned, (long long)iv->offered);
 	if (known[A_SL_ANSWERED]) {
 		if (cnt[A_SL_ANSWERED] > iv->answered)
 			return bad_row(u, row->line, "%s %lld is more than answered %lld", label(u, A_SL_ANSWERED),
-				       (long long)cnt[A_SL_ANSWERED], (long long)iv->answered);
+			               (long long)cnt[A_SL_ANSWERED], (long long)iv->answered);
 		iv->answered_within = cnt[A_SL_ANSWERED];
 	}
 	if (known[A_SL_ABANDONED]) {
 		if (cnt[A_SL_ABANDONED] > iv->abandoned)
 			return bad_row(u, row->line, "%s %lld is more than abandoned %lld", label(u, A_SL_ABANDONED),
-				       (long long)cnt[A_SL_ABANDONED], (long long)iv->abandoned);
+			               (long long)cnt[A_SL_ABANDONED], (long long)iv->abandoned);
 		iv->abandoned_within = cnt[A_SL_ABANDONED];
 	}
 	if (known[A_SHORT]) {
 		if (cnt[A_SHORT] > iv->abandoned)
 			return bad_row(u, row->line, "%s %lld is more than abandoned %lld", label(u, A_SHORT),
-				       (long long)cnt[A_SHORT], (long long)iv->abandoned);
+			               (long long)cnt[A_SHORT], (long long)iv->abandoned);
 		iv->abandoned_short = cnt[A_SHORT];
 	}
 	if (known[A_THRESHOLD]) {
 		if (!(sec[A_THRESHOLD] >= 1 && sec[A_THRESHOLD] <= 86400))
 			return bad_row(u, row->line, "%s %g s is not between 1 s and 1 day", label(u, A_THRESHOLD),
-				       sec[A_THRESHOLD]);
+			               sec[A_THRESHOLD]);
 		iv->threshold = (int32_t)lround(sec[A_THRESHOLD]);
 	}
-	double *dst[] = { [A_TALK] = &iv->talk, [A_HOLD] = &iv->hold, [A_WRAP] = &iv->wrap_up,
-			  [A_HANDLE] = &iv->handle, [A_WAIT] = &iv->wait };
+	double *dst[] = {[A_TALK] = &iv->talk,
+	                 [A_HOLD] = &iv->hold,
+	                 [A_WRAP] = &iv->wrap_up,
+	                 [A_HANDLE] = &iv->handle,
+	                 [A_WAIT] = &iv->wait};
 	for (int c = A_TALK; c <= A_WAIT; c++)
 		if (known[c])
 			*dst[c] = u->avg[c] ? sec[c] * (double)iv->answered : sec[c];
@@ -1093,11 +1105,11 @@ static int add_row(struct run *u, const struct csv_row *row)
 }
 
 int acd_import(struct csv_reader *r, const struct import_options *o, int interval_seconds,
-	       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+               const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
 	if (interval_seconds < 0 || interval_seconds > 86400)
 		return lserr_set(e, -EINVAL, "invalid_field", "interval", "the interval length must be 1 s to 1 day");
-	struct run u = { .r = r, .o = o, .sink = sink, .e = e, .len = interval_seconds };
+	struct run u = {.r = r, .o = o, .sink = sink, .e = e, .len = interval_seconds};
 	arena_init(&u.arena);
 	int rc = header(&u);
 	while (rc == 0) {
@@ -1128,7 +1140,7 @@ int acd_import(struct csv_reader *r, const struct import_options *o, int interva
 }
 
 int acd_import_file(const char *path, const struct import_options *o, int interval_seconds,
-		    const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+                    const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	int rc = csv_open_file(path, o->sep, &r, e);

@@ -74,7 +74,7 @@
 #include "importers/csv.h"
 #include "importers/import.h"
 
-#define ACD_LOOKAHEAD_ROWS 1024 /* good rows held to infer the interval length */
+#define ACD_LOOKAHEAD_ROWS   1024 /* good rows held to infer the interval length */
 #define ACD_DEFAULT_INTERVAL (30 * 60)
 
 /* Reads every record of r (header first) and hands one rec_interval per good row to
@@ -84,7 +84,7 @@
  * missing, too many bad rows, interval_seconds outside 1 s..1 day), -EIO, or a
  * sink's code. */
 int acd_import(struct csv_reader *r, const struct import_options *o, int interval_seconds,
-	       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
+               const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
 /* Opens path (plain or gzip) with o->sep and imports it. */
 int acd_import_file(const char *path, const struct import_options *o, int interval_seconds,
-		    const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
+                    const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);

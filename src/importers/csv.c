@@ -23,18 +23,18 @@
 #define CHUNK_BYTES (256 * 1024)
 
 struct csv_reader {
-	gzFile gz;               /* NULL for memory input */
-	const char *buf;         /* current chunk */
-	char *own;               /* chunk storage for file input */
+	gzFile gz;       /* NULL for memory input */
+	const char *buf; /* current chunk */
+	char *own;       /* chunk storage for file input */
 	size_t pos, len;
 	bool eof, bom;
-	int ioerr;               /* sticky negative code of a failed read */
+	int ioerr; /* sticky negative code of a failed read */
 	char sep;
 	unsigned line;
-	char *rbuf;              /* fields of the current record */
+	char *rbuf; /* fields of the current record */
 	size_t rlen, rcap;
-	size_t *offs;            /* start of each field in rbuf */
-	const char **fields;     /* pointers handed out, rebuilt per record */
+	size_t *offs;        /* start of each field in rbuf */
+	const char **fields; /* pointers handed out, rebuilt per record */
 	size_t nf, fcap;
 	bool overflow;
 	char name[256];
@@ -129,7 +129,7 @@ int csv_open_file(const char *path, char sep, struct csv_reader **ret, struct ls
 		rc = -errno;
 		csv_close(r);
 		return lserr_set(e, rc, rc == -ENOENT ? "not_found" : "io_error", "file", "%s: %s", path,
-				 strerror(-rc));
+		                 strerror(-rc));
 	}
 	r->gz = gzdopen(fd, "rb");
 	if (!r->gz) {
@@ -249,13 +249,13 @@ int csv_next(struct csv_reader *r, struct csv_row *ret, struct lserr *e)
 		if (r->pos == r->len) {
 			if (refill(r) < 0)
 				return lserr_set(e, -EIO, "io_error", "file", "%s:%u: read error (corrupt gzip data?)",
-						 r->name, r->line);
+				                 r->name, r->line);
 			if (r->len == 0) {
 				ret->line = first;
 				if (inq) {
 					row_reset(r);
 					return lserr_set(e, -EINVAL, "invalid_csv", "file",
-							 "%s:%u: unterminated quoted field", r->name, first);
+					                 "%s:%u: unterminated quoted field", r->name, first);
 				}
 				if (!nonblank)
 					return 0;
@@ -323,8 +323,9 @@ int csv_next(struct csv_reader *r, struct csv_row *ret, struct lserr *e)
 	ret->line = first;
 	if (r->overflow) {
 		row_reset(r);
-		return lserr_set(e, -LS_ETOOLARGE, "too_large", "file", "%s:%u: record longer than %d bytes or %d fields",
-				 r->name, first, LS_MAX_IMPORT_ROW_BYTES, LS_MAX_IMPORT_FIELDS);
+		return lserr_set(e, -LS_ETOOLARGE, "too_large", "file",
+		                 "%s:%u: record longer than %d bytes or %d fields", r->name, first,
+		                 LS_MAX_IMPORT_ROW_BYTES, LS_MAX_IMPORT_FIELDS);
 	}
 	for (size_t i = 0; i < r->nf; i++)
 		r->fields[i] = r->rbuf + r->offs[i];

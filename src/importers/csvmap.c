@@ -55,36 +55,36 @@ enum role {
 };
 
 static const char *const role_names[_R_MAX] = {
-	[R_ID] = "id",
-	[R_NUMBER] = "number",
-	[R_TITLE] = "title",
-	[R_STATE] = "state",
-	[R_ACTIVITY] = "activity",
-	[R_AT] = "at",
-	[R_PRIORITY] = "priority",
-	[R_IMPACT] = "impact",
-	[R_URGENCY] = "urgency",
-	[R_CATEGORY] = "category",
-	[R_CHANNEL] = "channel",
-	[R_TEAM] = "team",
-	[R_AGENT] = "agent",
-	[R_OPENED_AT] = "opened_at",
-	[R_RESOLVED_AT] = "resolved_at",
-	[R_CLOSED_AT] = "closed_at",
-	[R_REOPENED_AT] = "reopened_at",
-	[R_REASSIGN] = "reassignments",
-	[R_REOPENS] = "reopens",
-	[R_MADE_SLA] = "made_sla",
-	[R_FCR] = "fcr",
-	[R_EFFORT] = "effort",
-	[R_CSAT] = "csat",
-	[R_CI] = "ci",
-	[R_SYMPTOM] = "symptom",
+        [R_ID] = "id",
+        [R_NUMBER] = "number",
+        [R_TITLE] = "title",
+        [R_STATE] = "state",
+        [R_ACTIVITY] = "activity",
+        [R_AT] = "at",
+        [R_PRIORITY] = "priority",
+        [R_IMPACT] = "impact",
+        [R_URGENCY] = "urgency",
+        [R_CATEGORY] = "category",
+        [R_CHANNEL] = "channel",
+        [R_TEAM] = "team",
+        [R_AGENT] = "agent",
+        [R_OPENED_AT] = "opened_at",
+        [R_RESOLVED_AT] = "resolved_at",
+        [R_CLOSED_AT] = "closed_at",
+        [R_REOPENED_AT] = "reopened_at",
+        [R_REASSIGN] = "reassignments",
+        [R_REOPENS] = "reopens",
+        [R_MADE_SLA] = "made_sla",
+        [R_FCR] = "fcr",
+        [R_EFFORT] = "effort",
+        [R_CSAT] = "csat",
+        [R_CI] = "ci",
+        [R_SYMPTOM] = "symptom",
 };
 
 /* Roles holding stamps, and where a row keeps them. */
 enum { T_AT, T_OPENED, T_RESOLVED, T_CLOSED, T_REOPENED, _T_MAX };
-static const enum role stamp_roles[_T_MAX] = { R_AT, R_OPENED_AT, R_RESOLVED_AT, R_CLOSED_AT, R_REOPENED_AT };
+static const enum role stamp_roles[_T_MAX] = {R_AT, R_OPENED_AT, R_RESOLVED_AT, R_CLOSED_AT, R_REOPENED_AT};
 
 enum time_format { TF_DEFAULT, TF_DMY, TF_MDY, TF_YMD };
 
@@ -99,7 +99,7 @@ struct csvmap {
 	char sep;
 	enum time_format tf;
 	enum ticket_type type;
-	double effort_factor; /* to minutes */
+	double effort_factor;    /* to minutes */
 	const char *col[_R_MAX]; /* header names, NULL unmapped */
 	struct textmap *states, *levels;
 	size_t n_states, n_levels;
@@ -111,51 +111,50 @@ static const struct {
 	const char *name;
 	const char *json;
 } presets[] = {
-	{ "bpi2013-incidents",
-	  "{\"shape\":\"log\",\"grouped\":true,\"time_format\":\"iso8601\","
-	  "\"columns\":{\"id\":\"SR Number\",\"at\":\"Change Date+Time\",\"state\":\"Activity\","
-	  "\"activity\":\"Activity\",\"impact\":\"SR Latest Impact\",\"category\":\"Product\","
-	  "\"team\":\"Involved ST\",\"agent\":\"Resource\"},"
-	  "\"states\":{\"Queued-Awaiting Assignment\":\"assigned\",\"Accepted-Assigned\":\"assigned\","
-	  "\"Accepted-In Progress\":\"in_progress\",\"Accepted-Wait\":\"pending_customer\","
-	  "\"Accepted-Wait - User\":\"pending_customer\",\"Accepted-Wait - Customer\":\"pending_customer\","
-	  "\"Accepted-Wait - Implementation\":\"pending_vendor\",\"Accepted-Wait - Vendor\":\"pending_vendor\","
-	  "\"Completed-In Call\":\"resolved\",\"Completed-Resolved\":\"resolved\","
-	  "\"Completed-Closed\":\"closed\",\"Completed-Cancelled\":\"closed\"},"
-	  "\"levels\":{\"Major\":1,\"High\":2,\"Medium\":3,\"Low\":4}}" },
-	{ "bpi2014-incidents",
-	  "{\"shape\":\"table\",\"separator\":\";\",\"time_format\":\"dmy\",\"effort_unit\":\"hours\","
-	  "\"columns\":{\"id\":\"Incident ID\",\"state\":\"Status\",\"impact\":\"Impact\",\"urgency\":\"Urgency\","
-	  "\"priority\":\"Priority\",\"category\":\"Category\",\"ci\":\"CI Name (aff)\",\"opened_at\":\"Open Time\","
-	  "\"reopened_at\":\"Reopen Time\",\"resolved_at\":\"Resolved Time\",\"closed_at\":\"Close Time\","
-	  "\"reassignments\":\"# Reassignments\",\"effort\":\"Handle Time (Hours)\"},"
-	  "\"states\":{\"Work in progress\":\"in_progress\",\"Closed\":\"closed\"}}" },
-	{ "bpi2014-activities",
-	  "{\"shape\":\"log\",\"grouped\":false,\"separator\":\",\",\"time_format\":\"ymd\","
-	  "\"columns\":{\"id\":\"Incident ID\",\"activity\":\"Detail Incident Activity.IncidentActivity_Type\","
-	  "\"at\":\"Detail Incident Activity.DateStamp\",\"team\":\"Detail Incident Activity.Assignment Group\","
-	  "\"category\":\"Category\",\"reassignments\":\"# Reassignments\",\"impact\":\"Impact\","
-	  "\"urgency\":\"Urgency\",\"priority\":\"Priority\"},"
-	  "\"states\":{\"Open\":\"new\",\"Pending vendor\":\"pending_vendor\",\"Resolved\":\"resolved\","
-	  "\"Closed\":\"closed\",\"Reopen\":\"in_progress\"}}" },
-	{ "bpi2014-interactions",
-	  "{\"shape\":\"table\",\"separator\":\";\",\"time_format\":\"dmy\",\"effort_unit\":\"seconds\","
-	  "\"columns\":{\"id\":\"Interaction ID\",\"state\":\"Status\",\"impact\":\"Impact\",\"urgency\":\"Urgency\","
-	  "\"priority\":\"Priority\",\"category\":\"Category\",\"opened_at\":\"Open Time (First Touch)\","
-	  "\"closed_at\":\"Close Time\",\"fcr\":\"First Call Resolution\",\"effort\":\"Handle Time (secs)\"},"
-	  "\"states\":{\"Open - Linked\":\"in_progress\",\"Closed\":\"closed\"}}" },
-	{ "helpdesk",
-	  "{\"shape\":\"log\",\"grouped\":true,\"separator\":\",\",\"time_format\":\"ymd\","
-	  "\"columns\":{\"id\":\"Case ID\",\"activity\":\"Activity\",\"at\":\"Complete Timestamp\","
-	  "\"agent\":\"Resource\",\"team\":\"workgroup\",\"category\":\"product\"},"
-	  "\"states\":{\"Insert ticket\":\"new\",\"Assign seriousness\":\"new\","
-	  "\"Take in charge ticket\":\"in_progress\",\"Require upgrade\":\"in_progress\","
-	  "\"Create SW anomaly\":\"in_progress\",\"Schedule intervention\":\"in_progress\","
-	  "\"Wait\":\"pending_customer\",\"Resolve ticket\":\"resolved\",\"Closed\":\"closed\"}}" },
+        {"bpi2013-incidents",
+         "{\"shape\":\"log\",\"grouped\":true,\"time_format\":\"iso8601\","
+         "\"columns\":{\"id\":\"SR Number\",\"at\":\"Change Date+Time\",\"state\":\"Activity\","
+         "\"activity\":\"Activity\",\"impact\":\"SR Latest Impact\",\"category\":\"Product\","
+         "\"team\":\"Involved ST\",\"agent\":\"Resource\"},"
+         "\"states\":{\"Queued-Awaiting Assignment\":\"assigned\",\"Accepted-Assigned\":\"assigned\","
+         "\"Accepted-In Progress\":\"in_progress\",\"Accepted-Wait\":\"pending_customer\","
+         "\"Accepted-Wait - User\":\"pending_customer\",\"Accepted-Wait - Customer\":\"pending_customer\","
+         "\"Accepted-Wait - Implementation\":\"pending_vendor\",\"Accepted-Wait - Vendor\":\"pending_vendor\","
+         "\"Completed-In Call\":\"resolved\",\"Completed-Resolved\":\"resolved\","
+         "\"Completed-Closed\":\"closed\",\"Completed-Cancelled\":\"closed\"},"
+         "\"levels\":{\"Major\":1,\"High\":2,\"Medium\":3,\"Low\":4}}"},
+        {"bpi2014-incidents",
+         "{\"shape\":\"table\",\"separator\":\";\",\"time_format\":\"dmy\",\"effort_unit\":\"hours\","
+         "\"columns\":{\"id\":\"Incident ID\",\"state\":\"Status\",\"impact\":\"Impact\",\"urgency\":\"Urgency\","
+         "\"priority\":\"Priority\",\"category\":\"Category\",\"ci\":\"CI Name (aff)\",\"opened_at\":\"Open Time\","
+         "\"reopened_at\":\"Reopen Time\",\"resolved_at\":\"Resolved Time\",\"closed_at\":\"Close Time\","
+         "\"reassignments\":\"# Reassignments\",\"effort\":\"Handle Time (Hours)\"},"
+         "\"states\":{\"Work in progress\":\"in_progress\",\"Closed\":\"closed\"}}"},
+        {"bpi2014-activities",
+         "{\"shape\":\"log\",\"grouped\":false,\"separator\":\",\",\"time_format\":\"ymd\","
+         "\"columns\":{\"id\":\"Incident ID\",\"activity\":\"Detail Incident Activity.IncidentActivity_Type\","
+         "\"at\":\"Detail Incident Activity.DateStamp\",\"team\":\"Detail Incident Activity.Assignment Group\","
+         "\"category\":\"Category\",\"reassignments\":\"# Reassignments\",\"impact\":\"Impact\","
+         "\"urgency\":\"Urgency\",\"priority\":\"Priority\"},"
+         "\"states\":{\"Open\":\"new\",\"Pending vendor\":\"pending_vendor\",\"Resolved\":\"resolved\","
+         "\"Closed\":\"closed\",\"Reopen\":\"in_progress\"}}"},
+        {"bpi2014-interactions",
+         "{\"shape\":\"table\",\"separator\":\";\",\"time_format\":\"dmy\",\"effort_unit\":\"seconds\","
+         "\"columns\":{\"id\":\"Interaction ID\",\"state\":\"Status\",\"impact\":\"Impact\",\"urgency\":\"Urgency\","
+         "\"priority\":\"Priority\",\"category\":\"Category\",\"opened_at\":\"Open Time (First Touch)\","
+         "\"closed_at\":\"Close Time\",\"fcr\":\"First Call Resolution\",\"effort\":\"Handle Time (secs)\"},"
+         "\"states\":{\"Open - Linked\":\"in_progress\",\"Closed\":\"closed\"}}"},
+        {"helpdesk", "{\"shape\":\"log\",\"grouped\":true,\"separator\":\",\",\"time_format\":\"ymd\","
+                     "\"columns\":{\"id\":\"Case ID\",\"activity\":\"Activity\",\"at\":\"Complete Timestamp\","
+                     "\"agent\":\"Resource\",\"team\":\"workgroup\",\"category\":\"product\"},"
+                     "\"states\":{\"Insert ticket\":\"new\",\"Assign seriousness\":\"new\","
+                     "\"Take in charge ticket\":\"in_progress\",\"Require upgrade\":\"in_progress\","
+                     "\"Create SW anomaly\":\"in_progress\",\"Schedule intervention\":\"in_progress\","
+                     "\"Wait\":\"pending_customer\",\"Resolve ticket\":\"resolved\",\"Closed\":\"closed\"}}"},
 };
 
-const char *const csvmap_presets[] = { "bpi2013-incidents", "bpi2014-incidents", "bpi2014-activities",
-				       "bpi2014-interactions", "helpdesk", NULL };
+const char *const csvmap_presets[] = {"bpi2013-incidents",    "bpi2014-incidents", "bpi2014-activities",
+                                      "bpi2014-interactions", "helpdesk",          NULL};
 
 const char *csvmap_preset_json(const char *name)
 {
@@ -168,7 +167,7 @@ const char *csvmap_preset_json(const char *name)
 /* ---- mapping ---- */
 
 static int map_err(struct lserr *e, json_t *root, struct csvmap *m, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 static int map_err(struct lserr *e, json_t *root, struct csvmap *m, const char *fmt, ...)
 {
 	char msg[256];
@@ -181,19 +180,22 @@ static int map_err(struct lserr *e, json_t *root, struct csvmap *m, const char *
 	return lserr_set(e, -EINVAL, "invalid_field", "mapping", "mapping: %s", msg);
 }
 
-static int parse_textmap(struct csvmap *m, json_t *obj, bool states, struct textmap **ret, size_t *ret_n,
-			 char *why, size_t whylen)
+static int parse_textmap(struct csvmap *m, json_t *obj, bool states, struct textmap **ret, size_t *ret_n, char *why,
+                         size_t whylen)
 {
 	size_t n = json_object_size(obj), i = 0;
 	struct textmap *tm = arena_alloc(&m->arena, (n ? n : 1) * sizeof(*tm));
 	const char *k;
 	json_t *v;
-	json_object_foreach (obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		int x;
 		if (states) {
 			if (!json_is_string(v) || (x = ticket_state_from_string(json_string_value(v))) < 0) {
-				snprintf(why, whylen, "states: '%.40s' is not a state (new, assigned, in_progress, "
-						      "pending_customer, pending_vendor, resolved, closed)", k);
+				snprintf(why, whylen,
+				         "states: '%.40s' is not a state (new, assigned, in_progress, "
+				         "pending_customer, pending_vendor, resolved, closed)",
+				         k);
 				return -EINVAL;
 			}
 		} else {
@@ -218,7 +220,7 @@ int csvmap_parse(const char *text, size_t n, struct csvmap **ret, struct lserr *
 	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return lserr_set(e, -EINVAL, "invalid_field", "mapping", "mapping: not JSON (line %d: %s)", je.line,
-				 je.text);
+		                 je.text);
 	struct csvmap *m = xcalloc(1, sizeof(*m));
 	arena_init(&m->arena);
 	m->log = false;
@@ -231,7 +233,8 @@ int csvmap_parse(const char *text, size_t n, struct csvmap **ret, struct lserr *
 	json_t *v;
 	bool shape = false;
 	char why[160];
-	json_object_foreach (root, k, v) {
+	json_object_foreach(root, k, v)
+	{
 		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 		if (strcmp(k, "shape") == 0) {
 			if (!s || (strcmp(s, "log") != 0 && strcmp(s, "table") != 0))
@@ -258,7 +261,8 @@ int csvmap_parse(const char *text, size_t n, struct csvmap **ret, struct lserr *
 		} else if (strcmp(k, "type") == 0) {
 			int t = s ? ticket_type_from_string(s) : -1;
 			if (t < 0)
-				return map_err(e, root, m, "type must be incident, problem, service_request or complaint");
+				return map_err(e, root, m,
+				               "type must be incident, problem, service_request or complaint");
 			m->type = t;
 		} else if (strcmp(k, "effort_unit") == 0) {
 			if (s && strcmp(s, "hours") == 0)
@@ -274,7 +278,8 @@ int csvmap_parse(const char *text, size_t n, struct csvmap **ret, struct lserr *
 				return map_err(e, root, m, "columns must be an object");
 			const char *rk;
 			json_t *rv;
-			json_object_foreach (v, rk, rv) {
+			json_object_foreach(v, rk, rv)
+			{
 				int r = 0;
 				while (r < _R_MAX && strcmp(role_names[r], rk) != 0)
 					r++;
@@ -289,7 +294,7 @@ int csvmap_parse(const char *text, size_t n, struct csvmap **ret, struct lserr *
 			if (!json_is_object(v))
 				return map_err(e, root, m, "%s must be an object", k);
 			if (parse_textmap(m, v, st, st ? &m->states : &m->levels, st ? &m->n_states : &m->n_levels, why,
-					  sizeof(why)) < 0)
+			                  sizeof(why)) < 0)
 				return map_err(e, root, m, "%s", why);
 		} else {
 			return map_err(e, root, m, "unknown key '%.40s'", k);
@@ -314,7 +319,7 @@ int csvmap_load(const char *name_or_path, struct csvmap **ret, struct lserr *e)
 	FILE *f = fopen(name_or_path, "rb");
 	if (!f)
 		return lserr_set(e, -ENOENT, "invalid_field", "mapping",
-				 "mapping '%.200s' is neither a preset nor a readable file", name_or_path);
+		                 "mapping '%.200s' is neither a preset nor a readable file", name_or_path);
 	char *buf = xmalloc(LS_MAX_IMPORT_MAPPING_BYTES + 1);
 	size_t n = fread(buf, 1, LS_MAX_IMPORT_MAPPING_BYTES + 1, f);
 	bool err = ferror(f);
@@ -324,7 +329,7 @@ int csvmap_load(const char *name_or_path, struct csvmap **ret, struct lserr *e)
 		rc = lserr_set(e, -EIO, "invalid_field", "mapping", "cannot read mapping '%.200s'", name_or_path);
 	else if (n > LS_MAX_IMPORT_MAPPING_BYTES)
 		rc = lserr_set(e, -EINVAL, "invalid_field", "mapping", "mapping '%.200s' is larger than %d bytes",
-			       name_or_path, LS_MAX_IMPORT_MAPPING_BYTES);
+		               name_or_path, LS_MAX_IMPORT_MAPPING_BYTES);
 	else
 		rc = csvmap_parse(buf, n, ret, e);
 	xfree(buf);
@@ -443,7 +448,8 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt,
+	                        ap);
 	va_end(ap);
 	return r;
 }
@@ -456,7 +462,7 @@ static int header(struct run *u)
 		return rc;
 	if (rc == 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: empty file, expected a header line",
-				 csv_name(u->r));
+		                 csv_name(u->r));
 	for (int c = 0; c < _R_MAX; c++) {
 		u->idx[c] = -1;
 		const char *want = u->m->col[c];
@@ -479,8 +485,8 @@ static int header(struct run *u)
 		}
 		if (u->idx[c] < 0)
 			return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-					 "%s:%u: no column '%.80s' (mapped as %s); the mapping does not fit this file",
-					 csv_name(u->r), row.line, u->m->col[c], role_names[c]);
+			                 "%s:%u: no column '%.80s' (mapped as %s); the mapping does not fit this file",
+			                 csv_name(u->r), row.line, u->m->col[c], role_names[c]);
 	}
 	u->ncols = row.n;
 	return 0;
@@ -609,17 +615,17 @@ static int table_ticket(struct run *u, const struct crow *s)
 	int rc = emit_ticket(u, &t);
 	if (rc < 0 || !u->o->events)
 		return rc;
-	struct rec_event ev = { .ticket = t.source_id, .at = t.opened_at, .field = "created",
-				.new_value = t.state, .line = s->line };
+	struct rec_event ev = {
+	        .ticket = t.source_id, .at = t.opened_at, .field = "created", .new_value = t.state, .line = s->line};
 	if (ev.at && (rc = emit_event(u, &ev)) < 0)
 		return rc;
-	static const char *const names[] = { "resolved", "closed" };
-	ls_time when[] = { t.resolved_at, t.closed_at };
+	static const char *const names[] = {"resolved", "closed"};
+	ls_time when[] = {t.resolved_at, t.closed_at};
 	for (size_t i = 0; i < 2; i++) {
 		if (!when[i])
 			continue;
-		ev = (struct rec_event){ .ticket = t.source_id, .at = when[i], .field = "state", .new_value = names[i],
-					 .line = s->line };
+		ev = (struct rec_event){
+		        .ticket = t.source_id, .at = when[i], .field = "state", .new_value = names[i], .line = s->line};
 		if ((rc = emit_event(u, &ev)) < 0)
 			return rc;
 	}
@@ -746,8 +752,13 @@ static int log_case(struct run *u, struct crow **rs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct crow *s = rs[i];
 		const char *what = s->f[R_ACTIVITY] ? s->f[R_ACTIVITY] : s->f[R_STATE];
-		struct rec_event ev = { .ticket = t.source_id, .at = s->t[T_AT], .field = "activity",
-					.old_value = prev, .new_value = what, .actor = s->f[R_AGENT], .line = s->line };
+		struct rec_event ev = {.ticket = t.source_id,
+		                       .at = s->t[T_AT],
+		                       .field = "activity",
+		                       .old_value = prev,
+		                       .new_value = what,
+		                       .actor = s->f[R_AGENT],
+		                       .line = s->line};
 		if ((rc = emit_event(u, &ev)) < 0)
 			return rc;
 		prev = what;
@@ -812,7 +823,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 	if (!id)
 		return bad_row(u, row->line, "%s (the id) is missing", m->col[R_ID]);
 
-	struct crow s = { .line = row->line, .next = -1 };
+	struct crow s = {.line = row->line, .next = -1};
 	for (int k = 0; k < _T_MAX; k++) {
 		int ci = u->idx[stamp_roles[k]];
 		const char *v = ci < 0 ? NULL : value_or_null(row->fields[ci]);
@@ -822,8 +833,9 @@ static int add_row(struct run *u, const struct csv_row *row)
 			continue;
 		}
 		if (m->tf == TF_YMD && !(v[0] >= '0' && v[0] <= '9' && v[1] >= '0' && v[1] <= '9' && v[2] >= '0' &&
-					 v[2] <= '9' && v[3] >= '0' && v[3] <= '9' && (v[4] == '-' || v[4] == '/')))
-			return bad_row(u, row->line, "%s: not a year-first timestamp: '%.40s'", m->col[stamp_roles[k]], v);
+		                         v[2] <= '9' && v[3] >= '0' && v[3] <= '9' && (v[4] == '-' || v[4] == '/')))
+			return bad_row(u, row->line, "%s: not a year-first timestamp: '%.40s'", m->col[stamp_roles[k]],
+			               v);
 		if (value_time(v, u->order, u->o->tz, &s.t[k]) < 0)
 			return bad_row(u, row->line, "%s: not a timestamp: '%.40s'", m->col[stamp_roles[k]], v);
 	}
@@ -833,9 +845,10 @@ static int add_row(struct run *u, const struct csv_row *row)
 	if (!m->log || m->grouped) {
 		bool other = m->log && u->n > 0 && strcmp(id, u->rows[0].f[R_ID]) != 0;
 		if ((!m->log || u->n == 0 || other) && strmap_find(&u->ids, id))
-			return bad_row(u, row->line, m->log ? "rows of case %s are not contiguous; this row is ignored"
-							  : "ticket %s appears twice; this row is ignored",
-				       id);
+			return bad_row(u, row->line,
+			               m->log ? "rows of case %s are not contiguous; this row is ignored"
+			                      : "ticket %s appears twice; this row is ignored",
+			               id);
 		if (other && (rc = flush_grouped(u)) < 0)
 			return rc;
 	} else {
@@ -887,7 +900,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 				u->cap_cases = u->cap_cases ? u->cap_cases * 2 : 1024;
 				u->cases = xrealloc(u->cases, u->cap_cases * sizeof(*u->cases));
 			}
-			u->cases[u->n_cases] = (struct ccase){ .first = ri, .last = ri, .n = 1 };
+			u->cases[u->n_cases] = (struct ccase){.first = ri, .last = ri, .n = 1};
 			strmap_add(&u->ids, &u->keys, id, (int32_t)u->n_cases);
 			u->n_cases++;
 		}
@@ -896,9 +909,9 @@ static int add_row(struct run *u, const struct csv_row *row)
 }
 
 int csvmap_import(struct csv_reader *r, const struct csvmap *m, const struct import_options *o,
-		  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+                  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
-	struct run u = { .m = m, .r = r, .o = o, .sink = sink, .e = e };
+	struct run u = {.m = m, .r = r, .o = o, .sink = sink, .e = e};
 	u.order = m->tf == TF_DMY ? VALUE_DMY : m->tf == TF_MDY ? VALUE_MDY : o->date_order;
 	arena_init(&u.rows_arena);
 	u.rows_arena.block_size = 256 * 1024;
@@ -939,7 +952,7 @@ int csvmap_import(struct csv_reader *r, const struct csvmap *m, const struct imp
 }
 
 int csvmap_import_file(const char *path, const struct csvmap *m, const struct import_options *o,
-		       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+                       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	int rc = csv_open_file(path, m->sep ? m->sep : o->sep, &r, e);

@@ -82,7 +82,7 @@ char csvmap_separator(const struct csvmap *m);
  * NULL), or a negative code with e set: -EINVAL (no header, a mapped column missing,
  * too many bad rows), -EIO, or a sink's code. */
 int csvmap_import(struct csv_reader *r, const struct csvmap *m, const struct import_options *o,
-		  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
+                  const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
 /* Opens path (plain or gzip) with the mapping's separator, else o->sep, and imports it. */
 int csvmap_import_file(const char *path, const struct csvmap *m, const struct import_options *o,
-		       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
+                       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);

@@ -42,56 +42,56 @@ enum col {
 };
 
 static const char *const col_names[_C_MAX] = {
-	[C_ID] = "Ticket ID",
-	[C_SUBJECT] = "Subject",
-	[C_STATUS] = "Status",
-	[C_PRIORITY] = "Priority",
-	[C_SOURCE] = "Source",
-	[C_TYPE] = "Type",
-	[C_AGENT] = "Agent",
-	[C_GROUP] = "Group",
-	[C_CREATED] = "Created time",
-	[C_DUE] = "Due by Time",
-	[C_RESOLVED] = "Resolved time",
-	[C_CLOSED] = "Closed time",
-	[C_UPDATED] = "Last updated time",
-	[C_INITIAL_RESPONSE] = "Initial response time",
-	[C_FRT_HRS] = "First response time (in hrs)",
-	[C_RES_HRS] = "Resolution time (in hrs)",
-	[C_AGENT_INTERACTIONS] = "Agent interactions",
-	[C_CUSTOMER_INTERACTIONS] = "Customer interactions",
-	[C_RESOLUTION_STATUS] = "Resolution status",
-	[C_FIRST_RESPONSE_STATUS] = "First response status",
-	[C_TAGS] = "Tags",
-	[C_CATEGORY] = "Category",
+        [C_ID] = "Ticket ID",
+        [C_SUBJECT] = "Subject",
+        [C_STATUS] = "Status",
+        [C_PRIORITY] = "Priority",
+        [C_SOURCE] = "Source",
+        [C_TYPE] = "Type",
+        [C_AGENT] = "Agent",
+        [C_GROUP] = "Group",
+        [C_CREATED] = "Created time",
+        [C_DUE] = "Due by Time",
+        [C_RESOLVED] = "Resolved time",
+        [C_CLOSED] = "Closed time",
+        [C_UPDATED] = "Last updated time",
+        [C_INITIAL_RESPONSE] = "Initial response time",
+        [C_FRT_HRS] = "First response time (in hrs)",
+        [C_RES_HRS] = "Resolution time (in hrs)",
+        [C_AGENT_INTERACTIONS] = "Agent interactions",
+        [C_CUSTOMER_INTERACTIONS] = "Customer interactions",
+        [C_RESOLUTION_STATUS] = "Resolution status",
+        [C_FIRST_RESPONSE_STATUS] = "First response status",
+        [C_TAGS] = "Tags",
+        [C_CATEGORY] = "Category",
 };
 
 static const struct {
 	const char *name;
 	enum ticket_state state;
 } states[] = {
-	{ "Open", TICKET_STATE_IN_PROGRESS },
-	{ "Pending", TICKET_STATE_PENDING_CUSTOMER },
-	{ "Waiting on Customer", TICKET_STATE_PENDING_CUSTOMER },
-	{ "Waiting on Third Party", TICKET_STATE_PENDING_VENDOR },
-	{ "Resolved", TICKET_STATE_RESOLVED },
-	{ "Closed", TICKET_STATE_CLOSED },
+        {"Open", TICKET_STATE_IN_PROGRESS},
+        {"Pending", TICKET_STATE_PENDING_CUSTOMER},
+        {"Waiting on Customer", TICKET_STATE_PENDING_CUSTOMER},
+        {"Waiting on Third Party", TICKET_STATE_PENDING_VENDOR},
+        {"Resolved", TICKET_STATE_RESOLVED},
+        {"Closed", TICKET_STATE_CLOSED},
 };
 
 static const struct {
 	const char *name;
 	int level;
 } priorities[] = {
-	{ "Urgent", 1 },
-	{ "High", 2 },
-	{ "Medium", 3 },
-	{ "Low", 4 },
+        {"Urgent", 1},
+        {"High", 2},
+        {"Medium", 3},
+        {"Low", 4},
 };
 
 static const struct {
 	const char *name, *canon;
 } channels[] = {
-	{ "Email", "email" }, { "Phone", "phone" }, { "Portal", "web" }, { "Chat", "chat" }, { "API", "api" },
+        {"Email", "email"}, {"Phone", "phone"}, {"Portal", "web"}, {"Chat", "chat"}, {"API", "api"},
 };
 
 struct run {
@@ -111,7 +111,8 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt,
+	                        ap);
 	va_end(ap);
 	return r;
 }
@@ -124,7 +125,7 @@ static int header(struct run *u)
 		return rc;
 	if (rc == 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: empty file, expected a header line",
-				 csv_name(u->r));
+		                 csv_name(u->r));
 	for (int c = 0; c < _C_MAX; c++)
 		u->idx[c] = -1;
 	for (size_t i = 0; i < row.n; i++) {
@@ -138,7 +139,8 @@ static int header(struct run *u)
 	u->ncols = row.n;
 	if (u->idx[C_ID] < 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-				 "%s:%u: no 'Ticket ID' column; not a Freshdesk ticket export", csv_name(u->r), row.line);
+		                 "%s:%u: no 'Ticket ID' column; not a Freshdesk ticket export", csv_name(u->r),
+		                 row.line);
 	return 0;
 }
 
@@ -184,7 +186,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 	if (keyset_has(&u->done, f[C_ID]))
 		return bad_row(u, row->line, "ticket %.40s appears a second time; this row is ignored", f[C_ID]);
 
-	static const enum col stamps[] = { C_CREATED, C_DUE, C_RESOLVED, C_CLOSED, C_UPDATED, C_INITIAL_RESPONSE };
+	static const enum col stamps[] = {C_CREATED, C_DUE, C_RESOLVED, C_CLOSED, C_UPDATED, C_INITIAL_RESPONSE};
 	ls_time at[ELEMENTSOF(stamps)];
 	for (size_t k = 0; k < ELEMENTSOF(stamps); k++) {
 		at[k] = REC_TIME_NONE;
@@ -245,21 +247,32 @@ static int add_row(struct run *u, const struct csv_row *row)
 	keyset_add(&u->done, t.source_id);
 	if (!u->o->events)
 		return 0;
-	struct rec_event ev = { .ticket = t.source_id, .at = t.opened_at ? t.opened_at : at[4], .field = "created",
-				.new_value = "Open", .line = row->line };
+	struct rec_event ev = {.ticket = t.source_id,
+	                       .at = t.opened_at ? t.opened_at : at[4],
+	                       .field = "created",
+	                       .new_value = "Open",
+	                       .line = row->line};
 	if ((rc = emit(u, &ev)) < 0)
 		return rc;
 	const char *prev = "Open";
 	if (t.resolved_at) {
-		ev = (struct rec_event){ .ticket = t.source_id, .at = t.resolved_at, .field = "state",
-					 .old_value = prev, .new_value = "Resolved", .line = row->line };
+		ev = (struct rec_event){.ticket = t.source_id,
+		                        .at = t.resolved_at,
+		                        .field = "state",
+		                        .old_value = prev,
+		                        .new_value = "Resolved",
+		                        .line = row->line};
 		if ((rc = emit(u, &ev)) < 0)
 			return rc;
 		prev = "Resolved";
 	}
 	if (t.closed_at) {
-		ev = (struct rec_event){ .ticket = t.source_id, .at = t.closed_at, .field = "state",
-					 .old_value = prev, .new_value = "Closed", .line = row->line };
+		ev = (struct rec_event){.ticket = t.source_id,
+		                        .at = t.closed_at,
+		                        .field = "state",
+		                        .old_value = prev,
+		                        .new_value = "Closed",
+		                        .line = row->line};
 		if ((rc = emit(u, &ev)) < 0)
 			return rc;
 	}
@@ -267,9 +280,9 @@ static int add_row(struct run *u, const struct csv_row *row)
 }
 
 int freshdesk_import(struct csv_reader *r, const struct import_options *o, const struct import_sink *sink,
-		     struct import_stats *ret_stats, struct lserr *e)
+                     struct import_stats *ret_stats, struct lserr *e)
 {
-	struct run u = { .r = r, .o = o, .sink = sink, .e = e };
+	struct run u = {.r = r, .o = o, .sink = sink, .e = e};
 	keyset_init(&u.done);
 	int rc = header(&u);
 	while (rc == 0) {
@@ -294,7 +307,7 @@ int freshdesk_import(struct csv_reader *r, const struct import_options *o, const
 }
 
 int freshdesk_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-			  struct import_stats *ret_stats, struct lserr *e)
+                          struct import_stats *ret_stats, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	int rc = csv_open_file(path, o->sep, &r, e);

@@ -34,7 +34,7 @@
  * a negative code with e set: -EINVAL (no header, no Ticket ID column, too many bad
  * rows), -EIO, or a sink's code. */
 int freshdesk_import(struct csv_reader *r, const struct import_options *o, const struct import_sink *sink,
-		     struct import_stats *ret_stats, struct lserr *e);
+                     struct import_stats *ret_stats, struct lserr *e);
 /* Opens path (plain or gzip) with o->sep and imports it. */
 int freshdesk_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-			  struct import_stats *ret_stats, struct lserr *e);
+                          struct import_stats *ret_stats, struct lserr *e);

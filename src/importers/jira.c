@@ -35,11 +35,11 @@ enum col {
 };
 
 static const char *const col_names[_C_MAX] = {
-	[C_KEY] = "Issue key",	      [C_ID] = "Issue id",	   [C_SUMMARY] = "Summary",
-	[C_TYPE] = "Issue Type",      [C_STATUS] = "Status",	   [C_PRIORITY] = "Priority",
-	[C_ASSIGNEE] = "Assignee",    [C_REPORTER] = "Reporter",   [C_CREATED] = "Created",
-	[C_UPDATED] = "Updated",      [C_RESOLVED] = "Resolved",   [C_RESOLUTION] = "Resolution",
-	[C_COMPONENT] = "Component/s", [C_LABELS] = "Labels",
+        [C_KEY] = "Issue key",         [C_ID] = "Issue id",       [C_SUMMARY] = "Summary",
+        [C_TYPE] = "Issue Type",       [C_STATUS] = "Status",     [C_PRIORITY] = "Priority",
+        [C_ASSIGNEE] = "Assignee",     [C_REPORTER] = "Reporter", [C_CREATED] = "Created",
+        [C_UPDATED] = "Updated",       [C_RESOLVED] = "Resolved", [C_RESOLUTION] = "Resolution",
+        [C_COMPONENT] = "Component/s", [C_LABELS] = "Labels",
 };
 
 #define MAX_REPEAT 32 /* positions of one repeated column that are looked at */
@@ -48,30 +48,30 @@ static const struct {
 	const char *name;
 	enum ticket_state state;
 } states[] = {
-	{ "Open", TICKET_STATE_NEW },
-	{ "To Do", TICKET_STATE_NEW },
-	{ "Backlog", TICKET_STATE_NEW },
-	{ "New", TICKET_STATE_NEW },
-	{ "In Progress", TICKET_STATE_IN_PROGRESS },
-	{ "Reopened", TICKET_STATE_IN_PROGRESS },
-	{ "Waiting for support", TICKET_STATE_IN_PROGRESS },
-	{ "Escalated", TICKET_STATE_IN_PROGRESS },
-	{ "Waiting for customer", TICKET_STATE_PENDING_CUSTOMER },
-	{ "Pending", TICKET_STATE_PENDING_CUSTOMER },
-	{ "Waiting for vendor", TICKET_STATE_PENDING_VENDOR },
-	{ "Waiting for third party", TICKET_STATE_PENDING_VENDOR },
-	{ "Resolved", TICKET_STATE_RESOLVED },
-	{ "Done", TICKET_STATE_RESOLVED },
-	{ "Closed", TICKET_STATE_CLOSED },
-	{ "Canceled", TICKET_STATE_CLOSED },
+        {"Open", TICKET_STATE_NEW},
+        {"To Do", TICKET_STATE_NEW},
+        {"Backlog", TICKET_STATE_NEW},
+        {"New", TICKET_STATE_NEW},
+        {"In Progress", TICKET_STATE_IN_PROGRESS},
+        {"Reopened", TICKET_STATE_IN_PROGRESS},
+        {"Waiting for support", TICKET_STATE_IN_PROGRESS},
+        {"Escalated", TICKET_STATE_IN_PROGRESS},
+        {"Waiting for customer", TICKET_STATE_PENDING_CUSTOMER},
+        {"Pending", TICKET_STATE_PENDING_CUSTOMER},
+        {"Waiting for vendor", TICKET_STATE_PENDING_VENDOR},
+        {"Waiting for third party", TICKET_STATE_PENDING_VENDOR},
+        {"Resolved", TICKET_STATE_RESOLVED},
+        {"Done", TICKET_STATE_RESOLVED},
+        {"Closed", TICKET_STATE_CLOSED},
+        {"Canceled", TICKET_STATE_CLOSED},
 };
 
 static const struct {
 	const char *name;
 	int level;
 } priorities[] = {
-	{ "Highest", 1 }, { "Blocker", 1 }, { "High", 2 },   { "Critical", 2 }, { "Medium", 3 },
-	{ "Major", 3 },	  { "Low", 4 },	    { "Minor", 4 },  { "Lowest", 5 },	{ "Trivial", 5 },
+        {"Highest", 1}, {"Blocker", 1}, {"High", 2},  {"Critical", 2}, {"Medium", 3},
+        {"Major", 3},   {"Low", 4},     {"Minor", 4}, {"Lowest", 5},   {"Trivial", 5},
 };
 
 struct run {
@@ -91,7 +91,8 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt,
+	                        ap);
 	va_end(ap);
 	return r;
 }
@@ -104,8 +105,8 @@ static int header(struct run *u)
 		return rc;
 	if (rc == 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: empty file, expected a header line",
-				 csv_name(u->r));
-	size_t n[_C_MAX] = { 0 };
+		                 csv_name(u->r));
+	size_t n[_C_MAX] = {0};
 	for (int c = 0; c < _C_MAX; c++)
 		for (int k = 0; k < MAX_REPEAT; k++)
 			u->idx[c][k] = -1;
@@ -120,14 +121,14 @@ static int header(struct run *u)
 	u->ncols = row.n;
 	if (u->idx[C_KEY][0] < 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-				 "%s:%u: no 'Issue key' column; not a Jira issue export", csv_name(u->r), row.line);
+		                 "%s:%u: no 'Issue key' column; not a Jira issue export", csv_name(u->r), row.line);
 	return 0;
 }
 
 int jira_time(const char *s, enum value_date_order order, const struct tz *tz, ls_time *ret)
 {
-	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	if (value_is_missing(s))
 		return -ENODATA;
 	unsigned d, y, h, mi, sec = 0;
@@ -211,7 +212,7 @@ static int add_row(struct run *u, const struct csv_row *row)
 		return bad_row(u, row->line, "Issue key is missing");
 	if (keyset_has(&u->done, f[C_KEY]))
 		return bad_row(u, row->line, "issue %.40s appears a second time; this row is ignored", f[C_KEY]);
-	static const enum col stamps[] = { C_CREATED, C_UPDATED, C_RESOLVED };
+	static const enum col stamps[] = {C_CREATED, C_UPDATED, C_RESOLVED};
 	ls_time at[ELEMENTSOF(stamps)];
 	for (size_t k = 0; k < ELEMENTSOF(stamps); k++) {
 		at[k] = REC_TIME_NONE;
@@ -254,13 +255,19 @@ static int add_row(struct run *u, const struct csv_row *row)
 	keyset_add(&u->done, t.source_id);
 	if (!u->o->events)
 		return 0;
-	struct rec_event ev = { .ticket = t.source_id, .at = t.opened_at ? t.opened_at : at[1], .field = "created",
-				.actor = f[C_REPORTER], .line = row->line };
+	struct rec_event ev = {.ticket = t.source_id,
+	                       .at = t.opened_at ? t.opened_at : at[1],
+	                       .field = "created",
+	                       .actor = f[C_REPORTER],
+	                       .line = row->line};
 	if ((rc = emit(u, &ev)) < 0)
 		return rc;
 	if (t.resolved_at) {
-		ev = (struct rec_event){ .ticket = t.source_id, .at = t.resolved_at, .field = "resolution",
-					 .new_value = f[C_RESOLUTION], .line = row->line };
+		ev = (struct rec_event){.ticket = t.source_id,
+		                        .at = t.resolved_at,
+		                        .field = "resolution",
+		                        .new_value = f[C_RESOLUTION],
+		                        .line = row->line};
 		if ((rc = emit(u, &ev)) < 0)
 			return rc;
 	}
@@ -268,9 +275,9 @@ static int add_row(struct run *u, const struct csv_row *row)
 }
 
 int jira_import(struct csv_reader *r, const struct import_options *o, const struct import_sink *sink,
-		struct import_stats *ret_stats, struct lserr *e)
+                struct import_stats *ret_stats, struct lserr *e)
 {
-	struct run u = { .r = r, .o = o, .sink = sink, .e = e };
+	struct run u = {.r = r, .o = o, .sink = sink, .e = e};
 	keyset_init(&u.done);
 	int rc = header(&u);
 	while (rc == 0) {
@@ -295,7 +302,7 @@ int jira_import(struct csv_reader *r, const struct import_options *o, const stru
 }
 
 int jira_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-		     struct import_stats *ret_stats, struct lserr *e)
+                     struct import_stats *ret_stats, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	int rc = csv_open_file(path, o->sep, &r, e);

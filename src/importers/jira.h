@@ -37,9 +37,9 @@
  * a negative code with e set: -EINVAL (no header, no Issue key column, too many bad
  * rows), -EIO, or a sink's code. */
 int jira_import(struct csv_reader *r, const struct import_options *o, const struct import_sink *sink,
-		struct import_stats *ret_stats, struct lserr *e);
+                struct import_stats *ret_stats, struct lserr *e);
 /* Opens path (plain or gzip) with o->sep and imports it. */
 int jira_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-		     struct import_stats *ret_stats, struct lserr *e);
+                     struct import_stats *ret_stats, struct lserr *e);
 /* A Jira stamp (see above) as a UTC instant; the codes of value_time(). */
 int jira_time(const char *s, enum value_date_order order, const struct tz *tz, ls_time *ret);

@@ -16,7 +16,7 @@ static uint64_t hash_str(const char *s)
 
 void keyset_init(struct keyset *ks)
 {
-	*ks = (struct keyset){ 0 };
+	*ks = (struct keyset){0};
 	arena_init(&ks->arena);
 }
 

@@ -50,27 +50,27 @@ enum col {
 };
 
 static const char *const col_names[_C_MAX] = {
-	[C_NUMBER] = "number",
-	[C_STATE] = "incident_state",
-	[C_REASSIGN] = "reassignment_count",
-	[C_REOPEN] = "reopen_count",
-	[C_MOD] = "sys_mod_count",
-	[C_MADE_SLA] = "made_sla",
-	[C_OPENED_AT] = "opened_at",
-	[C_UPDATED_BY] = "sys_updated_by",
-	[C_UPDATED_AT] = "sys_updated_at",
-	[C_CONTACT] = "contact_type",
-	[C_CATEGORY] = "category",
-	[C_IMPACT] = "impact",
-	[C_URGENCY] = "urgency",
-	[C_PRIORITY] = "priority",
-	[C_GROUP] = "assignment_group",
-	[C_ASSIGNED] = "assigned_to",
-	[C_RESOLVED_AT] = "resolved_at",
-	[C_CLOSED_AT] = "closed_at",
-	[C_TITLE] = "short_description",
-	[C_CI] = "cmdb_ci",
-	[C_SYMPTOM] = "u_symptom",
+        [C_NUMBER] = "number",
+        [C_STATE] = "incident_state",
+        [C_REASSIGN] = "reassignment_count",
+        [C_REOPEN] = "reopen_count",
+        [C_MOD] = "sys_mod_count",
+        [C_MADE_SLA] = "made_sla",
+        [C_OPENED_AT] = "opened_at",
+        [C_UPDATED_BY] = "sys_updated_by",
+        [C_UPDATED_AT] = "sys_updated_at",
+        [C_CONTACT] = "contact_type",
+        [C_CATEGORY] = "category",
+        [C_IMPACT] = "impact",
+        [C_URGENCY] = "urgency",
+        [C_PRIORITY] = "priority",
+        [C_GROUP] = "assignment_group",
+        [C_ASSIGNED] = "assigned_to",
+        [C_RESOLVED_AT] = "resolved_at",
+        [C_CLOSED_AT] = "closed_at",
+        [C_TITLE] = "short_description",
+        [C_CI] = "cmdb_ci",
+        [C_SYMPTOM] = "u_symptom",
 };
 
 /* Fields whose changes become events, with their canonical names. */
@@ -78,8 +78,8 @@ static const struct {
 	enum col col;
 	const char *field;
 } tracked[] = {
-	{ C_STATE, "state" },	{ C_GROUP, "team" },	  { C_ASSIGNED, "agent" },	 { C_PRIORITY, "priority" },
-	{ C_IMPACT, "impact" }, { C_URGENCY, "urgency" }, { C_CATEGORY, "category" },
+        {C_STATE, "state"},   {C_GROUP, "team"},      {C_ASSIGNED, "agent"},    {C_PRIORITY, "priority"},
+        {C_IMPACT, "impact"}, {C_URGENCY, "urgency"}, {C_CATEGORY, "category"},
 };
 
 /* ServiceNow incident_state → canonical state. */
@@ -88,16 +88,16 @@ static const struct {
 	enum ticket_state state;
 	bool waiting;
 } states[] = {
-	{ "New", TICKET_STATE_NEW, false },
-	{ "Active", TICKET_STATE_IN_PROGRESS, false },
-	{ "In Progress", TICKET_STATE_IN_PROGRESS, false },
-	{ "Awaiting User Info", TICKET_STATE_PENDING_CUSTOMER, true },
-	{ "Awaiting Evidence", TICKET_STATE_PENDING_CUSTOMER, true },
-	{ "Awaiting Problem", TICKET_STATE_PENDING_VENDOR, true },
-	{ "Awaiting Vendor", TICKET_STATE_PENDING_VENDOR, true },
-	{ "On Hold", TICKET_STATE_PENDING_CUSTOMER, true },
-	{ "Resolved", TICKET_STATE_RESOLVED, false },
-	{ "Closed", TICKET_STATE_CLOSED, false },
+        {"New", TICKET_STATE_NEW, false},
+        {"Active", TICKET_STATE_IN_PROGRESS, false},
+        {"In Progress", TICKET_STATE_IN_PROGRESS, false},
+        {"Awaiting User Info", TICKET_STATE_PENDING_CUSTOMER, true},
+        {"Awaiting Evidence", TICKET_STATE_PENDING_CUSTOMER, true},
+        {"Awaiting Problem", TICKET_STATE_PENDING_VENDOR, true},
+        {"Awaiting Vendor", TICKET_STATE_PENDING_VENDOR, true},
+        {"On Hold", TICKET_STATE_PENDING_CUSTOMER, true},
+        {"Resolved", TICKET_STATE_RESOLVED, false},
+        {"Closed", TICKET_STATE_CLOSED, false},
 };
 
 struct srow {
@@ -129,7 +129,8 @@ static int bad_row(struct run *u, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt, ap);
+	int r = import_vbad_row(u->o, u->sink, &u->st, u->e, csv_name(u->r), line, u->reason, sizeof(u->reason), fmt,
+	                        ap);
 	va_end(ap);
 	return r;
 }
@@ -142,7 +143,7 @@ static int header(struct run *u)
 		return rc;
 	if (rc == 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file", "%s: empty file, expected a header line",
-				 csv_name(u->r));
+		                 csv_name(u->r));
 	for (int c = 0; c < _C_MAX; c++)
 		u->idx[c] = -1;
 	for (size_t i = 0; i < row.n; i++) {
@@ -156,7 +157,8 @@ static int header(struct run *u)
 	u->ncols = row.n;
 	if (u->idx[C_NUMBER] < 0)
 		return lserr_set(u->e, -EINVAL, "invalid_file", "file",
-				 "%s:%u: no 'number' column; not a ServiceNow incident export", csv_name(u->r), row.line);
+		                 "%s:%u: no 'number' column; not a ServiceNow incident export", csv_name(u->r),
+		                 row.line);
 	return 0;
 }
 
@@ -220,12 +222,12 @@ static int emit_events(struct run *u)
 {
 	const struct srow *r0 = &u->rows[0];
 	struct rec_event ev = {
-		.ticket = at(r0, C_NUMBER),
-		.at = r0->opened_at ? r0->opened_at : r0->updated_at,
-		.field = "created",
-		.new_value = at(r0, C_STATE),
-		.actor = NULL,
-		.line = r0->line,
+	        .ticket = at(r0, C_NUMBER),
+	        .at = r0->opened_at ? r0->opened_at : r0->updated_at,
+	        .field = "created",
+	        .new_value = at(r0, C_STATE),
+	        .actor = NULL,
+	        .line = r0->line,
 	};
 	int rc;
 	if (u->sink->event && (rc = u->sink->event(u->sink->ctx, &ev)) < 0)
@@ -238,13 +240,13 @@ static int emit_events(struct run *u)
 			if (same(at(p, c), at(s, c)))
 				continue;
 			ev = (struct rec_event){
-				.ticket = at(s, C_NUMBER),
-				.at = s->updated_at,
-				.field = tracked[k].field,
-				.old_value = at(p, c),
-				.new_value = at(s, c),
-				.actor = at(s, C_UPDATED_BY),
-				.line = s->line,
+			        .ticket = at(s, C_NUMBER),
+			        .at = s->updated_at,
+			        .field = tracked[k].field,
+			        .old_value = at(p, c),
+			        .new_value = at(s, c),
+			        .actor = at(s, C_UPDATED_BY),
+			        .line = s->line,
 			};
 			if (u->sink->event && (rc = u->sink->event(u->sink->ctx, &ev)) < 0)
 				return rc;
@@ -345,19 +347,20 @@ static int add_row(struct run *u, const struct csv_row *row)
 	if (u->n == LS_MAX_IMPORT_CASE_ROWS)
 		return bad_row(u, row->line, "incident %s has more than %d rows", num, LS_MAX_IMPORT_CASE_ROWS);
 
-	struct srow s = { .line = row->line };
+	struct srow s = {.line = row->line};
 	bool bad = false;
 	int mod = 0;
 	if (u->idx[C_MOD] >= 0 && value_int(row->fields[u->idx[C_MOD]], false, 0, INT32_MAX, &mod) < 0)
 		return bad_row(u, row->line, "sys_mod_count: not a count: '%.40s'", row->fields[u->idx[C_MOD]]);
 	s.mod = mod;
-	static const enum col stamps[] = { C_UPDATED_AT, C_OPENED_AT, C_RESOLVED_AT, C_CLOSED_AT };
-	ls_time *dst[] = { &s.updated_at, &s.opened_at, &s.resolved_at, &s.closed_at };
+	static const enum col stamps[] = {C_UPDATED_AT, C_OPENED_AT, C_RESOLVED_AT, C_CLOSED_AT};
+	ls_time *dst[] = {&s.updated_at, &s.opened_at, &s.resolved_at, &s.closed_at};
 	for (size_t k = 0; k < ELEMENTSOF(stamps); k++) {
 		int ci = u->idx[stamps[k]];
 		if (ci < 0)
 			continue;
-		if ((rc = row_time(u, value_or_null(row->fields[ci]), col_names[stamps[k]], row->line, dst[k], &bad)) < 0)
+		if ((rc = row_time(u, value_or_null(row->fields[ci]), col_names[stamps[k]], row->line, dst[k], &bad)) <
+		    0)
 			return rc;
 		if (bad)
 			return 0;
@@ -383,9 +386,9 @@ static int add_row(struct run *u, const struct csv_row *row)
 }
 
 int servicenow_import(struct csv_reader *r, const struct import_options *o, const struct import_sink *sink,
-		      struct import_stats *ret_stats, struct lserr *e)
+                      struct import_stats *ret_stats, struct lserr *e)
 {
-	struct run u = { .r = r, .o = o, .sink = sink, .e = e };
+	struct run u = {.r = r, .o = o, .sink = sink, .e = e};
 	arena_init(&u.group);
 	u.group.block_size = 256 * 1024;
 	keyset_init(&u.done);
@@ -417,7 +420,7 @@ int servicenow_import(struct csv_reader *r, const struct import_options *o, cons
 }
 
 int servicenow_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-			   struct import_stats *ret_stats, struct lserr *e)
+                           struct import_stats *ret_stats, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	int rc = csv_open_file(path, o->sep, &r, e);

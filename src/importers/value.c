@@ -16,8 +16,7 @@ bool value_is_missing(const char *s)
 		return true;
 	switch (s[0]) {
 	case '?': return s[1] == '\0';
-	case '#':
-		return strcmp(s, "#N/B") == 0 || strcmp(s, "#N/A") == 0 || strcmp(s, "#MULTIVALUE") == 0;
+	case '#': return strcmp(s, "#N/B") == 0 || strcmp(s, "#N/A") == 0 || strcmp(s, "#MULTIVALUE") == 0;
 	case 'N': return strcmp(s, "N/A") == 0 || strcmp(s, "NULL") == 0;
 	default: return false;
 	}
@@ -84,8 +83,8 @@ int value_bool(const char *s, bool *ret)
 {
 	if (value_is_missing(s))
 		return -ENODATA;
-	static const char *const yes[] = { "true", "yes", "y", "ja", "j", "1" };
-	static const char *const no[] = { "false", "no", "n", "nein", "0" };
+	static const char *const yes[] = {"true", "yes", "y", "ja", "j", "1"};
+	static const char *const no[] = {"false", "no", "n", "nein", "0"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		if (strcasecmp(s, yes[i]) == 0) {
 			*ret = true;
@@ -128,7 +127,7 @@ static bool two(const char **pp, int *ret)
 
 static int days_in_month(int y, int m)
 {
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return d[m - 1];

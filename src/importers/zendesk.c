@@ -101,22 +101,25 @@ static const struct {
 	const char *name;
 	enum ticket_state state;
 } states[] = {
-	{ "new", TICKET_STATE_NEW },		       { "open", TICKET_STATE_IN_PROGRESS },
-	{ "pending", TICKET_STATE_PENDING_CUSTOMER }, { "hold", TICKET_STATE_PENDING_VENDOR },
-	{ "solved", TICKET_STATE_RESOLVED },	       { "closed", TICKET_STATE_CLOSED },
+        {"new", TICKET_STATE_NEW},
+        {"open", TICKET_STATE_IN_PROGRESS},
+        {"pending", TICKET_STATE_PENDING_CUSTOMER},
+        {"hold", TICKET_STATE_PENDING_VENDOR},
+        {"solved", TICKET_STATE_RESOLVED},
+        {"closed", TICKET_STATE_CLOSED},
 };
 
 static const struct {
 	const char *name;
 	int level;
-} priorities[] = { { "urgent", 1 }, { "high", 2 }, { "normal", 3 }, { "low", 4 } };
+} priorities[] = {{"urgent", 1}, {"high", 2}, {"normal", 3}, {"low", 4}};
 
 static const struct {
 	const char *name, *canon;
 } channels[] = {
-	{ "email", "email" },	       { "web", "web" },	    { "api", "api" },
-	{ "chat", "chat" },	       { "voice", "phone" },	    { "native_messaging", "chat" },
-	{ "messaging", "chat" },       { "whatsapp", "chat" },	    { "mobile_sdk", "chat" },
+        {"email", "email"},    {"web", "web"},       {"api", "api"},
+        {"chat", "chat"},      {"voice", "phone"},   {"native_messaging", "chat"},
+        {"messaging", "chat"}, {"whatsapp", "chat"}, {"mobile_sdk", "chat"},
 };
 
 static enum ticket_state state_of(const char *s)
@@ -207,10 +210,10 @@ struct derived {
 static const struct {
 	const char *zendesk, *field;
 } tracked[] = {
-	{ "status", "state" },
-	{ "group_id", "team" },
-	{ "assignee_id", "agent" },
-	{ "priority", "priority" },
+        {"status", "state"},
+        {"group_id", "team"},
+        {"assignee_id", "agent"},
+        {"priority", "priority"},
 };
 
 static void push_event(struct run *u, struct derived *d, const struct tevent *ev)
@@ -230,24 +233,26 @@ static void push_event(struct run *u, struct derived *d, const struct tevent *ev
 
 /* Walks the audits: status changes, comments, assignee and group changes. */
 static int read_audits(struct run *u, const json_t *t, const json_t *audits, struct derived *d, bool *bad,
-		       unsigned line)
+                       unsigned line)
 {
 	const json_t *req = json_object_get(t, "requester_id");
 	const char *requester = text(u, req);
 	size_t i;
 	const json_t *a;
 	bool first_comment_seen = false;
-	json_array_foreach(audits, i, a) {
+	json_array_foreach(audits, i, a)
+	{
 		ls_time at;
 		if (!stamp(u, a, "created_at", &at)) {
 			*bad = true;
 			return bad_row(u, line, "audits[%zu].created_at: not a timestamp: '%.40s'", i,
-				       str(a, "created_at"));
+			               str(a, "created_at"));
 		}
 		const char *author = text(u, json_object_get(a, "author_id"));
 		size_t k;
 		const json_t *x;
-		json_array_foreach(json_object_get(a, "events"), k, x) {
+		json_array_foreach(json_object_get(a, "events"), k, x)
+		{
 			const char *type = str(x, "type");
 			if (!type)
 				continue;
@@ -273,8 +278,11 @@ static int read_audits(struct run *u, const json_t *t, const json_t *audits, str
 				for (size_t m = 0; m < ELEMENTSOF(tracked); m++) {
 					if (strcmp(fname, tracked[m].zendesk) != 0)
 						continue;
-					struct tevent ev = { .at = at, .field = tracked[m].field, .old_value = ov,
-							     .new_value = nv, .actor = author };
+					struct tevent ev = {.at = at,
+					                    .field = tracked[m].field,
+					                    .old_value = ov,
+					                    .new_value = nv,
+					                    .actor = author};
 					push_event(u, d, &ev);
 				}
 				if (strcmp(fname, "status") == 0) {
@@ -316,7 +324,7 @@ static int cmp_mevent(const void *a, const void *b)
 
 /* Reads one metric event: reply_time and resolution_time fulfilments, SLA outcomes. */
 static int metric_event(struct run *u, const json_t *m, const char *metric, struct derived *d, ls_time *reply,
-			struct mevent *res, size_t *n_res, bool *bad, unsigned line)
+                        struct mevent *res, size_t *n_res, bool *bad, unsigned line)
 {
 	if (!metric)
 		metric = str(m, "metric");
@@ -327,7 +335,7 @@ static int metric_event(struct run *u, const json_t *m, const char *metric, stru
 	if (!stamp(u, m, "time", &at)) {
 		*bad = true;
 		return bad_row(u, line, "metric_events: %.40s %.20s: not a timestamp: '%.40s'", metric, type,
-			       str(m, "time"));
+		               str(m, "time"));
 	}
 	if (strcmp(type, "breach") == 0)
 		d->any_breach = true;
@@ -337,12 +345,12 @@ static int metric_event(struct run *u, const json_t *m, const char *metric, stru
 		*reply = at;
 	if (strcmp(metric, "resolution_time") == 0 && at && *n_res < 256 &&
 	    (strcmp(type, "fulfill") == 0 || strcmp(type, "activate") == 0))
-		res[(*n_res)++] = (struct mevent){ at, strcmp(type, "activate") == 0 };
+		res[(*n_res)++] = (struct mevent){at, strcmp(type, "activate") == 0};
 	return 0;
 }
 
-static int read_metric_events(struct run *u, const json_t *me, struct derived *d, ls_time *reply,
-			      ls_time *first_res, int *reopens, ls_time *reopened, bool *bad, unsigned line)
+static int read_metric_events(struct run *u, const json_t *me, struct derived *d, ls_time *reply, ls_time *first_res,
+                              int *reopens, ls_time *reopened, bool *bad, unsigned line)
 {
 	struct mevent res[256];
 	size_t n_res = 0;
@@ -350,15 +358,18 @@ static int read_metric_events(struct run *u, const json_t *me, struct derived *d
 	size_t i;
 	const json_t *m;
 	if (json_is_array(me)) {
-		json_array_foreach(me, i, m) {
+		json_array_foreach(me, i, m)
+		{
 			if ((rc = metric_event(u, m, NULL, d, reply, res, &n_res, bad, line)) < 0 || *bad)
 				return rc;
 		}
 	} else if (json_is_object(me)) {
 		const char *key;
 		const json_t *arr;
-		json_object_foreach((json_t *)me, key, arr) {
-			json_array_foreach(arr, i, m) {
+		json_object_foreach((json_t *)me, key, arr)
+		{
+			json_array_foreach(arr, i, m)
+			{
 				if ((rc = metric_event(u, m, key, d, reply, res, &n_res, bad, line)) < 0 || *bad)
 					return rc;
 			}
@@ -404,14 +415,14 @@ static int ticket(struct run *u, const json_t *t, unsigned line)
 	if (json_is_integer(jid))
 		id = text(u, jid);
 	else if (json_is_string(jid) && *json_string_value(jid) &&
-		 strspn(json_string_value(jid), "0123456789") == strlen(json_string_value(jid)))
+	         strspn(json_string_value(jid), "0123456789") == strlen(json_string_value(jid)))
 		id = json_string_value(jid);
 	if (!id)
 		return bad_row(u, line, jid ? "id is not a ticket number" : "id is missing");
 	if (keyset_has(&u->done, id))
 		return bad_row(u, line, "ticket %.40s appears a second time; this one is ignored", id);
 
-	static const char *const keys[] = { "created_at", "updated_at", "due_at" };
+	static const char *const keys[] = {"created_at", "updated_at", "due_at"};
 	ls_time at[3];
 	for (size_t k = 0; k < ELEMENTSOF(keys); k++)
 		if (!stamp(u, t, keys[k], &at[k]))
@@ -424,9 +435,9 @@ static int ticket(struct run *u, const json_t *t, unsigned line)
 		return bad_row(u, line, "metric_set.solved_at: not a timestamp: '%.40s'", str(ms, "solved_at"));
 	if (ms && !stamp(u, ms, "status_updated_at", &status_updated_at))
 		return bad_row(u, line, "metric_set.status_updated_at: not a timestamp: '%.40s'",
-			       str(ms, "status_updated_at"));
+		               str(ms, "status_updated_at"));
 
-	struct derived d = { 0 };
+	struct derived d = {0};
 	bool bad = false;
 	int rc;
 	const json_t *audits = json_object_get(t, "audits");
@@ -437,8 +448,8 @@ static int ticket(struct run *u, const json_t *t, unsigned line)
 	int me_reopens = REC_UNKNOWN;
 	const json_t *me = json_object_get(t, "metric_events");
 	if (me && ((rc = read_metric_events(u, me, &d, &me_reply, &me_first_res, &me_reopens, &me_reopened, &bad,
-					   line)) < 0 ||
-		   bad))
+	                                    line)) < 0 ||
+	           bad))
 		return rc;
 
 	struct rec_ticket r;
@@ -527,20 +538,27 @@ static int ticket(struct run *u, const json_t *t, unsigned line)
 	keyset_add(&u->done, id);
 	if (!u->o->events)
 		return 0;
-	struct rec_event ev = { .ticket = id, .at = r.opened_at ? r.opened_at : at[1], .field = "created",
-				.new_value = d.created_status ? d.created_status : "new", .line = line };
+	struct rec_event ev = {.ticket = id,
+	                       .at = r.opened_at ? r.opened_at : at[1],
+	                       .field = "created",
+	                       .new_value = d.created_status ? d.created_status : "new",
+	                       .line = line};
 	if ((rc = emit(u, &ev)) < 0)
 		return rc;
 	for (size_t i = 0; i < d.n_ev; i++) {
-		ev = (struct rec_event){ .ticket = id, .at = d.ev[i].at, .field = d.ev[i].field,
-					 .old_value = d.ev[i].old_value, .new_value = d.ev[i].new_value,
-					 .actor = d.ev[i].actor, .line = line };
+		ev = (struct rec_event){.ticket = id,
+		                        .at = d.ev[i].at,
+		                        .field = d.ev[i].field,
+		                        .old_value = d.ev[i].old_value,
+		                        .new_value = d.ev[i].new_value,
+		                        .actor = d.ev[i].actor,
+		                        .line = line};
 		if ((rc = emit(u, &ev)) < 0)
 			return rc;
 	}
 	if (!have_audits && r.resolved_at) {
-		ev = (struct rec_event){ .ticket = id, .at = r.resolved_at, .field = "state", .new_value = "solved",
-					 .line = line };
+		ev = (struct rec_event){
+		        .ticket = id, .at = r.resolved_at, .field = "state", .new_value = "solved", .line = line};
 		if ((rc = emit(u, &ev)) < 0)
 			return rc;
 	}
@@ -561,7 +579,8 @@ static int object(struct run *u, unsigned line)
 	if (json_is_array(page) && !json_object_get(j, "id")) {
 		size_t i;
 		const json_t *t;
-		json_array_foreach(page, i, t) {
+		json_array_foreach(page, i, t)
+		{
 			if ((rc = ticket(u, t, line)) < 0)
 				break;
 		}
@@ -585,8 +604,7 @@ static int run(struct run *u)
 		unsigned start = u->line;
 		if (c != '{') {
 			u->st.rows++;
-			rc = bad_row(u, start, "not a JSON object (starts with '%c')",
-				     c >= 0x20 && c < 0x7f ? c : '?');
+			rc = bad_row(u, start, "not a JSON object (starts with '%c')", c >= 0x20 && c < 0x7f ? c : '?');
 			while ((c = next(u)) >= 0 && c != '\n')
 				;
 			continue;
@@ -629,7 +647,7 @@ static int run(struct run *u)
 	}
 	if (rc == 0 && u->failed)
 		rc = lserr_set(u->e, -EIO, "io_error", "file", "%s:%u: read error (corrupt gzip data?)", u->name,
-			       u->line);
+		               u->line);
 	return rc;
 }
 
@@ -647,23 +665,24 @@ static int finish(struct run *u, int rc, struct import_stats *ret_stats)
 }
 
 int zendesk_import_mem(const void *data, size_t n, const char *name, const struct import_options *o,
-		       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
+                       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e)
 {
-	struct run u = { .name = name, .data = data, .len = n, .o = o, .sink = sink, .e = e };
+	struct run u = {.name = name, .data = data, .len = n, .o = o, .sink = sink, .e = e};
 	keyset_init(&u.done);
 	arena_init(&u.arena);
 	return finish(&u, run(&u), ret_stats);
 }
 
 int zendesk_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-			struct import_stats *ret_stats, struct lserr *e)
+                        struct import_stats *ret_stats, struct lserr *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int rc = -errno;
-		return lserr_set(e, rc, rc == -ENOENT ? "not_found" : "io_error", "file", "%s: %s", path, strerror(-rc));
+		return lserr_set(e, rc, rc == -ENOENT ? "not_found" : "io_error", "file", "%s: %s", path,
+		                 strerror(-rc));
 	}
-	struct run u = { .name = path, .o = o, .sink = sink, .e = e };
+	struct run u = {.name = path, .o = o, .sink = sink, .e = e};
 	u.gz = gzdopen(fd, "rb");
 	if (!u.gz) {
 		close(fd);

@@ -60,7 +60,7 @@
  * negative code with e set: -ENOENT or another negated errno (cannot open), -EIO,
  * -EINVAL (too many bad rows), or a sink's code. */
 int zendesk_import_file(const char *path, const struct import_options *o, const struct import_sink *sink,
-			struct import_stats *ret_stats, struct lserr *e);
+                        struct import_stats *ret_stats, struct lserr *e);
 /* The same over bytes in memory (not gzip); name is used in messages. */
 int zendesk_import_mem(const void *data, size_t n, const char *name, const struct import_options *o,
-		       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);
+                       const struct import_sink *sink, struct import_stats *ret_stats, struct lserr *e);

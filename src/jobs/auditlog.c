@@ -27,7 +27,7 @@ static void flush(struct audit_flusher *f)
 	arena_init(&a);
 	struct lserr e;
 	lserr_clear(&e);
-	struct svc s = { .st = f->st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e };
+	struct svc s = {.st = f->st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e};
 	size_t n;
 	if (audit_flush(&s, &n) < 0)
 		log_error("audit: writing %s read entries failed: %s", "queued", e.message);
@@ -40,7 +40,7 @@ static void *thread_main(void *arg)
 	/* a fixed rhythm, not a wake-up per queued read: one transaction per interval
 	 * however many reads arrive, and no context switch per request */
 	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
-		struct timespec ts = { 0, FLUSH_EVERY_MS * 1000000L };
+		struct timespec ts = {0, FLUSH_EVERY_MS * 1000000L};
 		nanosleep(&ts, NULL);
 		flush(f);
 	}

@@ -47,7 +47,7 @@ static void *thread_main(void *arg)
 	}
 	struct arena a;
 	arena_init(&a);
-	struct svc s = { .st = st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e };
+	struct svc s = {.st = st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e};
 	if (imports_job_requeue(&s) < 0)
 		log_error("import worker: %s", e.message);
 	pthread_mutex_lock(&w->mu);
@@ -64,8 +64,8 @@ static void *thread_main(void *arg)
 			w->running = j.id;
 			w->rows = 0;
 			pthread_mutex_unlock(&w->mu);
-			log_info("import %lld: %s for %s from %s (%lld bytes)", (long long)j.id, j.source, j.client_code,
-				 j.file, (long long)j.bytes);
+			log_info("import %lld: %s for %s from %s (%lld bytes)", (long long)j.id, j.source,
+			         j.client_code, j.file, (long long)j.bytes);
 			if (imports_job_run(&s, &j, on_progress, w) < 0)
 				log_error("import %lld: %s", (long long)j.id, e.message);
 			pthread_mutex_lock(&w->mu);

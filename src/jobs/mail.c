@@ -20,7 +20,8 @@ static int b64_plain(const unsigned char *p, size_t n, struct strbuf *out)
 {
 	char q[4];
 	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+		unsigned v =
+		        (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
 		q[0] = b64[v >> 18 & 63];
 		q[1] = b64[v >> 12 & 63];
 		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
@@ -93,9 +94,9 @@ static void clean_name(const char *in, char *out, size_t n)
 	size_t k = 0;
 	for (const char *p = in ? in : "report"; *p && k + 1 < n; p++)
 		out[k++] = ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			    *p == '.' || *p == '_' || *p == '-')
-				   ? *p
-				   : '_';
+		            *p == '.' || *p == '_' || *p == '-')
+		                   ? *p
+		                   : '_';
 	out[k] = 0;
 }
 
@@ -113,22 +114,23 @@ static bool boundary_ok(const char *b)
 
 static void rfc5322_date(ls_time t, char *buf, size_t n)
 {
-	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	int64_t sec = t - day * 86400, y;
 	unsigned m, d;
 	time_civil_from_days(day, &y, &m, &d);
 	int64_t w = (day + 3) % 7;
 	snprintf(buf, n, "%s, %02u %s %04lld %02d:%02d:%02d +0000", wd[w < 0 ? w + 7 : w], d, mon[m - 1], (long long)y,
-		 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+	         (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
 }
 
 int mail_write(const struct mail_message *m, struct strbuf *out)
 {
 	if (!address_ok(m->from) || m->n_to == 0 || !one_line(m->subject) || !one_line(m->message_id) ||
-	    !boundary_ok(m->boundary) || (m->attachment && !one_line(m->attachment_type)) || !ascii_printable(m->message_id))
+	    !boundary_ok(m->boundary) || (m->attachment && !one_line(m->attachment_type)) ||
+	    !ascii_printable(m->message_id))
 		return -EINVAL;
 	for (size_t i = 0; i < m->n_to; i++)
 		if (!address_ok(m->to[i]))
@@ -141,10 +143,10 @@ int mail_write(const struct mail_message *m, struct strbuf *out)
 	strbuf_adds(out, "\r\n");
 	add_subject(out, m->subject);
 	strbuf_addf(out,
-		    "Message-ID: <%s>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
-		    "This is a message in MIME format.\r\n\r\n--%s\r\n"
-		    "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-		    m->message_id, m->boundary, m->boundary);
+	            "Message-ID: <%s>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
+	            "This is a message in MIME format.\r\n\r\n--%s\r\n"
+	            "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+	            m->message_id, m->boundary, m->boundary);
 	/* the text with CRLF line ends, then base64 */
 	struct strbuf text = STRBUF_INIT;
 	for (const char *p = m->text ? m->text : ""; *p; p++) {
@@ -160,9 +162,9 @@ int mail_write(const struct mail_message *m, struct strbuf *out)
 		char name[128];
 		clean_name(m->attachment_name, name, sizeof(name));
 		strbuf_addf(out,
-			    "\r\n--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; "
-			    "filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-			    m->boundary, m->attachment_type, name, name);
+		            "\r\n--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: attachment; "
+		            "filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+		            m->boundary, m->attachment_type, name, name);
 		if ((r = mail_base64(m->attachment, m->attachment_len, out)) < 0)
 			return r;
 	}
@@ -206,7 +208,7 @@ static int fail(char err[MAIL_ERROR_MAX], const char *what)
 }
 
 int mail_send(const struct mail_server *srv, const char *from, const char *const *to, size_t n_to, const char *data,
-	      size_t len, char err[MAIL_ERROR_MAX])
+              size_t len, char err[MAIL_ERROR_MAX])
 {
 	err[0] = 0;
 	bool smtps = srv->url && strncmp(srv->url, "smtps://", 8) == 0;
@@ -232,7 +234,7 @@ int mail_send(const struct mail_server *srv, const char *from, const char *const
 		}
 		rcpt = n;
 	}
-	struct reader rd = { .data = data, .len = len };
+	struct reader rd = {.data = data, .len = len};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, srv->url);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from_path);

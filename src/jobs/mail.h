@@ -24,18 +24,18 @@
 #define MAIL_ADDRESS_MAX 254 /* RFC 5321 path limit */
 
 struct mail_message {
-	const char *from;               /* an address, e.g. reports@example.com */
-	const char *const *to;          /* at least one address */
+	const char *from;      /* an address, e.g. reports@example.com */
+	const char *const *to; /* at least one address */
 	size_t n_to;
-	const char *subject;            /* UTF-8, one line */
-	const char *text;               /* UTF-8 body, lines separated by \n */
-	const char *attachment_name;    /* file name; characters outside [A-Za-z0-9._-] become _ */
-	const char *attachment_type;    /* e.g. application/pdf */
-	const void *attachment;         /* NULL: no attachment */
+	const char *subject;         /* UTF-8, one line */
+	const char *text;            /* UTF-8 body, lines separated by \n */
+	const char *attachment_name; /* file name; characters outside [A-Za-z0-9._-] become _ */
+	const char *attachment_type; /* e.g. application/pdf */
+	const void *attachment;      /* NULL: no attachment */
 	size_t attachment_len;
-	ls_time date;                   /* the Date header */
-	const char *message_id;         /* without angle brackets, e.g. "1a2b@example.com" */
-	const char *boundary;           /* MIME boundary: 1 to 60 characters of [A-Za-z0-9'()+_,-./:=?] */
+	ls_time date;           /* the Date header */
+	const char *message_id; /* without angle brackets, e.g. "1a2b@example.com" */
+	const char *boundary;   /* MIME boundary: 1 to 60 characters of [A-Za-z0-9'()+_,-./:=?] */
 };
 
 /* Appends base64 of data (RFC 2045: lines of 76 characters, each ended by CRLF; the
@@ -61,4 +61,4 @@ struct mail_server {
  * smtps:// is TLS from the start. Returns 0 when the server accepted the message,
  * -EIO otherwise with the reason (the server's reply where there is one) in err. */
 int mail_send(const struct mail_server *srv, const char *from, const char *const *to, size_t n_to, const char *data,
-	      size_t len, char err[MAIL_ERROR_MAX]);
+              size_t len, char err[MAIL_ERROR_MAX]);

@@ -20,7 +20,7 @@
 #include "store/jobsdb.h"
 #include "store/store.h"
 
-#define OUTBOX_BATCH 32
+#define OUTBOX_BATCH        32
 #define OUTBOX_IDLE_SECONDS 30 /* look at the table at least this often */
 
 struct outbox {
@@ -60,14 +60,14 @@ static void deliver(struct outbox *o, struct store *st, struct arena *a, struct 
 		char id[24];
 		snprintf(id, sizeof(id), "%lld", (long long)d->id);
 		struct webhook_request rq = {
-			.url = d->url,
-			.body = body.buf,
-			.len = body.len,
-			.secret = d->secret,
-			.ts = now,
-			.delivery_id = id,
-			.event = d->event,
-			.timeout_ms = o->timeout_ms,
+		        .url = d->url,
+		        .body = body.buf,
+		        .len = body.len,
+		        .secret = d->secret,
+		        .ts = now,
+		        .delivery_id = id,
+		        .event = d->event,
+		        .timeout_ms = o->timeout_ms,
 		};
 		r = webhook_post(&rq, &res);
 	} else {
@@ -87,8 +87,8 @@ static void deliver(struct outbox *o, struct store *st, struct arena *a, struct 
 		d->delivered_at = now;
 		d->next_attempt_at = 0;
 	} else {
-		d->next_attempt_at =
-			webhook_next_attempt(d->first_attempt_at, now, (unsigned)d->attempts, o->retry_base, (uint64_t)d->id);
+		d->next_attempt_at = webhook_next_attempt(d->first_attempt_at, now, (unsigned)d->attempts,
+		                                          o->retry_base, (uint64_t)d->id);
 		if (!d->next_attempt_at)
 			d->state = DELIVERY_FAILED;
 		else
@@ -100,7 +100,7 @@ static void deliver(struct outbox *o, struct store *st, struct arena *a, struct 
 	}
 	if (r != 0)
 		log_warn("outbox: delivery %lld to %s failed (attempt %lld): %s", (long long)d->id, d->url,
-			 (long long)d->attempts, res.error);
+		         (long long)d->attempts, res.error);
 }
 
 static void *thread_main(void *arg)
@@ -142,7 +142,7 @@ static void *thread_main(void *arg)
 		ls_time until = now + OUTBOX_IDLE_SECONDS;
 		if (r == 0 && next < until)
 			until = next;
-		struct timespec ts = { .tv_sec = (time_t)until, .tv_nsec = 0 };
+		struct timespec ts = {.tv_sec = (time_t)until, .tv_nsec = 0};
 		while (!o->stop && !o->kicked && time_now() < until)
 			if (pthread_cond_timedwait(&o->cond, &o->mu, &ts) != 0)
 				break;

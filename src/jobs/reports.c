@@ -26,7 +26,7 @@
 #include "store/reportdb.h"
 #include "store/store.h"
 
-#define WORKER_BATCH 8
+#define WORKER_BATCH        8
 #define WORKER_IDLE_SECONDS 60 /* look at the tables at least this often */
 
 struct report_worker {
@@ -57,24 +57,24 @@ static const char *kind_name(const char *kind, bool de)
 
 /* Builds the mail of a produced report into out. */
 static int compose(struct arena *a, const struct report_worker *w, const struct report_sub *sub,
-		   const struct report_run *run, const struct report_file *file, const char *const *to, size_t n_to,
-		   struct strbuf *out)
+                   const struct report_run *run, const struct report_file *file, const char *const *to, size_t n_to,
+                   struct strbuf *out)
 {
 	bool de = strcmp(sub->lang, "de") == 0;
 	const char *kn = kind_name(sub->kind, de);
 	const char *text =
-		de ? arena_printf(a,
-				  "Guten Tag,\n\nim Anhang finden Sie den %s für %s, Zeitraum %s (%s).\n\n"
-				  "Der Bericht ist auch über die Leitstand-API abrufbar: GET /api/v1/reports/%lld\n\n"
-				  "Diese Nachricht wurde automatisch versandt (Berichtsabonnement %lld).\n",
-				  kn, sub->client_code, run->period, sub->timezone, (long long)file->id,
-				  (long long)sub->id)
-		   : arena_printf(a,
-				  "Hello,\n\nattached is the %s for %s, period %s (%s).\n\n"
-				  "The report can also be downloaded from the Leitstand API: GET /api/v1/reports/%lld\n\n"
-				  "This message was sent automatically (report subscription %lld).\n",
-				  kn, sub->client_code, run->period, sub->timezone, (long long)file->id,
-				  (long long)sub->id);
+	        de ? arena_printf(a,
+	                          "Guten Tag,\n\nim Anhang finden Sie den %s für %s, Zeitraum %s (%s).\n\n"
+	                          "Der Bericht ist auch über die Leitstand-API abrufbar: GET /api/v1/reports/%lld\n\n"
+	                          "Diese Nachricht wurde automatisch versandt (Berichtsabonnement %lld).\n",
+	                          kn, sub->client_code, run->period, sub->timezone, (long long)file->id,
+	                          (long long)sub->id)
+	           : arena_printf(
+	                     a,
+	                     "Hello,\n\nattached is the %s for %s, period %s (%s).\n\n"
+	                     "The report can also be downloaded from the Leitstand API: GET /api/v1/reports/%lld\n\n"
+	                     "This message was sent automatically (report subscription %lld).\n",
+	                     kn, sub->client_code, run->period, sub->timezone, (long long)file->id, (long long)sub->id);
 	unsigned char rnd[12];
 	char hex[25], bnd[25];
 	randombytes_buf(rnd, sizeof(rnd));
@@ -83,24 +83,24 @@ static int compose(struct arena *a, const struct report_worker *w, const struct 
 	sodium_bin2hex(bnd, sizeof(bnd), rnd, sizeof(rnd));
 	const char *at = strchr(w->smtp_from, '@');
 	struct mail_message m = {
-		.from = w->smtp_from,
-		.to = to,
-		.n_to = n_to,
-		.subject = arena_printf(a, "%s – %s %s", sub->client_code, kn, run->period),
-		.text = text,
-		.attachment_name = file->filename,
-		.attachment_type = file->content_type,
-		.attachment = file->bytes,
-		.attachment_len = file->size,
-		.date = time_now(),
-		.message_id = arena_printf(a, "report-%lld-%s@%s", (long long)run->id, hex, at ? at + 1 : "leitstand"),
-		.boundary = arena_printf(a, "=_leitstand_%s", bnd),
+	        .from = w->smtp_from,
+	        .to = to,
+	        .n_to = n_to,
+	        .subject = arena_printf(a, "%s – %s %s", sub->client_code, kn, run->period),
+	        .text = text,
+	        .attachment_name = file->filename,
+	        .attachment_type = file->content_type,
+	        .attachment = file->bytes,
+	        .attachment_len = file->size,
+	        .date = time_now(),
+	        .message_id = arena_printf(a, "report-%lld-%s@%s", (long long)run->id, hex, at ? at + 1 : "leitstand"),
+	        .boundary = arena_printf(a, "=_leitstand_%s", bnd),
 	};
 	return mail_write(&m, out);
 }
 
 static void deliver(struct report_worker *w, struct svc *s, struct report_run *run, const struct report_sub *sub,
-		    const struct report_file *file)
+                    const struct report_file *file)
 {
 	const char **to = NULL;
 	size_t n_to = 0, cap = 0;
@@ -118,7 +118,7 @@ static void deliver(struct report_worker *w, struct svc *s, struct report_run *r
 	if (r < 0) {
 		snprintf(err, sizeof(err), "cannot write the message: %s", err_str(r));
 	} else {
-		struct mail_server srv = { .url = w->smtp_url, .user = w->smtp_user, .password = w->smtp_password };
+		struct mail_server srv = {.url = w->smtp_url, .user = w->smtp_user, .password = w->smtp_password};
 		r = mail_send(&srv, w->smtp_from, to, n_to, msg.buf, msg.len, err);
 	}
 	strbuf_release(&msg);
@@ -133,17 +133,17 @@ static void deliver(struct report_worker *w, struct svc *s, struct report_run *r
 		run->next_attempt_at = 0;
 		run->last_error = NULL;
 		log_info("report run %lld: %s %s mailed to %zu recipient(s)", (long long)run->id, sub->client_code,
-			 run->period, n_to);
+		         run->period, n_to);
 	} else {
 		run->last_error = arena_strdup(s->arena, err);
 		run->next_attempt_at = webhook_next_attempt(run->first_attempt_at, now, (unsigned)run->attempts,
-							     w->retry_base, (uint64_t)run->id);
+		                                            w->retry_base, (uint64_t)run->id);
 		if (!run->next_attempt_at)
 			run->state = REPORT_RUN_FAILED;
 		else
 			run->next_attempt_at++; /* whole seconds: wait at least the full backoff */
 		log_warn("report run %lld: mail failed (attempt %lld)%s: %s", (long long)run->id,
-			 (long long)run->attempts, run->state == REPORT_RUN_FAILED ? ", given up" : "", err);
+		         (long long)run->attempts, run->state == REPORT_RUN_FAILED ? ", given up" : "", err);
 	}
 	if (report_subs_record(s, run) < 0)
 		log_error("report run %lld: recording the attempt failed: %s", (long long)run->id, s->err->message);
@@ -161,7 +161,7 @@ static void process(struct report_worker *w, struct svc *s, struct report_run *r
 		}
 		if (!mail) {
 			log_info("report run %lld: %s %s stored as report %lld, not mailed (no --smtp-url)",
-				 (long long)run->id, sub.client_code, run->period, (long long)file.id);
+			         (long long)run->id, sub.client_code, run->period, (long long)file.id);
 			return;
 		}
 	} else {
@@ -171,7 +171,8 @@ static void process(struct report_worker *w, struct svc *s, struct report_run *r
 		if (r < 0) {
 			run->state = REPORT_RUN_FAILED;
 			run->next_attempt_at = 0;
-			run->last_error = r == -ENOENT ? "subscription or report no longer exists" : "cannot load the report";
+			run->last_error =
+			        r == -ENOENT ? "subscription or report no longer exists" : "cannot load the report";
 			report_subs_record(s, run);
 			return;
 		}
@@ -205,7 +206,7 @@ static void *thread_main(void *arg)
 	}
 	struct arena a;
 	arena_init(&a);
-	struct svc s = { .st = st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e };
+	struct svc s = {.st = st, .arena = &a, .actor = &actor_system, .now = time_now(), .err = &e};
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		w->kicked = false;
@@ -237,7 +238,7 @@ static void *thread_main(void *arg)
 			until = next_run;
 		if (until <= now)
 			continue;
-		struct timespec ts = { .tv_sec = (time_t)until, .tv_nsec = 0 };
+		struct timespec ts = {.tv_sec = (time_t)until, .tv_nsec = 0};
 		while (!w->stop && !w->kicked && time_now() < until)
 			if (pthread_cond_timedwait(&w->cond, &w->mu, &ts) != 0)
 				break;

@@ -108,7 +108,7 @@ static struct entry *map_put(struct timers *t, int64_t key)
 	size_t i = slot_of(t, key);
 	while (t->slots[i].ticket)
 		i = (i + 1) & (t->cap - 1);
-	t->slots[i] = (struct entry){ .ticket = key };
+	t->slots[i] = (struct entry){.ticket = key};
 	t->n++;
 	return &t->slots[i];
 }
@@ -189,8 +189,8 @@ static void heap_compact(struct timers *t)
 	t->heap_n = 0;
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].ticket && t->slots[i].next)
-			t->heap[t->heap_n++] =
-				(struct node){ .at = t->slots[i].next, .ticket = t->slots[i].ticket, .gen = t->slots[i].gen };
+			t->heap[t->heap_n++] = (struct node){
+			        .at = t->slots[i].next, .ticket = t->slots[i].ticket, .gen = t->slots[i].gen};
 	for (size_t i = t->heap_n / 2; i-- > 0;)
 		sift_down(t, i);
 }
@@ -209,7 +209,7 @@ static void set_deadline(struct timers *t, int64_t ticket, ls_time next, ls_time
 		e->next = next;
 		e->due = due;
 		e->gen++;
-		heap_push(t, (struct node){ .at = next, .ticket = ticket, .gen = e->gen });
+		heap_push(t, (struct node){.at = next, .ticket = ticket, .gen = e->gen});
 	}
 	if (t->heap_n > 2 * t->n + 4096)
 		heap_compact(t);
@@ -235,7 +235,7 @@ static double now_ms(void)
 
 /* Under no lock: the outcome of evaluating one ticket goes into the heap and stats. */
 static void record(struct worker *w, int64_t ticket, ls_time due_at, int r, const struct sla_fire_result *res,
-		   ls_time now)
+                   ls_time now)
 {
 	struct timers *t = w->t;
 	pthread_mutex_lock(&t->mu);
@@ -250,7 +250,7 @@ static void record(struct worker *w, int64_t ticket, ls_time due_at, int r, cons
 	}
 	if (due_at) {
 		double late = now_ms() - (double)due_at * 1e3;
-		static const double bounds[] = { 1, 5, 10, 50, 100, 500, 1000 };
+		static const double bounds[] = {1, 5, 10, 50, 100, 500, 1000};
 		size_t b = 0;
 		while (b < 7 && late >= bounds[b])
 			b++;
@@ -270,7 +270,7 @@ static void evaluate(struct worker *w, int64_t ticket, ls_time due_at)
 {
 	arena_reset(&w->arena);
 	lserr_clear(&w->err);
-	struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
+	struct svc s = {.st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err};
 	struct sla_fire_result res;
 	int r = sla_fire(&s, ticket, w->since, &res);
 	record(w, ticket, due_at, r, &res, s.now);
@@ -294,7 +294,7 @@ static void evaluate_due(struct worker *w, const struct node *nodes, size_t n)
 		ids[i] = nodes[i].ticket;
 	arena_reset(&w->arena);
 	lserr_clear(&w->err);
-	struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
+	struct svc s = {.st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err};
 	if (sla_fire_batch(&s, ids, n, w->since, res) < 0) {
 		for (size_t i = 0; i < n; i++)
 			evaluate(w, nodes[i].ticket, nodes[i].at);
@@ -316,7 +316,8 @@ static void rebuild(struct worker *w)
 	size_t n, total = 0;
 	do {
 		arena_reset(&w->arena);
-		struct svc s = { .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err };
+		struct svc s = {
+		        .st = w->st, .arena = &w->arena, .actor = &actor_system, .now = time_now(), .err = &w->err};
 		if (sla_open_tickets(&s, after, 1000, ids, &n) < 0) {
 			log_error("sla timer: %s", w->err.message);
 			break;
@@ -338,13 +339,13 @@ static void rebuild(struct worker *w)
 	w->t->stats.rebuilt_in_ms = (ls_time)(now_ms() - t0);
 	pthread_mutex_unlock(&w->t->mu);
 	log_info("sla timer: watching %zu of %zu open tickets after %.0f ms", w->t->stats.watched, total,
-		 now_ms() - t0);
+	         now_ms() - t0);
 }
 
 static void *thread_main(void *arg)
 {
 	struct timers *t = arg;
-	struct worker w = { .t = t };
+	struct worker w = {.t = t};
 	arena_init(&w.arena);
 	struct lserr e;
 	if (store_open(t->db_path, 0, &w.st, &e) < 0) {
@@ -353,7 +354,8 @@ static void *thread_main(void *arg)
 		return NULL;
 	}
 	{
-		struct svc s = { .st = w.st, .arena = &w.arena, .actor = &actor_system, .now = time_now(), .err = &w.err };
+		struct svc s = {
+		        .st = w.st, .arena = &w.arena, .actor = &actor_system, .now = time_now(), .err = &w.err};
 		if (sla_fire_since(&s, &w.since) < 0) {
 			log_error("sla timer: %s", w.err.message);
 			w.since = s.now;
@@ -397,7 +399,7 @@ static void *thread_main(void *arg)
 			continue;
 		}
 		if (t->heap_n) {
-			struct timespec until = { .tv_sec = (time_t)t->heap[0].at, .tv_nsec = 0 };
+			struct timespec until = {.tv_sec = (time_t)t->heap[0].at, .tv_nsec = 0};
 			pthread_cond_timedwait(&t->cond, &t->mu, &until);
 		} else {
 			pthread_cond_wait(&t->cond, &t->mu);
@@ -495,7 +497,7 @@ size_t timers_due_before(struct timers *t, ls_time until, int64_t *ids, ls_time 
 			cap = cap ? cap * 2 : 256;
 			v = xrealloc(v, cap * sizeof(*v));
 		}
-		v[n++] = (struct due_item){ .due = e->due, .ticket = e->ticket };
+		v[n++] = (struct due_item){.due = e->due, .ticket = e->ticket};
 	}
 	pthread_mutex_unlock(&t->mu);
 	if (n)

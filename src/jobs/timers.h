@@ -39,18 +39,18 @@ void timers_touch(struct timers *t, int64_t ticket_id);
 struct timers *timers_current(void);
 
 struct timers_stats {
-	size_t watched;          /* tickets with a deadline ahead */
-	uint64_t evaluations;    /* tickets evaluated since start */
-	uint64_t fired;          /* events written since start */
-	uint64_t errors;         /* evaluations that failed (logged) */
-	double latency_max_ms;   /* worst lateness of a deadline since start */
-	double latency_last_ms;  /* lateness of the latest deadline */
-	double latency_sum_ms;   /* over `deadlines` */
-	uint64_t deadlines;      /* deadlines reached (each may fire several events) */
+	size_t watched;         /* tickets with a deadline ahead */
+	uint64_t evaluations;   /* tickets evaluated since start */
+	uint64_t fired;         /* events written since start */
+	uint64_t errors;        /* evaluations that failed (logged) */
+	double latency_max_ms;  /* worst lateness of a deadline since start */
+	double latency_last_ms; /* lateness of the latest deadline */
+	double latency_sum_ms;  /* over `deadlines` */
+	uint64_t deadlines;     /* deadlines reached (each may fire several events) */
 	/* lateness histogram: < 1, 5, 10, 50, 100, 500, 1000 ms and beyond */
 	uint64_t latency_buckets[8];
-	bool rebuilt;            /* the start-up pass over open tickets has finished */
-	ls_time rebuilt_in_ms;   /* how long it took */
+	bool rebuilt;          /* the start-up pass over open tickets has finished */
+	ls_time rebuilt_in_ms; /* how long it took */
 	size_t rebuilt_tickets;
 };
 void timers_stats(struct timers *t, struct timers_stats *ret);

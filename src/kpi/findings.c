@@ -21,17 +21,17 @@
 #include "kpi/kpi_calls.h"
 #include "kpi/kpi_json.h"
 
-#define MONTH_SECONDS 2629746.0		/* 30.436875 days: a Gregorian year / 12 */
+#define MONTH_SECONDS 2629746.0         /* 30.436875 days: a Gregorian year / 12 */
 #define WILSON_Z      1.959963984540054 /* 95 % two-sided */
-#define MAX_LISTED    10		/* hours, pairs, examples listed in evidence */
-#define MAX_PARETO    20		/* categories listed in a Pareto finding */
-#define TITLE_MAX     768		/* bytes of a title: fixed words and at most four clipped names */
+#define MAX_LISTED    10                /* hours, pairs, examples listed in evidence */
+#define MAX_PARETO    20                /* categories listed in a Pareto finding */
+#define TITLE_MAX     768               /* bytes of a title: fixed words and at most four clipped names */
 
-static const char *const kind_names[] = { "arrival_peaks",     "sla_hotspot",	"reassignment_pingpong",
-					  "problem_candidate", "pareto_volume", "pareto_effort" };
-static const char *const staff_names[] = { "none", "acd_handled_load", "ticket_event_actors" };
-static const char *const day_en[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-static const char *const day_de[] = { "Mo", "Di", "Mi", "Do", "Fr", "Sa", "So" };
+static const char *const kind_names[] = {"arrival_peaks",     "sla_hotspot",   "reassignment_pingpong",
+                                         "problem_candidate", "pareto_volume", "pareto_effort"};
+static const char *const staff_names[] = {"none", "acd_handled_load", "ticket_event_actors"};
+static const char *const day_en[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const day_de[] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
 
 const char *findings_kind_to_string(enum findings_kind k)
 {
@@ -66,7 +66,7 @@ struct smap {
 	const char **keys;
 	uint32_t n, cap;
 	uint32_t *slots; /* id + 1; 0 = empty */
-	size_t nslots;	 /* power of two */
+	size_t nslots;   /* power of two */
 };
 
 static uint64_t hash_str(const char *s)
@@ -111,7 +111,7 @@ static void smap_free(struct smap *m)
 {
 	xfree(m->keys);
 	xfree(m->slots);
-	*m = (struct smap){ 0 };
+	*m = (struct smap){0};
 }
 
 struct dvec {
@@ -249,7 +249,7 @@ static const char *ticket_name(const struct rec_ticket *t)
 }
 
 static void add_item(struct run *u, enum findings_kind kind, double value, json_t *evidence, const char *title,
-		     const char *title_de, const char *assumption)
+                     const char *title_de, const char *assumption)
 {
 	struct findings_result *r = u->r;
 	if (r->n_items == u->cap_items) {
@@ -258,11 +258,11 @@ static void add_item(struct run *u, enum findings_kind kind, double value, json_
 	}
 	json_object_set_new(evidence, "value_assumption", json_string(assumption));
 	r->items[r->n_items++] = (struct findings_item){
-		.kind = kind,
-		.title = xstrdup(title),
-		.title_de = xstrdup(title_de),
-		.value_hours_per_month = value < 0 ? 0 : value, /* NaN stays NaN */
-		.evidence = evidence,
+	        .kind = kind,
+	        .title = xstrdup(title),
+	        .title_de = xstrdup(title_de),
+	        .value_hours_per_month = value < 0 ? 0 : value, /* NaN stays NaN */
+	        .evidence = evidence,
 	};
 }
 
@@ -270,7 +270,7 @@ static void add_item(struct run *u, enum findings_kind kind, double value, json_
  * others (both NaN without resolved tickets). */
 static void split_medians(struct run *u, const bool *pick, double *ret_in, double *ret_out)
 {
-	struct dvec a = { 0 }, b = { 0 };
+	struct dvec a = {0}, b = {0};
 	for (size_t i = 0; i < u->in->n_tickets; i++)
 		if (u->scope[i] && !isnan(u->res[i]))
 			dpush(pick[i] ? &a : &b, u->res[i]);
@@ -298,7 +298,7 @@ static int cmp_peak(const void *a, const void *b)
 static void staffing_from_actors(struct run *u, struct findings_profile *p)
 {
 	const struct findings_input *in = u->in;
-	struct smap actors = { 0 };
+	struct smap actors = {0};
 	uint64_t *keys = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < in->n_events; i++) {
@@ -325,7 +325,7 @@ static void staffing_from_actors(struct run *u, struct findings_profile *p)
 /* ACD: offered calls and busy agent-hours by the interval's start; also the sums the
  * value needs, per flagged / other hour after flagging. */
 static bool staffing_from_acd(struct run *u, struct findings_profile *p, double *answered, double *abandoned,
-			      double *handle_s)
+                              double *handle_s)
 {
 	bool any = false;
 	for (size_t i = 0; i < u->in->n_intervals; i++) {
@@ -358,13 +358,13 @@ static void arrival_peaks(struct run *u)
 	p->median_ratio = NAN;
 	if (u->r->from >= u->r->to)
 		return;
-	double answered[FINDINGS_HOURS_OF_WEEK] = { 0 }, abandoned[FINDINGS_HOURS_OF_WEEK] = { 0 },
-	       handle_s[FINDINGS_HOURS_OF_WEEK] = { 0 };
+	double answered[FINDINGS_HOURS_OF_WEEK] = {0}, abandoned[FINDINGS_HOURS_OF_WEEK] = {0},
+	       handle_s[FINDINGS_HOURS_OF_WEEK] = {0};
 	if (!staffing_from_acd(u, p, answered, abandoned, handle_s))
 		staffing_from_actors(u, p);
 	bool acd = p->staffing == FINDINGS_STAFF_ACD;
 
-	struct dvec ratios = { 0 };
+	struct dvec ratios = {0};
 	for (int h = 0; h < FINDINGS_HOURS_OF_WEEK; h++) {
 		p->arrivals[h] = acd ? (double)p->calls[h] : (double)p->tickets[h];
 		if (p->staffing == FINDINGS_STAFF_NONE)
@@ -385,7 +385,7 @@ static void arrival_peaks(struct run *u)
 		bool unstaffed = p->staffing != FINDINGS_STAFF_NONE && !(p->agent_hours[h] > 0);
 		if (unstaffed || (!isnan(p->median_ratio) && p->ratio[h] >= u->o.peak_factor * p->median_ratio)) {
 			p->flagged[h] = true;
-			peaks[np++] = (struct peak){ h, unstaffed ? INFINITY : p->ratio[h] };
+			peaks[np++] = (struct peak){h, unstaffed ? INFINITY : p->ratio[h]};
 		}
 	}
 	if (!np)
@@ -415,7 +415,7 @@ static void arrival_peaks(struct run *u)
 			excess = ab_in - off_in * (ab_out / off_out);
 		value = excess * aht_h / u->r->months;
 		assumption = "the calls abandoned in the peak hours beyond the other hours' abandonment rate would be "
-			     "answered, each worth the average handle time";
+		             "answered, each worth the average handle time";
 	} else {
 		bool *pick = xcalloc(in->n_tickets ? in->n_tickets : 1, sizeof(*pick));
 		for (size_t i = 0; i < in->n_tickets; i++) {
@@ -430,7 +430,7 @@ static void arrival_peaks(struct run *u)
 		xfree(pick);
 		value = (med_in - med_out) * (double)in_peak / u->r->months;
 		assumption = "tickets opened in the peak hours would be resolved in the median resolution time of the "
-			     "tickets opened in the other hours";
+		             "tickets opened in the other hours";
 	}
 
 	json_t *ev = json_object();
@@ -449,14 +449,14 @@ static void arrival_peaks(struct run *u)
 		json_object_set_new(o, "hour_of_week", json_integer(h));
 		json_object_set_new(o, "arrivals", json_real(p->arrivals[h]));
 		json_object_set_new(o, "agent_hours",
-				    p->staffing == FINDINGS_STAFF_NONE ? json_null() : json_real(p->agent_hours[h]));
+		                    p->staffing == FINDINGS_STAFF_NONE ? json_null() : json_real(p->agent_hours[h]));
 		json_object_set_new(o, "ratio", num(p->ratio[h]));
 		json_object_set_new(o, "times_median", num(p->ratio[h] / p->median_ratio));
 		json_array_append_new(hours, o);
 	}
 	json_object_set_new(ev, "hours", hours);
 	json_object_set_new(ev, acd ? "calls_in_peak_hours" : "tickets_in_peak_hours",
-			    json_integer((json_int_t)in_peak));
+	                    json_integer((json_int_t)in_peak));
 	if (acd) {
 		json_object_set_new(ev, "excess_abandoned_calls", num(excess));
 		json_object_set_new(ev, "aht_hours", num(aht_h));
@@ -473,30 +473,30 @@ static void arrival_peaks(struct run *u)
 	const char *hours_en = np == 1 ? "hour" : "hours", *hours_de = np == 1 ? "Wochenstunde" : "Wochenstunden";
 	if (p->staffing == FINDINGS_STAFF_NONE) {
 		snprintf(en, sizeof(en),
-			 "Arrival peaks: %zu %s of the week with %s times the median arrivals or more (no staffing "
-			 "data), worst %s with %s times",
-			 np, hours_en, dec_fmt(u->o.peak_factor, 1, false).s, lb_en, dec_fmt(times, 1, false).s);
+		         "Arrival peaks: %zu %s of the week with %s times the median arrivals or more (no staffing "
+		         "data), worst %s with %s times",
+		         np, hours_en, dec_fmt(u->o.peak_factor, 1, false).s, lb_en, dec_fmt(times, 1, false).s);
 		snprintf(de, sizeof(de),
-			 "Ankunftsspitzen: %zu %s mit mindestens dem %s-fachen der mittleren Ankünfte (keine "
-			 "Besetzungsdaten), am stärksten %s mit dem %s-fachen",
-			 np, hours_de, dec_fmt(u->o.peak_factor, 1, true).s, lb_de, dec_fmt(times, 1, true).s);
+		         "Ankunftsspitzen: %zu %s mit mindestens dem %s-fachen der mittleren Ankünfte (keine "
+		         "Besetzungsdaten), am stärksten %s mit dem %s-fachen",
+		         np, hours_de, dec_fmt(u->o.peak_factor, 1, true).s, lb_de, dec_fmt(times, 1, true).s);
 	} else if (isinf(peaks[0].ratio)) {
 		snprintf(en, sizeof(en),
-			 "Arrival peaks without staff: %zu %s of the week, worst %s with %s %s and no agent active", np,
-			 hours_en, lb_en, dec_fmt(p->arrivals[w], 0, false).s, acd ? "calls" : "tickets");
+		         "Arrival peaks without staff: %zu %s of the week, worst %s with %s %s and no agent active", np,
+		         hours_en, lb_en, dec_fmt(p->arrivals[w], 0, false).s, acd ? "calls" : "tickets");
 		snprintf(de, sizeof(de),
-			 "Ankunftsspitzen ohne Besetzung: %zu %s, am stärksten %s mit %s %s und keinem aktiven "
-			 "Agenten",
-			 np, hours_de, lb_de, dec_fmt(p->arrivals[w], 0, true).s, acd ? "Anrufen" : "Tickets");
+		         "Ankunftsspitzen ohne Besetzung: %zu %s, am stärksten %s mit %s %s und keinem aktiven "
+		         "Agenten",
+		         np, hours_de, lb_de, dec_fmt(p->arrivals[w], 0, true).s, acd ? "Anrufen" : "Tickets");
 	} else {
 		snprintf(en, sizeof(en),
-			 "Arrival peaks without matching staff: %zu %s of the week, worst %s with %s times the median "
-			 "%s per agent-hour",
-			 np, hours_en, lb_en, dec_fmt(times, 1, false).s, acd ? "calls" : "tickets");
+		         "Arrival peaks without matching staff: %zu %s of the week, worst %s with %s times the median "
+		         "%s per agent-hour",
+		         np, hours_en, lb_en, dec_fmt(times, 1, false).s, acd ? "calls" : "tickets");
 		snprintf(de, sizeof(de),
-			 "Ankunftsspitzen ohne passende Besetzung: %zu %s, am stärksten %s mit dem %s-fachen "
-			 "der mittleren %s je Agentenstunde",
-			 np, hours_de, lb_de, dec_fmt(times, 1, true).s, acd ? "Anrufe" : "Tickets");
+		         "Ankunftsspitzen ohne passende Besetzung: %zu %s, am stärksten %s mit dem %s-fachen "
+		         "der mittleren %s je Agentenstunde",
+		         np, hours_de, lb_de, dec_fmt(times, 1, true).s, acd ? "Anrufe" : "Tickets");
 	}
 	add_item(u, FINDINGS_ARRIVAL_PEAKS, value, ev, en, de, assumption);
 }
@@ -504,9 +504,9 @@ static void arrival_peaks(struct run *u)
 /* ---- 2. SLA hot spots ---- */
 
 enum { D_TEAM, D_CATEGORY, D_PRIORITY, D_HOUR, _D_MAX };
-static const char *const dim_en[] = { "team", "category", "priority", "hour" };
-static const char *const dim_de[] = { "Team", "Kategorie", "Priorität", "Stunde" };
-static const char *const dim_key[] = { "team", "category", "priority", "hour_of_week" };
+static const char *const dim_en[] = {"team", "category", "priority", "hour"};
+static const char *const dim_de[] = {"Team", "Kategorie", "Priorität", "Stunde"};
+static const char *const dim_key[] = {"team", "category", "priority", "hour_of_week"};
 
 struct tally {
 	uint64_t n, k; /* counted, breached */
@@ -518,15 +518,15 @@ static void sla_hotspots(struct run *u)
 	enum kpi_sla_variant v = u->r->sla_variant;
 	if (v == KPI_SLA_NONE)
 		return;
-	static const char *const prio[] = { "1", "2", "3", "4", "5" };
+	static const char *const prio[] = {"1", "2", "3", "4", "5"};
 	char labels[FINDINGS_HOURS_OF_WEEK][16];
 	for (int h = 0; h < FINDINGS_HOURS_OF_WEEK; h++)
 		findings_hour_label(h, false, labels[h], sizeof(labels[h]));
-	struct smap maps[_D_MAX] = { 0 };
-	struct tally *tl[_D_MAX] = { 0 };
-	size_t tcap[_D_MAX] = { 0 };
-	struct tally all = { 0 };
-	struct dvec met = { 0 }, breached = { 0 };
+	struct smap maps[_D_MAX] = {0};
+	struct tally *tl[_D_MAX] = {0};
+	size_t tcap[_D_MAX] = {0};
+	struct tally all = {0};
+	struct dvec met = {0}, breached = {0};
 	for (size_t i = 0; i < in->n_tickets; i++) {
 		const struct rec_ticket *t = &in->tickets[i];
 		int out = u->scope[i] ? kpi_sla_outcome(t, v, u->o.as_of) : -1;
@@ -537,10 +537,10 @@ static void sla_hotspots(struct run *u)
 		if (!isnan(u->res[i]))
 			dpush(out ? &met : &breached, u->res[i]);
 		const char *key[_D_MAX] = {
-			t->team,
-			t->category,
-			t->priority >= 1 && t->priority <= 5 ? prio[t->priority - 1] : NULL,
-			t->opened_at != REC_TIME_NONE ? labels[hour_of_week(u->o.tz, t->opened_at)] : NULL,
+		        t->team,
+		        t->category,
+		        t->priority >= 1 && t->priority <= 5 ? prio[t->priority - 1] : NULL,
+		        t->opened_at != REC_TIME_NONE ? labels[hour_of_week(u->o.tz, t->opened_at)] : NULL,
 		};
 		for (int d = 0; d < _D_MAX; d++) {
 			if (!key[d])
@@ -589,7 +589,7 @@ static void sla_hotspots(struct run *u)
 			json_object_set_new(ev, "z", json_real(z));
 			json_object_set_new(ev, "wilson95", json_pack("[ff]", centre - half, centre + half));
 			json_object_set_new(ev, "test",
-					    json_string("one-sided binomial z-score against the overall rate"));
+			                    json_string("one-sided binomial z-score against the overall rate"));
 			json_object_set_new(ev, "z_min", json_real(u->o.z_min));
 			json_object_set_new(ev, "min_support", json_integer(u->o.min_support));
 			json_object_set_new(ev, "excess_breaches", json_real(excess));
@@ -607,16 +607,16 @@ static void sla_hotspots(struct run *u)
 				shown = de_name;
 			}
 			snprintf(en, sizeof(en),
-				 "SLA breaches concentrate in %s %s: %s of %s tickets breached vs %s overall",
-				 dim_en[d], clip(name).s, pct_fmt(p, false).s, count_fmt(g.n, false).s,
-				 pct_fmt(p0, false).s);
+			         "SLA breaches concentrate in %s %s: %s of %s tickets breached vs %s overall",
+			         dim_en[d], clip(name).s, pct_fmt(p, false).s, count_fmt(g.n, false).s,
+			         pct_fmt(p0, false).s);
 			snprintf(de, sizeof(de),
-				 "SLA-Verletzungen gehäuft in %s %s: %s von %s Tickets verletzt gegenüber %s insgesamt",
-				 dim_de[d], clip(shown).s, pct_fmt(p, true).s, count_fmt(g.n, true).s,
-				 pct_fmt(p0, true).s);
+			         "SLA-Verletzungen gehäuft in %s %s: %s von %s Tickets verletzt gegenüber %s insgesamt",
+			         dim_de[d], clip(shown).s, pct_fmt(p, true).s, count_fmt(g.n, true).s,
+			         pct_fmt(p0, true).s);
 			add_item(u, FINDINGS_SLA_HOTSPOT, per_month * per_breach, ev, en, de,
-				 "the group's breach rate falls to the overall rate; each breach avoided saves the "
-				 "difference of the median resolution hours of breached and met tickets");
+			         "the group's breach rate falls to the overall rate; each breach avoided saves the "
+			         "difference of the median resolution hours of breached and met tickets");
 		}
 	}
 	for (int d = 0; d < _D_MAX; d++) {
@@ -684,14 +684,14 @@ static void pingpong(struct run *u)
 			tecap = tecap ? tecap * 2 : 256;
 			te = xrealloc(te, tecap * sizeof(*te));
 		}
-		te[nte++] = (struct team_ev){ ev->ticket, i, ev->at };
+		te[nte++] = (struct team_ev){ev->ticket, i, ev->at};
 	}
 	if (!nte) {
 		xfree(te);
 		return;
 	}
 	qsort(te, nte, sizeof(*te), cmp_team_ev);
-	struct smap teams = { 0 };
+	struct smap teams = {0};
 	uint32_t *seq = NULL;
 	size_t seqcap = 0;
 	struct bounce *bs = NULL;
@@ -703,7 +703,7 @@ static void pingpong(struct run *u)
 		with_history++;
 		for (size_t j = i; j < nte && te[j].ticket == tk; j++) {
 			const struct findings_event *ev = &in->events[te[j].idx];
-			const char *vals[2] = { j == i ? ev->old_value : NULL, ev->new_value };
+			const char *vals[2] = {j == i ? ev->old_value : NULL, ev->new_value};
 			for (int k = 0; k < 2; k++) {
 				if (!vals[k])
 					continue;
@@ -727,7 +727,7 @@ static void pingpong(struct run *u)
 				bcap = bcap ? bcap * 2 : 256;
 				bs = xrealloc(bs, bcap * sizeof(*bs));
 			}
-			bs[nb++] = (struct bounce){ ((uint64_t)lo << 32) | hi, tk };
+			bs[nb++] = (struct bounce){((uint64_t)lo << 32) | hi, tk};
 			b++;
 		}
 		if (b) {
@@ -756,7 +756,7 @@ static void pingpong(struct run *u)
 	for (size_t i = 0; i < nb; i++) {
 		if (i == 0 || bs[i].pair != bs[i - 1].pair) {
 			ps = xrealloc(ps, (nps + 1) * sizeof(*ps));
-			ps[nps++] = (struct pair_stat){ bs[i].pair, i, 0, 0 };
+			ps[nps++] = (struct pair_stat){bs[i].pair, i, 0, 0};
 		}
 		struct pair_stat *s = &ps[nps - 1];
 		s->bounces++;
@@ -767,8 +767,8 @@ static void pingpong(struct run *u)
 
 	json_t *ev = json_object();
 	json_object_set_new(ev, "definition",
-			    json_string("a bounce is a hand-back X -> Y -> X in the ticket's sequence of teams "
-					"(repeats and unassigned steps removed)"));
+	                    json_string("a bounce is a hand-back X -> Y -> X in the ticket's sequence of teams "
+	                                "(repeats and unassigned steps removed)"));
 	json_object_set_new(ev, "tickets_with_team_history", json_integer((json_int_t)with_history));
 	json_object_set_new(ev, "pingpong_tickets", json_integer((json_int_t)pp_tickets));
 	json_object_set_new(ev, "share", json_real((double)pp_tickets / (double)with_history));
@@ -780,7 +780,7 @@ static void pingpong(struct run *u)
 	json_t *pairs = json_array();
 	for (size_t i = 0; i < nps && i < MAX_LISTED; i++) {
 		const struct pair_stat *s = &ps[i];
-		struct dvec d = { 0 };
+		struct dvec d = {0};
 		json_t *ex = json_array();
 		for (size_t j = s->first; j < nb && bs[j].pair == s->pair; j++) {
 			if (j > s->first && bs[j].ticket == bs[j - 1].ticket)
@@ -794,8 +794,8 @@ static void pingpong(struct run *u)
 		xfree(d.v);
 		json_t *o = json_object();
 		json_object_set_new(
-			o, "teams",
-			json_pack("[oo]", text(teams.keys[s->pair >> 32]), text(teams.keys[s->pair & 0xffffffffu])));
+		        o, "teams",
+		        json_pack("[oo]", text(teams.keys[s->pair >> 32]), text(teams.keys[s->pair & 0xffffffffu])));
 		json_object_set_new(o, "tickets", json_integer((json_int_t)s->tickets));
 		json_object_set_new(o, "bounces", json_integer((json_int_t)s->bounces));
 		json_object_set_new(o, "median_resolution_hours", num(m));
@@ -809,15 +809,15 @@ static void pingpong(struct run *u)
 	const char *a = teams.keys[ps[0].pair >> 32], *b = teams.keys[ps[0].pair & 0xffffffffu];
 	double extra = med_pp - med_other;
 	snprintf(en, sizeof(en),
-		 "Reassignment ping-pong: %s tickets handed back between teams (most: %s \xe2\x86\x94 %s), median "
-		 "resolution %s h longer",
-		 count_fmt(pp_tickets, false).s, clip(a).s, clip(b).s, isnan(extra) ? "?" : dec_fmt(extra, 1, false).s);
+	         "Reassignment ping-pong: %s tickets handed back between teams (most: %s \xe2\x86\x94 %s), median "
+	         "resolution %s h longer",
+	         count_fmt(pp_tickets, false).s, clip(a).s, clip(b).s, isnan(extra) ? "?" : dec_fmt(extra, 1, false).s);
 	snprintf(de, sizeof(de),
-		 "Zuweisungs-Pingpong: %s Tickets zwischen Teams hin- und hergereicht (am häufigsten %s "
-		 "\xe2\x86\x94 %s), mediane Lösungszeit %s h länger",
-		 count_fmt(pp_tickets, true).s, clip(a).s, clip(b).s, isnan(extra) ? "?" : dec_fmt(extra, 1, true).s);
+	         "Zuweisungs-Pingpong: %s Tickets zwischen Teams hin- und hergereicht (am häufigsten %s "
+	         "\xe2\x86\x94 %s), mediane Lösungszeit %s h länger",
+	         count_fmt(pp_tickets, true).s, clip(a).s, clip(b).s, isnan(extra) ? "?" : dec_fmt(extra, 1, true).s);
 	add_item(u, FINDINGS_PINGPONG, extra * (double)pp_tickets / u->r->months, ev, en, de,
-		 "ping-pong tickets would be resolved in the median resolution time of the other tickets");
+	         "ping-pong tickets would be resolved in the median resolution time of the other tickets");
 	xfree(ps);
 	xfree(bs);
 	xfree(pp);
@@ -828,10 +828,10 @@ static void pingpong(struct run *u)
 
 /* Words that say nothing about a symptom (English and German). */
 static const char *const stop_words[] = {
-	"and",	"are",	"auf",	"bei",	 "can",	  "cannot", "das",   "dem",  "den",  "der",    "des",  "die",
-	"does", "ein",	"eine", "einem", "einen", "einer",  "for",   "from", "fuer", "für",    "has",  "have",
-	"ist",	"kann", "kein", "keine", "mit",	  "nach",   "nicht", "not",  "oder", "please", "sich", "sind",
-	"the",	"this", "und",	"von",	 "was",	  "werden", "wird",  "with", "zum",  "zur",
+        "and",  "are",  "auf",  "bei",   "can",   "cannot", "das",   "dem",  "den",  "der",    "des",  "die",
+        "does", "ein",  "eine", "einem", "einen", "einer",  "for",   "from", "fuer", "für",    "has",  "have",
+        "ist",  "kann", "kein", "keine", "mit",   "nach",   "nicht", "not",  "oder", "please", "sich", "sind",
+        "the",  "this", "und",  "von",   "was",   "werden", "wird",  "with", "zum",  "zur",
 };
 
 static bool is_stop_word(const char *w)
@@ -918,7 +918,7 @@ static int cmp_rep(const void *a, const void *b)
 static void problem_candidates(struct run *u)
 {
 	const struct findings_input *in = u->in;
-	struct smap keys = { 0 };
+	struct smap keys = {0};
 	uint8_t *key_kind = NULL;
 	const char **key_cat = NULL, **key_val = NULL;
 	size_t kcap = 0;
@@ -929,7 +929,7 @@ static void problem_candidates(struct run *u)
 	int8_t *kinds = xmalloc(nt * sizeof(*kinds));
 	const char **vals = xmalloc(nt * sizeof(*vals));
 	uint32_t *vid = xmalloc(nt * sizeof(*vid));
-	struct smap vmap = { 0 };
+	struct smap vmap = {0};
 	uint64_t *vcount = NULL, incidents_all = 0;
 	size_t vcap = 0;
 	for (size_t i = 0; i < in->n_tickets; i++) {
@@ -982,7 +982,7 @@ static void problem_candidates(struct run *u)
 		key_kind[id] = (uint8_t)kind;
 		key_cat[id] = cat;
 		key_val[id] = val;
-		rs[nr++] = (struct rep){ id, t->opened_at, i };
+		rs[nr++] = (struct rep){id, t->opened_at, i};
 	}
 	if (nr)
 		qsort(rs, nr, sizeof(*rs), cmp_rep);
@@ -999,7 +999,7 @@ static void problem_candidates(struct run *u)
 		uint64_t incidents = 0, clusters = 0;
 		size_t best = 0, best_n = 0;
 		ls_time first = 0, last = 0;
-		struct dvec hours = { 0 };
+		struct dvec hours = {0};
 		for (size_t c = i; c < end;) {
 			size_t ce = c + 1;
 			while (ce < end && rs[ce].at - rs[ce - 1].at <= window)
@@ -1038,9 +1038,9 @@ static void problem_candidates(struct run *u)
 
 		json_t *ev = json_object();
 		json_object_set_new(ev, "match",
-				    json_string(kind == K_CI	    ? "configuration_item"
-						: kind == K_SYMPTOM ? "category_symptom"
-								    : "category_title_words"));
+		                    json_string(kind == K_CI        ? "configuration_item"
+		                                : kind == K_SYMPTOM ? "category_symptom"
+		                                                    : "category_title_words"));
 		if (kind == K_CI)
 			json_object_set_new(ev, "configuration_item", text(val));
 		else
@@ -1056,11 +1056,11 @@ static void problem_candidates(struct run *u)
 		json_object_set_new(ev, "min_incidents", json_integer(u->o.repeat_min));
 		char b1[TZ_RFC3339_MAX], b2[TZ_RFC3339_MAX];
 		json_object_set_new(ev, "first",
-				    json_string(u->o.tz ? tz_format_rfc3339(u->o.tz, first, b1, sizeof(b1))
-							: time_format_rfc3339(first, b1, sizeof(b1))));
+		                    json_string(u->o.tz ? tz_format_rfc3339(u->o.tz, first, b1, sizeof(b1))
+		                                        : time_format_rfc3339(first, b1, sizeof(b1))));
 		json_object_set_new(ev, "last",
-				    json_string(u->o.tz ? tz_format_rfc3339(u->o.tz, last, b2, sizeof(b2))
-							: time_format_rfc3339(last, b2, sizeof(b2))));
+		                    json_string(u->o.tz ? tz_format_rfc3339(u->o.tz, last, b2, sizeof(b2))
+		                                        : time_format_rfc3339(last, b2, sizeof(b2))));
 		json_object_set_new(ev, "largest_cluster", json_integer((json_int_t)best_n));
 		json_t *ex = json_array();
 		for (size_t j = best; j < best + best_n && j < best + 5; j++)
@@ -1074,44 +1074,44 @@ static void problem_candidates(struct run *u)
 		struct piece c_en = clip(cat ? cat : "(none)"), c_de = clip(cat ? cat : "(keine)");
 		if (kind == K_CI) {
 			snprintf(
-				en, sizeof(en),
-				"Problem candidate: %s incidents on configuration item %s in %s %s (gaps of at most %u "
-				"days), %s to %s",
-				count_fmt(incidents, false).s, clip(val).s, count_fmt(clusters, false).s,
-				clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
+			        en, sizeof(en),
+			        "Problem candidate: %s incidents on configuration item %s in %s %s (gaps of at most %u "
+			        "days), %s to %s",
+			        count_fmt(incidents, false).s, clip(val).s, count_fmt(clusters, false).s,
+			        clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
 			snprintf(de, sizeof(de),
-				 "Problemkandidat: %s Incidents am Konfigurationselement %s in %s %s (Abstand "
-				 "höchstens %u Tage), %s bis %s",
-				 count_fmt(incidents, true).s, clip(val).s, count_fmt(clusters, true).s,
-				 clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
+			         "Problemkandidat: %s Incidents am Konfigurationselement %s in %s %s (Abstand "
+			         "höchstens %u Tage), %s bis %s",
+			         count_fmt(incidents, true).s, clip(val).s, count_fmt(clusters, true).s,
+			         clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
 		} else if (kind == K_SYMPTOM) {
 			snprintf(en, sizeof(en),
-				 "Problem candidate: %s incidents with symptom %s in category %s in %s %s (gaps of at "
-				 "most %u days), %s to %s",
-				 count_fmt(incidents, false).s, clip(val).s, c_en.s, count_fmt(clusters, false).s,
-				 clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
+			         "Problem candidate: %s incidents with symptom %s in category %s in %s %s (gaps of at "
+			         "most %u days), %s to %s",
+			         count_fmt(incidents, false).s, clip(val).s, c_en.s, count_fmt(clusters, false).s,
+			         clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
 			snprintf(de, sizeof(de),
-				 "Problemkandidat: %s Incidents mit Symptom %s in Kategorie %s in %s %s (Abstand "
-				 "höchstens %u Tage), %s bis %s",
-				 count_fmt(incidents, true).s, clip(val).s, c_de.s, count_fmt(clusters, true).s,
-				 clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
+			         "Problemkandidat: %s Incidents mit Symptom %s in Kategorie %s in %s %s (Abstand "
+			         "höchstens %u Tage), %s bis %s",
+			         count_fmt(incidents, true).s, clip(val).s, c_de.s, count_fmt(clusters, true).s,
+			         clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
 		} else {
 			snprintf(en, sizeof(en),
-				 "Problem candidate: %s incidents titled \"%s\" in category %s in %s %s (gaps of at "
-				 "most %u days), %s to %s",
-				 count_fmt(incidents, false).s, clip(val).s, c_en.s, count_fmt(clusters, false).s,
-				 clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
+			         "Problem candidate: %s incidents titled \"%s\" in category %s in %s %s (gaps of at "
+			         "most %u days), %s to %s",
+			         count_fmt(incidents, false).s, clip(val).s, c_en.s, count_fmt(clusters, false).s,
+			         clusters == 1 ? "burst" : "bursts", u->o.repeat_window_days, d1.s, d2.s);
 			snprintf(de, sizeof(de),
-				 "Problemkandidat: %s Incidents mit Titel „%s“ in Kategorie %s in %s %s (Abstand "
-				 "höchstens %u Tage), %s bis %s",
-				 count_fmt(incidents, true).s, clip(val).s, c_de.s, count_fmt(clusters, true).s,
-				 clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
+			         "Problemkandidat: %s Incidents mit Titel „%s“ in Kategorie %s in %s %s (Abstand "
+			         "höchstens %u Tage), %s bis %s",
+			         count_fmt(incidents, true).s, clip(val).s, c_de.s, count_fmt(clusters, true).s,
+			         clusters == 1 ? "Häufung" : "Häufungen", u->o.repeat_window_days, d1.s, d2.s);
 		}
 		add_item(u, FINDINGS_PROBLEM_CANDIDATE, (double)repeats / u->r->months * per_incident, ev, en, de,
-			 any_effort ? "solving the underlying problem avoids every repeat after the first incident of "
-				      "each burst, each worth the median effort hours of these incidents"
-				    : "solving the underlying problem avoids every repeat after the first incident of "
-				      "each burst, each worth the median resolution hours of these incidents");
+		         any_effort ? "solving the underlying problem avoids every repeat after the first incident of "
+		                      "each burst, each worth the median effort hours of these incidents"
+		                    : "solving the underlying problem avoids every repeat after the first incident of "
+		                      "each burst, each worth the median resolution hours of these incidents");
 	}
 	u->r->generic_skipped = generic;
 	xfree(kinds);
@@ -1155,7 +1155,7 @@ static size_t covering(const struct cat_stat *c, size_t n, double total, double 
 }
 
 static void pareto_one(struct run *u, struct cat_stat *c, size_t n, bool effort, const char *basis, uint64_t without,
-		       double per_ticket_hours_of_set)
+                       double per_ticket_hours_of_set)
 {
 	double total = 0;
 	size_t nz = 0;
@@ -1178,7 +1178,7 @@ static void pareto_one(struct run *u, struct cat_stat *c, size_t n, bool effort,
 		json_t *o = json_object();
 		json_object_set_new(o, "category", text(c[i].name));
 		json_object_set_new(o, effort ? "hours" : "tickets",
-				    effort ? json_real(c[i].x) : json_integer((json_int_t)c[i].tickets));
+		                    effort ? json_real(c[i].x) : json_integer((json_int_t)c[i].tickets));
 		json_object_set_new(o, "share", json_real(c[i].x / total));
 		json_object_set_new(o, "cumulative_share", json_real(cum / total));
 		json_array_append_new(top, o);
@@ -1199,7 +1199,7 @@ static void pareto_one(struct run *u, struct cat_stat *c, size_t n, bool effort,
 	names[0] = '\0';
 	for (size_t i = 0; i < k && i < 3; i++)
 		ln += (size_t)snprintf(names + ln, ln < sizeof(names) ? sizeof(names) - ln : 0, "%s%s", i ? ", " : "",
-				       clip(c[i].name).s);
+		                       clip(c[i].name).s);
 	if (ln >= sizeof(names))
 		ln = sizeof(names) - 1;
 	const char *more = k > 3 ? ", \xe2\x80\xa6" : "";
@@ -1207,23 +1207,23 @@ static void pareto_one(struct run *u, struct cat_stat *c, size_t n, bool effort,
 	const char *assumption;
 	if (!effort) {
 		snprintf(en, sizeof(en), "Pareto by volume: %zu of %zu categories carry %s of the tickets (%s%s)", k,
-			 nz, pct_fmt(cum / total, false).s, names, more);
+		         nz, pct_fmt(cum / total, false).s, names, more);
 		snprintf(de, sizeof(de), "Pareto nach Menge: %zu von %zu Kategorien tragen %s der Tickets (%s%s)", k,
-			 nz, pct_fmt(cum / total, true).s, names, more);
+		         nz, pct_fmt(cum / total, true).s, names, more);
 		value = u->o.pareto_reduction * (double)set_tickets / u->r->months * per_ticket_hours_of_set;
 		assumption = "the reduction share of these categories' tickets is avoided (self-service, knowledge "
-			     "articles, removed causes), each worth the median hours per ticket of these categories";
+		             "articles, removed causes), each worth the median hours per ticket of these categories";
 		json_object_set_new(ev, "median_hours_per_ticket", num(per_ticket_hours_of_set));
 	} else {
 		bool eff = strcmp(basis, "effort_hours") == 0;
 		snprintf(en, sizeof(en), "Pareto by %s: %zu of %zu categories carry %s of it (%s%s)",
-			 eff ? "effort" : "resolution time", k, nz, pct_fmt(cum / total, false).s, names, more);
+		         eff ? "effort" : "resolution time", k, nz, pct_fmt(cum / total, false).s, names, more);
 		snprintf(de, sizeof(de), "Pareto nach %s: %zu von %zu Kategorien tragen %s davon (%s%s)",
-			 eff ? "Aufwand" : "Lösungszeit", k, nz, pct_fmt(cum / total, true).s, names, more);
+		         eff ? "Aufwand" : "Lösungszeit", k, nz, pct_fmt(cum / total, true).s, names, more);
 		value = u->o.pareto_reduction * cum / u->r->months;
 		assumption = eff ? "the effort of these categories falls by the reduction share"
-				 : "the resolution hours of these categories fall by the reduction share (the data "
-				   "has no effort: elapsed time stands in for it)";
+		                 : "the resolution hours of these categories fall by the reduction share (the data "
+		                   "has no effort: elapsed time stands in for it)";
 	}
 	json_object_set_new(ev, "basis", json_string(basis));
 	add_item(u, effort ? FINDINGS_PARETO_EFFORT : FINDINGS_PARETO_VOLUME, value, ev, en, de, assumption);
@@ -1235,7 +1235,7 @@ static void pareto(struct run *u)
 	bool any_effort = false;
 	for (size_t i = 0; i < in->n_tickets && !any_effort; i++)
 		any_effort = u->scope[i] && !isnan(in->tickets[i].effort_minutes);
-	struct smap cats = { 0 };
+	struct smap cats = {0};
 	struct cat_stat *vol = NULL, *eff = NULL;
 	struct dvec *hrs = NULL; /* per category: hours per ticket */
 	size_t cap = 0;
@@ -1258,8 +1258,8 @@ static void pareto(struct run *u)
 			cap = nc;
 		}
 		if (cats.n > seen) { /* first sight */
-			vol[id] = eff[id] = (struct cat_stat){ t->category, 0, 0 };
-			hrs[id] = (struct dvec){ 0 };
+			vol[id] = eff[id] = (struct cat_stat){t->category, 0, 0};
+			hrs[id] = (struct dvec){0};
 		}
 		vol[id].x += 1;
 		vol[id].tickets++;
@@ -1280,7 +1280,7 @@ static void pareto(struct run *u)
 		for (size_t i = 0; i < n; i++)
 			total += sorted[i].x;
 		size_t k = covering(sorted, n, total, u->o.pareto_share);
-		struct dvec all = { 0 };
+		struct dvec all = {0};
 		for (size_t i = 0; i < k; i++) {
 			uint32_t id = smap_id(&cats, sorted[i].name);
 			for (size_t j = 0; j < hrs[id].n; j++)
@@ -1324,7 +1324,7 @@ static void item_release(struct findings_item *it)
 }
 
 int findings_compute(const struct findings_input *in, const struct findings_options *opt, struct findings_result *ret,
-		     struct lserr *e)
+                     struct lserr *e)
 {
 	struct findings_options o = *opt;
 	if ((o.from || o.to) && !(o.from < o.to))
@@ -1335,7 +1335,7 @@ int findings_compute(const struct findings_input *in, const struct findings_opti
 	for (size_t i = 0; i < in->n_events; i++)
 		if (in->events[i].ticket >= in->n_tickets)
 			return lserr_set(e, -EINVAL, "invalid_field", "events", "event %zu names ticket %zu of %zu", i,
-					 in->events[i].ticket, in->n_tickets);
+			                 in->events[i].ticket, in->n_tickets);
 	if (!o.min_support)
 		o.min_support = 30;
 	if (!(o.z_min > 0))
@@ -1355,9 +1355,9 @@ int findings_compute(const struct findings_input *in, const struct findings_opti
 	if (!o.max_per_kind)
 		o.max_per_kind = 10;
 
-	struct findings_result r = { .months = NAN, .sla_variant = kpi_sla_variant_of(in->tickets, in->n_tickets) };
+	struct findings_result r = {.months = NAN, .sla_variant = kpi_sla_variant_of(in->tickets, in->n_tickets)};
 	size_t nt = in->n_tickets ? in->n_tickets : 1;
-	struct run u = { .in = in, .o = o, .r = &r };
+	struct run u = {.in = in, .o = o, .r = &r};
 	arena_init(&u.arena);
 	u.scope = xcalloc(nt, sizeof(*u.scope));
 	u.res = xmalloc(nt * sizeof(*u.res));
@@ -1396,7 +1396,7 @@ int findings_compute(const struct findings_input *in, const struct findings_opti
 
 	if (r.n_items)
 		qsort(r.items, r.n_items, sizeof(*r.items), cmp_item);
-	size_t kept[_FINDINGS_KIND_MAX] = { 0 }, k = 0;
+	size_t kept[_FINDINGS_KIND_MAX] = {0}, k = 0;
 	for (size_t i = 0; i < r.n_items; i++) {
 		struct findings_item *it = &r.items[i];
 		if (kept[it->kind] >= o.max_per_kind) {

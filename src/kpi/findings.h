@@ -57,10 +57,10 @@ enum findings_kind findings_kind_from_string(const char *s);
 enum findings_staffing {
 	FINDINGS_STAFF_NONE,   /* "none": arrivals are compared with the median arrivals */
 	FINDINGS_STAFF_ACD,    /* "acd_handled_load": calls offered per busy agent-hour
-				* (talk + hold + wrap-up seconds / 3600) */
+	                        * (talk + hold + wrap-up seconds / 3600) */
 	FINDINGS_STAFF_ACTORS, /* "ticket_event_actors": tickets opened per agent-hour, an
-				* agent-hour being one distinct actor of a ticket event in
-				* one clock hour */
+	                        * agent-hour being one distinct actor of a ticket event in
+	                        * one clock hour */
 	_FINDINGS_STAFF_MAX,
 };
 const char *findings_staffing_to_string(enum findings_staffing s);
@@ -86,20 +86,20 @@ struct findings_input {
 
 /* Thresholds; 0 selects the default in parentheses. */
 struct findings_options {
-	const struct tz *tz;	     /* zone of the hours of the week; NULL: UTC */
-	ls_time from, to;	     /* analysed period [from, to); 0, 0: the clock hours
-				      * from the first to the last opening */
-	ls_time as_of;		     /* in-flight SLA targets (kpi_sla_outcome); 0: after all */
-	unsigned min_support;	     /* tickets a group or hour needs to be judged (30) */
-	double z_min;		     /* binomial z-score of an SLA hot spot (3) */
+	const struct tz *tz;         /* zone of the hours of the week; NULL: UTC */
+	ls_time from, to;            /* analysed period [from, to); 0, 0: the clock hours
+	                              * from the first to the last opening */
+	ls_time as_of;               /* in-flight SLA targets (kpi_sla_outcome); 0: after all */
+	unsigned min_support;        /* tickets a group or hour needs to be judged (30) */
+	double z_min;                /* binomial z-score of an SLA hot spot (3) */
 	unsigned repeat_window_days; /* gap that chains repeat incidents (7) */
-	unsigned repeat_min;	     /* incidents a repeat cluster needs (3) */
-	double peak_factor;	     /* arrival peak: ratio >= factor x median (2) */
-	double pareto_share;	     /* share a Pareto set covers (0.8) */
+	unsigned repeat_min;         /* incidents a repeat cluster needs (3) */
+	double peak_factor;          /* arrival peak: ratio >= factor x median (2) */
+	double pareto_share;         /* share a Pareto set covers (0.8) */
 	double pareto_reduction;     /* assumed reduction of a Pareto set's volume or effort (0.1) */
-	double generic_share;	     /* a symptom or title shared by more than this share of the
-				      * incidents is the source's default, not a symptom (0.2) */
-	unsigned max_per_kind;	     /* findings kept per kind, best first (10) */
+	double generic_share;        /* a symptom or title shared by more than this share of the
+	                              * incidents is the source's default, not a symptom (0.2) */
+	unsigned max_per_kind;       /* findings kept per kind, best first (10) */
 };
 
 /* Arrivals and staffing by hour of the week (0 = Monday 00:00-01:00 local, 167 =
@@ -107,39 +107,39 @@ struct findings_options {
 struct findings_profile {
 	enum findings_staffing staffing;
 	uint64_t tickets[FINDINGS_HOURS_OF_WEEK];   /* tickets opened */
-	uint64_t calls[FINDINGS_HOURS_OF_WEEK];	    /* calls offered (ACD) */
+	uint64_t calls[FINDINGS_HOURS_OF_WEEK];     /* calls offered (ACD) */
 	double arrivals[FINDINGS_HOURS_OF_WEEK];    /* calls with ACD data, else tickets */
 	double agent_hours[FINDINGS_HOURS_OF_WEEK]; /* staffing; 0 with FINDINGS_STAFF_NONE */
-	double ratio[FINDINGS_HOURS_OF_WEEK];	    /* arrivals per agent-hour (arrivals
-						     * without staffing); NaN: no staffing */
-	double median_ratio;			    /* over hours with arrivals and staffing */
+	double ratio[FINDINGS_HOURS_OF_WEEK];       /* arrivals per agent-hour (arrivals
+	                                             * without staffing); NaN: no staffing */
+	double median_ratio;                        /* over hours with arrivals and staffing */
 	bool flagged[FINDINGS_HOURS_OF_WEEK];
 };
 
 struct findings_item {
 	enum findings_kind kind;
-	char *title;		      /* English */
-	char *title_de;		      /* German */
+	char *title;                  /* English */
+	char *title_de;               /* German */
 	double value_hours_per_month; /* NaN: cannot be estimated from the data */
-	json_t *evidence;	      /* owned; carries "value_assumption" */
+	json_t *evidence;             /* owned; carries "value_assumption" */
 };
 
 struct findings_result {
-	size_t tickets;	  /* tickets analysed */
+	size_t tickets;   /* tickets analysed */
 	ls_time from, to; /* the period; 0, 0 without dated tickets */
-	double months;	  /* its length in months (NaN without a period) */
+	double months;    /* its length in months (NaN without a period) */
 	enum kpi_sla_variant sla_variant;
 	struct findings_profile profile;
 	struct findings_item *items; /* by value, highest first; unknown values last */
 	size_t n_items;
 	size_t omitted[_FINDINGS_KIND_MAX]; /* found beyond max_per_kind, left out */
-	uint64_t generic_skipped;	    /* incidents not matched: their symptom or title is generic */
+	uint64_t generic_skipped;           /* incidents not matched: their symptom or title is generic */
 };
 
 /* Computes every finding. Returns 0 and *ret, or -EINVAL (an event names a ticket
  * that is not in the input, from >= to, a negative threshold: e names the field). */
 int findings_compute(const struct findings_input *in, const struct findings_options *o, struct findings_result *ret,
-		     struct lserr *e);
+                     struct lserr *e);
 void findings_result_release(struct findings_result *r);
 
 /* The result as the CLI and the API print it:

@@ -19,9 +19,9 @@
 #include "core/alloc.h"
 #include "kpi/kpi_calls.h"
 
-static const char *const dim_names[] = { "none", "client", "team", "agent", "priority", "category", "channel", "type" };
-static const char *const period_names[] = { "none", "week", "month", "quarter", "range" };
-static const char *const sla_names[] = { "none", "made_sla", "resolution_target" };
+static const char *const dim_names[] = {"none", "client", "team", "agent", "priority", "category", "channel", "type"};
+static const char *const period_names[] = {"none", "week", "month", "quarter", "range"};
+static const char *const sla_names[] = {"none", "made_sla", "resolution_target"};
 
 const char *kpi_dim_to_string(enum kpi_dim d)
 {
@@ -116,7 +116,7 @@ static void select_k(double *v, size_t n, size_t k)
 
 struct kpi_dist kpi_dist_of(double *v, size_t n)
 {
-	struct kpi_dist d = { .n = n, .mean = NAN, .median = NAN, .p90 = NAN };
+	struct kpi_dist d = {.n = n, .mean = NAN, .median = NAN, .p90 = NAN};
 	if (n == 0)
 		return d;
 	double sum = 0;
@@ -248,12 +248,12 @@ add:
 		g->solved = xrealloc(g->solved, g->cap_gval * sizeof(*g->solved));
 	}
 	g->gval[g->n_gval] = s;
-	g->opened[g->n_gval] = (struct dvec){ 0 };
-	g->solved[g->n_gval] = (struct dvec){ 0 };
+	g->opened[g->n_gval] = (struct dvec){0};
+	g->solved[g->n_gval] = (struct dvec){0};
 	return (uint32_t)g->n_gval++;
 }
 
-static const char *const priority_names[] = { NULL, "1", "2", "3", "4", "5" };
+static const char *const priority_names[] = {NULL, "1", "2", "3", "4", "5"};
 
 static const char *dim_value(const struct rec_ticket *t, enum kpi_dim d)
 {
@@ -305,8 +305,7 @@ static ls_time local_days_to_utc(const struct kpi_options *o, int64_t days)
 	return o->tz ? tz_local_to_utc(o->tz, local) : local;
 }
 
-void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label,
-		       size_t n)
+void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label, size_t n)
 {
 	int64_t y;
 	unsigned m, d;
@@ -324,7 +323,8 @@ void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start,
 		m = (unsigned)(key - y * 12) + 1;
 		snprintf(label, n, "%04lld-%02u", (long long)y, m);
 		*start = local_days_to_utc(o, time_days_from_civil(y, m, 1));
-		*end = local_days_to_utc(o, m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1));
+		*end = local_days_to_utc(o, m == 12 ? time_days_from_civil(y + 1, 1, 1)
+		                                    : time_days_from_civil(y, m + 1, 1));
 		return;
 	case KPI_PERIOD_QUARTER: {
 		y = floordiv(key, 4);
@@ -332,7 +332,7 @@ void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start,
 		snprintf(label, n, "%04lld-Q%u", (long long)y, q + 1);
 		*start = local_days_to_utc(o, time_days_from_civil(y, q * 3 + 1, 1));
 		*end = local_days_to_utc(o, q == 3 ? time_days_from_civil(y + 1, 1, 1)
-						   : time_days_from_civil(y, q * 3 + 4, 1));
+		                                   : time_days_from_civil(y, q * 3 + 4, 1));
 		return;
 	}
 	case KPI_PERIOD_RANGE:
@@ -353,7 +353,8 @@ static struct acc *bucket(struct engine *g, int64_t pkey, uint32_t group)
 		size_t ncap = g->map_cap ? g->map_cap * 2 : 1024;
 		uint32_t *nm = xcalloc(ncap, sizeof(*nm));
 		for (size_t i = 0; i < g->n_accs; i++) {
-			size_t j = mix((uint64_t)g->accs[i].pkey * 0x9E3779B97F4A7C15ULL ^ g->accs[i].group) & (ncap - 1);
+			size_t j =
+			        mix((uint64_t)g->accs[i].pkey * 0x9E3779B97F4A7C15ULL ^ g->accs[i].group) & (ncap - 1);
 			while (nm[j])
 				j = (j + 1) & (ncap - 1);
 			nm[j] = (uint32_t)i + 1;
@@ -389,7 +390,7 @@ struct targets {
 
 static struct targets at(struct engine *g, ls_time t, uint32_t group)
 {
-	struct targets r = { { NULL, NULL }, 0 };
+	struct targets r = {{NULL, NULL}, 0};
 	const struct kpi_options *o = g->o;
 	int64_t key = 0;
 	bool in = t != REC_TIME_NONE && kpi_period_key(o, t, &key);
@@ -585,7 +586,7 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 			if (reopened_soon && t->reopened_at && t->first_resolved_at)
 				reopened_soon = t->reopened_at - t->first_resolved_at <= g->fcr_window;
 			bool fcr = t->agent_replies <= 1 && t->reassignment_count == 0 && t->group_escalations <= 0 &&
-				   !reopened_soon;
+			           !reopened_soon;
 			rate(&tg, R_FCR_CANON, fcr);
 			if (!in_not_l1(o, t->category))
 				rate(&tg, R_FCR_NET, false); /* denominator only; numerator added below */
@@ -615,7 +616,7 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 
 static struct kpi_rate mkrate(const struct acc *a, int r)
 {
-	struct kpi_rate x = { a->num[r], a->den[r], NAN };
+	struct kpi_rate x = {a->num[r], a->den[r], NAN};
 	if (x.den)
 		x.value = (double)x.num / (double)x.den;
 	return x;
@@ -648,7 +649,7 @@ static void finish(struct acc *a, enum kpi_sla_variant sv, struct kpi_set *s)
 	s->fcr_net = mkrate(a, R_FCR_NET);
 	s->fcr_source = mkrate(a, R_FCR_SOURCE);
 	s->csat = mkrate(a, R_CSAT);
-	s->nps = (struct kpi_nps){ a->nps_n, a->nps_pro, a->nps_det, NAN };
+	s->nps = (struct kpi_nps){a->nps_n, a->nps_pro, a->nps_det, NAN};
 	if (a->nps_n)
 		s->nps.value = 100.0 * ((double)a->nps_pro - (double)a->nps_det) / (double)a->nps_n;
 	for (int v = 0; v < _V_MAX; v++)
@@ -686,7 +687,7 @@ static int cmp_group(const void *a, const void *b)
 }
 
 int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_options *o, struct kpi_result *ret,
-		struct lserr *e)
+                struct lserr *e)
 {
 	if ((int)o->group_by < 0 || o->group_by >= _KPI_DIM_MAX)
 		return lserr_set(e, -EINVAL, "invalid_field", "group_by", "unknown dimension");
@@ -695,7 +696,7 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 	if (o->period == KPI_PERIOD_RANGE && !(o->from < o->to))
 		return lserr_set(e, -EINVAL, "invalid_field", "to", "a custom range needs from < to");
 
-	struct engine g = { .o = o, .null_group = UINT32_MAX };
+	struct engine g = {.o = o, .null_group = UINT32_MAX};
 	g.bucketed = o->group_by != KPI_DIM_NONE || o->period != KPI_PERIOD_NONE;
 	g.fcr_window = (int64_t)(o->fcr_reopen_days > 0 ? o->fcr_reopen_days : 7) * 86400;
 	if (o->group_by == KPI_DIM_NONE) {
@@ -706,7 +707,7 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 	for (size_t i = 0; i < n; i++)
 		one_ticket(&g, &tickets[i]);
 
-	struct kpi_result r = { .group_by = o->group_by, .period = o->period, .sla_variant = sv };
+	struct kpi_result r = {.group_by = o->group_by, .period = o->period, .sla_variant = sv};
 	size_t n_groups_alloc = o->group_by == KPI_DIM_NONE ? 1 : g.n_gval;
 	if (o->period != KPI_PERIOD_NONE) {
 		for (size_t k = 0; k < n_groups_alloc; k++) {
@@ -727,11 +728,12 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 			struct acc *a = &g.accs[i];
 			struct kpi_group *kg = &r.groups[i];
 			kg->value = o->group_by != KPI_DIM_NONE ? g.gval[a->group] : NULL;
-			kpi_period_bounds(o, a->pkey, &kg->period_start, &kg->period_end, kg->period, sizeof(kg->period));
+			kpi_period_bounds(o, a->pkey, &kg->period_start, &kg->period_end, kg->period,
+			                  sizeof(kg->period));
 			if (o->period != KPI_PERIOD_NONE) {
 				uint32_t k = o->group_by != KPI_DIM_NONE ? a->group : 0;
 				a->backlog = below(&g.opened[k], (double)kg->period_end) -
-					     below(&g.solved[k], (double)kg->period_end);
+				             below(&g.solved[k], (double)kg->period_end);
 			}
 			finish(a, sv, &kg->set);
 		}

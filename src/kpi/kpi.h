@@ -39,10 +39,10 @@ enum kpi_dim {
 
 enum kpi_period {
 	KPI_PERIOD_NONE,
-	KPI_PERIOD_WEEK,    /* ISO 8601 week, Monday 00:00 local */
+	KPI_PERIOD_WEEK, /* ISO 8601 week, Monday 00:00 local */
 	KPI_PERIOD_MONTH,
 	KPI_PERIOD_QUARTER,
-	KPI_PERIOD_RANGE,   /* one custom range [from, to) */
+	KPI_PERIOD_RANGE, /* one custom range [from, to) */
 	_KPI_PERIOD_MAX,
 	_KPI_PERIOD_INVALID = -22,
 };
@@ -56,9 +56,9 @@ enum kpi_period kpi_period_from_string(const char *s);
 
 /* Which SLA compliance variant `sla_compliance` reports. */
 enum kpi_sla_variant {
-	KPI_SLA_NONE,        /* no ticket has an SLA outcome or target */
-	KPI_SLA_SOURCE,      /* the source's own made_sla (ServiceNow) */
-	KPI_SLA_TARGET,      /* solved_at <= resolution_due_at */
+	KPI_SLA_NONE,   /* no ticket has an SLA outcome or target */
+	KPI_SLA_SOURCE, /* the source's own made_sla (ServiceNow) */
+	KPI_SLA_TARGET, /* solved_at <= resolution_due_at */
 };
 const char *kpi_sla_variant_to_string(enum kpi_sla_variant v);
 /* The variant sla_compliance reports for t[0..n): KPI_SLA_SOURCE when any ticket
@@ -75,14 +75,14 @@ int kpi_sla_outcome(const struct rec_ticket *t, enum kpi_sla_variant v, ls_time 
 struct kpi_options {
 	enum kpi_dim group_by;
 	enum kpi_period period;
-	ls_time from, to;            /* KPI_PERIOD_RANGE: [from, to); required, from < to */
-	const struct tz *tz;         /* zone of period boundaries; NULL = UTC */
-	const struct calendar *cal;  /* business hours; NULL: business-hour KPIs are null */
-	int fcr_reopen_days;         /* canonical FCR reopen window; 0 means 7 */
+	ls_time from, to;                     /* KPI_PERIOD_RANGE: [from, to); required, from < to */
+	const struct tz *tz;                  /* zone of period boundaries; NULL = UTC */
+	const struct calendar *cal;           /* business hours; NULL: business-hour KPIs are null */
+	int fcr_reopen_days;                  /* canonical FCR reopen window; 0 means 7 */
 	const char *const *not_l1_categories; /* for net FCR */
 	size_t n_not_l1;
-	ls_time as_of;               /* backlog snapshot and in-flight SLA breach instant
-				      * without periods; 0 = after every instant */
+	ls_time as_of; /* backlog snapshot and in-flight SLA breach instant
+	                * without periods; 0 = after every instant */
 };
 
 struct kpi_rate {
@@ -101,22 +101,22 @@ struct kpi_nps {
 };
 
 struct kpi_set {
-	uint64_t tickets;  /* received (opened in the period; all tickets without periods) */
-	uint64_t solved;   /* solved in the period */
-	uint64_t backlog;  /* open at the period's end (as_of without periods) */
-	struct kpi_rate reopen_rate;       /* solved with reopen_count > 0 / solved (count known) */
-	struct kpi_rate sla_compliance;    /* the variant of kpi_result.sla_variant */
-	struct kpi_rate sla_source;        /* made_sla: true / (completed + in-flight breached) */
-	struct kpi_rate sla_target;        /* achieved / (achieved + breached) by resolution_due_at */
-	struct kpi_rate reassigned_share;  /* received with reassignment_count >= 1 / received (known) */
-	double reassignments_mean;         /* mean reassignment_count of those; NaN when none */
-	struct kpi_dist resolution_hours;  /* resolved_at - opened_at */
+	uint64_t tickets;                 /* received (opened in the period; all tickets without periods) */
+	uint64_t solved;                  /* solved in the period */
+	uint64_t backlog;                 /* open at the period's end (as_of without periods) */
+	struct kpi_rate reopen_rate;      /* solved with reopen_count > 0 / solved (count known) */
+	struct kpi_rate sla_compliance;   /* the variant of kpi_result.sla_variant */
+	struct kpi_rate sla_source;       /* made_sla: true / (completed + in-flight breached) */
+	struct kpi_rate sla_target;       /* achieved / (achieved + breached) by resolution_due_at */
+	struct kpi_rate reassigned_share; /* received with reassignment_count >= 1 / received (known) */
+	double reassignments_mean;        /* mean reassignment_count of those; NaN when none */
+	struct kpi_dist resolution_hours; /* resolved_at - opened_at */
 	struct kpi_dist resolution_business_hours;
 	struct kpi_dist resolution_business_hours_net; /* minus waiting spans; tickets
-							* whose pauses are known */
+	                                                * whose pauses are known */
 	struct kpi_dist first_response_hours;
 	struct kpi_dist first_response_business_hours;
-	struct kpi_dist handle_minutes;    /* AHT_ticket: effort of solved tickets */
+	struct kpi_dist handle_minutes;          /* AHT_ticket: effort of solved tickets */
 	struct kpi_rate fcr_one_touch;           /* Zendesk one-touch: agent replies <= 1 */
 	struct kpi_rate fcr_one_touch_messaging; /* Zendesk messaging: replies > 0, never waited, no reopen */
 	struct kpi_rate fcr_freshservice;        /* 0 customer interactions after the first contact */
@@ -130,35 +130,35 @@ struct kpi_set {
 };
 
 struct kpi_group {
-	const char *value;  /* group value; NULL when the tickets have none (or no grouping) */
-	char period[32];    /* "2016-W09", "2016-03", "2016-Q1", "range", "" without periods */
+	const char *value;                /* group value; NULL when the tickets have none (or no grouping) */
+	char period[32];                  /* "2016-W09", "2016-03", "2016-Q1", "range", "" without periods */
 	ls_time period_start, period_end; /* UTC; 0 without periods */
 	struct kpi_set set;
 };
 
-struct kpi_calls; /* kpi_calls.h */
+struct kpi_calls;   /* kpi_calls.h */
 struct kpi_targets; /* kpi_targets.h */
 
 struct kpi_result {
 	enum kpi_dim group_by;
 	enum kpi_period period;
 	enum kpi_sla_variant sla_variant;
-	struct kpi_set total;      /* all tickets (KPI_PERIOD_RANGE: events inside the range) */
-	struct kpi_group *groups;  /* ordered by period, then value (NULL first); NULL/0 when
-				    * neither grouping nor periods are asked for */
+	struct kpi_set total;     /* all tickets (KPI_PERIOD_RANGE: events inside the range) */
+	struct kpi_group *groups; /* ordered by period, then value (NULL first); NULL/0 when
+	                           * neither grouping nor periods are asked for */
 	size_t n_groups;
-	uint64_t skipped_negative; /* durations with end before start, left out */
-	uint64_t skipped_calendar; /* business durations outside the calendar's years */
-	struct kpi_calls *calls;   /* call KPIs (kpi_calls.h) when the caller adds them; NULL
-				    * otherwise; owned by the result */
+	uint64_t skipped_negative;         /* durations with end before start, left out */
+	uint64_t skipped_calendar;         /* business durations outside the calendar's years */
+	struct kpi_calls *calls;           /* call KPIs (kpi_calls.h) when the caller adds them; NULL
+	                                    * otherwise; owned by the result */
 	const struct kpi_targets *targets; /* the client's targets when the caller adds
-					    * them (JSON "lights"); not owned; NULL: none */
+	                                    * them (JSON "lights"); not owned; NULL: none */
 };
 
 /* Computes every KPI. Returns 0 and *ret, or -EINVAL (bad options: e names the field
  * "group_by", "period", "to"). */
 int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_options *o, struct kpi_result *ret,
-		struct lserr *e);
+                struct lserr *e);
 void kpi_result_release(struct kpi_result *r);
 
 /* The key of the period instant t falls in, local to o->tz (weeks: the Monday's day
@@ -167,8 +167,7 @@ void kpi_result_release(struct kpi_result *r);
 bool kpi_period_key(const struct kpi_options *o, ls_time t, int64_t *ret);
 /* UTC bounds [start, end) and label ("2016-W09", "2016-03", "2016-Q1", "range") of a
  * period key; label n bytes. */
-void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label,
-		       size_t n);
+void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start, ls_time *end, char *label, size_t n);
 
 /* Mean, median and P90 of v[0..n) (reorders v). Median: middle value, the mean of the
  * two middle values for even n; P90: nearest rank, the value at rank ceil(0.9 n). */

@@ -14,7 +14,7 @@
 
 #include "core/alloc.h"
 
-static const char *const sl_names[_KPI_SL_MAX] = { "icmi1", "icmi2", "icmi3", "icmi4", "icmi5", "offered" };
+static const char *const sl_names[_KPI_SL_MAX] = {"icmi1", "icmi2", "icmi3", "icmi4", "icmi5", "offered"};
 
 const char *kpi_sl_formula_to_string(enum kpi_sl_formula f)
 {
@@ -196,7 +196,7 @@ static void add(struct cacc *a, const struct rec_interval *iv)
 
 static struct kpi_rate mkrate(uint64_t num, uint64_t den)
 {
-	struct kpi_rate r = { num, den, NAN };
+	struct kpi_rate r = {num, den, NAN};
 	if (den)
 		r.value = (double)num / (double)den;
 	return r;
@@ -231,13 +231,13 @@ static int cmp_group(const void *x, const void *y)
 }
 
 int kpi_calls_compute(const struct rec_interval *v, size_t n, const struct kpi_options *o, bool by_queue,
-		      struct kpi_calls **ret, struct lserr *e)
+                      struct kpi_calls **ret, struct lserr *e)
 {
 	if ((int)o->period < 0 || o->period >= _KPI_PERIOD_MAX)
 		return lserr_set(e, -EINVAL, "invalid_field", "period", "unknown period");
 	if (o->period == KPI_PERIOD_RANGE && !(o->from < o->to))
 		return lserr_set(e, -EINVAL, "invalid_field", "to", "a custom range needs from < to");
-	struct cengine g = { .o = o, .by_queue = by_queue };
+	struct cengine g = {.o = o, .by_queue = by_queue};
 	g.bucketed = by_queue || o->period != KPI_PERIOD_NONE;
 	acc_init(&g.total, 0, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -265,7 +265,7 @@ int kpi_calls_compute(const struct rec_interval *v, size_t n, const struct kpi_o
 			struct kpi_calls_group *cg = &c->groups[i];
 			cg->queue = by_queue ? g.qval[g.accs[i].q] : NULL;
 			kpi_period_bounds(o, g.accs[i].pkey, &cg->period_start, &cg->period_end, cg->period,
-					  sizeof(cg->period));
+			                  sizeof(cg->period));
 			finish(&g.accs[i], &cg->set);
 		}
 		qsort(c->groups, c->n_groups, sizeof(*c->groups), cmp_group);

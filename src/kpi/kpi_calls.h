@@ -50,17 +50,17 @@ struct kpi_calls_set {
 	struct kpi_rate abandonment_rate;            /* abandoned / offered */
 	struct kpi_rate abandonment_rate_excl_short; /* abandoned / (offered − short abandons) */
 	struct kpi_rate service_level[_KPI_SL_MAX];
-	int32_t threshold; /* seconds: the one threshold of the intervals in the service
-			    * level; REC_UNKNOWN when none is given or they differ */
-	double aht_seconds;  /* (talk + hold + wrap-up) / answered; NaN without data */
-	uint64_t aht_calls;  /* its denominator */
-	double asa_seconds;  /* queue wait of answered calls / answered; NaN without data */
+	int32_t threshold;  /* seconds: the one threshold of the intervals in the service
+	                     * level; REC_UNKNOWN when none is given or they differ */
+	double aht_seconds; /* (talk + hold + wrap-up) / answered; NaN without data */
+	uint64_t aht_calls; /* its denominator */
+	double asa_seconds; /* queue wait of answered calls / answered; NaN without data */
 	uint64_t asa_calls;
 };
 
 struct kpi_calls_group {
-	const char *queue;  /* NULL when not grouped by queue */
-	char period[32];    /* as kpi_group.period */
+	const char *queue; /* NULL when not grouped by queue */
+	char period[32];   /* as kpi_group.period */
 	ls_time period_start, period_end;
 	struct kpi_calls_set set;
 };
@@ -68,8 +68,8 @@ struct kpi_calls_group {
 struct kpi_calls {
 	bool by_queue;
 	enum kpi_period period;
-	uint64_t queues;              /* distinct queues counted in the total */
-	struct kpi_calls_set total;   /* KPI_PERIOD_RANGE: intervals starting inside it */
+	uint64_t queues;                /* distinct queues counted in the total */
+	struct kpi_calls_set total;     /* KPI_PERIOD_RANGE: intervals starting inside it */
 	struct kpi_calls_group *groups; /* by period, then queue; NULL/0 when neither */
 	size_t n_groups;
 };
@@ -78,7 +78,7 @@ struct kpi_calls {
  * not used: calls have one dimension, the queue, asked for with by_queue). Returns
  * 0 and *ret, or -EINVAL (bad period or range: e names the field). */
 int kpi_calls_compute(const struct rec_interval *v, size_t n, const struct kpi_options *o, bool by_queue,
-		      struct kpi_calls **ret, struct lserr *e);
+                      struct kpi_calls **ret, struct lserr *e);
 void kpi_calls_free(struct kpi_calls *c);
 
 /* AHT of one interval's numbers: talk + hold + wrap-up when talk is known (a missing

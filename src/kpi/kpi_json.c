@@ -45,13 +45,12 @@ json_t *kpi_json_text(const char *s)
 static json_t *dist(const struct kpi_dist *d)
 {
 	return json_pack("{s:o,s:o,s:o,s:I}", "mean", num(d->mean), "median", num(d->median), "p90", num(d->p90), "n",
-			 (json_int_t)d->n);
+	                 (json_int_t)d->n);
 }
 
 static json_t *rate_detail(const struct kpi_rate *r)
 {
-	return json_pack("{s:o,s:I,s:I}", "value", num(r->value), "num", (json_int_t)r->num, "den",
-			 (json_int_t)r->den);
+	return json_pack("{s:o,s:I,s:I}", "value", num(r->value), "num", (json_int_t)r->num, "den", (json_int_t)r->den);
 }
 
 json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v)
@@ -74,12 +73,12 @@ json_t *kpi_json_set(const struct kpi_set *s, enum kpi_sla_variant v)
 	json_object_set_new(o, "first_response_business_hours", dist(&s->first_response_business_hours));
 	json_object_set_new(o, "aht_minutes", dist(&s->handle_minutes));
 	json_object_set_new(o, "fcr",
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "one_touch", num(s->fcr_one_touch.value),
-				      "one_touch_messaging", num(s->fcr_one_touch_messaging.value), "freshservice",
-				      num(s->fcr_freshservice.value), "zoho", num(s->fcr_zoho.value),
-				      "one_business_hour", num(s->fcr_one_business_hour.value), "canonical",
-				      num(s->fcr_canonical.value), "net", num(s->fcr_net.value), "source",
-				      num(s->fcr_source.value)));
+	                    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "one_touch", num(s->fcr_one_touch.value),
+	                              "one_touch_messaging", num(s->fcr_one_touch_messaging.value), "freshservice",
+	                              num(s->fcr_freshservice.value), "zoho", num(s->fcr_zoho.value),
+	                              "one_business_hour", num(s->fcr_one_business_hour.value), "canonical",
+	                              num(s->fcr_canonical.value), "net", num(s->fcr_net.value), "source",
+	                              num(s->fcr_source.value)));
 	json_object_set_new(o, "csat", num(s->csat.value));
 	json_object_set_new(o, "nps", num(s->nps.value));
 	return o;
@@ -98,11 +97,11 @@ static json_t *calls_set(const struct kpi_calls_set *s)
 	json_object_set_new(o, "abandonment_rate_excl_short", num(s->abandonment_rate_excl_short.value));
 	json_object_set_new(o, "service_level_formula", json_string(kpi_sl_formula_to_string(KPI_SL_DEFAULT)));
 	json_object_set_new(o, "service_level_threshold_seconds",
-			    s->threshold >= 0 ? json_integer(s->threshold) : json_null());
+	                    s->threshold >= 0 ? json_integer(s->threshold) : json_null());
 	json_t *v = json_object();
 	for (int f = 0; f < _KPI_SL_MAX; f++)
 		json_object_set_new(v, kpi_sl_formula_to_string((enum kpi_sl_formula)f),
-				    num(s->service_level[f].value));
+		                    num(s->service_level[f].value));
 	json_object_set_new(o, "service_level_formulas", v);
 	json_object_set_new(o, "asa_seconds", num(s->asa_seconds));
 	return o;

@@ -13,8 +13,8 @@
  *    "groups":[{"group":"Group 56","period":"2016-03", same keys as above}, …]}
  * "group" is null for tickets without a value; "period" appears only with periods.
  * When the result carries targets (kpi_result.targets) a "lights" object is added
- * to the totals and to each group (kpi_targets_add_lights). When the result carries call KPIs (kpi_result.calls) a "calls" object follows
- * last (kpi_json_calls).
+ * to the totals and to each group (kpi_targets_add_lights). When the result carries call KPIs (kpi_result.calls) a
+ * "calls" object follows last (kpi_json_calls).
  *
  * Returns a new reference the caller owns (json_decref); never NULL (jansson aborts
  * through our allocator only on out-of-memory). */

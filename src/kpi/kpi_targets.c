@@ -11,7 +11,7 @@
 
 #include "kpi/kpi_json.h"
 
-static const char *const light_names[] = { "green", "amber", "red" };
+static const char *const light_names[] = {"green", "amber", "red"};
 
 const char *kpi_light_to_string(enum kpi_light l)
 {
@@ -80,17 +80,17 @@ int kpi_targets_from_json(const json_t *o, struct kpi_targets *ret, struct lserr
 		return lserr_set(e, -EINVAL, "invalid_field", "targets", "targets must be an object of KPI keys");
 	if (json_object_size(o) > KPI_MAX_TARGETS)
 		return lserr_set(e, -EINVAL, "invalid_field", "targets", "at most %d KPI targets", KPI_MAX_TARGETS);
-	struct kpi_targets t = { .n = 0 };
+	struct kpi_targets t = {.n = 0};
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)o, key, v)
 	{
 		if (strlen(key) >= sizeof(t.t[0].key) || !known_key(key))
 			return lserr_set(e, -EINVAL, "invalid_field", key[0] && strlen(key) < 48 ? key : "targets",
-					 "'%.47s' is not a KPI key of the kpi JSON", key);
+			                 "'%.47s' is not a KPI key of the kpi JSON", key);
 		if (!json_is_object(v))
 			return bad(e, key, NULL, "must be an object {\"green\", \"amber\", \"better\"[, \"target\"]}");
-		static const char *const fields[] = { "target", "green", "amber", "better" };
+		static const char *const fields[] = {"target", "green", "amber", "better"};
 		const char *f;
 		json_t *x;
 		json_object_foreach(v, f, x)
@@ -103,8 +103,8 @@ int kpi_targets_from_json(const json_t *o, struct kpi_targets *ret, struct lserr
 		}
 		struct kpi_target *k = &t.t[t.n];
 		snprintf(k->key, sizeof(k->key), "%s", key);
-		const char *num[] = { "green", "amber", "target" };
-		double *dst[] = { &k->green, &k->amber, &k->target };
+		const char *num[] = {"green", "amber", "target"};
+		double *dst[] = {&k->green, &k->amber, &k->target};
 		for (int i = 0; i < 3; i++) {
 			x = json_object_get(v, num[i]);
 			if (!x && i == 2) {
@@ -124,8 +124,8 @@ int kpi_targets_from_json(const json_t *o, struct kpi_targets *ret, struct lserr
 		k->lower_is_better = b[0] == 'l';
 		if (k->lower_is_better ? k->green > k->amber : k->green < k->amber)
 			return bad(e, key, "amber",
-				   k->lower_is_better ? "must not lie below green when lower is better"
-						      : "must not lie above green when higher is better");
+			           k->lower_is_better ? "must not lie below green when lower is better"
+			                              : "must not lie above green when higher is better");
 		t.n++;
 	}
 	*ret = t;
@@ -138,8 +138,8 @@ json_t *kpi_targets_to_json(const struct kpi_targets *t)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct kpi_target *k = &t->t[i];
 		json_object_set_new(o, k->key,
-				    json_pack("{s:f,s:f,s:f,s:s}", "target", k->target, "green", k->green, "amber",
-					      k->amber, "better", k->lower_is_better ? "lower" : "higher"));
+		                    json_pack("{s:f,s:f,s:f,s:s}", "target", k->target, "green", k->green, "amber",
+		                              k->amber, "better", k->lower_is_better ? "lower" : "higher"));
 	}
 	return o;
 }
@@ -162,7 +162,6 @@ void kpi_targets_add_lights(json_t *kpi, const struct kpi_targets *t)
 	json_t *groups = json_object_get(kpi, "groups");
 	size_t i;
 	json_t *g;
-	json_array_foreach(groups, i, g)
-		lights(g, t);
+	json_array_foreach(groups, i, g) lights(g, t);
 	lights(kpi, t);
 }

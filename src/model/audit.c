@@ -10,9 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static const char *const kind_names[] = {
-	"api_write", "login", "login_failed", "permission_change", "personal_data_read",
+        "api_write", "login", "login_failed", "permission_change", "personal_data_read",
 };
 
 const char *audit_kind_to_string(enum audit_kind k)
@@ -29,7 +28,7 @@ enum audit_kind audit_kind_from_string(const char *s)
 }
 
 const char audit_genesis_hash[AUDIT_HASH_HEX_LEN + 1] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+        "0000000000000000000000000000000000000000000000000000000000000000";
 
 bool audit_hash_valid(const char *s)
 {

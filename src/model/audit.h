@@ -12,7 +12,7 @@
 #include "core/timeutil.h"
 
 #define AUDIT_HASH_HEX_LEN 64
-#define AUDIT_FORMAT_TAG "leitstand-audit-1"
+#define AUDIT_FORMAT_TAG   "leitstand-audit-1"
 
 enum audit_kind {
 	AUDIT_KIND_API_WRITE,          /* a successful write through the HTTP API */

@@ -13,14 +13,14 @@ struct calendar_def {
 	const char *client_code;
 	const char *code;
 	const char *name;
-	int64_t version;            /* of this definition */
-	int64_t current_version;    /* the calendar's newest version */
+	int64_t version;         /* of this definition */
+	int64_t current_version; /* the calendar's newest version */
 	const char *timezone;
 	const char *hours;
-	const char *holidays;       /* region code or "none" */
-	const char **closed;        /* "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD" */
+	const char *holidays; /* region code or "none" */
+	const char **closed;  /* "YYYY-MM-DD" or "YYYY-MM-DD..YYYY-MM-DD" */
 	size_t n_closed;
-	const char **open;          /* "YYYY-MM-DD[ HH:MM-HH:MM …]" */
+	const char **open; /* "YYYY-MM-DD[ HH:MM-HH:MM …]" */
 	size_t n_open;
 	const char *holidays_version;
 	ls_time created_at;         /* of the calendar */

@@ -4,10 +4,10 @@
 #include "model/directory.h"
 
 const struct actor actor_system = {
-	.user_id = 0,
-	.email = "system",
-	.role = USER_ROLE_ADMIN,
-	.all_clients = true,
+        .user_id = 0,
+        .email = "system",
+        .role = USER_ROLE_ADMIN,
+        .all_clients = true,
 };
 
 bool actor_sees_client(const struct actor *a, int64_t client_id)
@@ -36,18 +36,13 @@ unsigned role_permissions(enum user_role r)
 	case USER_ROLE_MANAGER:
 		return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_TEAM_WRITE | PERM_USER_READ |
 		       PERM_CONFIG_WRITE;
-	case USER_ROLE_AGENT:
-		return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ;
-	case USER_ROLE_CLIENT_VIEWER:
-		return PERM_TICKET_READ;
-	case USER_ROLE_DPO:
-		return PERM_TICKET_READ | PERM_AUDIT_READ;
-	case USER_ROLE_AUDITOR:
-		return PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ;
+	case USER_ROLE_AGENT: return PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ;
+	case USER_ROLE_CLIENT_VIEWER: return PERM_TICKET_READ;
+	case USER_ROLE_DPO: return PERM_TICKET_READ | PERM_AUDIT_READ;
+	case USER_ROLE_AUDITOR: return PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ;
 	case USER_ROLE_VENDOR_AGENT:
 		/* its visibility, not its permissions, keeps it to its vendor's tickets */
 		return PERM_TICKET_READ | PERM_TICKET_WRITE;
-	default:
-		return 0;
+	default: return 0;
 	}
 }

@@ -38,7 +38,7 @@ struct team {
 /* Who performs an operation. Tenant isolation lives in actor_sees_client():
  * every service that reads or writes tenant data asks it, and nothing else. */
 struct actor {
-	int64_t user_id;           /* 0 for the system (CLI, demo, importers) */
+	int64_t user_id; /* 0 for the system (CLI, demo, importers) */
 	const char *email;
 	enum user_role role;
 	bool all_clients;          /* admins and the system */
@@ -57,8 +57,8 @@ enum permission {
 	PERM_DIRECTORY_READ = 1 << 2,  /* list clients, teams, users */
 	PERM_DIRECTORY_WRITE = 1 << 3, /* create clients, users, teams */
 	PERM_TEAM_WRITE = 1 << 4,
-	PERM_USER_READ = 1 << 5,       /* list users */
-	PERM_CONFIG_WRITE = 1 << 6,    /* calendars and other business configuration */
-	PERM_AUDIT_READ = 1 << 7,      /* the audit log (of the clients one sees) */
+	PERM_USER_READ = 1 << 5,    /* list users */
+	PERM_CONFIG_WRITE = 1 << 6, /* calendars and other business configuration */
+	PERM_AUDIT_READ = 1 << 7,   /* the audit log (of the clients one sees) */
 };
 unsigned role_permissions(enum user_role r);

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
-static const char *const delivery_names[] = { "pending", "delivered", "failed" };
+static const char *const delivery_names[] = {"pending", "delivered", "failed"};
 
 const char *delivery_state_to_string(enum delivery_state s)
 {

@@ -89,9 +89,9 @@ struct import_job {
 	const char *options; /* JSON */
 	const char *file;
 	int64_t bytes;
-	const char *state;   /* queued, running, done, failed */
-	const char *result;  /* JSON or NULL */
-	const char *error;   /* JSON or NULL */
+	const char *state;  /* queued, running, done, failed */
+	const char *result; /* JSON or NULL */
+	const char *error;  /* JSON or NULL */
 	int64_t import_id;
 	const char *created_by;
 	ls_time created_at, started_at, finished_at;

@@ -82,13 +82,13 @@ void rec_pause_track_state(struct rec_pause_track *pt, ls_time at, bool waiting)
 		pt->cap = pt->cap ? pt->cap * 2 : 8;
 		pt->v = xrealloc(pt->v, pt->cap * sizeof(*pt->v));
 	}
-	pt->v[pt->n++] = (struct rec_pause){ at, REC_TIME_NONE };
+	pt->v[pt->n++] = (struct rec_pause){at, REC_TIME_NONE};
 }
 
 void rec_pause_track_free(struct rec_pause_track *pt)
 {
 	xfree(pt->v);
-	*pt = (struct rec_pause_track){ 0 };
+	*pt = (struct rec_pause_track){0};
 }
 
 bool rec_ticket_is_solved(const struct rec_ticket *t)

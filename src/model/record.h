@@ -35,7 +35,7 @@ struct rec_ticket {
 	const char *number;    /* the ticket number as shown to people; often = source_id */
 	enum ticket_type type;
 	const char *title;
-	const char *state;            /* the source's own state text (last seen) */
+	const char *state;             /* the source's own state text (last seen) */
 	enum ticket_state state_canon; /* mapped state, or _TICKET_STATE_INVALID when unknown */
 	int priority, impact, urgency; /* 1 = highest; 0 unknown */
 	const char *category;
@@ -50,22 +50,22 @@ struct rec_ticket {
 	ls_time first_resolved_at; /* first resolution (0: unknown or never) */
 	ls_time resolved_at;       /* last resolution */
 	ls_time closed_at;
-	ls_time reopened_at;       /* first reopen after a resolution, when the source tells */
-	ls_time resolution_due_at; /* SLA resolution target, when the source has one */
-	int reopen_count;          /* REC_UNKNOWN when the source does not say */
-	int reassignment_count;    /* assignee changes after the first assignment */
-	int group_escalations;     /* moves to another (higher-level) group */
-	int agent_replies;         /* public agent replies */
-	int customer_interactions; /* customer contacts after the initial one */
-	int wait_count;            /* times set to a waiting (pending/on-hold) state */
-	int made_sla;              /* the source's own SLA outcome: 1, 0, REC_UNKNOWN */
-	int fcr_flag;              /* the source's own first-contact-resolution flag: 1, 0, REC_UNKNOWN */
-	double effort_minutes;     /* tracked effort; NaN unknown */
-	double csat;               /* 1..5; NaN unrated */
-	double nps;                /* 0..10; NaN unrated */
+	ls_time reopened_at;            /* first reopen after a resolution, when the source tells */
+	ls_time resolution_due_at;      /* SLA resolution target, when the source has one */
+	int reopen_count;               /* REC_UNKNOWN when the source does not say */
+	int reassignment_count;         /* assignee changes after the first assignment */
+	int group_escalations;          /* moves to another (higher-level) group */
+	int agent_replies;              /* public agent replies */
+	int customer_interactions;      /* customer contacts after the initial one */
+	int wait_count;                 /* times set to a waiting (pending/on-hold) state */
+	int made_sla;                   /* the source's own SLA outcome: 1, 0, REC_UNKNOWN */
+	int fcr_flag;                   /* the source's own first-contact-resolution flag: 1, 0, REC_UNKNOWN */
+	double effort_minutes;          /* tracked effort; NaN unknown */
+	double csat;                    /* 1..5; NaN unrated */
+	double nps;                     /* 0..10; NaN unrated */
 	const struct rec_pause *pauses; /* waiting spans in time order */
-	int n_pauses;              /* REC_UNKNOWN when the source has no state history */
-	unsigned line;             /* source line of the record that gave the values */
+	int n_pauses;                   /* REC_UNKNOWN when the source has no state history */
+	unsigned line;                  /* source line of the record that gave the values */
 };
 
 struct rec_event {
@@ -83,18 +83,18 @@ struct rec_event {
  * fields are totals over the interval (an export's per-call averages are multiplied
  * out by the importer). Unknown: REC_UNKNOWN counts, NaN seconds. */
 struct rec_interval {
-	const char *queue;  /* never NULL ("default" when the export has no queue column) */
-	ls_time start;      /* UTC */
-	int32_t length;     /* seconds, > 0 */
-	int64_t offered, answered, abandoned;   /* always known, >= 0 */
-	int64_t answered_within;  /* answered within the service-level threshold */
-	int64_t abandoned_within; /* abandoned within the threshold */
-	int64_t abandoned_short;  /* short abandons (hung up within the short-abandon threshold) */
-	int32_t threshold;        /* service-level threshold, seconds */
-	double talk, hold, wrap_up; /* handle time components of answered calls, seconds */
-	double handle;              /* total handle time when the export gives only that */
-	double wait;                /* queue wait of the answered calls, seconds (ASA numerator) */
-	unsigned line;              /* source line */
+	const char *queue;                    /* never NULL ("default" when the export has no queue column) */
+	ls_time start;                        /* UTC */
+	int32_t length;                       /* seconds, > 0 */
+	int64_t offered, answered, abandoned; /* always known, >= 0 */
+	int64_t answered_within;              /* answered within the service-level threshold */
+	int64_t abandoned_within;             /* abandoned within the threshold */
+	int64_t abandoned_short;              /* short abandons (hung up within the short-abandon threshold) */
+	int32_t threshold;                    /* service-level threshold, seconds */
+	double talk, hold, wrap_up;           /* handle time components of answered calls, seconds */
+	double handle;                        /* total handle time when the export gives only that */
+	double wait;                          /* queue wait of the answered calls, seconds (ASA numerator) */
+	unsigned line;                        /* source line */
 };
 
 /* A ticket with every field absent (type incident, unknown counts, NaN scores). */

@@ -4,8 +4,8 @@
 #include <string.h>
 
 static const char *const run_states[_REPORT_RUN_STATE_MAX] = {
-	[REPORT_RUN_QUEUED] = "queued",       [REPORT_RUN_SENDING] = "sending", [REPORT_RUN_DELIVERED] = "delivered",
-	[REPORT_RUN_STORED] = "stored",       [REPORT_RUN_FAILED] = "failed",
+        [REPORT_RUN_QUEUED] = "queued", [REPORT_RUN_SENDING] = "sending", [REPORT_RUN_DELIVERED] = "delivered",
+        [REPORT_RUN_STORED] = "stored", [REPORT_RUN_FAILED] = "failed",
 };
 
 const char *report_run_state_to_string(enum report_run_state s)

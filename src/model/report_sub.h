@@ -20,7 +20,7 @@ struct report_sub {
 	const char *timezone;        /* IANA zone of the schedule and the periods */
 	const char *holidays_region; /* working days of the schedule: DE, DE-BY, …, none */
 	bool active;
-	ls_time next_run_at;         /* 0: none (inactive) */
+	ls_time next_run_at; /* 0: none (inactive) */
 	int64_t version;
 	ls_time created_at, updated_at;
 };
@@ -45,8 +45,8 @@ struct report_run {
 	const char *trigger; /* schedule, manual */
 	const char *period;  /* "2026-W43", "2026-10", "2026-Q3" */
 	enum report_run_state state;
-	int64_t report_id;   /* 0: none yet */
-	int64_t attempts;    /* delivery attempts */
+	int64_t report_id; /* 0: none yet */
+	int64_t attempts;  /* delivery attempts */
 	ls_time next_attempt_at, first_attempt_at, last_attempt_at, delivered_at, scheduled_for, created_at;
 	const char *last_error; /* NULL: none */
 	const char *recipients; /* to whom it went (or goes) */

@@ -20,5 +20,5 @@ struct sla_def {
 	ls_time created_at;         /* of the policy */
 	ls_time version_created_at; /* of this version */
 	const char *version_created_by;
-	ls_time retired_at;         /* 0: in use */
+	ls_time retired_at; /* 0: in use */
 };

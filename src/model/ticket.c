@@ -7,38 +7,37 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ENUM_STRING_FUNCS(name, type, table, maxv, invalid)                    \
-	const char *name##_to_string(type v)                                   \
-	{                                                                      \
-		if ((int)v < 0 || (int)v >= (int)(maxv))                       \
-			return NULL;                                           \
-		return table[v];                                               \
-	}                                                                      \
-	type name##_from_string(const char *s)                                 \
-	{                                                                      \
-		if (!s)                                                        \
-			return invalid;                                        \
-		for (int i = 0; i < (int)(maxv); i++)                          \
-			if (strcmp(table[i], s) == 0)                          \
-				return (type)i;                                \
-		return invalid;                                                \
+#define ENUM_STRING_FUNCS(name, type, table, maxv, invalid)                                                            \
+	const char *name##_to_string(type v)                                                                           \
+	{                                                                                                              \
+		if ((int)v < 0 || (int)v >= (int)(maxv))                                                               \
+			return NULL;                                                                                   \
+		return table[v];                                                                                       \
+	}                                                                                                              \
+	type name##_from_string(const char *s)                                                                         \
+	{                                                                                                              \
+		if (!s)                                                                                                \
+			return invalid;                                                                                \
+		for (int i = 0; i < (int)(maxv); i++)                                                                  \
+			if (strcmp(table[i], s) == 0)                                                                  \
+				return (type)i;                                                                        \
+		return invalid;                                                                                        \
 	}
 
-static const char *const type_names[] = { "incident", "problem", "service_request", "complaint" };
-static const char *const type_prefixes[] = { "INC", "PRB", "REQ", "CMP" };
-static const char *const state_names[] = { "new",		"assigned",	  "in_progress", "pending_customer",
-					   "pending_vendor", "resolved", "closed" };
-static const char *const channel_names[] = { "email", "phone", "web", "chat", "api" };
-static const char *const message_names[] = { "reply", "note" };
-static const char *const author_names[] = { "agent", "customer", "system" };
-static const char *const link_names[] = { "child_of", "caused_by", "duplicate_of" };
-static const char *const role_names[] = { "admin", "manager", "agent", "client_viewer", "dpo", "auditor",
-					  "vendor_agent" };
+static const char *const type_names[] = {"incident", "problem", "service_request", "complaint"};
+static const char *const type_prefixes[] = {"INC", "PRB", "REQ", "CMP"};
+static const char *const state_names[] = {"new",      "assigned", "in_progress", "pending_customer", "pending_vendor",
+                                          "resolved", "closed"};
+static const char *const channel_names[] = {"email", "phone", "web", "chat", "api"};
+static const char *const message_names[] = {"reply", "note"};
+static const char *const author_names[] = {"agent", "customer", "system"};
+static const char *const link_names[] = {"child_of", "caused_by", "duplicate_of"};
+static const char *const role_names[] = {"admin", "manager", "agent",       "client_viewer",
+                                         "dpo",   "auditor", "vendor_agent"};
 
 ENUM_STRING_FUNCS(ticket_type, enum ticket_type, type_names, _TICKET_TYPE_MAX, _TICKET_TYPE_INVALID)
 ENUM_STRING_FUNCS(ticket_state, enum ticket_state, state_names, _TICKET_STATE_MAX, _TICKET_STATE_INVALID)
-ENUM_STRING_FUNCS(ticket_channel, enum ticket_channel, channel_names, _TICKET_CHANNEL_MAX,
-		  _TICKET_CHANNEL_INVALID)
+ENUM_STRING_FUNCS(ticket_channel, enum ticket_channel, channel_names, _TICKET_CHANNEL_MAX, _TICKET_CHANNEL_INVALID)
 ENUM_STRING_FUNCS(message_kind, enum message_kind, message_names, _MESSAGE_KIND_MAX, _MESSAGE_KIND_INVALID)
 ENUM_STRING_FUNCS(author_kind, enum author_kind, author_names, _AUTHOR_KIND_MAX, _AUTHOR_KIND_INVALID)
 ENUM_STRING_FUNCS(link_kind, enum link_kind, link_names, _LINK_KIND_MAX, _LINK_KIND_INVALID)
@@ -65,13 +64,13 @@ bool ticket_state_is_pending(enum ticket_state s)
  * later contact about a closed ticket opens a follow-up ticket. */
 #define B(s) (1u << TICKET_STATE_##s)
 static const unsigned allowed[_TICKET_STATE_MAX] = {
-	[TICKET_STATE_NEW] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
-	[TICKET_STATE_ASSIGNED] = B(NEW) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
-	[TICKET_STATE_IN_PROGRESS] = B(ASSIGNED) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
-	[TICKET_STATE_PENDING_CUSTOMER] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_VENDOR) | B(RESOLVED),
-	[TICKET_STATE_PENDING_VENDOR] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(RESOLVED),
-	[TICKET_STATE_RESOLVED] = B(ASSIGNED) | B(IN_PROGRESS) | B(CLOSED),
-	[TICKET_STATE_CLOSED] = 0,
+        [TICKET_STATE_NEW] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
+        [TICKET_STATE_ASSIGNED] = B(NEW) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
+        [TICKET_STATE_IN_PROGRESS] = B(ASSIGNED) | B(PENDING_CUSTOMER) | B(PENDING_VENDOR) | B(RESOLVED),
+        [TICKET_STATE_PENDING_CUSTOMER] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_VENDOR) | B(RESOLVED),
+        [TICKET_STATE_PENDING_VENDOR] = B(ASSIGNED) | B(IN_PROGRESS) | B(PENDING_CUSTOMER) | B(RESOLVED),
+        [TICKET_STATE_RESOLVED] = B(ASSIGNED) | B(IN_PROGRESS) | B(CLOSED),
+        [TICKET_STATE_CLOSED] = 0,
 };
 #undef B
 

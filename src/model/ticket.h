@@ -132,9 +132,9 @@ struct ticket {
 	const char *requester_name;
 	const char *requester_email;
 	const char *requester_phone;
-	int64_t team_id;           /* 0: none */
+	int64_t team_id; /* 0: none */
 	const char *team_code;
-	int64_t assignee_id;       /* 0: none */
+	int64_t assignee_id; /* 0: none */
 	const char *assignee_email;
 	int64_t version;
 	int reopen_count;
@@ -151,10 +151,10 @@ struct ticket_event {
 	int64_t ticket_id;
 	ls_time at;
 	enum author_kind actor_kind;
-	int64_t actor_id;          /* 0: none */
+	int64_t actor_id; /* 0: none */
 	const char *actor_email;
-	const char *field;         /* "created", "state", "priority", "reply", ... */
-	const char *old_value;     /* NULL: none */
+	const char *field;     /* "created", "state", "priority", "reply", ... */
+	const char *old_value; /* NULL: none */
 	const char *new_value;
 };
 
@@ -183,7 +183,7 @@ struct ticket_effort {
 
 struct ticket_link {
 	enum link_kind kind;
-	bool inverse;              /* the link points at this ticket from another */
+	bool inverse; /* the link points at this ticket from another */
 	char other_number[24];
 	const char *other_title;
 	ls_time created_at;

@@ -25,13 +25,13 @@
 #define MAX_SIDE 10000.0
 
 static const double okabe_ito[][3] = {
-	{ 0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0 }, /* blue */
-	{ 0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0 }, /* orange */
-	{ 0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0 }, /* bluish green */
-	{ 0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0 }, /* reddish purple */
-	{ 0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0 }, /* sky blue */
-	{ 0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0 }, /* vermillion */
-	{ 0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0 }, /* yellow */
+        {0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0}, /* blue */
+        {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0}, /* orange */
+        {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, /* bluish green */
+        {0xCC / 255.0, 0x79 / 255.0, 0xA7 / 255.0}, /* reddish purple */
+        {0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0}, /* sky blue */
+        {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* vermillion */
+        {0xF0 / 255.0, 0xE4 / 255.0, 0x42 / 255.0}, /* yellow */
 };
 
 void chart_palette(unsigned i, double *r, double *g, double *b)
@@ -45,10 +45,10 @@ void chart_palette(unsigned i, double *r, double *g, double *b)
 void chart_light_colour(int state, double *r, double *g, double *b)
 {
 	static const double c[][3] = {
-		{ 0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0 }, /* green: bluish green */
-		{ 0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0 }, /* amber: orange */
-		{ 0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0 }, /* red: vermillion */
-		{ 0.62, 0.62, 0.62 },
+	        {0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0}, /* green: bluish green */
+	        {0xE6 / 255.0, 0x9F / 255.0, 0x00 / 255.0}, /* amber: orange */
+	        {0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0}, /* red: vermillion */
+	        {0.62, 0.62, 0.62},
 	};
 	int i = state >= 0 && state <= 2 ? state : 3;
 	*r = c[i][0];
@@ -68,7 +68,8 @@ static void set_rgb(cairo_t *cr, double r, double g, double b)
 
 static void font(cairo_t *cr, double size, bool bold)
 {
-	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 }
 
@@ -232,7 +233,7 @@ static double legend(cairo_t *cr, const struct chart *c, double x, double y, dou
 		set_rgb(cr, r, g, b);
 		cairo_set_line_width(cr, 2);
 		if (s == k) {
-			double dash[] = { 4, 3 };
+			double dash[] = {4, 3};
 			cairo_set_dash(cr, dash, 2, 0);
 		}
 		cairo_move_to(cr, cx, y + 5);
@@ -347,7 +348,7 @@ static void draw_line(cairo_t *cr, const struct chart *c, double x, double y, do
 		double r, g, b;
 		chart_light_colour(2, &r, &g, &b);
 		set_rgb(cr, r, g, b);
-		double dash[] = { 5, 3 };
+		double dash[] = {5, 3};
 		cairo_set_dash(cr, dash, 2, 0);
 		cairo_set_line_width(cr, 1.4);
 		double py = YPOS(clampv(c->target));
@@ -472,7 +473,7 @@ static void draw_bar(cairo_t *cr, const struct chart *c, double x, double y, dou
 /* Sequential blue (light to dark), readable for every kind of colour vision. */
 static void heat_colour(double t, double *r, double *g, double *b)
 {
-	static const double lo[3] = { 0.97, 0.98, 1.0 }, hi[3] = { 0.03, 0.19, 0.42 };
+	static const double lo[3] = {0.97, 0.98, 1.0}, hi[3] = {0.03, 0.19, 0.42};
 	t = t < 0 ? 0 : t > 1 ? 1 : t;
 	*r = lo[0] + (hi[0] - lo[0]) * t;
 	*g = lo[1] + (hi[1] - lo[1]) * t;
@@ -565,7 +566,9 @@ static void draw_gauge(cairo_t *cr, const struct chart *c, double x, double y, d
 	double v = isfinite(c->value) ? clampv(c->value) : NAN;
 	double maxv = 1;
 	if (!c->percent) {
-		maxv = fmax(fabs(isfinite(v) ? v : 0), fmax(isfinite(c->green) ? c->green : 0, isfinite(c->amber) ? c->amber : 0)) * 1.25;
+		maxv = fmax(fabs(isfinite(v) ? v : 0),
+		            fmax(isfinite(c->green) ? c->green : 0, isfinite(c->amber) ? c->amber : 0)) *
+		       1.25;
 		if (!(maxv > 0))
 			maxv = 1;
 	}
@@ -573,8 +576,9 @@ static void draw_gauge(cairo_t *cr, const struct chart *c, double x, double y, d
 	cairo_set_line_width(cr, rad * 0.22);
 	if (isfinite(c->green)) {
 		double amber = isfinite(c->amber) ? c->amber : c->green;
-		double edges[4] = { 0, c->lower_is_better ? c->green : amber, c->lower_is_better ? amber : c->green, maxv };
-		int states[3] = { c->lower_is_better ? 0 : 2, 1, c->lower_is_better ? 2 : 0 };
+		double edges[4] = {0, c->lower_is_better ? c->green : amber, c->lower_is_better ? amber : c->green,
+		                   maxv};
+		int states[3] = {c->lower_is_better ? 0 : 2, 1, c->lower_is_better ? 2 : 0};
 		for (int i = 0; i < 3; i++) {
 			double r, g, b;
 			chart_light_colour(states[i], &r, &g, &b);
@@ -619,14 +623,14 @@ static void draw_gauge(cairo_t *cr, const struct chart *c, double x, double y, d
 	text_at(cr, isfinite(v) ? buf : "–", cx, cy + 20, 0.5);
 	font(cr, 9, false);
 	set_rgb(cr, 0.3, 0.3, 0.33);
-	static const char *const words_de[] = { "im Ziel", "knapp verfehlt", "verfehlt" };
-	static const char *const words_en[] = { "on target", "near target", "off target" };
+	static const char *const words_de[] = {"im Ziel", "knapp verfehlt", "verfehlt"};
+	static const char *const words_en[] = {"on target", "near target", "off target"};
 	char line[192];
 	if (isfinite(c->green)) {
 		char t[64];
 		value_label(c->green, c->percent, c->german, t, sizeof(t));
-		snprintf(line, sizeof(line), "%s %s%s%s", c->german ? "Ziel" : "Target", t,
-			 st >= 0 ? " · " : "", st >= 0 ? (c->german ? words_de : words_en)[st] : "");
+		snprintf(line, sizeof(line), "%s %s%s%s", c->german ? "Ziel" : "Target", t, st >= 0 ? " · " : "",
+		         st >= 0 ? (c->german ? words_de : words_en)[st] : "");
 	} else {
 		snprintf(line, sizeof(line), "%s", c->german ? "kein Ziel hinterlegt" : "no target set");
 	}
@@ -675,7 +679,7 @@ static cairo_status_t sink(void *closure, const unsigned char *data, unsigned in
  * otherwise share (and take each other's) definitions. */
 static int prefix_ids(const char *svg, size_t n, const char *prefix, struct strbuf *out)
 {
-	static const char *const pats[] = { "id=\"", "href=\"#", "url(#" };
+	static const char *const pats[] = {"id=\"", "href=\"#", "url(#"};
 	size_t i = 0;
 	int r = 0;
 	/* skip the XML declaration: the SVG is inlined into HTML */
@@ -689,8 +693,8 @@ static int prefix_ids(const char *svg, size_t n, const char *prefix, struct strb
 	while (i < n && r == 0) {
 		/* inlined in HTML5 the namespaces are implied: dropping them leaves no URL
 		 * in the document (a reader's check for external references stays simple) */
-		static const char *const drop[] = { " xmlns=\"http://www.w3.org/2000/svg\"",
-						    " xmlns:xlink=\"http://www.w3.org/1999/xlink\"" };
+		static const char *const drop[] = {" xmlns=\"http://www.w3.org/2000/svg\"",
+		                                   " xmlns:xlink=\"http://www.w3.org/1999/xlink\""};
 		bool dropped = false;
 		for (size_t d = 0; d < ELEMENTSOF(drop); d++)
 			if (n - i >= strlen(drop[d]) && memcmp(svg + i, drop[d], strlen(drop[d])) == 0) {
@@ -735,7 +739,7 @@ static bool prefix_ok(const char *p)
 }
 
 int chart_render(const struct chart *c, enum chart_format f, double w, double h, const char *id_prefix,
-		 struct strbuf *out)
+                 struct strbuf *out)
 {
 	if (!(w >= 16 && h >= 16 && w <= MAX_SIDE && h <= MAX_SIDE) || (int)f < 0 || f >= _CHART_FORMAT_MAX)
 		return -EINVAL;

@@ -48,24 +48,24 @@ struct chart_series {
 struct chart {
 	enum chart_kind kind;
 	const char *title;
-	const char *x_label;             /* axis title with unit, e.g. "Monat" */
-	const char *y_label;             /* e.g. "Tickets" or "Stunden (Median)" */
-	const char *const *categories;   /* n labels: periods (line) or bars */
+	const char *x_label;           /* axis title with unit, e.g. "Monat" */
+	const char *y_label;           /* e.g. "Tickets" or "Stunden (Median)" */
+	const char *const *categories; /* n labels: periods (line) or bars */
 	size_t n;
 	const struct chart_series *series; /* line: up to CHART_MAX_SERIES; bar: the first */
 	size_t n_series;
-	double target;                   /* line: a horizontal target line; NaN: none */
+	double target; /* line: a horizontal target line; NaN: none */
 	const char *target_label;
-	bool percent;                    /* values are fractions shown as percent */
-	bool german;                     /* decimal comma, German "no data" text */
+	bool percent; /* values are fractions shown as percent */
+	bool german;  /* decimal comma, German "no data" text */
 	/* heat map: CHART_HEAT_ROWS × CHART_HEAT_COLS values, row-major, Monday first */
 	const double *cells;
-	const char *const *row_labels;   /* 7 day names */
+	const char *const *row_labels; /* 7 day names */
 	/* gauge: value against target, zones red < amber < green (higher is better) or
 	 * the reverse (lower is better) */
 	double value, green, amber;
 	bool lower_is_better;
-	const char *value_label;         /* e.g. "SLA-Erfüllung"; under the number */
+	const char *value_label; /* e.g. "SLA-Erfüllung"; under the number */
 };
 
 /* Draws c into the rectangle (x, y, w, h) of cr (points), saving and restoring the
@@ -78,7 +78,7 @@ void chart_draw(cairo_t *cr, const struct chart *c, double x, double y, double w
  * namespace declarations are left out (HTML5 implies them): the text holds no URL. Returns 0, -EINVAL
  * (bad size or format) or -LS_ETOOLARGE (out's maximum reached). */
 int chart_render(const struct chart *c, enum chart_format f, double w, double h, const char *id_prefix,
-		 struct strbuf *out);
+                 struct strbuf *out);
 
 /* Releases cairo's and fontconfig's process-wide caches (fonts loaded for
  * drawing), so that a leak checker sees a clean exit. Call once at process end,

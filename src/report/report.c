@@ -19,8 +19,8 @@
 #include "core/timeutil.h"
 #include "report/numfmt.h"
 
-static const char *const kind_names[] = { "weekly", "monthly", "quarterly" };
-static const char *const format_names[] = { "html", "pdf", "xlsx", "csv" };
+static const char *const kind_names[] = {"weekly", "monthly", "quarterly"};
+static const char *const format_names[] = {"html", "pdf", "xlsx", "csv"};
 
 const char *report_kind_to_string(enum report_kind k)
 {
@@ -69,8 +69,8 @@ static bool digits_at(const char **p, int digits, int64_t *ret)
 
 int report_period_parse(const char *s, enum report_kind k, int64_t *ret_key, struct lserr *e)
 {
-	static const char *const shapes[] = { "YYYY-Www (ISO week, e.g. 2026-W43)", "YYYY-MM (e.g. 2026-10)",
-					      "YYYY-Qn (e.g. 2026-Q3)" };
+	static const char *const shapes[] = {"YYYY-Www (ISO week, e.g. 2026-W43)", "YYYY-MM (e.g. 2026-10)",
+	                                     "YYYY-Qn (e.g. 2026-Q3)"};
 	const char *p = s ? s : "";
 	int64_t y = 0, x = 0, key = 0;
 	bool ok = digits_at(&p, 4, &y) && *p++ == '-' && y >= 1900 && y <= 9999;
@@ -97,7 +97,7 @@ int report_period_parse(const char *s, enum report_kind k, int64_t *ret_key, str
 	}
 	if (!ok)
 		return lserr_set(e, -EINVAL, "invalid_parameter", "period", "period '%.40s' is not %s", s ? s : "",
-				 (int)k >= 0 && k < _REPORT_KIND_MAX ? shapes[k] : "a period");
+		                 (int)k >= 0 && k < _REPORT_KIND_MAX ? shapes[k] : "a period");
 	*ret_key = key;
 	return 0;
 }
@@ -137,27 +137,26 @@ enum {
 };
 
 static const struct kdef kpis[_K_MAX] = {
-	[K_TICKETS] = { "tickets", "Eingegangene Tickets", "Tickets received", KF_INT, 0 },
-	[K_SOLVED] = { "solved", "Gelöste Tickets", "Tickets solved", KF_INT, 1 },
-	[K_BACKLOG] = { "backlog", "Rückstand am Periodenende", "Backlog at period end", KF_INT, -1 },
-	[K_SLA] = { "sla_compliance", "SLA-Erfüllung", "SLA compliance", KF_RATE, 1 },
-	[K_FRT_MEDIAN] = { "first_response_hours.median", "Erste Antwort, Median (Std.)",
-			   "First response, median (h)", KF_HOURS, -1 },
-	[K_RES_MEAN] = { "resolution_hours.mean", "Lösungszeit, Mittel (Std.)", "Resolution time, mean (h)",
-			 KF_HOURS, -1 },
-	[K_RES_MEDIAN] = { "resolution_hours.median", "Lösungszeit, Median (Std.)", "Resolution time, median (h)",
-			   KF_HOURS, -1 },
-	[K_RES_P90] = { "resolution_hours.p90", "Lösungszeit, P90 (Std.)", "Resolution time, P90 (h)", KF_HOURS,
-			-1 },
-	[K_AHT] = { "aht_minutes.mean", "Bearbeitungsaufwand je Ticket (AHT, Min.)", "Handle time per ticket (AHT, min)",
-		    KF_MINUTES, -1 },
-	[K_FCR] = { "fcr.canonical", "Erstlösungsquote (FCR)", "First contact resolution (FCR)", KF_RATE, 1 },
-	[K_REOPEN] = { "reopen_rate", "Wiedereröffnungsquote", "Reopen rate", KF_RATE, -1 },
-	[K_REASSIGNED] = { "reassigned_share", "Anteil weitergeleiteter Tickets", "Share reassigned", KF_RATE, -1 },
-	[K_REASSIGN_MEAN] = { "reassignments_mean", "Weiterleitungen je Ticket", "Reassignments per ticket", KF_NUM2,
-			      -1 },
-	[K_CSAT] = { "csat", "Kundenzufriedenheit (CSAT)", "Customer satisfaction (CSAT)", KF_RATE, 1 },
-	[K_NPS] = { "nps", "Net Promoter Score (NPS)", "Net Promoter Score (NPS)", KF_NPS, 1 },
+        [K_TICKETS] = {"tickets", "Eingegangene Tickets", "Tickets received", KF_INT, 0},
+        [K_SOLVED] = {"solved", "Gelöste Tickets", "Tickets solved", KF_INT, 1},
+        [K_BACKLOG] = {"backlog", "Rückstand am Periodenende", "Backlog at period end", KF_INT, -1},
+        [K_SLA] = {"sla_compliance", "SLA-Erfüllung", "SLA compliance", KF_RATE, 1},
+        [K_FRT_MEDIAN] = {"first_response_hours.median", "Erste Antwort, Median (Std.)", "First response, median (h)",
+                          KF_HOURS, -1},
+        [K_RES_MEAN] = {"resolution_hours.mean", "Lösungszeit, Mittel (Std.)", "Resolution time, mean (h)", KF_HOURS,
+                        -1},
+        [K_RES_MEDIAN] = {"resolution_hours.median", "Lösungszeit, Median (Std.)", "Resolution time, median (h)",
+                          KF_HOURS, -1},
+        [K_RES_P90] = {"resolution_hours.p90", "Lösungszeit, P90 (Std.)", "Resolution time, P90 (h)", KF_HOURS, -1},
+        [K_AHT] = {"aht_minutes.mean", "Bearbeitungsaufwand je Ticket (AHT, Min.)", "Handle time per ticket (AHT, min)",
+                   KF_MINUTES, -1},
+        [K_FCR] = {"fcr.canonical", "Erstlösungsquote (FCR)", "First contact resolution (FCR)", KF_RATE, 1},
+        [K_REOPEN] = {"reopen_rate", "Wiedereröffnungsquote", "Reopen rate", KF_RATE, -1},
+        [K_REASSIGNED] = {"reassigned_share", "Anteil weitergeleiteter Tickets", "Share reassigned", KF_RATE, -1},
+        [K_REASSIGN_MEAN] = {"reassignments_mean", "Weiterleitungen je Ticket", "Reassignments per ticket", KF_NUM2,
+                             -1},
+        [K_CSAT] = {"csat", "Kundenzufriedenheit (CSAT)", "Customer satisfaction (CSAT)", KF_RATE, 1},
+        [K_NPS] = {"nps", "Net Promoter Score (NPS)", "Net Promoter Score (NPS)", KF_NPS, 1},
 };
 
 static double kval(const struct kpi_set *s, int k)
@@ -205,7 +204,7 @@ int report_targets_parse(const char *text, size_t n, struct report_targets *ret,
 	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return lserr_set(e, -EINVAL, "invalid_parameter", "targets", "targets: line %d: %s", je.line, je.text);
-	struct report_targets t = { .n = 0 };
+	struct report_targets t = {.n = 0};
 	int r = 0;
 	const char *key;
 	json_t *v;
@@ -222,7 +221,7 @@ int report_targets_parse(const char *text, size_t n, struct report_targets *ret,
 		}
 		if (t.n >= REPORT_MAX_TARGETS) {
 			r = lserr_set(e, -EINVAL, "invalid_parameter", "targets", "targets: more than %d KPIs",
-				      REPORT_MAX_TARGETS);
+			              REPORT_MAX_TARGETS);
 			break;
 		}
 		struct report_target *x = &t.t[t.n];
@@ -237,12 +236,12 @@ int report_targets_parse(const char *text, size_t n, struct report_targets *ret,
 		} else if (json_is_object(v)) {
 			json_t *tv = NULL;
 			if (json_unpack_ex(v, &je, JSON_STRICT, "{s:o, s?:o, s?:s}", "target", &tv, "warn", &warn,
-					   "better", &better) < 0 ||
+			                   "better", &better) < 0 ||
 			    !json_is_number(tv) || (warn && !json_is_number(warn))) {
 				r = lserr_set(e, -EINVAL, "invalid_parameter", "targets",
-					      "targets: '%.40s' must be a number or {\"target\": N, \"warn\": N, "
-					      "\"better\": \"higher\"|\"lower\"} (%s)",
-					      key, je.text);
+				              "targets: '%.40s' must be a number or {\"target\": N, \"warn\": N, "
+				              "\"better\": \"higher\"|\"lower\"} (%s)",
+				              key, je.text);
 				break;
 			}
 			x->target = json_number_value(tv);
@@ -250,22 +249,24 @@ int report_targets_parse(const char *text, size_t n, struct report_targets *ret,
 				x->warn = json_number_value(warn);
 			if (better && strcmp(better, "higher") != 0 && strcmp(better, "lower") != 0) {
 				r = lserr_set(e, -EINVAL, "invalid_parameter", "targets",
-					      "targets: '%.40s': better must be higher or lower", key);
+				              "targets: '%.40s': better must be higher or lower", key);
 				break;
 			}
 			if (better)
 				x->lower_is_better = strcmp(better, "lower") == 0;
 		} else {
-			r = lserr_set(e, -EINVAL, "invalid_parameter", "targets", "targets: '%.40s' must be a number or object",
-				      key);
+			r = lserr_set(e, -EINVAL, "invalid_parameter", "targets",
+			              "targets: '%.40s' must be a number or object", key);
 			break;
 		}
 		if (!isfinite(x->target)) {
-			r = lserr_set(e, -EINVAL, "invalid_parameter", "targets", "targets: '%.40s' is not finite", key);
+			r = lserr_set(e, -EINVAL, "invalid_parameter", "targets", "targets: '%.40s' is not finite",
+			              key);
 			break;
 		}
 		if (!isfinite(x->warn))
-			x->warn = x->lower_is_better ? x->target + fabs(x->target) * 0.1 : x->target - fabs(x->target) * 0.1;
+			x->warn = x->lower_is_better ? x->target + fabs(x->target) * 0.1
+			                             : x->target - fabs(x->target) * 0.1;
 		t.n++;
 	}
 	json_decref(root);
@@ -339,28 +340,31 @@ static struct report_cell cell_kpi(struct builder *b, int k, double v)
 {
 	enum kfmt f = kpis[k].fmt;
 	if (!isfinite(v))
-		return (struct report_cell){ REPORT_CELL_EMPTY, NAN, 0, "–" };
-	return (struct report_cell){ f == KF_INT ? REPORT_CELL_INT : f == KF_RATE ? REPORT_CELL_RATE : REPORT_CELL_NUM, v,
-				     f == KF_RATE ? 1 : kdecimals(f), show(b, f, v) };
+		return (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
+	return (struct report_cell){f == KF_INT    ? REPORT_CELL_INT
+	                            : f == KF_RATE ? REPORT_CELL_RATE
+	                                           : REPORT_CELL_NUM,
+	                            v, f == KF_RATE ? 1 : kdecimals(f), show(b, f, v)};
 }
 
 static struct report_cell cell_text(struct builder *b, const char *s)
 {
-	return (struct report_cell){ REPORT_CELL_TEXT, NAN, 0, arena_strdup(&b->r->arena, s ? s : "") };
+	return (struct report_cell){REPORT_CELL_TEXT, NAN, 0, arena_strdup(&b->r->arena, s ? s : "")};
 }
 
 static struct report_cell cell_int(struct builder *b, double v)
 {
 	char buf[64];
-	return (struct report_cell){ REPORT_CELL_INT, v, 0, arena_strdup(&b->r->arena, numfmt_number(v, 0, de(b), buf, sizeof(buf))) };
+	return (struct report_cell){REPORT_CELL_INT, v, 0,
+	                            arena_strdup(&b->r->arena, numfmt_number(v, 0, de(b), buf, sizeof(buf)))};
 }
 
 static struct report_cell cell_light(struct builder *b, int light)
 {
-	static const char *const de_w[] = { "grün", "gelb", "rot" }, *const en_w[] = { "green", "amber", "red" };
+	static const char *const de_w[] = {"grün", "gelb", "rot"}, *const en_w[] = {"green", "amber", "red"};
 	if (light < 0)
-		return (struct report_cell){ REPORT_CELL_EMPTY, NAN, 0, "–" };
-	return (struct report_cell){ REPORT_CELL_LIGHT, light, 0, (de(b) ? de_w : en_w)[light] };
+		return (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
+	return (struct report_cell){REPORT_CELL_LIGHT, light, 0, (de(b) ? de_w : en_w)[light]};
 }
 
 static struct report_block *add_block(struct builder *b, enum report_block_kind k, const char *text)
@@ -397,7 +401,7 @@ static void table_block(struct builder *b, const struct report_table *t)
 static void add_tile(struct builder *b, const char *label, const char *value, const char *sub, int light)
 {
 	struct report_tile *t = &ARENA_PUSH(&b->r->arena, b->r->tiles, b->r->n_tiles, b->cap_tiles);
-	*t = (struct report_tile){ label, value, sub ? sub : "", light };
+	*t = (struct report_tile){label, value, sub ? sub : "", light};
 }
 
 static void charts_block(struct builder *b, const struct chart *c, size_t n)
@@ -443,14 +447,14 @@ static const struct kpi_set *group_by_label(const struct kpi_result *res, const 
 	return NULL;
 }
 
-static const char *const months_de[] = { "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-					 "September", "Oktober", "November", "Dezember" };
-static const char *const months_en[] = { "January", "February", "March", "April", "May", "June", "July", "August",
-					 "September", "October", "November", "December" };
+static const char *const months_de[] = {"Januar", "Februar", "März",      "April",   "Mai",      "Juni",
+                                        "Juli",   "August",  "September", "Oktober", "November", "Dezember"};
+static const char *const months_en[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
 
 /* Three-letter month abbreviations (DIN 5008 style for German: "Mär", not a byte cut). */
-static const char *const months_de_short[] = { "Jan", "Feb", "Mär", "Apr", "Mai", "Jun",
-					       "Jul", "Aug", "Sep", "Okt", "Nov", "Dez" };
+static const char *const months_de_short[] = {"Jan", "Feb", "Mär", "Apr", "Mai", "Jun",
+                                              "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"};
 
 static const char *short_label(struct builder *b, enum kpi_period p, const char *label)
 {
@@ -460,7 +464,7 @@ static const char *short_label(struct builder *b, enum kpi_period p, const char 
 		return label;
 	if (p == KPI_PERIOD_MONTH && digits_at(&s, 2, &x) && x >= 1 && x <= 12)
 		return de(b) ? fmt(b, "%s %02lld", months_de_short[x - 1], (long long)(y % 100))
-			     : fmt(b, "%.3s %02lld", months_en[x - 1], (long long)(y % 100));
+		             : fmt(b, "%.3s %02lld", months_en[x - 1], (long long)(y % 100));
 	if (p == KPI_PERIOD_WEEK && *s == 'W')
 		return fmt(b, "%s %s", de(b) ? "KW" : "W", s + 1);
 	if (p == KPI_PERIOD_QUARTER && *s == 'Q')
@@ -468,10 +472,10 @@ static const char *short_label(struct builder *b, enum kpi_period p, const char 
 	return label;
 }
 
-static void make_window(struct builder *b, const struct kpi_result *res, enum kpi_period p, int64_t last_key,
-			size_t n, struct window *w)
+static void make_window(struct builder *b, const struct kpi_result *res, enum kpi_period p, int64_t last_key, size_t n,
+                        struct window *w)
 {
-	struct kpi_options o = { .period = p, .tz = b->in->tz };
+	struct kpi_options o = {.period = p, .tz = b->in->tz};
 	enum report_kind step_kind = p == KPI_PERIOD_WEEK ? REPORT_WEEKLY : REPORT_MONTHLY;
 	w->n = n;
 	for (size_t i = 0; i < n; i++) {
@@ -505,27 +509,44 @@ static const char **window_labels(struct builder *b, const struct window *w)
 }
 
 /* Columns of the period tables (trend, quarters). */
-static const int period_cols[] = { K_TICKETS, K_SOLVED,	     K_BACKLOG, K_SLA,	   K_FRT_MEDIAN, K_RES_MEDIAN,
-				   K_RES_P90, K_AHT,	     K_FCR,	K_REOPEN, K_REASSIGNED, K_CSAT,
-				   K_NPS };
+static const int period_cols[] = {K_TICKETS, K_SOLVED, K_BACKLOG, K_SLA,        K_FRT_MEDIAN, K_RES_MEDIAN, K_RES_P90,
+                                  K_AHT,     K_FCR,    K_REOPEN,  K_REASSIGNED, K_CSAT,       K_NPS};
 
 static const char *short_head(struct builder *b, int k)
 {
 	static const char *const de_h[_K_MAX] = {
-		[K_TICKETS] = "Eingang",   [K_SOLVED] = "Gelöst",     [K_BACKLOG] = "Rückstand",
-		[K_SLA] = "SLA",	   [K_FRT_MEDIAN] = "Antwort Median (Std.)",
-		[K_RES_MEAN] = "Lösung Mittel (Std.)", [K_RES_MEDIAN] = "Lösung Median (Std.)",
-		[K_RES_P90] = "Lösung P90 (Std.)", [K_AHT] = "AHT (Min.)", [K_FCR] = "FCR",
-		[K_REOPEN] = "Wiedereröffnet", [K_REASSIGNED] = "Weitergeleitet",
-		[K_REASSIGN_MEAN] = "Weiterl. je Ticket", [K_CSAT] = "CSAT", [K_NPS] = "NPS",
+	        [K_TICKETS] = "Eingang",
+	        [K_SOLVED] = "Gelöst",
+	        [K_BACKLOG] = "Rückstand",
+	        [K_SLA] = "SLA",
+	        [K_FRT_MEDIAN] = "Antwort Median (Std.)",
+	        [K_RES_MEAN] = "Lösung Mittel (Std.)",
+	        [K_RES_MEDIAN] = "Lösung Median (Std.)",
+	        [K_RES_P90] = "Lösung P90 (Std.)",
+	        [K_AHT] = "AHT (Min.)",
+	        [K_FCR] = "FCR",
+	        [K_REOPEN] = "Wiedereröffnet",
+	        [K_REASSIGNED] = "Weitergeleitet",
+	        [K_REASSIGN_MEAN] = "Weiterl. je Ticket",
+	        [K_CSAT] = "CSAT",
+	        [K_NPS] = "NPS",
 	};
 	static const char *const en_h[_K_MAX] = {
-		[K_TICKETS] = "Received",  [K_SOLVED] = "Solved",     [K_BACKLOG] = "Backlog",
-		[K_SLA] = "SLA",	   [K_FRT_MEDIAN] = "Response median (h)",
-		[K_RES_MEAN] = "Resolution mean (h)", [K_RES_MEDIAN] = "Resolution median (h)",
-		[K_RES_P90] = "Resolution P90 (h)", [K_AHT] = "AHT (min)", [K_FCR] = "FCR",
-		[K_REOPEN] = "Reopened", [K_REASSIGNED] = "Reassigned",
-		[K_REASSIGN_MEAN] = "Reassign. per ticket", [K_CSAT] = "CSAT", [K_NPS] = "NPS",
+	        [K_TICKETS] = "Received",
+	        [K_SOLVED] = "Solved",
+	        [K_BACKLOG] = "Backlog",
+	        [K_SLA] = "SLA",
+	        [K_FRT_MEDIAN] = "Response median (h)",
+	        [K_RES_MEAN] = "Resolution mean (h)",
+	        [K_RES_MEDIAN] = "Resolution median (h)",
+	        [K_RES_P90] = "Resolution P90 (h)",
+	        [K_AHT] = "AHT (min)",
+	        [K_FCR] = "FCR",
+	        [K_REOPEN] = "Reopened",
+	        [K_REASSIGNED] = "Reassigned",
+	        [K_REASSIGN_MEAN] = "Reassign. per ticket",
+	        [K_CSAT] = "CSAT",
+	        [K_NPS] = "NPS",
 	};
 	return (de(b) ? de_h : en_h)[k];
 }
@@ -555,13 +576,13 @@ static struct report_table *period_table(struct builder *b, const char *id, cons
 
 /* The KPI table: every KPI, this period against the previous one and the target. */
 static struct report_table *kpi_table(struct builder *b, const struct kpi_set *cur, const struct kpi_set *prev,
-				      bool have_prev)
+                                      bool have_prev)
 {
-	static const char *const keys[] = { "key", "kpi", "value", "previous", "change", "target", "status" };
-	struct report_table *t = add_table(b, "kpis", L(b, "Kennzahlen im Überblick", "KPIs at a glance"),
-					   ELEMENTSOF(keys), _K_MAX);
-	const char *de_h[] = { "Schlüssel", "Kennzahl", "Wert", "Vorperiode", "Veränderung", "Ziel", "Ampel" };
-	const char *en_h[] = { "Key", "KPI", "Value", "Previous", "Change", "Target", "Status" };
+	static const char *const keys[] = {"key", "kpi", "value", "previous", "change", "target", "status"};
+	struct report_table *t =
+	        add_table(b, "kpis", L(b, "Kennzahlen im Überblick", "KPIs at a glance"), ELEMENTSOF(keys), _K_MAX);
+	const char *de_h[] = {"Schlüssel", "Kennzahl", "Wert", "Vorperiode", "Veränderung", "Ziel", "Ampel"};
+	const char *en_h[] = {"Key", "KPI", "Value", "Previous", "Change", "Target", "Status"};
 	for (size_t c = 0; c < ELEMENTSOF(keys); c++) {
 		t->keys[c] = keys[c];
 		t->head[c] = de(b) ? de_h[c] : en_h[c];
@@ -579,18 +600,20 @@ static struct report_table *kpi_table(struct builder *b, const struct kpi_set *c
 			char buf[64];
 			if (kpis[k].fmt == KF_RATE) {
 				numfmt_number(d * 100, 1, de(b), buf, sizeof(buf));
-				row[4] = (struct report_cell){ REPORT_CELL_RATE, d, 1,
-							       fmt(b, "%s%s %s", d > 0 ? "+" : "", buf, de(b) ? "Pp." : "pp") };
+				row[4] = (struct report_cell){
+				        REPORT_CELL_RATE, d, 1,
+				        fmt(b, "%s%s %s", d > 0 ? "+" : "", buf, de(b) ? "Pp." : "pp")};
 			} else {
 				numfmt_number(d, kdecimals(kpis[k].fmt), de(b), buf, sizeof(buf));
-				row[4] = (struct report_cell){ kpis[k].fmt == KF_INT ? REPORT_CELL_INT : REPORT_CELL_NUM, d,
-							       kdecimals(kpis[k].fmt), fmt(b, "%s%s", d > 0 ? "+" : "", buf) };
+				row[4] = (struct report_cell){kpis[k].fmt == KF_INT ? REPORT_CELL_INT : REPORT_CELL_NUM,
+				                              d, kdecimals(kpis[k].fmt),
+				                              fmt(b, "%s%s", d > 0 ? "+" : "", buf)};
 			}
 		} else {
-			row[4] = (struct report_cell){ REPORT_CELL_EMPTY, NAN, 0, "–" };
+			row[4] = (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
 		}
 		const struct report_target *tg = target_of(b->in, k);
-		row[5] = tg ? cell_kpi(b, k, tg->target) : (struct report_cell){ REPORT_CELL_EMPTY, NAN, 0, "–" };
+		row[5] = tg ? cell_kpi(b, k, tg->target) : (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
 		row[6] = cell_light(b, light_of(tg, v));
 	}
 	return t;
@@ -610,8 +633,8 @@ static int cmp_tickets_desc(const void *a, const void *b)
 /* A table of one dimension over the period (all values, by volume), and a bar chart
  * of its top `top` values of KPI `bar_k`. */
 static struct report_table *dim_table(struct builder *b, const struct kpi_result *res, const char *id,
-				      const char *title, const char *dim_head, const char *none_label,
-				      const int *cols, size_t ncols, const struct kpi_group ***ret_sorted)
+                                      const char *title, const char *dim_head, const char *none_label, const int *cols,
+                                      size_t ncols, const struct kpi_group ***ret_sorted)
 {
 	size_t n = res ? res->n_groups : 0;
 	const struct kpi_group **g = arena_alloc(&b->r->arena, (n + 1) * sizeof(*g));
@@ -639,7 +662,7 @@ static struct report_table *dim_table(struct builder *b, const struct kpi_result
 }
 
 static struct chart bar_chart(struct builder *b, const char *title, const char *x_label, const struct kpi_group **g,
-			      size_t n, size_t top, int k, const char *none_label)
+                              size_t n, size_t top, int k, const char *none_label)
 {
 	if (n > top)
 		n = top;
@@ -652,13 +675,20 @@ static struct chart bar_chart(struct builder *b, const char *title, const char *
 	struct chart_series *s = arena_zalloc(&b->r->arena, sizeof(*s));
 	s->name = title;
 	s->values = v;
-	return (struct chart){ .kind = CHART_BAR, .title = title, .x_label = x_label, .categories = cat, .n = n,
-			       .series = s, .n_series = 1, .target = NAN, .percent = kpis[k].fmt == KF_RATE,
-			       .german = de(b) };
+	return (struct chart){.kind = CHART_BAR,
+	                      .title = title,
+	                      .x_label = x_label,
+	                      .categories = cat,
+	                      .n = n,
+	                      .series = s,
+	                      .n_series = 1,
+	                      .target = NAN,
+	                      .percent = kpis[k].fmt == KF_RATE,
+	                      .german = de(b)};
 }
 
 static struct chart line_chart(struct builder *b, const char *title, const char *y_label, const struct window *w,
-			       const int *ks, const char *const *names, size_t n, int target_k)
+                               const int *ks, const char *const *names, size_t n, int target_k)
 {
 	struct chart_series *s = arena_zalloc(&b->r->arena, (n + 1) * sizeof(*s));
 	for (size_t i = 0; i < n; i++) {
@@ -666,28 +696,40 @@ static struct chart line_chart(struct builder *b, const char *title, const char 
 		s[i].values = window_values(b, w, ks[i]);
 	}
 	const struct report_target *tg = target_k >= 0 ? target_of(b->in, target_k) : NULL;
-	return (struct chart){ .kind = CHART_LINE, .title = title, .y_label = y_label,
-			       .x_label = NULL, .categories = window_labels(b, w), .n = w->n, .series = s,
-			       .n_series = n, .target = tg ? tg->target : NAN,
-			       .target_label = tg ? L(b, "Ziel", "Target") : NULL,
-			       .percent = kpis[ks[0]].fmt == KF_RATE, .german = de(b) };
+	return (struct chart){.kind = CHART_LINE,
+	                      .title = title,
+	                      .y_label = y_label,
+	                      .x_label = NULL,
+	                      .categories = window_labels(b, w),
+	                      .n = w->n,
+	                      .series = s,
+	                      .n_series = n,
+	                      .target = tg ? tg->target : NAN,
+	                      .target_label = tg ? L(b, "Ziel", "Target") : NULL,
+	                      .percent = kpis[ks[0]].fmt == KF_RATE,
+	                      .german = de(b)};
 }
 
 static struct chart gauge_chart(struct builder *b, const struct kpi_set *cur)
 {
 	const struct report_target *tg = target_of(b->in, K_SLA);
-	return (struct chart){ .kind = CHART_GAUGE, .title = L(b, "SLA-Erfüllung", "SLA compliance"),
-			       .value = cur ? cur->sla_compliance.value : NAN, .green = tg ? (isnan(tg->green) ? tg->target : tg->green) : NAN,
-			       .amber = tg ? tg->warn : NAN, .lower_is_better = tg && tg->lower_is_better,
-			       .percent = true, .german = de(b),
-			       .value_label = cur ? fmt(b, "%s %s %s %s", show(b, KF_INT, (double)cur->sla_compliance.num),
-							L(b, "von", "of"), show(b, KF_INT, (double)cur->sla_compliance.den),
-							L(b, "Zielen erreicht", "targets met"))
-						  : NULL };
+	return (struct chart){.kind = CHART_GAUGE,
+	                      .title = L(b, "SLA-Erfüllung", "SLA compliance"),
+	                      .value = cur ? cur->sla_compliance.value : NAN,
+	                      .green = tg ? (isnan(tg->green) ? tg->target : tg->green) : NAN,
+	                      .amber = tg ? tg->warn : NAN,
+	                      .lower_is_better = tg && tg->lower_is_better,
+	                      .percent = true,
+	                      .german = de(b),
+	                      .value_label =
+	                              cur ? fmt(b, "%s %s %s %s", show(b, KF_INT, (double)cur->sla_compliance.num),
+	                                        L(b, "von", "of"), show(b, KF_INT, (double)cur->sla_compliance.den),
+	                                        L(b, "Zielen erreicht", "targets met"))
+	                                  : NULL};
 }
 
-static const char *const days_de[] = { "Mo", "Di", "Mi", "Do", "Fr", "Sa", "So" };
-static const char *const days_en[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const days_de[] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
+static const char *const days_en[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
 static struct chart heat_chart(struct builder *b, const struct findings_result *f)
 {
@@ -700,17 +742,21 @@ static struct chart heat_chart(struct builder *b, const struct findings_result *
 	if (!any)
 		for (int i = 0; i < FINDINGS_HOURS_OF_WEEK; i++)
 			cells[i] = NAN;
-	return (struct chart){ .kind = CHART_HEATMAP,
-			       .title = L(b, "Eingang nach Wochentag und Stunde", "Arrivals by weekday and hour"),
-			       .x_label = fmt(b, "%s (%s)", L(b, "Stunde", "Hour"), b->in->tz_name ? b->in->tz_name : "UTC"),
-			       .cells = cells, .row_labels = (const char *const *)(de(b) ? days_de : days_en),
-			       .target = NAN, .german = de(b) };
+	return (struct chart){
+	        .kind = CHART_HEATMAP,
+	        .title = L(b, "Eingang nach Wochentag und Stunde", "Arrivals by weekday and hour"),
+	        .x_label = fmt(b, "%s (%s)", L(b, "Stunde", "Hour"), b->in->tz_name ? b->in->tz_name : "UTC"),
+	        .cells = cells,
+	        .row_labels = (const char *const *)(de(b) ? days_de : days_en),
+	        .target = NAN,
+	        .german = de(b)};
 }
 
 static void heat_table(struct builder *b, const struct findings_result *f)
 {
-	struct report_table *t = add_table(b, "arrivals_by_hour",
-					   L(b, "Eingang nach Wochentag und Stunde", "Arrivals by weekday and hour"), 25, 7);
+	struct report_table *t =
+	        add_table(b, "arrivals_by_hour",
+	                  L(b, "Eingang nach Wochentag und Stunde", "Arrivals by weekday and hour"), 25, 7);
 	t->wide = true;
 	t->keys[0] = "weekday";
 	t->head[0] = L(b, "Tag", "Day");
@@ -731,12 +777,13 @@ static void findings_section(struct builder *b, const struct findings_result *f,
 	add_block(b, REPORT_BLOCK_HEADING, L(b, "Wichtigste Befunde", "Top findings"));
 	if (!f || !f->n_items) {
 		add_block(b, REPORT_BLOCK_TEXT,
-			  L(b, "Für diesen Zeitraum ergeben die Daten keine Befunde.", "The data show no findings for this period."));
+		          L(b, "Für diesen Zeitraum ergeben die Daten keine Befunde.",
+		            "The data show no findings for this period."));
 		return;
 	}
 	size_t n = f->n_items < top ? f->n_items : top;
 	struct report_table *t = add_table(b, "findings", L(b, "Befunde", "Findings"), 4, f->n_items);
-	static const char *const keys[] = { "rank", "kind", "title", "value_hours_per_month" };
+	static const char *const keys[] = {"rank", "kind", "title", "value_hours_per_month"};
 	t->head[0] = "#";
 	t->head[1] = L(b, "Art", "Kind");
 	t->head[2] = L(b, "Befund", "Finding");
@@ -752,16 +799,18 @@ static void findings_section(struct builder *b, const struct findings_result *f,
 		row[2] = cell_text(b, de(b) && it->title_de ? it->title_de : it->title);
 		if (isfinite(it->value_hours_per_month)) {
 			char buf[64];
-			row[3] = (struct report_cell){ REPORT_CELL_NUM, it->value_hours_per_month, 1,
-						       arena_strdup(&b->r->arena, numfmt_number(it->value_hours_per_month, 1, de(b), buf, sizeof(buf))) };
+			row[3] = (struct report_cell){
+			        REPORT_CELL_NUM, it->value_hours_per_month, 1,
+			        arena_strdup(&b->r->arena,
+			                     numfmt_number(it->value_hours_per_month, 1, de(b), buf, sizeof(buf)))};
 		} else {
-			row[3] = (struct report_cell){ REPORT_CELL_EMPTY, NAN, 0, "–" };
+			row[3] = (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
 		}
 		if (i < n) {
 			items[i] = isfinite(it->value_hours_per_month)
-					   ? fmt(b, "%s (%s %s)", row[2].text, L(b, "etwa", "about"),
-						 fmt(b, "%s %s", row[3].text, L(b, "Std. je Monat", "hours a month")))
-					   : row[2].text;
+			                   ? fmt(b, "%s (%s %s)", row[2].text, L(b, "etwa", "about"),
+			                         fmt(b, "%s %s", row[3].text, L(b, "Std. je Monat", "hours a month")))
+			                   : row[2].text;
 		}
 	}
 	struct report_block *x = add_block(b, REPORT_BLOCK_BULLETS, NULL);
@@ -788,16 +837,17 @@ static const char *kind_title(struct builder *b, const char *label)
 	s++;
 	switch (b->r->kind) {
 	case REPORT_WEEKLY:
-		return de(b) ? fmt(b, "Wochenbericht KW %s/%lld", s + 1, (long long)y) : fmt(b, "Weekly report %s", label);
+		return de(b) ? fmt(b, "Wochenbericht KW %s/%lld", s + 1, (long long)y)
+		             : fmt(b, "Weekly report %s", label);
 	case REPORT_MONTHLY:
 		digits_at(&s, 2, &x);
 		if (x < 1 || x > 12)
 			x = 1;
 		return de(b) ? fmt(b, "Monatsbericht %s %lld", months_de[x - 1], (long long)y)
-			     : fmt(b, "Monthly report %s %lld", months_en[x - 1], (long long)y);
+		             : fmt(b, "Monthly report %s %lld", months_en[x - 1], (long long)y);
 	default:
 		return de(b) ? fmt(b, "Quartalsbericht %s %lld", s, (long long)y)
-			     : fmt(b, "Quarterly report %s %lld", s, (long long)y);
+		             : fmt(b, "Quarterly report %s %lld", s, (long long)y);
 	}
 }
 
@@ -806,30 +856,37 @@ static void summary(struct builder *b, const struct kpi_set *cur, const struct k
 	const char *t = show(b, KF_INT, cur ? (double)cur->tickets : 0);
 	const char *sv = show(b, KF_INT, cur ? (double)cur->solved : 0);
 	const char *ch = prev ? pct_change(b, cur ? (double)cur->tickets : 0, (double)prev->tickets) : NULL;
-	const char *p1 = de(b) ? fmt(b, "Im Berichtszeitraum gingen %s Tickets ein%s%s%s; %s Tickets wurden gelöst.", t,
-				      ch ? " (" : "", ch ? fmt(b, "%s gegenüber %s", ch, prev_word) : "", ch ? ")" : "", sv)
-			       : fmt(b, "%s tickets were received in the period%s%s%s; %s were solved.", t, ch ? " (" : "",
-				     ch ? fmt(b, "%s against %s", ch, prev_word) : "", ch ? ")" : "", sv);
+	const char *p1 =
+	        de(b) ? fmt(b, "Im Berichtszeitraum gingen %s Tickets ein%s%s%s; %s Tickets wurden gelöst.", t,
+	                    ch ? " (" : "", ch ? fmt(b, "%s gegenüber %s", ch, prev_word) : "", ch ? ")" : "", sv)
+	              : fmt(b, "%s tickets were received in the period%s%s%s; %s were solved.", t, ch ? " (" : "",
+	                    ch ? fmt(b, "%s against %s", ch, prev_word) : "", ch ? ")" : "", sv);
 	const char *p2 = "";
 	if (cur && isfinite(cur->sla_compliance.value)) {
 		const struct report_target *tg = target_of(b->in, K_SLA);
 		const char *v = show(b, KF_RATE, cur->sla_compliance.value);
 		const char *tt = tg ? show(b, KF_RATE, tg->target) : NULL;
-		p2 = de(b) ? fmt(b, " Die SLA-Erfüllung lag bei %s%s%s%s.", v, tt ? " (Ziel " : "", tt ? tt : "", tt ? ")" : "")
-			   : fmt(b, " SLA compliance was %s%s%s%s.", v, tt ? " (target " : "", tt ? tt : "", tt ? ")" : "");
+		p2 = de(b) ? fmt(b, " Die SLA-Erfüllung lag bei %s%s%s%s.", v, tt ? " (Ziel " : "", tt ? tt : "",
+		                 tt ? ")" : "")
+		           : fmt(b, " SLA compliance was %s%s%s%s.", v, tt ? " (target " : "", tt ? tt : "",
+		                 tt ? ")" : "");
 	}
 	const char *p3 = "";
 	if (cur && isfinite(cur->resolution_hours.median))
-		p3 = de(b) ? fmt(b, " Die Hälfte der gelösten Tickets war nach %s Stunden gelöst, 90 %% nach %s Stunden.",
-				 show(b, KF_HOURS, cur->resolution_hours.median), show(b, KF_HOURS, cur->resolution_hours.p90))
-			   : fmt(b, " Half of the resolved tickets were resolved within %s hours, 90%% within %s hours.",
-				 show(b, KF_HOURS, cur->resolution_hours.median), show(b, KF_HOURS, cur->resolution_hours.p90));
+		p3 = de(b) ? fmt(b,
+		                 " Die Hälfte der gelösten Tickets war nach %s Stunden gelöst, 90 %% nach %s Stunden.",
+		                 show(b, KF_HOURS, cur->resolution_hours.median),
+		                 show(b, KF_HOURS, cur->resolution_hours.p90))
+		           : fmt(b,
+		                 " Half of the resolved tickets were resolved within %s hours, 90%% within %s hours.",
+		                 show(b, KF_HOURS, cur->resolution_hours.median),
+		                 show(b, KF_HOURS, cur->resolution_hours.p90));
 	add_block(b, REPORT_BLOCK_TEXT, fmt(b, "%s%s%s", p1, p2, p3));
 }
 
 static void tiles(struct builder *b, const struct kpi_set *cur, const struct kpi_set *prev)
 {
-	static const int tk[] = { K_TICKETS, K_SOLVED, K_BACKLOG, K_SLA, K_RES_MEDIAN };
+	static const int tk[] = {K_TICKETS, K_SOLVED, K_BACKLOG, K_SLA, K_RES_MEDIAN};
 	for (size_t i = 0; i < ELEMENTSOF(tk); i++) {
 		int k = tk[i];
 		double v = cur ? kval(cur, k) : (k == K_TICKETS || k == K_SOLVED ? 0 : NAN);
@@ -839,14 +896,14 @@ static void tiles(struct builder *b, const struct kpi_set *cur, const struct kpi
 			sub = fmt(b, "%s %s", L(b, "Vorperiode", "previous"), show(b, kpis[k].fmt, pv));
 		const struct report_target *tg = target_of(b->in, k);
 		if (tg)
-			sub = fmt(b, "%s %s%s%s", L(b, "Ziel", "target"), show(b, kpis[k].fmt, tg->target), sub ? " · " : "",
-				  sub ? sub : "");
+			sub = fmt(b, "%s %s%s%s", L(b, "Ziel", "target"), show(b, kpis[k].fmt, tg->target),
+			          sub ? " · " : "", sub ? sub : "");
 		add_tile(b, de(b) ? kpis[k].de : kpis[k].en, show(b, kpis[k].fmt, v), sub, light_of(tg, v));
 	}
 	if (b->r->kind == REPORT_WEEKLY && cur) {
 		uint64_t breached = cur->sla_compliance.den - cur->sla_compliance.num;
 		add_tile(b, L(b, "SLA verletzt", "SLA breached"), show(b, KF_INT, (double)breached),
-			 fmt(b, "%s %llu", L(b, "erreicht", "met"), (unsigned long long)cur->sla_compliance.num), -1);
+		         fmt(b, "%s %llu", L(b, "erreicht", "met"), (unsigned long long)cur->sla_compliance.num), -1);
 	}
 }
 
@@ -861,19 +918,20 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 	arena_init(&r->arena);
 	r->kind = in->kind;
 	r->german = in->german;
-	struct builder bb = { .r = r, .in = in }, *b = &bb;
+	struct builder bb = {.r = r, .in = in}, *b = &bb;
 
 	enum kpi_period p = report_kind_period(in->kind);
-	struct kpi_options po = { .period = p, .tz = in->tz };
+	struct kpi_options po = {.period = p, .tz = in->tz};
 	ls_time from, to;
 	char label[32];
 	kpi_period_bounds(&po, in->period_key, &from, &to, label, sizeof(label));
 	r->period = arena_strdup(&r->arena, label);
 	r->title = kind_title(b, label);
 	r->client = in->client_name && strcmp(in->client_name, in->client_code) != 0
-			    ? fmt(b, "%s (%s)", in->client_name, in->client_code)
-			    : arena_strdup(&r->arena, in->client_code);
-	r->period_text = fmt(b, "%s – %s (%s)", date_text(b, from), date_text(b, to - 1), in->tz_name ? in->tz_name : "UTC");
+	                    ? fmt(b, "%s (%s)", in->client_name, in->client_code)
+	                    : arena_strdup(&r->arena, in->client_code);
+	r->period_text =
+	        fmt(b, "%s – %s (%s)", date_text(b, from), date_text(b, to - 1), in->tz_name ? in->tz_name : "UTC");
 	{
 		int64_t y;
 		unsigned m, d;
@@ -883,7 +941,7 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 		int64_t sod = ((local % 86400) + 86400) % 86400;
 		numfmt_date(y, m, d, de(b), dt, sizeof(dt));
 		r->generated = fmt(b, "%s %s %02d:%02d", L(b, "Erstellt am", "Generated"), dt, (int)(sod / 3600),
-				   (int)(sod % 3600 / 60));
+		                   (int)(sod % 3600 / 60));
 	}
 	r->footer = fmt(b, "Leitstand · %s · %s", in->client_code, r->title);
 	r->toc = in->kind == REPORT_QUARTERLY;
@@ -892,9 +950,10 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 	 * quarter comparison */
 	struct window w;
 	const struct kpi_set *cur, *prev;
-	struct window q = { 0 };
+	struct window q = {0};
 	if (in->kind == REPORT_QUARTERLY) {
-		make_window(b, in->trend, KPI_PERIOD_MONTH, (in->period_key / 4) * 12 + (in->period_key % 4) * 3 + 2, 12, &w);
+		make_window(b, in->trend, KPI_PERIOD_MONTH, (in->period_key / 4) * 12 + (in->period_key % 4) * 3 + 2,
+		            12, &w);
 		make_window(b, in->quarters, KPI_PERIOD_QUARTER, in->period_key, 5, &q);
 		cur = q.set[4];
 		prev = q.set[3];
@@ -903,70 +962,74 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 		cur = w.set[w.n - 1];
 		prev = w.set[w.n - 2];
 	}
-	const char *prev_word = in->kind == REPORT_WEEKLY	  ? L(b, "der Vorwoche", "the previous week")
-				: in->kind == REPORT_MONTHLY ? L(b, "dem Vormonat", "the previous month")
-							     : L(b, "dem Vorquartal", "the previous quarter");
+	const char *prev_word = in->kind == REPORT_WEEKLY    ? L(b, "der Vorwoche", "the previous week")
+	                        : in->kind == REPORT_MONTHLY ? L(b, "dem Vormonat", "the previous month")
+	                                                     : L(b, "dem Vorquartal", "the previous quarter");
 	tiles(b, cur, prev);
 	add_block(b, REPORT_BLOCK_TILES, NULL);
 	add_block(b, REPORT_BLOCK_HEADING, L(b, "Zusammenfassung", "Summary"));
 	summary(b, cur, prev, prev_word);
 	if (in->kind != REPORT_WEEKLY && (!in->targets || !in->targets->n))
 		add_block(b, REPORT_BLOCK_TEXT,
-			  L(b, "Für diesen Mandanten sind keine Zielwerte hinterlegt; die Ampeln bleiben leer.",
-			    "No targets are set for this client; the traffic lights stay empty."));
+		          L(b, "Für diesen Mandanten sind keine Zielwerte hinterlegt; die Ampeln bleiben leer.",
+		            "No targets are set for this client; the traffic lights stay empty."));
 
-	static const int vol_k[] = { K_TICKETS, K_SOLVED };
-	const char *vol_names[] = { L(b, "Eingang", "Received"), L(b, "Gelöst", "Solved") };
-	static const int backlog_k[] = { K_BACKLOG };
-	const char *backlog_names[] = { L(b, "Rückstand", "Backlog") };
-	static const int sla_k[] = { K_SLA };
-	const char *sla_names[] = { L(b, "SLA-Erfüllung", "SLA compliance") };
-	static const int res_k[] = { K_RES_MEDIAN, K_RES_P90 };
-	const char *res_names[] = { "Median", "P90" };
+	static const int vol_k[] = {K_TICKETS, K_SOLVED};
+	const char *vol_names[] = {L(b, "Eingang", "Received"), L(b, "Gelöst", "Solved")};
+	static const int backlog_k[] = {K_BACKLOG};
+	const char *backlog_names[] = {L(b, "Rückstand", "Backlog")};
+	static const int sla_k[] = {K_SLA};
+	const char *sla_names[] = {L(b, "SLA-Erfüllung", "SLA compliance")};
+	static const int res_k[] = {K_RES_MEDIAN, K_RES_P90};
+	const char *res_names[] = {"Median", "P90"};
 	const char *trend_word = in->kind == REPORT_WEEKLY ? L(b, "letzte 8 Wochen", "last 8 weeks")
-							   : L(b, "letzte 12 Monate", "last 12 months");
+	                                                   : L(b, "letzte 12 Monate", "last 12 months");
 
 	/* KPI table */
-	add_block(b, REPORT_BLOCK_HEADING, in->kind == REPORT_MONTHLY ? L(b, "Kennzahlen gegen Ziel", "KPIs against target")
-								      : L(b, "Kennzahlen", "KPIs"));
-	struct report_table *kt = kpi_table(b, cur, prev, prev != NULL || (in->kind == REPORT_QUARTERLY ? q.n : w.n) > 1);
+	add_block(b, REPORT_BLOCK_HEADING,
+	          in->kind == REPORT_MONTHLY ? L(b, "Kennzahlen gegen Ziel", "KPIs against target")
+	                                     : L(b, "Kennzahlen", "KPIs"));
+	struct report_table *kt =
+	        kpi_table(b, cur, prev, prev != NULL || (in->kind == REPORT_QUARTERLY ? q.n : w.n) > 1);
 	table_block(b, kt);
 	if (in->kind == REPORT_QUARTERLY) {
 		add_block(b, REPORT_BLOCK_HEADING, L(b, "Quartalsvergleich", "Quarter comparison"));
-		table_block(b, period_table(b, "quarters", L(b, "Die letzten fünf Quartale", "The last five quarters"), &q));
+		table_block(b, period_table(b, "quarters", L(b, "Die letzten fünf Quartale", "The last five quarters"),
+		                            &q));
 	}
 
 	/* volume, SLA, resolution */
 	add_block(b, REPORT_BLOCK_HEADING, L(b, "Volumen und Rückstand", "Volume and backlog"));
 	struct chart c2[2];
-	c2[0] = line_chart(b, fmt(b, "%s (%s)", L(b, "Ticketvolumen", "Ticket volume"), trend_word), L(b, "Tickets", "Tickets"),
-			   &w, vol_k, vol_names, 2, -1);
+	c2[0] = line_chart(b, fmt(b, "%s (%s)", L(b, "Ticketvolumen", "Ticket volume"), trend_word),
+	                   L(b, "Tickets", "Tickets"), &w, vol_k, vol_names, 2, -1);
 	c2[1] = line_chart(b, fmt(b, "%s (%s)", L(b, "Rückstand", "Backlog"), trend_word),
-			   L(b, "Offene Tickets", "Open tickets"), &w, backlog_k, backlog_names, 1, K_BACKLOG);
+	                   L(b, "Offene Tickets", "Open tickets"), &w, backlog_k, backlog_names, 1, K_BACKLOG);
 	charts_block(b, c2, 2);
 
 	add_block(b, REPORT_BLOCK_HEADING, L(b, "Servicequalität", "Service quality"));
 	c2[0] = line_chart(b, fmt(b, "%s (%s)", L(b, "SLA-Erfüllung", "SLA compliance"), trend_word),
-			   L(b, "Anteil erfüllter SLA-Ziele (%)", "Share of SLA targets met (%)"), &w, sla_k, sla_names, 1, K_SLA);
+	                   L(b, "Anteil erfüllter SLA-Ziele (%)", "Share of SLA targets met (%)"), &w, sla_k, sla_names,
+	                   1, K_SLA);
 	c2[1] = gauge_chart(b, cur);
 	charts_block(b, c2, 2);
 	c2[0] = line_chart(b, fmt(b, "%s (%s)", L(b, "Lösungszeit", "Resolution time"), trend_word),
-			   L(b, "Stunden", "Hours"), &w, res_k, res_names, 2, K_RES_MEDIAN);
+	                   L(b, "Stunden", "Hours"), &w, res_k, res_names, 2, K_RES_MEDIAN);
 	charts_block(b, c2, 1);
 
 	/* dimensions */
 	add_block(b, REPORT_BLOCK_HEADING, L(b, "Volumen nach Kategorie und Team", "Volume by category and team"));
-	static const int dim_cols[] = { K_TICKETS, K_SOLVED, K_BACKLOG, K_SLA, K_RES_MEDIAN, K_REOPEN };
+	static const int dim_cols[] = {K_TICKETS, K_SOLVED, K_BACKLOG, K_SLA, K_RES_MEDIAN, K_REOPEN};
 	const char *none = L(b, "(ohne)", "(none)");
 	const struct kpi_group **cat, **team, **agent;
 	struct report_table *ct = dim_table(b, in->by_category, "by_category", L(b, "Nach Kategorie", "By category"),
-					    L(b, "Kategorie", "Category"), none, dim_cols, ELEMENTSOF(dim_cols), &cat);
-	struct report_table *tt = dim_table(b, in->by_team, "by_team", L(b, "Nach Team", "By team"), L(b, "Team", "Team"),
-					    none, dim_cols, ELEMENTSOF(dim_cols), &team);
+	                                    L(b, "Kategorie", "Category"), none, dim_cols, ELEMENTSOF(dim_cols), &cat);
+	struct report_table *tt = dim_table(b, in->by_team, "by_team", L(b, "Nach Team", "By team"),
+	                                    L(b, "Team", "Team"), none, dim_cols, ELEMENTSOF(dim_cols), &team);
 	c2[0] = bar_chart(b, L(b, "Eingang nach Kategorie (Top 10)", "Received by category (top 10)"), "Tickets", cat,
-			  ct->n_rows, 10, K_TICKETS, none);
-	c2[1] = bar_chart(b, L(b, "Eingang nach Team (Top 10)", "Received by team (top 10)"), "Tickets", team, tt->n_rows,
-			  10, K_TICKETS, none);
+	                  ct->n_rows, 10, K_TICKETS, none);
+	c2[1] = bar_chart(b, L(b, "Eingang nach Team (Top 10)", "Received by team (top 10)"), "Tickets", team,
+	                  tt->n_rows, 10, K_TICKETS, none);
 	charts_block(b, c2, 2);
 	struct chart hc = heat_chart(b, in->findings);
 	charts_block(b, &hc, 1);
@@ -974,25 +1037,32 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 	const struct report_table *at = NULL;
 	if (in->kind != REPORT_QUARTERLY) {
 		add_block(b, REPORT_BLOCK_HEADING, L(b, "Auslastung der Bearbeiter", "Agent load"));
-		static const int agent_cols[] = { K_TICKETS, K_SOLVED, K_BACKLOG, K_RES_MEDIAN };
+		static const int agent_cols[] = {K_TICKETS, K_SOLVED, K_BACKLOG, K_RES_MEDIAN};
 		at = dim_table(b, in->by_agent, "agent_load", L(b, "Nach Bearbeiter", "By agent"),
-						    L(b, "Bearbeiter", "Agent"), none, agent_cols, ELEMENTSOF(agent_cols), &agent);
-		c2[0] = bar_chart(b, L(b, "Gelöste Tickets je Bearbeiter (Top 15)", "Tickets solved per agent (top 15)"),
-				  "Tickets", agent, at->n_rows, 15, K_SOLVED, none);
+		               L(b, "Bearbeiter", "Agent"), none, agent_cols, ELEMENTSOF(agent_cols), &agent);
+		c2[0] = bar_chart(b,
+		                  L(b, "Gelöste Tickets je Bearbeiter (Top 15)", "Tickets solved per agent (top 15)"),
+		                  "Tickets", agent, at->n_rows, 15, K_SOLVED, none);
 		charts_block(b, c2, 1);
 		add_block(b, REPORT_BLOCK_TEXT,
-			  L(b, "Bearbeiter ist der zuletzt zugewiesene Bearbeiter eines Tickets; die vollständige Liste steht im Anhang.",
-			    "Agent is the ticket's last assignee; the full list is in the appendix."));
+		          L(b,
+		            "Bearbeiter ist der zuletzt zugewiesene Bearbeiter eines Tickets; die vollständige Liste "
+		            "steht im Anhang.",
+		            "Agent is the ticket's last assignee; the full list is in the appendix."));
 	}
 
 	if (in->kind != REPORT_WEEKLY) {
 		if (in->findings)
 			findings_section(b, in->findings, 5);
 		if (in->kind == REPORT_QUARTERLY) {
-			add_block(b, REPORT_BLOCK_HEADING, L(b, "Benchmarks und Vertragsökonomie", "Benchmarks and contract economics"));
+			add_block(b, REPORT_BLOCK_HEADING,
+			          L(b, "Benchmarks und Vertragsökonomie", "Benchmarks and contract economics"));
 			add_block(b, REPORT_BLOCK_TEXT,
-				  L(b, "Für diesen Mandanten liegen noch keine Vertrags- oder Benchmarkdaten vor; der Abschnitt entfällt.",
-				    "There are no contract or benchmark data for this client yet; the section is left out."));
+			          L(b,
+			            "Für diesen Mandanten liegen noch keine Vertrags- oder Benchmarkdaten vor; der "
+			            "Abschnitt entfällt.",
+			            "There are no contract or benchmark data for this client yet; the section is left "
+			            "out."));
 		}
 	}
 
@@ -1004,11 +1074,14 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 		table_block(b, at);
 	heat_table(b, in->findings);
 	add_block(b, REPORT_BLOCK_TABLE, NULL)->table = r->n_tables - 1;
-	add_block(b, REPORT_BLOCK_TEXT,
-		  L(b, "Definitionen der Kennzahlen: docs/kpi.md. Raten sind Anteile erfüllter Fälle an allen gezählten Fällen; "
-		       "„–“ bedeutet: keine Daten. Jede Zahl entspricht `leitstand kpi` für denselben Zeitraum.",
-		    "KPI definitions: docs/kpi.md. Rates are the share of cases that met the condition among all counted "
-		    "cases; \"–\" means no data. Every figure equals `leitstand kpi` for the same period."));
+	add_block(
+	        b, REPORT_BLOCK_TEXT,
+	        L(b,
+	          "Definitionen der Kennzahlen: docs/kpi.md. Raten sind Anteile erfüllter Fälle an allen gezählten "
+	          "Fällen; "
+	          "„–“ bedeutet: keine Daten. Jede Zahl entspricht `leitstand kpi` für denselben Zeitraum.",
+	          "KPI definitions: docs/kpi.md. Rates are the share of cases that met the condition among all counted "
+	          "cases; \"–\" means no data. Every figure equals `leitstand kpi` for the same period."));
 	*ret = r;
 	return 0;
 }
@@ -1024,8 +1097,8 @@ void report_free(struct report *r)
 const char *report_word(const struct report *r, const char *en)
 {
 	static const char *const words[][2] = {
-		{ "Page", "Seite" },	   { "of", "von" },	    { "Contents", "Inhalt" },
-		{ "Client", "Mandant" },   { "Period", "Zeitraum" }, { "Confidential", "Vertraulich" },
+	        {"Page", "Seite"},     {"of", "von"},          {"Contents", "Inhalt"},
+	        {"Client", "Mandant"}, {"Period", "Zeitraum"}, {"Confidential", "Vertraulich"},
 	};
 	for (size_t i = 0; r->german && i < ELEMENTSOF(words); i++)
 		if (strcmp(words[i][0], en) == 0)

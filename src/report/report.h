@@ -72,7 +72,7 @@ struct report_target {
 	char key[48];
 	double target, warn;
 	double green; /* green threshold when it differs from target (stored targets,
-		       * kpi_targets.h); NaN: target */
+	               * kpi_targets.h); NaN: target */
 	bool lower_is_better;
 };
 struct report_targets {
@@ -90,10 +90,10 @@ struct report_input {
 	enum report_kind kind;
 	bool german;
 	const char *client_code, *client_name;
-	const char *tz_name;        /* zone of the period boundaries */
+	const char *tz_name; /* zone of the period boundaries */
 	int64_t period_key;
 	const struct tz *tz;
-	ls_time generated_at;       /* printed in the footer */
+	ls_time generated_at; /* printed in the footer */
 	/* by period (the kind's period for weekly and monthly; months for quarterly), the
 	 * trend window ending with the report's period: 8 weeks, 12 months */
 	const struct kpi_result *trend;
@@ -107,43 +107,43 @@ struct report_input {
 
 /* One table cell. Numbers keep the exact double; `text` is the display text. */
 enum report_cell_kind {
-	REPORT_CELL_EMPTY,  /* no value (JSON null) */
+	REPORT_CELL_EMPTY, /* no value (JSON null) */
 	REPORT_CELL_TEXT,
 	REPORT_CELL_INT,
 	REPORT_CELL_NUM,
-	REPORT_CELL_RATE,   /* a fraction 0..1, shown as percent */
-	REPORT_CELL_LIGHT,  /* a traffic light: v = 0 green, 1 amber, 2 red */
+	REPORT_CELL_RATE,  /* a fraction 0..1, shown as percent */
+	REPORT_CELL_LIGHT, /* a traffic light: v = 0 green, 1 amber, 2 red */
 };
 
 struct report_cell {
 	enum report_cell_kind kind;
 	double v;
-	int decimals;       /* display decimals (NUM, RATE: of the percent) */
-	const char *text;   /* display text (localised); never NULL */
+	int decimals;     /* display decimals (NUM, RATE: of the percent) */
+	const char *text; /* display text (localised); never NULL */
 };
 
 struct report_table {
-	const char *id;     /* file and sheet name: "kpis", "trend", "by_category", … */
-	const char *title;  /* localised */
+	const char *id;    /* file and sheet name: "kpis", "trend", "by_category", … */
+	const char *title; /* localised */
 	size_t n_cols, n_rows;
-	const char **keys;  /* machine column names (CSV header) */
-	const char **head;  /* localised column titles */
+	const char **keys;         /* machine column names (CSV header) */
+	const char **head;         /* localised column titles */
 	struct report_cell *cells; /* row-major */
-	bool wide;          /* many columns: renderers may use a smaller font */
+	bool wide;                 /* many columns: renderers may use a smaller font */
 };
 
 struct report_tile {
 	const char *label, *value, *sub; /* localised display texts */
-	int light;                        /* -1 none, 0 green, 1 amber, 2 red */
+	int light;                       /* -1 none, 0 green, 1 amber, 2 red */
 };
 
 enum report_block_kind {
-	REPORT_BLOCK_HEADING,   /* text: a section title (part of the table of contents) */
-	REPORT_BLOCK_TEXT,      /* text: a paragraph */
-	REPORT_BLOCK_TILES,     /* the report's tiles */
-	REPORT_BLOCK_CHARTS,    /* charts[0..n_charts), side by side (1 or 2) */
-	REPORT_BLOCK_TABLE,     /* table: index into report.tables */
-	REPORT_BLOCK_BULLETS,   /* items[0..n_items) */
+	REPORT_BLOCK_HEADING, /* text: a section title (part of the table of contents) */
+	REPORT_BLOCK_TEXT,    /* text: a paragraph */
+	REPORT_BLOCK_TILES,   /* the report's tiles */
+	REPORT_BLOCK_CHARTS,  /* charts[0..n_charts), side by side (1 or 2) */
+	REPORT_BLOCK_TABLE,   /* table: index into report.tables */
+	REPORT_BLOCK_BULLETS, /* items[0..n_items) */
 };
 
 struct report_block {
@@ -172,7 +172,7 @@ struct report {
 	size_t n_blocks;
 	struct report_table *tables;
 	size_t n_tables;
-	bool toc;                /* quarterly: the PDF gets a table of contents */
+	bool toc; /* quarterly: the PDF gets a table of contents */
 };
 
 /* Builds the model. Returns 0 and a new model in *ret, or -EINVAL (inputs missing

@@ -24,7 +24,7 @@ static void field(struct strbuf *out, const char *s)
 
 int report_csv_table(const struct report_table *t, struct strbuf *out)
 {
-	static const char *const lights[] = { "green", "amber", "red" };
+	static const char *const lights[] = {"green", "amber", "red"};
 	char buf[64];
 	for (size_t c = 0; c < t->n_cols; c++) {
 		if (c)

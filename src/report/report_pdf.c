@@ -17,20 +17,20 @@
 #include "core/err.h"
 #include "report/chart.h"
 
-#define PAGE_W   595.28
-#define PAGE_H   841.89
-#define MARGIN_X 48.0
-#define MARGIN_T 50.0
-#define MARGIN_B 58.0
-#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
-#define FONT "DejaVu Sans"
+#define PAGE_W       595.28
+#define PAGE_H       841.89
+#define MARGIN_X     48.0
+#define MARGIN_T     50.0
+#define MARGIN_B     58.0
+#define CONTENT_W    (PAGE_W - 2 * MARGIN_X)
+#define FONT         "DejaVu Sans"
 #define MAX_HEADINGS 64
 
 struct pdf {
 	const struct report *r;
 	cairo_t *cr;
-	int page;          /* 1-based */
-	int pages;         /* total, from the first pass (0 in the first pass) */
+	int page;  /* 1-based */
+	int pages; /* total, from the first pass (0 in the first pass) */
 	double y;
 	size_t n_headings;
 	int heading_page[MAX_HEADINGS];
@@ -39,7 +39,8 @@ struct pdf {
 
 static void font(cairo_t *cr, double size, bool bold)
 {
-	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, size);
 }
 
@@ -94,7 +95,7 @@ static void footer(struct pdf *p)
 	text_at(cr, fit(cr, p->r->footer, CONTENT_W - 110, buf, sizeof(buf)), MARGIN_X, PAGE_H - MARGIN_B + 34, 0);
 	if (p->pages)
 		snprintf(buf, sizeof(buf), "%s %d %s %d", report_word(p->r, "Page"), p->page, report_word(p->r, "of"),
-			 p->pages);
+		         p->pages);
 	else
 		snprintf(buf, sizeof(buf), "%s %d", report_word(p->r, "Page"), p->page);
 	text_at(cr, buf, PAGE_W - MARGIN_X, PAGE_H - MARGIN_B + 34, 1);
@@ -309,7 +310,7 @@ static bool is_num(enum report_cell_kind k)
 }
 
 static void table_head(struct pdf *p, const struct report_table *t, const double *cw, size_t key_col, double fs,
-		       double rh)
+                       double rh)
 {
 	cairo_t *cr = p->cr;
 	char buf[160];
@@ -349,7 +350,8 @@ static void table(struct pdf *p, const struct report_table *t)
 		double m = fmin(tw(cr, t->head[c]), 90);
 		font(cr, fs, false);
 		for (size_t i = 0; i < sample; i++)
-			m = fmax(m, tw(cr, t->cells[i * t->n_cols + c].text) + (t->cells[i * t->n_cols + c].kind == REPORT_CELL_LIGHT ? 10 : 0));
+			m = fmax(m, tw(cr, t->cells[i * t->n_cols + c].text) +
+			                    (t->cells[i * t->n_cols + c].kind == REPORT_CELL_LIGHT ? 10 : 0));
 		cw[c] = fmin(m, c == 0 || (c == 1 && key_col == 0) ? 200 : 110) + 8;
 		total += cw[c];
 	}
@@ -464,13 +466,13 @@ static cairo_status_t sink(void *closure, const unsigned char *data, unsigned in
 static int pass(const struct report *r, struct strbuf *out, struct pdf *ret, const struct pdf *first)
 {
 	cairo_surface_t *s = out ? cairo_pdf_surface_create_for_stream(sink, out, PAGE_W, PAGE_H)
-				 : cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
+	                         : cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, r->title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, "Leitstand");
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT, r->client);
 	cairo_t *cr = cairo_create(s);
-	*ret = (struct pdf){ .r = r, .cr = cr, .pages = first ? first->page : 0,
-			     .toc_pages = first ? first->heading_page : NULL };
+	*ret = (struct pdf){
+	        .r = r, .cr = cr, .pages = first ? first->page : 0, .toc_pages = first ? first->heading_page : NULL};
 	render(ret);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);

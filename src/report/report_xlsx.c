@@ -31,8 +31,8 @@ static void sheet(lxw_workbook *wb, const struct report_table *t, const struct f
 		return;
 	for (size_t c = 0; c < t->n_cols; c++) {
 		worksheet_write_string(ws, 0, (lxw_col_t)c, t->head[c], fm->head);
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c == 0 || (c == 1 && !strcmp(t->id, "kpis")) ? 34 : 14,
-				     NULL);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+		                     c == 0 || (c == 1 && !strcmp(t->id, "kpis")) ? 34 : 14, NULL);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 	size_t rows = t->n_rows < XLSX_MAX_ROWS ? t->n_rows : XLSX_MAX_ROWS;
@@ -47,7 +47,10 @@ static void sheet(lxw_workbook *wb, const struct report_table *t, const struct f
 			case REPORT_CELL_INT: worksheet_write_number(ws, row, col, x->v, fm->integer); break;
 			case REPORT_CELL_RATE: worksheet_write_number(ws, row, col, x->v, fm->rate); break;
 			case REPORT_CELL_NUM:
-				worksheet_write_number(ws, row, col, x->v, fm->num[x->decimals < 0 ? 0 : x->decimals > 3 ? 3 : x->decimals]);
+				worksheet_write_number(ws, row, col, x->v,
+				                       fm->num[x->decimals < 0   ? 0
+				                               : x->decimals > 3 ? 3
+				                                                 : x->decimals]);
 				break;
 			default: break;
 			}
@@ -95,7 +98,7 @@ int report_xlsx(const struct report *r, const char *path, struct lserr *e)
 	}
 	/* libxlsxwriter copies the strings; its struct merely lacks const */
 	_cleanup_free_ char *title = xstrdup(r->title), *company = xstrdup(r->client), *author = xstrdup("Leitstand");
-	lxw_doc_properties props = { .title = title, .company = company, .author = author };
+	lxw_doc_properties props = {.title = title, .company = company, .author = author};
 	workbook_set_properties(wb, &props);
 	lxw_error err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)

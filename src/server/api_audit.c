@@ -15,11 +15,11 @@ static json_t *entry_json(const struct audit_entry *e)
 {
 	json_t *detail = json_loads(e->detail, 0, NULL);
 	return json_pack("{s:I,s:o,s:I,s:o,s:s,s:s,s:o,s:s,s:o,s:s,s:s,s:s}", "id", (json_int_t)e->id, "at",
-			 json_time(e->at), "at_unix", (json_int_t)e->at, "actor_id",
-			 e->actor_id ? json_integer(e->actor_id) : json_null(), "actor", e->actor_email, "kind", e->kind,
-			 "client_id", e->client_id ? json_integer(e->client_id) : json_null(), "subject", e->subject,
-			 "detail", detail ? detail : json_object(), "detail_text", e->detail, "prev_hash", e->prev_hash,
-			 "hash", e->hash);
+	                 json_time(e->at), "at_unix", (json_int_t)e->at, "actor_id",
+	                 e->actor_id ? json_integer(e->actor_id) : json_null(), "actor", e->actor_email, "kind",
+	                 e->kind, "client_id", e->client_id ? json_integer(e->client_id) : json_null(), "subject",
+	                 e->subject, "detail", detail ? detail : json_object(), "detail_text", e->detail, "prev_hash",
+	                 e->prev_hash, "hash", e->hash);
 }
 
 int api_audit_list(struct request *rq)

@@ -15,8 +15,7 @@
 
 int api_healthz(struct request *rq)
 {
-	return reply_json(rq, 200,
-			  json_pack("{s:s,s:i}", "status", "ok", "schema", store_schema_version(rq->svc.st)));
+	return reply_json(rq, 200, json_pack("{s:s,s:i}", "status", "ok", "schema", store_schema_version(rq->svc.st)));
 }
 
 int api_metrics(struct request *rq)
@@ -38,9 +37,9 @@ int api_openapi(struct request *rq)
 int api_login(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "email", JF_STRING, true, 0, LS_MAX_EMAIL_BYTES },
-		{ "password", JF_STRING, true, 0, LS_MAX_PASSWORD_BYTES },
-		{ NULL },
+	        {"email", JF_STRING, true, 0, LS_MAX_EMAIL_BYTES},
+	        {"password", JF_STRING, true, 0, LS_MAX_PASSWORD_BYTES},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -50,8 +49,8 @@ int api_login(struct request *rq)
 	if (r < 0)
 		return reply_error(rq, r);
 	return reply_json(rq, 200,
-			  json_pack("{s:s,s:s,s:o}", "token", token, "token_type", "Bearer", "expires_at",
-				    json_time(rq->svc.now + LOGIN_TTL_S)));
+	                  json_pack("{s:s,s:s,s:o}", "token", token, "token_type", "Bearer", "expires_at",
+	                            json_time(rq->svc.now + LOGIN_TTL_S)));
 }
 
 int api_me(struct request *rq)

@@ -43,15 +43,15 @@ static int reply_calendar(struct request *rq, unsigned status, const struct cale
 }
 
 static const struct jfield def_fields[] = {
-	{ "client", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-	{ "code", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-	{ "name", JF_STRING, false, 0, LS_MAX_NAME_BYTES },
-	{ "timezone", JF_STRING, false, 0, 64 },
-	{ "hours", JF_STRING, true, 0, LS_MAX_HOURS_BYTES },
-	{ "holidays", JF_STRING, false, 0, 32 },
-	{ "closed_days", JF_STRING_ARRAY, false },
-	{ "open_days", JF_STRING_ARRAY, false },
-	{ NULL },
+        {"client", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+        {"code", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+        {"name", JF_STRING, false, 0, LS_MAX_NAME_BYTES},
+        {"timezone", JF_STRING, false, 0, 64},
+        {"hours", JF_STRING, true, 0, LS_MAX_HOURS_BYTES},
+        {"holidays", JF_STRING, false, 0, 32},
+        {"closed_days", JF_STRING_ARRAY, false},
+        {"open_days", JF_STRING_ARRAY, false},
+        {NULL},
 };
 
 static int check_days(struct request *rq, json_t *body, const char *name)
@@ -129,16 +129,16 @@ int api_calendars_get(struct request *rq)
 int api_calendars_update(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "name", JF_STRING, false, 0, LS_MAX_NAME_BYTES },
-		{ "timezone", JF_STRING, false, 0, 64 },
-		{ "hours", JF_STRING, false, 0, LS_MAX_HOURS_BYTES },
-		{ "holidays", JF_STRING, false, 0, 32 },
-		{ "closed_days", JF_STRING_ARRAY, false },
-		{ "open_days", JF_STRING_ARRAY, false },
-		{ "version", JF_INT, false, 1, INT64_MAX },
-		{ "client", JF_STRING, false, 0, 0, NULL, "a calendar stays with its client", true },
-		{ "code", JF_STRING, false, 0, 0, NULL, "create a calendar with the new code instead", true },
-		{ NULL },
+	        {"name", JF_STRING, false, 0, LS_MAX_NAME_BYTES},
+	        {"timezone", JF_STRING, false, 0, 64},
+	        {"hours", JF_STRING, false, 0, LS_MAX_HOURS_BYTES},
+	        {"holidays", JF_STRING, false, 0, 32},
+	        {"closed_days", JF_STRING_ARRAY, false},
+	        {"open_days", JF_STRING_ARRAY, false},
+	        {"version", JF_INT, false, 1, INT64_MAX},
+	        {"client", JF_STRING, false, 0, 0, NULL, "a calendar stays with its client", true},
+	        {"code", JF_STRING, false, 0, 0, NULL, "create a calendar with the new code instead", true},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0 ||
@@ -150,14 +150,14 @@ int api_calendars_update(struct request *rq)
 		return reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a version like \"3\"");
 	if (ver == 0)
 		return reply_error_full(rq, "precondition_required", "If-Match",
-					"a calendar change must name the version it changes",
-					"send If-Match: \"<version>\" with the version from GET");
+		                        "a calendar change must name the version it changes",
+		                        "send If-Match: \"<version>\" with the version from GET");
 	static const struct {
 		const char *name;
 		unsigned flag;
-	} fields[] = { { "name", CAL_PATCH_NAME },	   { "timezone", CAL_PATCH_TIMEZONE },
-		       { "hours", CAL_PATCH_HOURS },	   { "holidays", CAL_PATCH_HOLIDAYS },
-		       { "closed_days", CAL_PATCH_CLOSED }, { "open_days", CAL_PATCH_OPEN } };
+	} fields[] = {{"name", CAL_PATCH_NAME},          {"timezone", CAL_PATCH_TIMEZONE},
+	              {"hours", CAL_PATCH_HOURS},        {"holidays", CAL_PATCH_HOLIDAYS},
+	              {"closed_days", CAL_PATCH_CLOSED}, {"open_days", CAL_PATCH_OPEN}};
 	unsigned mask = 0;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (jhas(body, fields[i].name))
@@ -193,7 +193,7 @@ static int query_time(struct request *rq, const char *name, ls_time *ret)
 	}
 	if (time_parse_rfc3339(v, ret) < 0) {
 		reply_errorf(rq, "invalid_parameter", name,
-			     "%s must be an RFC 3339 time such as 2025-03-28T16:00:00+01:00", name);
+		             "%s must be an RFC 3339 time such as 2025-03-28T16:00:00+01:00", name);
 		return -EINVAL;
 	}
 	return 0;
@@ -252,13 +252,13 @@ int api_holidays(struct request *rq)
 		for (unsigned k = 0; k < out[i].n; k++) {
 			size_t used = strlen(name);
 			snprintf(name + used, sizeof(name) - used, "%s%s", k ? " / " : "",
-				 holidays_name(out[i].ids[k], lang));
+			         holidays_name(out[i].ids[k], lang));
 		}
 		json_array_append_new(items, json_pack("{s:s,s:s}", "date", date, "name", name));
 	}
 	enum holidays_region reg = holidays_region_from_string(region);
 	return reply_json(rq, 200,
-			  json_pack("{s:s,s:i,s:s,s:s,s:o}", "region", holidays_region_to_string(reg), "year", year,
-				    "lang", holidays_lang_to_string(lang), "version", holidays_data_version(), "items",
-				    items));
+	                  json_pack("{s:s,s:i,s:s,s:s,s:o}", "region", holidays_region_to_string(reg), "year", year,
+	                            "lang", holidays_lang_to_string(lang), "version", holidays_data_version(), "items",
+	                            items));
 }

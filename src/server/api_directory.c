@@ -31,20 +31,20 @@ int api_clients_get(struct request *rq)
 int api_clients_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "code", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "name", JF_STRING, true, 0, LS_MAX_NAME_BYTES },
-		{ "timezone", JF_STRING, false, 0, 64 },
-		{ "priority_matrix", JF_STRING, false, 0, 9 },
-		{ NULL },
+	        {"code", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"name", JF_STRING, true, 0, LS_MAX_NAME_BYTES},
+	        {"timezone", JF_STRING, false, 0, 64},
+	        {"priority_matrix", JF_STRING, false, 0, 9},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
 		return -EINVAL;
 	struct client_input in = {
-		.code = jstr(body, "code"),
-		.name = jstr(body, "name"),
-		.timezone = jstr(body, "timezone"),
-		.priority_matrix = jstr(body, "priority_matrix"),
+	        .code = jstr(body, "code"),
+	        .name = jstr(body, "name"),
+	        .timezone = jstr(body, "timezone"),
+	        .priority_matrix = jstr(body, "priority_matrix"),
 	};
 	struct client c;
 	int r = directory_client_add(&rq->svc, &in, &c);
@@ -69,25 +69,24 @@ int api_users_list(struct request *rq)
 int api_users_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "email", JF_STRING, true, 0, LS_MAX_EMAIL_BYTES },
-		{ "name", JF_STRING, true, 0, LS_MAX_NAME_BYTES },
-		{ "role", JF_STRING, true, 0, 32 },
-		{ "password", JF_STRING, false, 0, LS_MAX_PASSWORD_BYTES },
-		{ "clients", JF_STRING_ARRAY, false },
-		{ NULL },
+	        {"email", JF_STRING, true, 0, LS_MAX_EMAIL_BYTES},
+	        {"name", JF_STRING, true, 0, LS_MAX_NAME_BYTES},
+	        {"role", JF_STRING, true, 0, 32},
+	        {"password", JF_STRING, false, 0, LS_MAX_PASSWORD_BYTES},
+	        {"clients", JF_STRING_ARRAY, false},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
 		return -EINVAL;
 	enum user_role role = user_role_from_string(jstr(body, "role"));
 	if ((int)role < 0)
-		return reply_errorf(rq, "invalid_field", "role",
-				    "role must be admin, manager, agent or client_viewer");
+		return reply_errorf(rq, "invalid_field", "role", "role must be admin, manager, agent or client_viewer");
 	struct user_input in = {
-		.email = jstr(body, "email"),
-		.name = jstr(body, "name"),
-		.role = role,
-		.password = jstr(body, "password"),
+	        .email = jstr(body, "email"),
+	        .name = jstr(body, "name"),
+	        .role = role,
+	        .password = jstr(body, "password"),
 	};
 	in.clients = jstrv(&rq->arena, body, "clients", &in.n_clients);
 	struct user u;
@@ -113,15 +112,15 @@ int api_teams_list(struct request *rq)
 int api_teams_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "code", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "name", JF_STRING, true, 0, LS_MAX_NAME_BYTES },
-		{ "members", JF_STRING_ARRAY, false },
-		{ NULL },
+	        {"code", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"name", JF_STRING, true, 0, LS_MAX_NAME_BYTES},
+	        {"members", JF_STRING_ARRAY, false},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
 		return -EINVAL;
-	struct team_input in = { .code = jstr(body, "code"), .name = jstr(body, "name") };
+	struct team_input in = {.code = jstr(body, "code"), .name = jstr(body, "name")};
 	in.members = jstrv(&rq->arena, body, "members", &in.n_members);
 	struct team t;
 	int r = directory_team_add(&rq->svc, &in, &t);

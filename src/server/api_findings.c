@@ -7,7 +7,7 @@
 
 int api_findings(struct request *rq)
 {
-	struct analysis_request q = { .client = request_query(rq, "client"), .tz = request_query(rq, "tz") };
+	struct analysis_request q = {.client = request_query(rq, "client"), .tz = request_query(rq, "tz")};
 	const char *v;
 	if (!q.client)
 		return reply_errorf(rq, "invalid_parameter", "client", "client is required");

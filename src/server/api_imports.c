@@ -22,11 +22,12 @@ static json_t *json_raw(const char *text)
 
 static json_t *json_import_job(const struct import_job *j)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)j->id, "client",
-			      j->client_code, "source", j->source, "state", j->state, "options", json_raw(j->options),
-			      "bytes", (json_int_t)j->bytes, "created_by", json_str_or_null(j->created_by), "created_at",
-			      json_time(j->created_at), "started_at", json_time(j->started_at), "finished_at",
-			      json_time(j->finished_at), "result", json_raw(j->result), "error", json_raw(j->error));
+	json_t *o =
+	        json_pack("{s:I,s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)j->id, "client",
+	                  j->client_code, "source", j->source, "state", j->state, "options", json_raw(j->options),
+	                  "bytes", (json_int_t)j->bytes, "created_by", json_str_or_null(j->created_by), "created_at",
+	                  json_time(j->created_at), "started_at", json_time(j->started_at), "finished_at",
+	                  json_time(j->finished_at), "result", json_raw(j->result), "error", json_raw(j->error));
 	struct import_worker *w = import_worker_current();
 	size_t rows;
 	if (w && strcmp(j->state, "running") == 0 && import_worker_progress(w, j->id, &rows))
@@ -52,13 +53,13 @@ static int sync_dir(const char *dir)
 int api_imports_submit(struct request *rq)
 {
 	struct import_job_input in = {
-		.client = request_query(rq, "client"),
-		.source = request_query(rq, "source"),
-		.tz = request_query(rq, "tz"),
-		.mapping = request_query(rq, "mapping"),
-		.events = true,
-		.file = rq->upload_path,
-		.bytes = rq->upload_bytes,
+	        .client = request_query(rq, "client"),
+	        .source = request_query(rq, "source"),
+	        .tz = request_query(rq, "tz"),
+	        .mapping = request_query(rq, "mapping"),
+	        .events = true,
+	        .file = rq->upload_path,
+	        .bytes = rq->upload_bytes,
 	};
 	const char *v;
 	int64_t n;
@@ -76,11 +77,12 @@ int api_imports_submit(struct request *rq)
 		struct lserr de;
 		if (duration_parse(v, "interval", &n, &de) < 0 || n < 60 || n > 86400)
 			return reply_errorf(rq, "invalid_parameter", "interval",
-					    "interval must be a duration from 1m to 24h, e.g. 15m, 30m or 1h");
+			                    "interval must be a duration from 1m to 24h, e.g. 15m, 30m or 1h");
 		in.interval_seconds = (int)n;
 	}
 	if (!rq->upload_path || rq->upload_bytes == 0)
-		return reply_errorf(rq, "invalid_parameter", NULL, "the body must be the file to import (plain or gzip)");
+		return reply_errorf(rq, "invalid_parameter", NULL,
+		                    "the body must be the file to import (plain or gzip)");
 	if (sync_dir(server_upload_dir()) < 0)
 		return reply_errorf(rq, "internal", NULL, "the upload could not be stored");
 	struct import_job j;

@@ -48,8 +48,8 @@ int api_kpi_targets_put(struct request *rq)
 		return reply_error(rq, r);
 	if (!im && cur.version)
 		return reply_error_full(rq, "precondition_required", "If-Match",
-					"a change of existing KPI targets must name the version it changes",
-					"send If-Match: \"<version>\" with the version from GET");
+		                        "a change of existing KPI targets must name the version it changes",
+		                        "send If-Match: \"<version>\" with the version from GET");
 	struct target_set t;
 	if ((r = targets_put(&rq->svc, rq->params[0], body, ver, &t)) < 0)
 		return reply_error(rq, r);

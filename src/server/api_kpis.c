@@ -9,9 +9,9 @@
 
 int api_kpis(struct request *rq)
 {
-	struct kpi_request k = { .client = request_query(rq, "client"),
-				 .tz = request_query(rq, "tz"),
-				 .calendar = request_query(rq, "calendar") };
+	struct kpi_request k = {.client = request_query(rq, "client"),
+	                        .tz = request_query(rq, "tz"),
+	                        .calendar = request_query(rq, "calendar")};
 	const char *v;
 	if (!k.client)
 		return reply_errorf(rq, "invalid_parameter", "client", "client is required");
@@ -24,7 +24,7 @@ int api_kpis(struct request *rq)
 		k.group = kpi_dim_from_string(v);
 		if ((int)k.group <= 0)
 			return reply_errorf(rq, "invalid_parameter", "group",
-					    "group must be priority, team, category, channel, agent, type or client");
+			                    "group must be priority, team, category, channel, agent, type or client");
 	}
 	if ((v = request_query(rq, "from")) && time_parse_rfc3339(v, &k.from) < 0)
 		return reply_errorf(rq, "invalid_parameter", "from", "from must be a date or RFC 3339 time");

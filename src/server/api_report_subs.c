@@ -25,24 +25,24 @@ static json_t *json_words(const char *list)
 static json_t *json_sub(const struct report_sub *w)
 {
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:b,s:o,s:I,s:o,s:o}", "id", (json_int_t)w->id, "client",
-			 w->client_code, "kind", w->kind, "format", w->format, "lang", w->lang, "recipients",
-			 json_words(w->recipients), "schedule", w->schedule, "timezone", w->timezone, "holidays",
-			 w->holidays_region, "active", w->active, "next_run_at", json_time(w->next_run_at), "version",
-			 (json_int_t)w->version, "created_at", json_time(w->created_at), "updated_at",
-			 json_time(w->updated_at));
+	                 w->client_code, "kind", w->kind, "format", w->format, "lang", w->lang, "recipients",
+	                 json_words(w->recipients), "schedule", w->schedule, "timezone", w->timezone, "holidays",
+	                 w->holidays_region, "active", w->active, "next_run_at", json_time(w->next_run_at), "version",
+	                 (json_int_t)w->version, "created_at", json_time(w->created_at), "updated_at",
+	                 json_time(w->updated_at));
 }
 
 static json_t *json_run(const struct report_run *r)
 {
 	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)r->id,
-			      "subscription", (json_int_t)r->subscription_id, "trigger", r->trigger, "period", r->period,
-			      "state", report_run_state_to_string(r->state), "report",
-			      r->report_id ? json_integer(r->report_id) : json_null(), "attempts",
-			      (json_int_t)r->attempts, "scheduled_for", json_time(r->scheduled_for), "created_at",
-			      json_time(r->created_at), "first_attempt_at", json_time(r->first_attempt_at),
-			      "last_attempt_at", json_time(r->last_attempt_at), "next_attempt_at",
-			      json_time(r->next_attempt_at), "delivered_at", json_time(r->delivered_at), "last_error",
-			      json_str_or_null(r->last_error), "recipients", json_words(r->recipients));
+	                      "subscription", (json_int_t)r->subscription_id, "trigger", r->trigger, "period",
+	                      r->period, "state", report_run_state_to_string(r->state), "report",
+	                      r->report_id ? json_integer(r->report_id) : json_null(), "attempts",
+	                      (json_int_t)r->attempts, "scheduled_for", json_time(r->scheduled_for), "created_at",
+	                      json_time(r->created_at), "first_attempt_at", json_time(r->first_attempt_at),
+	                      "last_attempt_at", json_time(r->last_attempt_at), "next_attempt_at",
+	                      json_time(r->next_attempt_at), "delivered_at", json_time(r->delivered_at), "last_error",
+	                      json_str_or_null(r->last_error), "recipients", json_words(r->recipients));
 	if (r->state == REPORT_RUN_STORED)
 		json_object_set_new(o, "note", json_string("stored, not mailed"));
 	return o;
@@ -73,14 +73,14 @@ static int path_id(struct request *rq, const char *what, int64_t *ret)
 static void read_input(struct request *rq, json_t *body, struct report_sub_input *in)
 {
 	*in = (struct report_sub_input){
-		.client = jstr(body, "client"),
-		.kind = jstr(body, "kind"),
-		.format = jstr(body, "format"),
-		.lang = jstr(body, "lang"),
-		.schedule = jstr(body, "schedule"),
-		.timezone = jstr(body, "timezone"),
-		.holidays = jstr(body, "holidays"),
-		.active = jhas(body, "active") ? json_is_true(json_object_get(body, "active")) : 1,
+	        .client = jstr(body, "client"),
+	        .kind = jstr(body, "kind"),
+	        .format = jstr(body, "format"),
+	        .lang = jstr(body, "lang"),
+	        .schedule = jstr(body, "schedule"),
+	        .timezone = jstr(body, "timezone"),
+	        .holidays = jstr(body, "holidays"),
+	        .active = jhas(body, "active") ? json_is_true(json_object_get(body, "active")) : 1,
 	};
 	in->recipients = jstrv(&rq->arena, body, "recipients", &in->n_recipients);
 }
@@ -88,16 +88,16 @@ static void read_input(struct request *rq, json_t *body, struct report_sub_input
 int api_report_subs_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "client", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "kind", JF_STRING, true, 0, 16 },
-		{ "format", JF_STRING, false, 0, 16 },
-		{ "lang", JF_STRING, false, 0, 8 },
-		{ "recipients", JF_STRING_ARRAY, true },
-		{ "schedule", JF_STRING, true, 0, 80 },
-		{ "timezone", JF_STRING, false, 0, 64 },
-		{ "holidays", JF_STRING, false, 0, 32 },
-		{ "active", JF_BOOL, false },
-		{ NULL },
+	        {"client", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"kind", JF_STRING, true, 0, 16},
+	        {"format", JF_STRING, false, 0, 16},
+	        {"lang", JF_STRING, false, 0, 8},
+	        {"recipients", JF_STRING_ARRAY, true},
+	        {"schedule", JF_STRING, true, 0, 80},
+	        {"timezone", JF_STRING, false, 0, 64},
+	        {"holidays", JF_STRING, false, 0, 32},
+	        {"active", JF_BOOL, false},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -140,17 +140,17 @@ int api_report_subs_get(struct request *rq)
 int api_report_subs_update(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "kind", JF_STRING, false, 0, 16 },
-		{ "format", JF_STRING, false, 0, 16 },
-		{ "lang", JF_STRING, false, 0, 8 },
-		{ "recipients", JF_STRING_ARRAY, false },
-		{ "schedule", JF_STRING, false, 0, 80 },
-		{ "timezone", JF_STRING, false, 0, 64 },
-		{ "holidays", JF_STRING, false, 0, 32 },
-		{ "active", JF_BOOL, false },
-		{ "version", JF_INT, false, 1, INT64_MAX },
-		{ "client", JF_STRING, false, 0, 0, NULL, "a report subscription stays with its client", true },
-		{ NULL },
+	        {"kind", JF_STRING, false, 0, 16},
+	        {"format", JF_STRING, false, 0, 16},
+	        {"lang", JF_STRING, false, 0, 8},
+	        {"recipients", JF_STRING_ARRAY, false},
+	        {"schedule", JF_STRING, false, 0, 80},
+	        {"timezone", JF_STRING, false, 0, 64},
+	        {"holidays", JF_STRING, false, 0, 32},
+	        {"active", JF_BOOL, false},
+	        {"version", JF_INT, false, 1, INT64_MAX},
+	        {"client", JF_STRING, false, 0, 0, NULL, "a report subscription stays with its client", true},
+	        {NULL},
 	};
 	int64_t id;
 	if (path_id(rq, "report subscription", &id) < 0)
@@ -164,18 +164,18 @@ int api_report_subs_update(struct request *rq)
 		return reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a version like \"3\"");
 	if (ver == 0)
 		return reply_error_full(rq, "precondition_required", "If-Match",
-					"a report subscription change must name the version it changes",
-					"send If-Match: \"<version>\" with the version from GET");
+		                        "a report subscription change must name the version it changes",
+		                        "send If-Match: \"<version>\" with the version from GET");
 	struct report_sub_input in;
 	read_input(rq, body, &in);
 	unsigned mask = (jhas(body, "kind") ? REPORT_SUB_PATCH_KIND : 0) |
-			(jhas(body, "format") ? REPORT_SUB_PATCH_FORMAT : 0) |
-			(jhas(body, "lang") ? REPORT_SUB_PATCH_LANG : 0) |
-			(jhas(body, "recipients") ? REPORT_SUB_PATCH_RECIPIENTS : 0) |
-			(jhas(body, "schedule") ? REPORT_SUB_PATCH_SCHEDULE : 0) |
-			(jhas(body, "timezone") ? REPORT_SUB_PATCH_TIMEZONE : 0) |
-			(jhas(body, "holidays") ? REPORT_SUB_PATCH_HOLIDAYS : 0) |
-			(jhas(body, "active") ? REPORT_SUB_PATCH_ACTIVE : 0);
+	                (jhas(body, "format") ? REPORT_SUB_PATCH_FORMAT : 0) |
+	                (jhas(body, "lang") ? REPORT_SUB_PATCH_LANG : 0) |
+	                (jhas(body, "recipients") ? REPORT_SUB_PATCH_RECIPIENTS : 0) |
+	                (jhas(body, "schedule") ? REPORT_SUB_PATCH_SCHEDULE : 0) |
+	                (jhas(body, "timezone") ? REPORT_SUB_PATCH_TIMEZONE : 0) |
+	                (jhas(body, "holidays") ? REPORT_SUB_PATCH_HOLIDAYS : 0) |
+	                (jhas(body, "active") ? REPORT_SUB_PATCH_ACTIVE : 0);
 	struct report_sub w;
 	int r = report_subs_update(&rq->svc, id, ver, mask, &in, &w);
 	if (r < 0)
@@ -198,8 +198,8 @@ int api_report_subs_delete(struct request *rq)
 int api_report_subs_run(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "period", JF_STRING, false, 0, 16 },
-		{ NULL },
+	        {"period", JF_STRING, false, 0, 16},
+	        {NULL},
 	};
 	int64_t id;
 	if (path_id(rq, "report subscription", &id) < 0)
@@ -224,7 +224,8 @@ int api_report_subs_runs(struct request *rq)
 	if ((v = request_query(rq, "limit")) && parse_i64(v, 1, 500, &limit) < 0)
 		return reply_errorf(rq, "invalid_parameter", "limit", "limit must be 1 to 500");
 	if ((v = request_query(rq, "cursor")) && parse_i64(v, 1, INT64_MAX, &before) < 0)
-		return reply_errorf(rq, "invalid_cursor", "cursor", "cursor must be the 'next' value of a previous page");
+		return reply_errorf(rq, "invalid_cursor", "cursor",
+		                    "cursor must be the 'next' value of a previous page");
 	struct report_run *d;
 	size_t n;
 	int r = report_subs_runs(&rq->svc, id, before, (size_t)limit + 1, &d, &n);

@@ -50,13 +50,13 @@ static int read_definition(struct request *rq, json_t *body, const char **ret)
 	*ret = NULL;
 	if (!def)
 		return 0;
-	static const char *const refused[] = { "name", "version" };
+	static const char *const refused[] = {"name", "version"};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		if (json_object_get(def, refused[i])) {
 			char field[32];
 			snprintf(field, sizeof(field), "definition.%s", refused[i]);
 			reply_error_full(rq, "invalid_field", field, "the server names and numbers policy versions",
-					 "give the name at the top level of the body; versions count by themselves");
+			                 "give the name at the top level of the body; versions count by themselves");
 			return -EINVAL;
 		}
 	char *text = json_dumps(def, JSON_COMPACT);
@@ -69,7 +69,7 @@ static int read_definition(struct request *rq, json_t *body, const char **ret)
 	xfree(text);
 	if (!*ret) {
 		reply_errorf(rq, "invalid_field", "definition", "definition is longer than %d bytes",
-			     LS_MAX_SLA_POLICY_BYTES);
+		             LS_MAX_SLA_POLICY_BYTES);
 		return -EINVAL;
 	}
 	return 0;
@@ -78,14 +78,14 @@ static int read_definition(struct request *rq, json_t *body, const char **ret)
 int api_sla_policies_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "client", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "code", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "name", JF_STRING, false, 0, LS_MAX_NAME_BYTES },
-		{ "definition", JF_OBJECT, true },
-		{ NULL },
+	        {"client", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"code", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"name", JF_STRING, false, 0, LS_MAX_NAME_BYTES},
+	        {"definition", JF_OBJECT, true},
+	        {NULL},
 	};
 	json_t *body;
-	struct sla_input in = { 0 };
+	struct sla_input in = {0};
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0 ||
 	    read_definition(rq, body, &in.definition) < 0)
 		return -EINVAL;
@@ -141,15 +141,15 @@ int api_sla_policies_get(struct request *rq)
 int api_sla_policies_update(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "name", JF_STRING, false, 0, LS_MAX_NAME_BYTES },
-		{ "definition", JF_OBJECT, false },
-		{ "version", JF_INT, false, 1, INT64_MAX },
-		{ "client", JF_STRING, false, 0, 0, NULL, "a policy stays with its client", true },
-		{ "code", JF_STRING, false, 0, 0, NULL, "create a policy with the new code instead", true },
-		{ NULL },
+	        {"name", JF_STRING, false, 0, LS_MAX_NAME_BYTES},
+	        {"definition", JF_OBJECT, false},
+	        {"version", JF_INT, false, 1, INT64_MAX},
+	        {"client", JF_STRING, false, 0, 0, NULL, "a policy stays with its client", true},
+	        {"code", JF_STRING, false, 0, 0, NULL, "create a policy with the new code instead", true},
+	        {NULL},
 	};
 	json_t *body;
-	struct sla_input in = { 0 };
+	struct sla_input in = {0};
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0 ||
 	    read_definition(rq, body, &in.definition) < 0)
 		return -EINVAL;
@@ -159,8 +159,8 @@ int api_sla_policies_update(struct request *rq)
 		return reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a version like \"3\"");
 	if (ver == 0)
 		return reply_error_full(rq, "precondition_required", "If-Match",
-					"an SLA policy change must name the version it changes",
-					"send If-Match: \"<version>\" with the version from GET");
+		                        "an SLA policy change must name the version it changes",
+		                        "send If-Match: \"<version>\" with the version from GET");
 	unsigned mask = (jhas(body, "name") ? SLA_PATCH_NAME : 0) | (in.definition ? SLA_PATCH_DEFINITION : 0);
 	in.name = jstr(body, "name");
 	struct sla_def d;
@@ -210,9 +210,8 @@ static json_t *json_target(const struct sla_ticket_result *res, const struct clo
 	json_object_set_new(o, "remaining_seconds", json_integer(left > 0 ? left : 0));
 	json_t *w = json_array();
 	for (size_t i = 0; i < t->n_warnings; i++)
-		json_array_append_new(w, json_pack("{s:I,s:o,s:b}", "percent",
-						   (json_int_t)t->policy->warnings[i], "at",
-						   json_time(t->warnings[i].at), "reached", t->warnings[i].reached));
+		json_array_append_new(w, json_pack("{s:I,s:o,s:b}", "percent", (json_int_t)t->policy->warnings[i], "at",
+		                                   json_time(t->warnings[i].at), "reached", t->warnings[i].reached));
 	json_object_set_new(o, "warnings", w);
 	return o;
 }
@@ -223,7 +222,7 @@ int api_tickets_sla(struct request *rq)
 	const char *as = request_query(rq, "at");
 	if (as && time_parse_rfc3339(as, &at) < 0)
 		return reply_errorf(rq, "invalid_parameter", "at",
-				    "at must be an RFC 3339 time such as 2025-03-28T16:00:00+01:00");
+		                    "at must be an RFC 3339 time such as 2025-03-28T16:00:00+01:00");
 	return reply_ticket_sla(rq, at, -1);
 }
 
@@ -252,22 +251,24 @@ static int reply_ticket_sla(struct request *rq, ls_time at, int repaired)
 		/* the calendar the segment was counted on: a stored one by name and version */
 		const struct policy_calendar *pc = g->policy ? &g->policy->calendar : NULL;
 		json_array_append_new(
-			ledger, json_pack("{s:o,s:o,s:s,s:I,s:o,s:o,s:o,s:o}", "from", json_time(g->from), "to",
-					  json_time(g->to), "kind", clock_segment_kind_to_string(g->kind),
-					  "business_seconds", (json_int_t)g->business_seconds, "priority",
-					  json_priority(g->priority), "policy",
-					  json_policy_ref(sla_ticket_policy(&res, g->policy)), "calendar",
-					  !pc ? json_null() : pc->ref ? json_string(pc->ref) : json_string("inline"),
-					  "calendar_version",
-					  pc && pc->ref && pc->version ? json_integer(pc->version) : json_null()));
+		        ledger,
+		        json_pack("{s:o,s:o,s:s,s:I,s:o,s:o,s:o,s:o}", "from", json_time(g->from), "to",
+		                  json_time(g->to), "kind", clock_segment_kind_to_string(g->kind), "business_seconds",
+		                  (json_int_t)g->business_seconds, "priority", json_priority(g->priority), "policy",
+		                  json_policy_ref(sla_ticket_policy(&res, g->policy)), "calendar",
+		                  !pc       ? json_null()
+		                  : pc->ref ? json_string(pc->ref)
+		                            : json_string("inline"),
+		                  "calendar_version",
+		                  pc && pc->ref && pc->version ? json_integer(pc->version) : json_null()));
 	}
 	json_object_set_new(o, "ledger", ledger);
 	json_t *next = json_null();
 	if (res.has_deadline) {
 		const struct clock_target *t = &c->targets[res.deadline.target];
 		next = json_pack("{s:o,s:s,s:s,s:I}", "at", json_time(res.deadline.at), "kind",
-				 clock_deadline_kind_to_string(res.deadline.kind), "target",
-				 policy_metric_to_string(t->metric), "target_index", (json_int_t)res.deadline.target);
+		                 clock_deadline_kind_to_string(res.deadline.kind), "target",
+		                 policy_metric_to_string(t->metric), "target_index", (json_int_t)res.deadline.target);
 	}
 	json_object_set_new(o, "next_deadline", next);
 	json_object_set_new(o, "escalations", api_ticket_escalations(rq, res.ticket.id));
@@ -290,11 +291,11 @@ int api_tickets_sla_repair(struct request *rq)
 static json_t *json_escalation(const struct sla_escalation *e)
 {
 	return json_pack("{s:I,s:s,s:s,s:o,s:i,s:s,s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)e->id, "ticket",
-			 e->ticket_number, "target", e->target, "priority", json_priority(e->priority), "level",
-			 e->level, "action", e->action, "owner", e->owner, "climbed", e->climbed, "due_at",
-			 json_time(e->due_at), "fired_at", json_time(e->fired_at), "ack_within_seconds",
-			 e->ack_within ? json_integer(e->ack_within) : json_null(), "acked_at", json_time(e->acked_at),
-			 "acked_by", json_str_or_null(e->acked_by), "ack_note", json_str_or_null(e->ack_note));
+	                 e->ticket_number, "target", e->target, "priority", json_priority(e->priority), "level",
+	                 e->level, "action", e->action, "owner", e->owner, "climbed", e->climbed, "due_at",
+	                 json_time(e->due_at), "fired_at", json_time(e->fired_at), "ack_within_seconds",
+	                 e->ack_within ? json_integer(e->ack_within) : json_null(), "acked_at", json_time(e->acked_at),
+	                 "acked_by", json_str_or_null(e->acked_by), "ack_note", json_str_or_null(e->ack_note));
 }
 
 json_t *api_ticket_escalations(struct request *rq, int64_t ticket_id)
@@ -333,8 +334,8 @@ int api_escalations_ack(struct request *rq)
 	if (escalation_id(rq, &id) < 0)
 		return -ENOENT;
 	static const struct jfield spec[] = {
-		{ "note", JF_STRING, false, 0, LS_MAX_NAME_BYTES * 4 },
-		{ NULL },
+	        {"note", JF_STRING, false, 0, LS_MAX_NAME_BYTES * 4},
+	        {NULL},
 	};
 	json_t *body = NULL;
 	if (rq->body.len > 0 && (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0))
@@ -364,7 +365,7 @@ int api_sla_at_risk(struct request *rq)
 	struct lserr de;
 	if (w && duration_parse(w, "within", &within, &de) < 0)
 		return reply_errorf(rq, "invalid_parameter", "within",
-				    "within must be a duration such as 30m, 2h or 1h30m");
+		                    "within must be a duration such as 30m, 2h or 1h30m");
 	const char *v;
 	if ((v = request_query(rq, "limit")) && parse_i64(v, 1, 1000, &limit) < 0)
 		return reply_errorf(rq, "invalid_parameter", "limit", "limit must be 1 to 1000");
@@ -396,7 +397,7 @@ int api_sla_at_risk(struct request *rq)
 			json_object_set_new(o, "team", json_str_or_null(res.ticket.team_code));
 			json_object_set_new(o, "assignee", json_str_or_null(res.ticket.assignee_email));
 			json_object_set_new(o, "seconds_until_due", json_integer(t->due - now));
-			ARENA_PUSH(&rq->arena, items, ni, cap) = (struct risk_item){ .due = t->due, .json = o };
+			ARENA_PUSH(&rq->arena, items, ni, cap) = (struct risk_item){.due = t->due, .json = o};
 		}
 	}
 	if (ni)
@@ -407,6 +408,7 @@ int api_sla_at_risk(struct request *rq)
 			json_array_append(arr, items[i].json);
 		json_decref(items[i].json);
 	}
-	return reply_json(rq, 200, json_pack("{s:o,s:o,s:o,s:n}", "at", json_time(now), "until", json_time(until),
-					     "items", arr, "next"));
+	return reply_json(
+	        rq, 200,
+	        json_pack("{s:o,s:o,s:o,s:n}", "at", json_time(now), "until", json_time(until), "items", arr, "next"));
 }

@@ -15,10 +15,10 @@
 #include "service/tickets.h"
 
 static const struct jfield requester_spec[] = {
-	{ "name", JF_STRING_OR_NULL, false, 0, LS_MAX_NAME_BYTES },
-	{ "email", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES },
-	{ "phone", JF_STRING_OR_NULL, false, 0, LS_MAX_PHONE_BYTES },
-	{ NULL },
+        {"name", JF_STRING_OR_NULL, false, 0, LS_MAX_NAME_BYTES},
+        {"email", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES},
+        {"phone", JF_STRING_OR_NULL, false, 0, LS_MAX_PHONE_BYTES},
+        {NULL},
 };
 
 static int reply_ticket(struct request *rq, unsigned status, const struct ticket *t)
@@ -29,7 +29,7 @@ static int reply_ticket(struct request *rq, unsigned status, const struct ticket
 
 /* Reads enum values given as strings; replies on error. */
 static int parse_enum_field(struct request *rq, json_t *body, const char *name, int (*conv)(const char *),
-			    const char *allowed, int *ret)
+                            const char *allowed, int *ret)
 {
 	const char *s = jstr(body, name);
 	if (!s)
@@ -43,46 +43,57 @@ static int parse_enum_field(struct request *rq, json_t *body, const char *name, 
 	return 0;
 }
 
-static int conv_type(const char *s) { return (int)ticket_type_from_string(s); }
-static int conv_channel(const char *s) { return (int)ticket_channel_from_string(s); }
-static int conv_state(const char *s) { return (int)ticket_state_from_string(s); }
+static int conv_type(const char *s)
+{
+	return (int)ticket_type_from_string(s);
+}
+static int conv_channel(const char *s)
+{
+	return (int)ticket_channel_from_string(s);
+}
+static int conv_state(const char *s)
+{
+	return (int)ticket_state_from_string(s);
+}
 
-#define TYPES "incident, problem, service_request, complaint"
+#define TYPES    "incident, problem, service_request, complaint"
 #define CHANNELS "email, phone, web, chat, api"
-#define STATES "new, assigned, in_progress, pending_customer, pending_vendor, resolved, closed"
+#define STATES   "new, assigned, in_progress, pending_customer, pending_vendor, resolved, closed"
 
 int api_tickets_create(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "client", JF_STRING, true, 0, LS_MAX_CODE_BYTES },
-		{ "type", JF_STRING, true, 0, 32 },
-		{ "title", JF_STRING, true, 0, LS_MAX_TITLE_BYTES },
-		{ "description", JF_STRING, false, 0, LS_MAX_TEXT_BYTES },
-		{ "impact", JF_INT, false, 1, 3 },
-		{ "urgency", JF_INT, false, 1, 3 },
-		{ "category", JF_STRING_OR_NULL, false, 0, LS_MAX_CATEGORY_BYTES },
-		{ "channel", JF_STRING, false, 0, 16 },
-		{ "requester", JF_OBJECT, false, 0, 0, requester_spec },
-		{ "team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES },
-		{ "assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES },
-		{ "tags", JF_STRING_ARRAY, false },
-		{ "priority", JF_INT, false, 0, 0, NULL, "priority follows from impact and urgency through the client's matrix", true },
-		{ "state", JF_STRING, false, 0, 0, NULL, "a new ticket starts as new (or assigned when it names a team or assignee)", true },
-		{ NULL },
+	        {"client", JF_STRING, true, 0, LS_MAX_CODE_BYTES},
+	        {"type", JF_STRING, true, 0, 32},
+	        {"title", JF_STRING, true, 0, LS_MAX_TITLE_BYTES},
+	        {"description", JF_STRING, false, 0, LS_MAX_TEXT_BYTES},
+	        {"impact", JF_INT, false, 1, 3},
+	        {"urgency", JF_INT, false, 1, 3},
+	        {"category", JF_STRING_OR_NULL, false, 0, LS_MAX_CATEGORY_BYTES},
+	        {"channel", JF_STRING, false, 0, 16},
+	        {"requester", JF_OBJECT, false, 0, 0, requester_spec},
+	        {"team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
+	        {"assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES},
+	        {"tags", JF_STRING_ARRAY, false},
+	        {"priority", JF_INT, false, 0, 0, NULL,
+	         "priority follows from impact and urgency through the client's matrix", true},
+	        {"state", JF_STRING, false, 0, 0, NULL,
+	         "a new ticket starts as new (or assigned when it names a team or assignee)", true},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
 		return -EINVAL;
 	struct ticket_input in = {
-		.client = jstr(body, "client"),
-		.title = jstr(body, "title"),
-		.description = jstr(body, "description"),
-		.impact = (int)jint(body, "impact", 0),
-		.urgency = (int)jint(body, "urgency", 0),
-		.category = jstr(body, "category"),
-		.channel = -1,
-		.team = jstr(body, "team"),
-		.assignee = jstr(body, "assignee"),
+	        .client = jstr(body, "client"),
+	        .title = jstr(body, "title"),
+	        .description = jstr(body, "description"),
+	        .impact = (int)jint(body, "impact", 0),
+	        .urgency = (int)jint(body, "urgency", 0),
+	        .category = jstr(body, "category"),
+	        .channel = -1,
+	        .team = jstr(body, "team"),
+	        .assignee = jstr(body, "assignee"),
 	};
 	int type = -1;
 	if (parse_enum_field(rq, body, "type", conv_type, TYPES, &type) < 0 ||
@@ -118,7 +129,8 @@ static int64_t expected_version(struct request *rq, json_t *body)
 	if (im) {
 		int64_t v = if_match_version(im);
 		if (v < 0) {
-			reply_errorf(rq, "invalid_parameter", "If-Match", "If-Match must name a ticket version like \"3\"");
+			reply_errorf(rq, "invalid_parameter", "If-Match",
+			             "If-Match must name a ticket version like \"3\"");
 			return -1;
 		}
 		if (body && jhas(body, "version") && jint(body, "version", 0) != v) {
@@ -133,23 +145,24 @@ static int64_t expected_version(struct request *rq, json_t *body)
 int api_tickets_update(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "title", JF_STRING, false, 0, LS_MAX_TITLE_BYTES },
-		{ "description", JF_STRING, false, 0, LS_MAX_TEXT_BYTES },
-		{ "impact", JF_INT, false, 1, 3 },
-		{ "urgency", JF_INT, false, 1, 3 },
-		{ "category", JF_STRING_OR_NULL, false, 0, LS_MAX_CATEGORY_BYTES },
-		{ "channel", JF_STRING, false, 0, 16 },
-		{ "requester", JF_OBJECT, false, 0, 0, requester_spec },
-		{ "team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES },
-		{ "assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES },
-		{ "tags", JF_STRING_ARRAY, false },
-		{ "version", JF_INT, false, 1, INT64_MAX },
-		{ "state", JF_STRING, false, 0, 0, NULL, "change the state with POST /api/v1/tickets/{number}/transition", true },
-		{ "priority", JF_INT, false, 0, 0, NULL, "priority follows from impact and urgency; change those", true },
-		{ "client", JF_STRING, false, 0, 0, NULL, "a ticket stays with its client", true },
-		{ "type", JF_STRING, false, 0, 0, NULL, "create a ticket of the right type and link it", true },
-		{ "number", JF_STRING, false, 0, 0, NULL, "ticket numbers never change", true },
-		{ NULL },
+	        {"title", JF_STRING, false, 0, LS_MAX_TITLE_BYTES},
+	        {"description", JF_STRING, false, 0, LS_MAX_TEXT_BYTES},
+	        {"impact", JF_INT, false, 1, 3},
+	        {"urgency", JF_INT, false, 1, 3},
+	        {"category", JF_STRING_OR_NULL, false, 0, LS_MAX_CATEGORY_BYTES},
+	        {"channel", JF_STRING, false, 0, 16},
+	        {"requester", JF_OBJECT, false, 0, 0, requester_spec},
+	        {"team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
+	        {"assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES},
+	        {"tags", JF_STRING_ARRAY, false},
+	        {"version", JF_INT, false, 1, INT64_MAX},
+	        {"state", JF_STRING, false, 0, 0, NULL,
+	         "change the state with POST /api/v1/tickets/{number}/transition", true},
+	        {"priority", JF_INT, false, 0, 0, NULL, "priority follows from impact and urgency; change those", true},
+	        {"client", JF_STRING, false, 0, 0, NULL, "a ticket stays with its client", true},
+	        {"type", JF_STRING, false, 0, 0, NULL, "create a ticket of the right type and link it", true},
+	        {"number", JF_STRING, false, 0, 0, NULL, "ticket numbers never change", true},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -158,20 +171,19 @@ int api_tickets_update(struct request *rq)
 	if (ver < 0)
 		return -EINVAL;
 	if (ver == 0) {
-		reply_error_full(rq, "precondition_required", "If-Match",
-				 "an update must name the version it changes",
-				 "send If-Match: \"<version>\" with the version from GET, or \"version\" in the body");
+		reply_error_full(rq, "precondition_required", "If-Match", "an update must name the version it changes",
+		                 "send If-Match: \"<version>\" with the version from GET, or \"version\" in the body");
 		return -EINVAL;
 	}
-	struct ticket_patch p = { 0 };
+	struct ticket_patch p = {0};
 	struct ticket_input *v = &p.v;
 	static const struct {
 		const char *name;
 		unsigned flag;
 	} simple[] = {
-		{ "title", PATCH_TITLE }, { "description", PATCH_DESCRIPTION }, { "impact", PATCH_IMPACT },
-		{ "urgency", PATCH_URGENCY }, { "category", PATCH_CATEGORY }, { "channel", PATCH_CHANNEL },
-		{ "team", PATCH_TEAM }, { "assignee", PATCH_ASSIGNEE }, { "tags", PATCH_TAGS },
+	        {"title", PATCH_TITLE},     {"description", PATCH_DESCRIPTION}, {"impact", PATCH_IMPACT},
+	        {"urgency", PATCH_URGENCY}, {"category", PATCH_CATEGORY},       {"channel", PATCH_CHANNEL},
+	        {"team", PATCH_TEAM},       {"assignee", PATCH_ASSIGNEE},       {"tags", PATCH_TAGS},
 	};
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
 		if (jhas(body, simple[i].name))
@@ -209,9 +221,9 @@ int api_tickets_update(struct request *rq)
 int api_tickets_transition(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "state", JF_STRING, true, 0, 32 },
-		{ "version", JF_INT, false, 1, INT64_MAX },
-		{ NULL },
+	        {"state", JF_STRING, true, 0, 32},
+	        {"version", JF_INT, false, 1, INT64_MAX},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -232,31 +244,31 @@ int api_tickets_transition(struct request *rq)
 static int add_message(struct request *rq, enum message_kind kind)
 {
 	static const struct jfield reply_spec[] = {
-		{ "body", JF_STRING, true, 0, LS_MAX_TEXT_BYTES },
-		{ "author_kind", JF_STRING, false, 0, 16 },
-		{ "author_name", JF_STRING, false, 0, LS_MAX_NAME_BYTES },
-		{ NULL },
+	        {"body", JF_STRING, true, 0, LS_MAX_TEXT_BYTES},
+	        {"author_kind", JF_STRING, false, 0, 16},
+	        {"author_name", JF_STRING, false, 0, LS_MAX_NAME_BYTES},
+	        {NULL},
 	};
 	static const struct jfield note_spec[] = {
-		{ "body", JF_STRING, true, 0, LS_MAX_TEXT_BYTES },
-		{ NULL },
+	        {"body", JF_STRING, true, 0, LS_MAX_TEXT_BYTES},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 ||
 	    json_check(rq, body, kind == MESSAGE_KIND_NOTE ? note_spec : reply_spec, "") < 0)
 		return -EINVAL;
 	struct message_input in = {
-		.kind = kind,
-		.author_kind = AUTHOR_KIND_AGENT,
-		.author_name = jstr(body, "author_name"),
-		.body = jstr(body, "body"),
+	        .kind = kind,
+	        .author_kind = AUTHOR_KIND_AGENT,
+	        .author_name = jstr(body, "author_name"),
+	        .body = jstr(body, "body"),
 	};
 	const char *ak = jstr(body, "author_kind");
 	if (ak) {
 		in.author_kind = author_kind_from_string(ak);
 		if ((int)in.author_kind < 0 || in.author_kind == AUTHOR_KIND_SYSTEM)
 			return reply_errorf(rq, "invalid_field", "author_kind",
-					    "author_kind must be agent or customer (got '%.20s')", ak);
+			                    "author_kind must be agent or customer (got '%.20s')", ak);
 	}
 	struct ticket_message m;
 	struct ticket t;
@@ -293,10 +305,10 @@ int api_tickets_messages(struct request *rq)
 int api_tickets_effort_add(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "minutes", JF_INT, true, 1, LS_MAX_EFFORT_MINUTES },
-		{ "note", JF_STRING, false, 0, LS_MAX_TEXT_BYTES },
-		{ "worked_at", JF_STRING, false, 0, 40 },
-		{ NULL },
+	        {"minutes", JF_INT, true, 1, LS_MAX_EFFORT_MINUTES},
+	        {"note", JF_STRING, false, 0, LS_MAX_TEXT_BYTES},
+	        {"worked_at", JF_STRING, false, 0, 40},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -307,7 +319,7 @@ int api_tickets_effort_add(struct request *rq)
 		return reply_errorf(rq, "invalid_field", "worked_at", "worked_at must be an RFC 3339 time");
 	struct ticket_effort e;
 	int r = tickets_add_effort(&rq->svc, rq->params[0], (int)jint(body, "minutes", 0), jstr(body, "note"),
-				   worked_at, &e);
+	                           worked_at, &e);
 	if (r < 0)
 		return reply_error(rq, r);
 	return reply_json(rq, 201, json_effort(&e));
@@ -326,15 +338,16 @@ int api_tickets_effort_list(struct request *rq)
 		json_array_append_new(items, json_effort(&v[i]));
 		total += v[i].minutes;
 	}
-	return reply_json(rq, 200, json_pack("{s:o,s:I,s:n}", "items", items, "total_minutes", (json_int_t)total, "next"));
+	return reply_json(rq, 200,
+	                  json_pack("{s:o,s:I,s:n}", "items", items, "total_minutes", (json_int_t)total, "next"));
 }
 
 int api_tickets_link_add(struct request *rq)
 {
 	static const struct jfield spec[] = {
-		{ "kind", JF_STRING, true, 0, 32 },
-		{ "target", JF_STRING, true, 0, 32 },
-		{ NULL },
+	        {"kind", JF_STRING, true, 0, 32},
+	        {"target", JF_STRING, true, 0, 32},
+	        {NULL},
 	};
 	json_t *body;
 	if (request_json_object(rq, &body) < 0 || json_check(rq, body, spec, "") < 0)
@@ -399,7 +412,7 @@ static int cursor_decode(const char *c, bool by_updated, struct ticket_query *q)
 	unsigned char raw[64];
 	size_t len;
 	if (strlen(c) > 80 || sodium_base642bin(raw, sizeof(raw) - 1, c, strlen(c), NULL, &len, NULL,
-						  sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+	                                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		return -EINVAL;
 	raw[len] = '\0';
 	char *s = (char *)raw;
@@ -423,7 +436,7 @@ static int cursor_decode(const char *c, bool by_updated, struct ticket_query *q)
 
 static int list(struct request *rq, bool search)
 {
-	struct ticket_query q = { .state = -1, .type = -1, .limit = LS_DEFAULT_PAGE_SIZE };
+	struct ticket_query q = {.state = -1, .type = -1, .limit = LS_DEFAULT_PAGE_SIZE};
 	const char *v;
 	q.client = request_query(rq, "client");
 	q.team = request_query(rq, "team");
@@ -440,18 +453,19 @@ static int list(struct request *rq, bool search)
 	int limit;
 	if ((v = request_query(rq, "limit"))) {
 		if (parse_int(v, 1, LS_MAX_PAGE_SIZE, &limit) < 0)
-			return reply_errorf(rq, "invalid_parameter", "limit", "limit must be 1 to %d", LS_MAX_PAGE_SIZE);
+			return reply_errorf(rq, "invalid_parameter", "limit", "limit must be 1 to %d",
+			                    LS_MAX_PAGE_SIZE);
 		q.limit = (unsigned)limit;
 	}
 	if ((v = request_query(rq, "updated_since"))) {
 		if (time_parse_rfc3339(v, &q.updated_since) < 0)
 			return reply_errorf(rq, "invalid_parameter", "updated_since",
-					    "updated_since must be an RFC 3339 time such as 2026-11-01T00:00:00Z");
+			                    "updated_since must be an RFC 3339 time such as 2026-11-01T00:00:00Z");
 		q.has_updated_since = true;
 	}
 	if ((v = request_query(rq, "cursor")) && cursor_decode(v, q.has_updated_since, &q) < 0)
 		return reply_errorf(rq, "invalid_cursor", "cursor",
-				    "the cursor is malformed or was issued for a different query");
+		                    "the cursor is malformed or was issued for a different query");
 	struct ticket *items;
 	size_t n;
 	bool more;
@@ -461,8 +475,8 @@ static int list(struct request *rq, bool search)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_ticket(&items[i]));
-	json_t *next = more && n ? json_string(cursor_encode(&rq->arena, q.has_updated_since, &items[n - 1]))
-				 : json_null();
+	json_t *next =
+	        more && n ? json_string(cursor_encode(&rq->arena, q.has_updated_since, &items[n - 1])) : json_null();
 	return reply_json(rq, 200, json_pack("{s:o,s:o}", "items", arr, "next", next));
 }
 

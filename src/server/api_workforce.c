@@ -11,21 +11,21 @@
 #include "server/json.h"
 #include "service/workforce.h"
 
-#define STAFFING_FIELDS                                          \
-	{ "channel", JF_STRING, false, 0, 16 },                  \
-	{ "calls", JF_NUMBER, false }, { "contacts", JF_NUMBER, false }, \
-	{ "interval", JF_NUMBER, false }, { "aht", JF_NUMBER, false }, \
-	{ "target", JF_NUMBER, false }, { "answer_time", JF_NUMBER, false }, \
-	{ "max_asa", JF_NUMBER, false }, { "patience", JF_NUMBER, false }, \
-	{ "max_abandon", JF_NUMBER, false }, { "response_time", JF_NUMBER, false }, \
-	{ "max_occupancy", JF_NUMBER, false }, { "shrinkage", JF_NUMBER, false }, \
-	{ "min_agents", JF_INT, false, 0, LS_MAX_STAFFING_AGENTS }
+#define STAFFING_FIELDS                                                                                                \
+	{"channel", JF_STRING, false, 0, 16}, {"calls", JF_NUMBER, false}, {"contacts", JF_NUMBER, false},             \
+	        {"interval", JF_NUMBER, false}, {"aht", JF_NUMBER, false}, {"target", JF_NUMBER, false},               \
+	        {"answer_time", JF_NUMBER, false}, {"max_asa", JF_NUMBER, false}, {"patience", JF_NUMBER, false},      \
+	        {"max_abandon", JF_NUMBER, false}, {"response_time", JF_NUMBER, false},                                \
+	        {"max_occupancy", JF_NUMBER, false}, {"shrinkage", JF_NUMBER, false},                                  \
+	{                                                                                                              \
+		"min_agents", JF_INT, false, 0, LS_MAX_STAFFING_AGENTS                                                 \
+	}
 
-static const struct jfield interval_spec[] = { STAFFING_FIELDS, { NULL } };
+static const struct jfield interval_spec[] = {STAFFING_FIELDS, {NULL}};
 static const struct jfield body_spec[] = {
-	STAFFING_FIELDS,
-	{ "intervals", JF_OBJECT_ARRAY, false, 0, LS_MAX_STAFFING_ROWS, interval_spec },
-	{ NULL },
+        STAFFING_FIELDS,
+        {"intervals", JF_OBJECT_ARRAY, false, 0, LS_MAX_STAFFING_ROWS, interval_spec},
+        {NULL},
 };
 
 /* Fills in from o, keeping what `in` holds for absent fields. */
@@ -101,16 +101,11 @@ int api_staffing(struct request *rq)
  * output of `--format json` as the answer. Runs on the slow-work thread, so the
  * solver's time limit is capped at LS_MAX_SHIFT_API_TIME_LIMIT seconds. */
 static const struct jfield shift_plan_spec[] = {
-	{ "from", JF_STRING, true, 0, 10 },
-	{ "days", JF_INT, true, 1, LS_MAX_SHIFT_DAYS },
-	{ "tz", JF_STRING, false, 0, 64 },
-	{ "interval", JF_INT, false, 900, 86400 },
-	{ "time_limit", JF_NUMBER, false },
-	{ "solver", JF_STRING, false, 0, 16 },
-	{ "requirements", JF_OBJECT_ARRAY, true },
-	{ "templates", JF_OBJECT_ARRAY, true },
-	{ "agents", JF_OBJECT_ARRAY, true },
-	{ NULL },
+        {"from", JF_STRING, true, 0, 10},        {"days", JF_INT, true, 1, LS_MAX_SHIFT_DAYS},
+        {"tz", JF_STRING, false, 0, 64},         {"interval", JF_INT, false, 900, 86400},
+        {"time_limit", JF_NUMBER, false},        {"solver", JF_STRING, false, 0, 16},
+        {"requirements", JF_OBJECT_ARRAY, true}, {"templates", JF_OBJECT_ARRAY, true},
+        {"agents", JF_OBJECT_ARRAY, true},       {NULL},
 };
 
 int api_shift_plans(struct request *rq)
@@ -129,7 +124,7 @@ int api_shift_plans(struct request *rq)
 	p.time_limit = jnum(body, "time_limit", 5.0);
 	if (!(p.time_limit > 0) || p.time_limit > LS_MAX_SHIFT_API_TIME_LIMIT)
 		return reply_errorf(rq, "invalid_field", "time_limit", "time_limit must be seconds > 0 and <= %d",
-				    LS_MAX_SHIFT_API_TIME_LIMIT);
+		                    LS_MAX_SHIFT_API_TIME_LIMIT);
 	const char *solver = jstr(body, "solver");
 	if (solver && strcmp(solver, "cbc") != 0 && strcmp(solver, "greedy") != 0)
 		return reply_errorf(rq, "invalid_field", "solver", "solver must be cbc or greedy");

@@ -152,7 +152,7 @@ int reply_text(struct request *rq, unsigned status, const char *content_type, co
 }
 
 int reply_file(struct request *rq, unsigned status, const char *content_type, const void *data, size_t n,
-	       const char *filename)
+               const char *filename)
 {
 	char *copy = xmalloc(n ? n : 1);
 	memcpy(copy, data, n);
@@ -216,8 +216,7 @@ static json_t *error_text(struct request *rq, const char *s)
 	return json_string(out);
 }
 
-int reply_error_full(struct request *rq, const char *code, const char *field, const char *message,
-		     const char *hint)
+int reply_error_full(struct request *rq, const char *code, const char *field, const char *message, const char *hint)
 {
 	json_t *err = json_object();
 	json_object_set_new(err, "code", json_string(code));
@@ -320,7 +319,7 @@ int request_json_object(struct request *rq, json_t **ret)
 	json_t *v = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!v) {
 		reply_errorf(rq, "invalid_json", NULL, "the body is not valid JSON: %s (line %d, column %d)", je.text,
-			     je.line, je.column);
+		             je.line, je.column);
 		return -EINVAL;
 	}
 	if (!json_is_object(v)) {
@@ -363,7 +362,8 @@ static bool prepare(struct request *rq)
 {
 	if (rq->upload_path || rq->upload_failed) {
 		if (rq->body_too_large) {
-			reply_errorf(rq, "body_too_large", NULL, "the file exceeds %lld bytes", (long long)LS_MAX_UPLOAD_BYTES);
+			reply_errorf(rq, "body_too_large", NULL, "the file exceeds %lld bytes",
+			             (long long)LS_MAX_UPLOAD_BYTES);
 			return false;
 		}
 		if (rq->upload_failed || fsync(rq->upload_fd) < 0) {
@@ -384,7 +384,7 @@ static bool prepare(struct request *rq)
 		return false;
 	}
 	rq->route = &routes[rq->route_index];
-	struct query_check qc = { rq, NULL };
+	struct query_check qc = {rq, NULL};
 	MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
 	if (qc.bad) {
 		reply_errorf(rq, "invalid_parameter", qc.bad, "unknown query parameter '%.60s'", qc.bad);
@@ -398,7 +398,7 @@ static bool prepare(struct request *rq)
 		if (ct && strncasecmp(ct, "application/json", 16) != 0 &&
 		    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
 			reply_errorf(rq, "unsupported_media_type", NULL, "content type '%.80s' is not application/json",
-				     ct);
+			             ct);
 			return false;
 		}
 	} else if (rq->body.len > 0) {
@@ -417,8 +417,7 @@ static bool prepare(struct request *rq)
 	}
 	/* a read sees one snapshot from the token check to the last query, and takes
 	 * SQLite's shared lock once rather than once per statement */
-	if (strcmp(rq->method, "GET") == 0 && !(rq->route->flags & ROUTE_SLOW) &&
-	    store_begin_read(rq->svc.st) == 0)
+	if (strcmp(rq->method, "GET") == 0 && !(rq->route->flags & ROUTE_SLOW) && store_begin_read(rq->svc.st) == 0)
 		rq->read_tx = true;
 	if (rq->route->flags & ROUTE_PUBLIC)
 		return true;
@@ -437,7 +436,7 @@ static bool prepare(struct request *rq)
 	unsigned have = role_permissions(rq->actor.role);
 	if ((have & rq->route->perm) != rq->route->perm) {
 		reply_errorf(rq, "forbidden", NULL, "role %s may not %s %s", user_role_to_string(rq->actor.role),
-			     rq->method, rq->route->pattern);
+		             rq->method, rq->route->pattern);
 		return false;
 	}
 	rq->svc.audit = arena_alloc(&rq->arena, sizeof(*rq->svc.audit));
@@ -477,7 +476,7 @@ static int audit_write_hook(struct store *st, void *ctx)
 	n->written = true;
 	const char *subject = n->subject ? n->subject : (rq->params[0] ? rq->params[0] : "");
 	json_t *detail = json_pack("{s:s,s:s,s:o,s:i}", "method", rq->method, "route", rq->route->pattern, "params",
-				   audit_params(rq), "status", (int)rq->route->ok_status);
+	                           audit_params(rq), "status", (int)rq->route->ok_status);
 	return audit_append(&rq->svc, AUDIT_KIND_API_WRITE, n->client_id, subject, detail);
 }
 
@@ -501,7 +500,7 @@ static void run_handler(struct request *rq)
 		snprintf(what, sizeof(what), "%s %s", rq->method, rq->route->pattern);
 		if (audit_record_reads(&rq->svc, what) < 0) {
 			log_error("%s %s: the audit entry could not be written: %s", rq->method, rq->path,
-				  rq->err.message);
+			          rq->err.message);
 			lserr_clear(&rq->err);
 			reply_errorf(rq, "unavailable", NULL, "the request could not be recorded in the audit log");
 		}
@@ -559,13 +558,12 @@ static bool slow_enqueue(struct server *srv, struct request *rq)
 
 static enum MHD_Result queue(struct request *rq)
 {
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(rq->resp_len, rq->resp, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(rq->resp_len, rq->resp, MHD_RESPMEM_MUST_FREE);
 	rq->resp = NULL;
 	if (!resp)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				rq->content_type ? rq->content_type : "application/json");
+	                        rq->content_type ? rq->content_type : "application/json");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (rq->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rq->etag);
@@ -580,7 +578,7 @@ static enum MHD_Result queue(struct request *rq)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
-				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	(void)version;
 	struct server *srv = cls;
@@ -600,7 +598,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		int ri;
 		const char *params[REQUEST_MAX_PARAMS];
 		bool to_file = router_match(method, url, &ri, params, &rq->arena) == ROUTE_MATCHED &&
-			       (routes[ri].flags & ROUTE_UPLOAD);
+		               (routes[ri].flags & ROUTE_UPLOAD);
 		if (cl && parse_i64(cl, 0, INT64_MAX, &clen) == 0 &&
 		    clen > (to_file ? LS_MAX_UPLOAD_BYTES : LS_MAX_BODY_BYTES))
 			rq->body_too_large = true;
@@ -712,20 +710,20 @@ int server_start(const struct server_config *cfg, struct server **ret, uint16_t 
 	} else {
 		server_stop(srv);
 		return lserr_set(e, -EINVAL, "invalid_field", "listen", "'%s' is not an IPv4 or IPv6 address",
-				 cfg->host);
+		                 cfg->host);
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cores > 0 ? cores : 2);
 	srv->daemon = MHD_start_daemon(
-		flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)LS_MAX_CONNECTIONS,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LS_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	        flags, cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LS_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned)LS_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!srv->daemon) {
 		server_stop(srv);
 		return lserr_set(e, -EADDRINUSE, "internal", "listen", "cannot listen on %s:%u (in use or not allowed)",
-				 cfg->host, cfg->port);
+		                 cfg->host, cfg->port);
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (ret_port)

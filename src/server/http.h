@@ -29,38 +29,38 @@ struct request {
 	struct arena arena;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;           /* without the query string */
+	const char *path; /* without the query string */
 	struct strbuf body;
 	bool body_too_large;
 	uint64_t t0_ns;
 	const struct route *route;
-	int route_index;            /* -1 when no route matched */
+	int route_index;                        /* -1 when no route matched */
 	const char *params[REQUEST_MAX_PARAMS]; /* path captures, in pattern order */
 	struct actor actor;
 	struct lserr err;
-	struct svc svc;             /* ready for handlers: store, arena, actor, now, err */
+	struct svc svc; /* ready for handlers: store, arena, actor, now, err */
 	/* response */
 	unsigned status;
-	char *resp;                 /* allocated with xmalloc; handed to MHD */
+	char *resp; /* allocated with xmalloc; handed to MHD */
 	size_t resp_len;
 	const char *content_type;
-	const char *disposition;    /* Content-Disposition, or NULL */
+	const char *disposition; /* Content-Disposition, or NULL */
 	char etag[32];
-	bool read_tx;               /* a GET runs in one read transaction */
+	bool read_tx; /* a GET runs in one read transaction */
 	/* upload routes: the body goes to a file in the upload directory */
-	int upload_fd;              /* -1: none */
-	char *upload_path;          /* xmalloc'd; removed on completion unless a handler took it (NULL) */
+	int upload_fd;     /* -1: none */
+	char *upload_path; /* xmalloc'd; removed on completion unless a handler took it (NULL) */
 	int64_t upload_bytes;
 	bool upload_failed;
 	/* slow work */
-	int job;                    /* 0 none, 1 queued, 2 done */
+	int job; /* 0 none, 1 queued, 2 done */
 };
 
 struct server_config {
 	const char *db_path;
 	const char *host;
-	uint16_t port;              /* 0: any free port */
-	unsigned threads;           /* 0: one per core */
+	uint16_t port;    /* 0: any free port */
+	unsigned threads; /* 0: one per core */
 };
 
 struct server;
@@ -75,13 +75,12 @@ int reply_text(struct request *rq, unsigned status, const char *content_type, co
 /* A download: a copy of data[0..n) with Content-Disposition: attachment and filename
  * (which must be a plain name without quotes, as the caller made it). */
 int reply_file(struct request *rq, unsigned status, const char *content_type, const void *data, size_t n,
-	       const char *filename);
+               const char *filename);
 /* Error from the lserr in rq->err (or rc when it carries no code). */
 int reply_error(struct request *rq, int rc);
-int reply_error_full(struct request *rq, const char *code, const char *field, const char *message,
-		     const char *hint);
+int reply_error_full(struct request *rq, const char *code, const char *field, const char *message, const char *hint);
 int reply_errorf(struct request *rq, const char *code, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 
 /* Query parameter or NULL. */
 const char *request_query(struct request *rq, const char *name);

@@ -35,7 +35,7 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 		}
 		if (f->refused) {
 			reply_error_full(rq, "invalid_field", full,
-					 arena_printf(&rq->arena, "field '%s' cannot be set here", full), f->hint);
+			                 arena_printf(&rq->arena, "field '%s' cannot be set here", full), f->hint);
 			return -EINVAL;
 		}
 		bool ok;
@@ -67,19 +67,19 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 				json_t *s = json_array_get(v, i);
 				if (strlen(json_string_value(s)) != json_string_length(s)) {
 					reply_errorf(rq, "invalid_field", full, "field '%s' contains a NUL character",
-						     full);
+					             full);
 					return -EINVAL;
 				}
 			}
 		if (f->type == JF_INT && (json_integer_value(v) < f->min || json_integer_value(v) > f->max)) {
 			reply_errorf(rq, "invalid_field", full, "field '%s' must be %lld to %lld (got %lld)", full,
-				     (long long)f->min, (long long)f->max, (long long)json_integer_value(v));
+			             (long long)f->min, (long long)f->max, (long long)json_integer_value(v));
 			return -EINVAL;
 		}
 		if ((f->type == JF_STRING || f->type == JF_STRING_OR_NULL) && json_is_string(v)) {
 			if (f->max && json_string_length(v) > (size_t)f->max) {
 				reply_errorf(rq, "invalid_field", full, "field '%s' is longer than %lld bytes", full,
-					     (long long)f->max);
+				             (long long)f->max);
 				return -EINVAL;
 			}
 			if (strlen(json_string_value(v)) != json_string_length(v)) {
@@ -95,12 +95,12 @@ int json_check(struct request *rq, json_t *obj, const struct jfield *spec, const
 		if (f->type == JF_OBJECT_ARRAY && f->children) {
 			if (f->max && json_array_size(v) > (size_t)f->max) {
 				reply_errorf(rq, "invalid_field", full, "field '%s' holds more than %lld entries", full,
-					     (long long)f->max);
+				             (long long)f->max);
 				return -EINVAL;
 			}
 			for (size_t i = 0; i < json_array_size(v); i++) {
 				int r = json_check(rq, json_array_get(v, i), f->children,
-						   arena_printf(&rq->arena, "%s[%zu].", full, i));
+				                   arena_printf(&rq->arena, "%s[%zu].", full, i));
 				if (r < 0)
 					return r;
 			}
@@ -180,9 +180,9 @@ json_t *json_ticket(const struct ticket *t)
 	json_object_set_new(o, "category", json_str_or_null(t->category));
 	json_object_set_new(o, "channel", json_string(ticket_channel_to_string(t->channel)));
 	json_object_set_new(o, "requester",
-			    json_pack("{s:o,s:o,s:o}", "name", json_str_or_null(t->requester_name), "email",
-				      json_str_or_null(t->requester_email), "phone",
-				      json_str_or_null(t->requester_phone)));
+	                    json_pack("{s:o,s:o,s:o}", "name", json_str_or_null(t->requester_name), "email",
+	                              json_str_or_null(t->requester_email), "phone",
+	                              json_str_or_null(t->requester_phone)));
 	json_object_set_new(o, "team", json_str_or_null(t->team_code));
 	json_object_set_new(o, "assignee", json_str_or_null(t->assignee_email));
 	json_object_set_new(o, "tags", tags);
@@ -199,7 +199,7 @@ json_t *json_ticket(const struct ticket *t)
 json_t *json_client(const struct client *c)
 {
 	return json_pack("{s:s,s:s,s:s,s:s,s:o}", "code", c->code, "name", c->name, "timezone", c->timezone,
-			 "priority_matrix", c->priority_matrix, "created_at", json_time(c->created_at));
+	                 "priority_matrix", c->priority_matrix, "created_at", json_time(c->created_at));
 }
 
 json_t *json_user(const struct user *u)
@@ -208,8 +208,8 @@ json_t *json_user(const struct user *u)
 	for (size_t i = 0; i < u->n_clients; i++)
 		json_array_append_new(clients, json_string(u->client_codes[i]));
 	return json_pack("{s:s,s:s,s:s,s:b,s:o,s:o}", "email", u->email, "name", u->name, "role",
-			 user_role_to_string(u->role), "active", u->active, "clients", clients, "created_at",
-			 json_time(u->created_at));
+	                 user_role_to_string(u->role), "active", u->active, "clients", clients, "created_at",
+	                 json_time(u->created_at));
 }
 
 json_t *json_team(const struct team *t)
@@ -220,27 +220,27 @@ json_t *json_team(const struct team *t)
 json_t *json_event(const struct ticket_event *e)
 {
 	return json_pack("{s:I,s:o,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)e->id, "at", json_time(e->at), "actor_kind",
-			 author_kind_to_string(e->actor_kind), "actor", json_str_or_null(e->actor_email), "field",
-			 e->field, "old", json_str_or_null(e->old_value), "new", json_str_or_null(e->new_value));
+	                 author_kind_to_string(e->actor_kind), "actor", json_str_or_null(e->actor_email), "field",
+	                 e->field, "old", json_str_or_null(e->old_value), "new", json_str_or_null(e->new_value));
 }
 
 json_t *json_message(const struct ticket_message *m)
 {
 	return json_pack("{s:I,s:s,s:s,s:o,s:s,s:o}", "id", (json_int_t)m->id, "kind", message_kind_to_string(m->kind),
-			 "author_kind", author_kind_to_string(m->author_kind), "author_name",
-			 json_str_or_null(m->author_name), "body", m->body, "created_at", json_time(m->created_at));
+	                 "author_kind", author_kind_to_string(m->author_kind), "author_name",
+	                 json_str_or_null(m->author_name), "body", m->body, "created_at", json_time(m->created_at));
 }
 
 json_t *json_effort(const struct ticket_effort *e)
 {
 	return json_pack("{s:I,s:o,s:i,s:s,s:o,s:o}", "id", (json_int_t)e->id, "user", json_str_or_null(e->user_email),
-			 "minutes", e->minutes, "note", e->note ? e->note : "", "worked_at", json_time(e->worked_at),
-			 "created_at", json_time(e->created_at));
+	                 "minutes", e->minutes, "note", e->note ? e->note : "", "worked_at", json_time(e->worked_at),
+	                 "created_at", json_time(e->created_at));
 }
 
 json_t *json_link(const struct ticket_link *l)
 {
 	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "kind", link_kind_to_string(l->kind), "direction",
-			 l->inverse ? "inbound" : "outbound", "ticket", l->other_number, "title",
-			 json_str_or_null(l->other_title), "created_at", json_time(l->created_at));
+	                 l->inverse ? "inbound" : "outbound", "ticket", l->other_number, "title",
+	                 json_str_or_null(l->other_title), "created_at", json_time(l->created_at));
 }

@@ -18,7 +18,7 @@ enum jfield_type {
 	JF_INT,
 	JF_STRING_ARRAY,
 	JF_OBJECT,
-	JF_NUMBER,      /* integer or real; ranges are the engine's to check */
+	JF_NUMBER,       /* integer or real; ranges are the engine's to check */
 	JF_OBJECT_ARRAY, /* array of objects, each checked against children */
 	JF_BOOL,
 };
@@ -27,10 +27,10 @@ struct jfield {
 	const char *name;
 	enum jfield_type type;
 	bool required;
-	int64_t min, max;               /* JF_INT range; JF_STRING max length (0: none) */
-	const struct jfield *children;  /* JF_OBJECT: its fields, ended by {NULL} */
-	const char *hint;               /* given for a field that is refused outright */
-	bool refused;                   /* known but not accepted here (hint says why) */
+	int64_t min, max;              /* JF_INT range; JF_STRING max length (0: none) */
+	const struct jfield *children; /* JF_OBJECT: its fields, ended by {NULL} */
+	const char *hint;              /* given for a field that is refused outright */
+	bool refused;                  /* known but not accepted here (hint says why) */
 };
 
 /* Checks obj against spec (ended by an entry with name NULL). On failure it

@@ -12,9 +12,9 @@
 #include "core/alloc.h"
 #include "server/router.h"
 
-static const unsigned statuses[] = { 200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 413, 415, 428, 500, 503 };
+static const unsigned statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409, 412, 413, 415, 428, 500, 503};
 #define N_STATUS (sizeof(statuses) / sizeof(statuses[0]))
-static const double bucket_s[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0 };
+static const double bucket_s[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
 #define N_BUCKET (sizeof(bucket_s) / sizeof(bucket_s[0]))
 
 struct route_metrics {
@@ -74,7 +74,7 @@ void metrics_render(struct strbuf *out)
 	if (!per_route)
 		return;
 	strbuf_adds(out, "# HELP leitstand_http_requests_total HTTP requests by route and status code.\n"
-			 "# TYPE leitstand_http_requests_total counter\n");
+	                 "# TYPE leitstand_http_requests_total counter\n");
 	for (unsigned i = 0; i < n_slots; i++)
 		for (unsigned si = 0; si <= N_STATUS; si++) {
 			uint64_t v = atomic_load_explicit(&per_route[i].by_status[si], memory_order_relaxed);
@@ -88,7 +88,7 @@ void metrics_render(struct strbuf *out)
 				strbuf_addf(out, ",code=\"other\"} %llu\n", (unsigned long long)v);
 		}
 	strbuf_adds(out, "# HELP leitstand_http_errors_total HTTP responses with status 400 or above.\n"
-			 "# TYPE leitstand_http_errors_total counter\n");
+	                 "# TYPE leitstand_http_errors_total counter\n");
 	for (unsigned i = 0; i < n_slots; i++) {
 		uint64_t err = 0;
 		for (unsigned si = 0; si <= N_STATUS; si++)
@@ -101,7 +101,7 @@ void metrics_render(struct strbuf *out)
 		strbuf_addf(out, "} %llu\n", (unsigned long long)err);
 	}
 	strbuf_adds(out, "# HELP leitstand_http_request_duration_seconds Time from request start to response.\n"
-			 "# TYPE leitstand_http_request_duration_seconds histogram\n");
+	                 "# TYPE leitstand_http_request_duration_seconds histogram\n");
 	for (unsigned i = 0; i < n_slots; i++) {
 		uint64_t count = atomic_load_explicit(&per_route[i].count, memory_order_relaxed);
 		if (!count)
@@ -119,7 +119,7 @@ void metrics_render(struct strbuf *out)
 		strbuf_adds(out, "leitstand_http_request_duration_seconds_sum{");
 		route_labels(out, i);
 		strbuf_addf(out, "} %.6f\n",
-			    (double)atomic_load_explicit(&per_route[i].sum_ns, memory_order_relaxed) / 1e9);
+		            (double)atomic_load_explicit(&per_route[i].sum_ns, memory_order_relaxed) / 1e9);
 		strbuf_adds(out, "leitstand_http_request_duration_seconds_count{");
 		route_labels(out, i);
 		strbuf_addf(out, "} %llu\n", (unsigned long long)count);
@@ -130,25 +130,26 @@ void metrics_render(struct strbuf *out)
 	struct timers_stats st;
 	timers_stats(tm, &st);
 	strbuf_addf(out,
-		    "# HELP leitstand_sla_timer_watched Tickets with an SLA deadline ahead\n"
-		    "# TYPE leitstand_sla_timer_watched gauge\nleitstand_sla_timer_watched %zu\n"
-		    "# HELP leitstand_sla_timer_fired_total SLA events written (warnings, breaches, escalations)\n"
-		    "# TYPE leitstand_sla_timer_fired_total counter\nleitstand_sla_timer_fired_total %llu\n"
-		    "# HELP leitstand_sla_timer_errors_total Ticket evaluations that failed\n"
-		    "# TYPE leitstand_sla_timer_errors_total counter\nleitstand_sla_timer_errors_total %llu\n"
-		    "# HELP leitstand_sla_timer_lateness_seconds_max Worst lateness of a deadline since start\n"
-		    "# TYPE leitstand_sla_timer_lateness_seconds_max gauge\n"
-		    "leitstand_sla_timer_lateness_seconds_max %.3f\n",
-		    st.watched, (unsigned long long)st.fired, (unsigned long long)st.errors, st.latency_max_ms / 1e3);
-	static const char *const le[] = { "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1", "+Inf" };
+	            "# HELP leitstand_sla_timer_watched Tickets with an SLA deadline ahead\n"
+	            "# TYPE leitstand_sla_timer_watched gauge\nleitstand_sla_timer_watched %zu\n"
+	            "# HELP leitstand_sla_timer_fired_total SLA events written (warnings, breaches, escalations)\n"
+	            "# TYPE leitstand_sla_timer_fired_total counter\nleitstand_sla_timer_fired_total %llu\n"
+	            "# HELP leitstand_sla_timer_errors_total Ticket evaluations that failed\n"
+	            "# TYPE leitstand_sla_timer_errors_total counter\nleitstand_sla_timer_errors_total %llu\n"
+	            "# HELP leitstand_sla_timer_lateness_seconds_max Worst lateness of a deadline since start\n"
+	            "# TYPE leitstand_sla_timer_lateness_seconds_max gauge\n"
+	            "leitstand_sla_timer_lateness_seconds_max %.3f\n",
+	            st.watched, (unsigned long long)st.fired, (unsigned long long)st.errors, st.latency_max_ms / 1e3);
+	static const char *const le[] = {"0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1", "+Inf"};
 	strbuf_adds(out, "# HELP leitstand_sla_timer_lateness_seconds How late deadlines fired\n"
-			 "# TYPE leitstand_sla_timer_lateness_seconds histogram\n");
+	                 "# TYPE leitstand_sla_timer_lateness_seconds histogram\n");
 	uint64_t cum = 0;
 	for (size_t b = 0; b < 8; b++) {
 		cum += st.latency_buckets[b];
 		strbuf_addf(out, "leitstand_sla_timer_lateness_seconds_bucket{le=\"%s\"} %llu\n", le[b],
-			    (unsigned long long)cum);
+		            (unsigned long long)cum);
 	}
-	strbuf_addf(out, "leitstand_sla_timer_lateness_seconds_sum %.6f\nleitstand_sla_timer_lateness_seconds_count %llu\n",
-		    st.latency_sum_ms / 1e3, (unsigned long long)st.deadlines);
+	strbuf_addf(out,
+	            "leitstand_sla_timer_lateness_seconds_sum %.6f\nleitstand_sla_timer_lateness_seconds_count %llu\n",
+	            st.latency_sum_ms / 1e3, (unsigned long long)st.deadlines);
 }

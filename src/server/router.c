@@ -6,8 +6,7 @@
 
 #include <string.h>
 
-static bool match_one(const char *pattern, const char *path, const char *params[REQUEST_MAX_PARAMS],
-		      struct arena *a)
+static bool match_one(const char *pattern, const char *path, const char *params[REQUEST_MAX_PARAMS], struct arena *a)
 {
 	unsigned np = 0;
 	const char *p = pattern, *u = path;
@@ -35,7 +34,7 @@ static bool match_one(const char *pattern, const char *path, const char *params[
 }
 
 enum route_match router_match(const char *method, const char *path, int *ret_index,
-			      const char *params[REQUEST_MAX_PARAMS], struct arena *a)
+                              const char *params[REQUEST_MAX_PARAMS], struct arena *a)
 {
 	bool path_seen = false;
 	for (unsigned i = 0; i < routes_count; i++) {

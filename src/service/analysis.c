@@ -30,7 +30,7 @@ static int cmp_key(const void *a, const void *b)
 /* The index of ticket (source, id) in keys[0..n), or SIZE_MAX. */
 static size_t find(const struct key *keys, size_t n, const char *source, const char *id)
 {
-	struct key k = { source, id, 0 };
+	struct key k = {source, id, 0};
 	const struct key *hit = n ? bsearch(&k, keys, n, sizeof(*keys), cmp_key) : NULL;
 	return hit ? hit->ticket : SIZE_MAX;
 }
@@ -67,7 +67,7 @@ static int load(struct svc *s, int64_t client_id, const struct analysis_request 
 	size_t nk = 0;
 	for (size_t i = 0; i < n; i++)
 		if (all[i].source && all[i].source_id)
-			keys[nk++] = (struct key){ all[i].source, all[i].source_id, i };
+			keys[nk++] = (struct key){all[i].source, all[i].source_id, i};
 	if (nk)
 		qsort(keys, nk, sizeof(*keys), cmp_key);
 
@@ -79,7 +79,7 @@ static int load(struct svc *s, int64_t client_id, const struct analysis_request 
 		size_t t = source && e->ticket ? find(keys, nk, source, e->ticket) : SIZE_MAX;
 		if (t == SIZE_MAX)
 			continue;
-		ev[ne++] = (struct findings_event){ t, e->at, e->field, e->old_value, e->new_value, e->actor };
+		ev[ne++] = (struct findings_event){t, e->at, e->field, e->old_value, e->new_value, e->actor};
 	}
 	in->tickets = all;
 	in->n_tickets = n;
@@ -94,12 +94,12 @@ int analysis_run(struct svc *s, const struct analysis_request *rq, struct analys
 	int r = dirdb_client_by_code(s->st, s->arena, rq->client ? rq->client : "", &c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-				 rq->client ? rq->client : "");
+		                 rq->client ? rq->client : "");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
 	if ((rq->from || rq->to) && !(rq->from && rq->to && rq->from < rq->to))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", rq->from ? "to" : "from",
-				 "from and to must both be given, from before to");
+		                 "from and to must both be given, from before to");
 	struct tz *zone = NULL;
 	if ((r = tz_load(rq->tz ? rq->tz : c.timezone, &zone, s->err)) < 0) {
 		s->err->code = "invalid_parameter";
@@ -115,14 +115,14 @@ int analysis_run(struct svc *s, const struct analysis_request *rq, struct analys
 		tz_free(zone);
 		return r;
 	}
-	struct findings_options o = { .tz = zone, .from = rq->from, .to = rq->to };
+	struct findings_options o = {.tz = zone, .from = rq->from, .to = rq->to};
 	struct findings_result res;
 	if ((r = findings_compute(&in, &o, &res, s->err)) < 0) {
 		tz_free(zone);
 		s->err->code = "invalid_parameter";
 		return r;
 	}
-	*ret = (struct analysis){ .client = c.code, .tz = zone, .result = res };
+	*ret = (struct analysis){.client = c.code, .tz = zone, .result = res};
 	return 0;
 }
 

@@ -11,12 +11,12 @@
 struct analysis_request {
 	const char *client; /* code (required) */
 	ls_time from, to;   /* 0, 0: everything; both set: tickets opened in [from, to) */
-	const char *tz;	    /* zone of the hours of the week; NULL: the client's */
+	const char *tz;     /* zone of the hours of the week; NULL: the client's */
 };
 
 struct analysis {
 	const char *client; /* the client's code (in the svc arena) */
-	struct tz *tz;	    /* the zone used; owned */
+	struct tz *tz;      /* the zone used; owned */
 	struct findings_result result;
 };
 

@@ -37,7 +37,7 @@ void audit_note(struct svc *s, int64_t client_id, const char *number)
 		n->reads = v;
 		n->cap = cap;
 	}
-	n->reads[n->n_reads++] = (struct audit_read){ client_id, arena_strdup(s->arena, number) };
+	n->reads[n->n_reads++] = (struct audit_read){client_id, arena_strdup(s->arena, number)};
 }
 
 /* Inside a write transaction: gives e the next id, chains it to the head, stores it. */
@@ -55,8 +55,8 @@ static int append_entry(struct svc *s, struct audit_entry *e)
 	return 0;
 }
 
-int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, enum audit_kind kind,
-		    int64_t client_id, const char *subject, json_t *detail)
+int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, enum audit_kind kind, int64_t client_id,
+                    const char *subject, json_t *detail)
 {
 	if (!detail)
 		detail = json_object();
@@ -65,13 +65,13 @@ int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, en
 	if (!text)
 		return lserr_set(s->err, -ENOMEM, "internal", NULL, "cannot serialise an audit entry");
 	struct audit_entry e = {
-		.at = s->now,
-		.actor_id = actor_id,
-		.actor_email = actor_email && *actor_email ? actor_email : "anonymous",
-		.kind = audit_kind_to_string(kind),
-		.client_id = client_id,
-		.subject = subject ? subject : "",
-		.detail = arena_strdup(s->arena, text),
+	        .at = s->now,
+	        .actor_id = actor_id,
+	        .actor_email = actor_email && *actor_email ? actor_email : "anonymous",
+	        .kind = audit_kind_to_string(kind),
+	        .client_id = client_id,
+	        .subject = subject ? subject : "",
+	        .detail = arena_strdup(s->arena, text),
 	};
 	free(text); /* json_dumps allocates with malloc */
 	return append_entry(s, &e);
@@ -89,7 +89,7 @@ int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, en
 struct pending {
 	struct audit_entry *e; /* the requester's, valid while it waits */
 	size_t n;
-	int result;            /* set by the leader */
+	int result; /* set by the leader */
 	struct pending *next;
 };
 
@@ -111,7 +111,7 @@ static bool q_async;
 static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;  /* entries arrived */
 static pthread_cond_t q_space = PTHREAD_COND_INITIALIZER; /* the flusher made room */
-static bool q_flushing; /* a flush is writing what it took from the queue */
+static bool q_flushing;                                   /* a flush is writing what it took from the queue */
 static struct qread *aq;
 static size_t aq_n, aq_cap;
 
@@ -138,12 +138,12 @@ static int enqueue_reads(struct svc *s, const struct audit_notes *n, const char 
 		if (done[i])
 			continue;
 		struct qread x = {
-			.actor_id = a ? a->user_id : 0,
-			.actor_email = xstrdup(a && a->email && *a->email ? a->email : "anonymous"),
-			.client_id = n->reads[i].client_id,
-			.at = s->now,
-			.what = xstrdup(what),
-			.subject = xstrdup(n->reads[i].number),
+		        .actor_id = a ? a->user_id : 0,
+		        .actor_email = xstrdup(a && a->email && *a->email ? a->email : "anonymous"),
+		        .client_id = n->reads[i].client_id,
+		        .at = s->now,
+		        .what = xstrdup(what),
+		        .subject = xstrdup(n->reads[i].number),
 		};
 		for (size_t j = i; j < n->n_reads; j++) {
 			if (done[j] || n->reads[j].client_id != x.client_id)
@@ -194,7 +194,7 @@ static int write_group(struct svc *s, struct pending *list)
 
 static int group_commit(struct svc *s, struct audit_entry *e, size_t n)
 {
-	struct pending me = { .e = e, .n = n, .result = 1 };
+	struct pending me = {.e = e, .n = n, .result = 1};
 	pthread_mutex_lock(&gc_mu);
 	*gc_tail = &me;
 	gc_tail = &me.next;
@@ -277,20 +277,20 @@ int audit_record_reads(struct svc *s, const char *what)
 				json_array_append_new(numbers, json_string(n->reads[j].number));
 		}
 		json_t *detail = json_pack("{s:s,s:o,s:I,s:s}", "request", what, "tickets", numbers, "count",
-					   (json_int_t)count, "fields", "requester");
+		                           (json_int_t)count, "fields", "requester");
 		char *text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 		json_decref(detail);
 		if (!text)
 			return lserr_set(s->err, -ENOMEM, "internal", NULL, "cannot serialise an audit entry");
 		const struct actor *a = s->actor;
 		entries[ne++] = (struct audit_entry){
-			.at = s->now,
-			.actor_id = a ? a->user_id : 0,
-			.actor_email = a && a->email && *a->email ? a->email : "anonymous",
-			.kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
-			.client_id = client,
-			.subject = n->reads[i].number,
-			.detail = arena_strdup(s->arena, text),
+		        .at = s->now,
+		        .actor_id = a ? a->user_id : 0,
+		        .actor_email = a && a->email && *a->email ? a->email : "anonymous",
+		        .kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
+		        .client_id = client,
+		        .subject = n->reads[i].number,
+		        .detail = arena_strdup(s->arena, text),
 		};
 		free(text); /* json_dumps allocates with malloc */
 	}
@@ -300,7 +300,6 @@ int audit_record_reads(struct svc *s, const char *what)
 }
 
 /* ---- the asynchronous queue ---- */
-
 
 bool audit_wait_queued(unsigned timeout_ms)
 {
@@ -382,26 +381,26 @@ static size_t merge_reads(struct svc *s, const struct qread *v, size_t n, struct
 			json_array_append_new(tickets, json_string(nums[t]));
 		json_t *d;
 		if (reads == 1) {
-			d = json_pack("{s:s,s:o,s:I,s:s}", "request", reqs[0], "tickets", tickets, "count", (json_int_t)count,
-				      "fields", "requester");
+			d = json_pack("{s:s,s:o,s:I,s:s}", "request", reqs[0], "tickets", tickets, "count",
+			              (json_int_t)count, "fields", "requester");
 		} else {
 			json_t *rq = json_array();
 			for (size_t q = 0; q < nr; q++)
 				json_array_append_new(rq, json_string(reqs[q]));
 			d = json_pack("{s:o,s:o,s:I,s:I,s:s,s:I}", "requests", rq, "tickets", tickets, "count",
-				      (json_int_t)count, "reads", (json_int_t)reads, "fields", "requester", "first_at",
-				      (json_int_t)v[i].at);
+			              (json_int_t)count, "reads", (json_int_t)reads, "fields", "requester", "first_at",
+			              (json_int_t)v[i].at);
 		}
 		char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 		json_decref(d);
 		out[k++] = (struct audit_entry){
-			.at = last,
-			.actor_id = v[i].actor_id,
-			.actor_email = arena_strdup(s->arena, v[i].actor_email),
-			.kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
-			.client_id = v[i].client_id,
-			.subject = arena_strdup(s->arena, v[i].subject),
-			.detail = arena_strdup(s->arena, text ? text : "{}"),
+		        .at = last,
+		        .actor_id = v[i].actor_id,
+		        .actor_email = arena_strdup(s->arena, v[i].actor_email),
+		        .kind = audit_kind_to_string(AUDIT_KIND_PERSONAL_DATA_READ),
+		        .client_id = v[i].client_id,
+		        .subject = arena_strdup(s->arena, v[i].subject),
+		        .detail = arena_strdup(s->arena, text ? text : "{}"),
 		};
 		free(text); /* json_dumps allocates with malloc */
 	}
@@ -421,7 +420,7 @@ int audit_flush(struct svc *s, size_t *ret_n)
 	if (!n)
 		return 0;
 	struct audit_entry *merged = arena_alloc(s->arena, n * sizeof(*merged));
-	struct pending all = { .e = merged, .n = merge_reads(s, v, n, merged) };
+	struct pending all = {.e = merged, .n = merge_reads(s, v, n, merged)};
 	int r = write_group(s, &all);
 	pthread_mutex_lock(&q_mu);
 	if (r < 0) {
@@ -455,11 +454,11 @@ static int bad_param(struct svc *s, const char *name, const char *why)
 }
 
 int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *ctx), void *ctx,
-		      struct audit_query *ret)
+                      struct audit_query *ret)
 {
-	struct audit_query q = { .limit = 50 };
-	static const char *const texts[] = { "client", "actor", "kind" };
-	const char **slots[] = { &q.client, &q.actor, &q.kind };
+	struct audit_query q = {.limit = 50};
+	static const char *const texts[] = {"client", "actor", "kind"};
+	const char **slots[] = {&q.client, &q.actor, &q.kind};
 	for (size_t i = 0; i < 3; i++) {
 		const char *v = get(texts[i], ctx);
 		if (!v)
@@ -470,7 +469,7 @@ int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *
 	}
 	if (q.kind && audit_kind_from_string(q.kind) < 0)
 		return bad_param(s, "kind",
-				 "must be api_write, login, login_failed, permission_change or personal_data_read");
+		                 "must be api_write, login, login_failed, permission_change or personal_data_read");
 	const char *v;
 	if ((v = get("from", ctx)) && time_parse_rfc3339(v, &q.from) < 0)
 		return bad_param(s, "from", "must be an RFC 3339 time");
@@ -490,17 +489,16 @@ int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *
 	return 0;
 }
 
-int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **ret, size_t *ret_n,
-	       bool *ret_more)
+int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **ret, size_t *ret_n, bool *ret_more)
 {
 	const struct actor *a = s->actor;
 	struct audit_filter f = {
-		.actor_email = q->actor,
-		.kind = q->kind,
-		.from = q->from,
-		.to = q->to,
-		.before_id = q->before_id,
-		.limit = q->limit + 1,
+	        .actor_email = q->actor,
+	        .kind = q->kind,
+	        .from = q->from,
+	        .to = q->to,
+	        .before_id = q->before_id,
+	        .limit = q->limit + 1,
 	};
 	if (!a->all_clients) {
 		f.visible_to_user = a->user_id;
@@ -510,8 +508,8 @@ int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **
 		struct client c;
 		int r = dirdb_client_by_code(s->st, s->arena, q->client, &c);
 		if (r == -ENOENT || (r == 0 && !actor_sees_client(a, c.id)))
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-					 q->client);
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
+			                 "client '%.40s' does not exist", q->client);
 		if (r < 0)
 			return store_error(s->st, s->err, "looking up the client");
 		f.client_id = c.id;
@@ -555,7 +553,7 @@ static int verify_one(const struct audit_entry *e, void *ctx)
 			return broken(vs, e->id, "entry %lld before it is missing", (long long)want);
 		if (e->id > want)
 			return broken(vs, e->id, "entries %lld to %lld before it are missing", (long long)want,
-				      (long long)e->id - 1);
+			              (long long)e->id - 1);
 		return broken(vs, e->id, "id out of order after entry %lld", (long long)vs->last_id);
 	}
 	if (strcmp(e->prev_hash, vs->last_hash) != 0)
@@ -571,8 +569,8 @@ static int verify_one(const struct audit_entry *e, void *ctx)
 
 int audit_verify(struct svc *s, struct audit_verify_result *ret)
 {
-	struct audit_verify_result res = { 0 };
-	struct verify_state vs = { .s = s, .res = &res };
+	struct audit_verify_result res = {0};
+	struct verify_state vs = {.s = s, .res = &res};
 	memcpy(vs.last_hash, audit_genesis_hash, sizeof(vs.last_hash));
 	bool own = store_begin_read(s->st) == 0;
 	int r = auditdb_each(s->st, verify_one, &vs);
@@ -594,12 +592,14 @@ int audit_verify(struct svc *s, struct audit_verify_result *ret)
 			return store_error(s->st, s->err, "reading the audit head");
 		} else if (head_id > vs.last_id) {
 			res.bad_id = vs.last_id + 1;
-			res.problem = arena_printf(s->arena, "the log ends at entry %lld but audit_head names entry %lld: "
-						   "the newest entries were deleted", (long long)vs.last_id, (long long)head_id);
+			res.problem = arena_printf(s->arena,
+			                           "the log ends at entry %lld but audit_head names entry %lld: "
+			                           "the newest entries were deleted",
+			                           (long long)vs.last_id, (long long)head_id);
 		} else if (head_id < vs.last_id) {
 			res.bad_id = head_id + 1;
 			res.problem = arena_printf(s->arena, "audit_head names entry %lld but the log goes on to %lld",
-						   (long long)head_id, (long long)vs.last_id);
+			                           (long long)head_id, (long long)vs.last_id);
 		} else if (strcmp(head_hash, vs.last_hash) != 0) {
 			res.bad_id = vs.last_id;
 			res.problem = "audit_head's hash differs from the last entry's hash";

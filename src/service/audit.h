@@ -22,11 +22,11 @@ struct audit_read {
 /* What the services of one request noted for its audit entries (the server
  * points svc.audit at one; NULL elsewhere, and then nothing is noted). */
 struct audit_notes {
-	int64_t client_id;         /* the first client the request touched */
-	const char *subject;       /* and the ticket it touched there */
-	struct audit_read *reads;  /* tickets whose personal data the response carries (arena) */
+	int64_t client_id;        /* the first client the request touched */
+	const char *subject;      /* and the ticket it touched there */
+	struct audit_read *reads; /* tickets whose personal data the response carries (arena) */
 	size_t n_reads, cap;
-	bool written;              /* the request's write entry is appended */
+	bool written; /* the request's write entry is appended */
 };
 
 /* Notes that the request touched ticket `number` of client_id (copied into the arena). */
@@ -36,8 +36,8 @@ void audit_note(struct svc *s, int64_t client_id, const char *number);
  * the open write transaction. Takes ownership of detail (NULL: {}). */
 int audit_append(struct svc *s, enum audit_kind kind, int64_t client_id, const char *subject, json_t *detail);
 /* Like audit_append() with the given actor, for logins. */
-int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, enum audit_kind kind,
-		    int64_t client_id, const char *subject, json_t *detail);
+int audit_append_as(struct svc *s, int64_t actor_id, const char *actor_email, enum audit_kind kind, int64_t client_id,
+                    const char *subject, json_t *detail);
 /* audit_append() in a transaction of its own. */
 int audit_record(struct svc *s, enum audit_kind kind, int64_t client_id, const char *subject, json_t *detail);
 /* The personal-data reads noted in s->audit as entries, one per client, naming
@@ -62,28 +62,27 @@ bool audit_wait_queued(unsigned timeout_ms);
 void audit_wait_flushed(unsigned timeout_ms);
 
 struct audit_query {
-	const char *client;  /* client code */
-	const char *actor;   /* email */
+	const char *client; /* client code */
+	const char *actor;  /* email */
 	const char *kind;
 	ls_time from, to;
-	unsigned limit;      /* 1 … LS_MAX_PAGE_SIZE, default 50 */
-	int64_t before_id;   /* cursor */
+	unsigned limit;    /* 1 … LS_MAX_PAGE_SIZE, default 50 */
+	int64_t before_id; /* cursor */
 };
 /* Parses the query parameters of GET /api/v1/audit: get(name, ctx) returns a
  * parameter's value or NULL. Errors name the parameter (invalid_parameter). */
 int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *ctx), void *ctx,
-		      struct audit_query *ret);
+                      struct audit_query *ret);
 /* Entries the actor may read, newest first: admins and auditors of the whole
  * installation see everything; dpo and auditors with granted clients see only
  * entries of those clients (never unscoped ones). *ret_more tells whether an
  * older page exists (its cursor is the last entry's id). */
-int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **ret, size_t *ret_n,
-	       bool *ret_more);
+int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **ret, size_t *ret_n, bool *ret_more);
 
 struct audit_verify_result {
-	int64_t n;             /* entries checked */
-	int64_t bad_id;        /* first broken entry, 0 when the chain holds */
-	const char *problem;   /* what is wrong with it (arena), NULL when ok */
+	int64_t n;           /* entries checked */
+	int64_t bad_id;      /* first broken entry, 0 when the chain holds */
+	const char *problem; /* what is wrong with it (arena), NULL when ok */
 };
 /* Checks the whole chain: ids without gaps from 1, each prev_hash equal to the
  * hash before, each hash recomputed, and audit_head naming the last entry. A

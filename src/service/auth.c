@@ -20,12 +20,12 @@ int auth_password_hash(struct svc *s, const char *password, const char **ret)
 	size_t len = strlen(password);
 	if (len < LS_MIN_PASSWORD_BYTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "password",
-				 "password is too short: at least %d characters", LS_MIN_PASSWORD_BYTES);
+		                 "password is too short: at least %d characters", LS_MIN_PASSWORD_BYTES);
 	if (len > LS_MAX_PASSWORD_BYTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "password", "password is too long");
 	char *out = arena_alloc(s->arena, crypto_pwhash_STRBYTES);
 	if (crypto_pwhash_str_alg(out, password, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                          crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return lserr_set(s->err, -ENOMEM, "internal", NULL, "password hashing ran out of memory");
 	*ret = out;
 	return 0;
@@ -42,8 +42,7 @@ static int token_issue(struct svc *s, int64_t user_id, const char *name, ls_time
 	randombytes_buf(raw, sizeof(raw));
 	char *tok = arena_alloc(s->arena, AUTH_TOKEN_LEN + 1);
 	memcpy(tok, "lst_", 4);
-	sodium_bin2base64(tok + 4, AUTH_TOKEN_LEN + 1 - 4, raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(tok + 4, AUTH_TOKEN_LEN + 1 - 4, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 	token_hash(tok, hash);
 	int r = dirdb_token_insert(s->st, user_id, hash, name, s->now, expires_at);
@@ -68,8 +67,8 @@ int auth_token_create(struct svc *s, const char *email, const char *name, ls_tim
 	r = token_issue(s, u.id, name, expires_at, ret);
 	if (r == 0)
 		r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
-				 json_pack("{s:s,s:s,s:I}", "action", "token_create", "name", name ? name : "",
-					   "expires_at", (json_int_t)expires_at));
+		                 json_pack("{s:s,s:s,s:I}", "action", "token_create", "name", name ? name : "",
+		                           "expires_at", (json_int_t)expires_at));
 	if (r < 0) {
 		store_rollback(s->st);
 		return r;
@@ -89,7 +88,7 @@ static void dummy_init(void)
 	unsigned char pw[16];
 	randombytes_buf(pw, sizeof(pw));
 	if (crypto_pwhash_str_alg(dummy, (const char *)pw, sizeof(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	                          crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		dummy[0] = '\0';
 }
 
@@ -99,9 +98,9 @@ int auth_login(struct svc *s, const char *email, const char *password, ls_time t
 	struct user u;
 	const char *hash = NULL;
 	bool known = dirdb_user_by_email(s->st, s->arena, email, &u) == 0 && u.active &&
-		     dirdb_user_password_hash(s->st, s->arena, u.id, &hash) == 0;
+	             dirdb_user_password_hash(s->st, s->arena, u.id, &hash) == 0;
 	int ok = strlen(password) <= LS_MAX_PASSWORD_BYTES &&
-		 crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
+	         crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
 	if (!known || !ok) {
 		/* the audit entry names the email given (bounded), never the password */
 		char given[LS_MAX_EMAIL_BYTES + 1];
@@ -119,7 +118,7 @@ int auth_login(struct svc *s, const char *email, const char *password, ls_time t
 	int r = token_issue(s, u.id, "login", s->now + ttl, ret_token);
 	if (r == 0)
 		r = audit_append_as(s, u.id, u.email, AUDIT_KIND_LOGIN, 0, u.email,
-				    json_pack("{s:s,s:I}", "token", "login", "expires_at", (json_int_t)(s->now + ttl)));
+		                    json_pack("{s:s,s:I}", "token", "login", "expires_at", (json_int_t)(s->now + ttl)));
 	if (r < 0) {
 		store_rollback(s->st);
 		return r;
@@ -136,10 +135,10 @@ int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
 	if (r < 0)
 		return lserr_set(s->err, -LS_EAUTH, "unauthorized", NULL, "user %lld is gone", (long long)user_id);
 	struct actor a = {
-		.user_id = u.id,
-		.email = u.email,
-		.role = u.role,
-		.all_clients = u.role == USER_ROLE_ADMIN,
+	        .user_id = u.id,
+	        .email = u.email,
+	        .role = u.role,
+	        .all_clients = u.role == USER_ROLE_ADMIN,
 	};
 	if (!a.all_clients) {
 		int64_t *ids;
@@ -163,8 +162,8 @@ int auth_actor_for_user(struct svc *s, int64_t user_id, struct actor *ret)
  * deleted in the database, takes effect within that time. Entries hold copies; the
  * actor handed out is copied into the caller's arena, so a later request on the
  * same thread cannot change it under an earlier one. */
-#define AUTH_CACHE_SLOTS 16
-#define AUTH_CACHE_TTL_S 1
+#define AUTH_CACHE_SLOTS      16
+#define AUTH_CACHE_TTL_S      1
 #define AUTH_CACHE_MAX_GRANTS 64
 
 struct cached_actor {
@@ -189,12 +188,12 @@ static void actor_from_cache(struct svc *s, const struct cached_actor *c, struct
 		memcpy(ids, c->client_ids, c->n_clients * sizeof(*ids));
 	}
 	*ret = (struct actor){
-		.user_id = c->user_id,
-		.email = arena_strdup(s->arena, c->email),
-		.role = c->role,
-		.all_clients = c->all_clients,
-		.client_ids = ids,
-		.n_clients = c->n_clients,
+	        .user_id = c->user_id,
+	        .email = arena_strdup(s->arena, c->email),
+	        .role = c->role,
+	        .all_clients = c->all_clients,
+	        .client_ids = ids,
+	        .n_clients = c->n_clients,
 	};
 }
 

@@ -25,7 +25,7 @@ static int require_writer(struct svc *s)
 {
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL,
-				 "only admins and managers may change calendars");
+		                 "only admins and managers may change calendars");
 	return 0;
 }
 
@@ -38,26 +38,25 @@ static int validate(struct svc *s, const struct calendar_def *d)
 	return r;
 }
 
-int calendars_compile(struct svc *s, const struct calendar_def *d, int first_year, int last_year,
-		      struct calendar **ret)
+int calendars_compile(struct svc *s, const struct calendar_def *d, int first_year, int last_year, struct calendar **ret)
 {
 	struct calendar_spec spec = {
-		.tz = d->timezone,
-		.hours = d->hours,
-		.holidays = d->holidays,
-		.closed = d->closed,
-		.n_closed = d->n_closed,
-		.open = d->open,
-		.n_open = d->n_open,
-		.first_year = first_year,
-		.last_year = last_year,
+	        .tz = d->timezone,
+	        .hours = d->hours,
+	        .holidays = d->holidays,
+	        .closed = d->closed,
+	        .n_closed = d->n_closed,
+	        .open = d->open,
+	        .n_open = d->n_open,
+	        .first_year = first_year,
+	        .last_year = last_year,
 	};
 	int r = calendar_compile(&spec, ret, s->err);
 	if (r < 0 && s->err) {
 		/* the engine names its fields after calendar_spec; the API names them thus */
 		static const struct {
 			const char *engine, *api;
-		} names[] = { { "tz", "timezone" }, { "closed", "closed_days" }, { "open", "open_days" } };
+		} names[] = {{"tz", "timezone"}, {"closed", "closed_days"}, {"open", "open_days"}};
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strcmp(s->err->field, names[i].engine) == 0)
 				snprintf(s->err->field, sizeof(s->err->field), "%s", names[i].api);
@@ -72,7 +71,7 @@ static int check_name(struct svc *s, const char *name)
 		return lserr_set(s->err, -EINVAL, "missing_field", "name", "name must not be empty");
 	if (strlen(name) > LS_MAX_NAME_BYTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "name", "name is longer than %d bytes",
-				 LS_MAX_NAME_BYTES);
+		                 LS_MAX_NAME_BYTES);
 	return 0;
 }
 
@@ -88,30 +87,30 @@ int calendars_create(struct svc *s, const struct calendar_input *in, struct cale
 			return r;
 		/* an unknown client in a body is a bad field, not a missing resource */
 		return lserr_set(s->err, -EINVAL, "invalid_field", "client", "client '%.40s' does not exist",
-				 in->client);
+		                 in->client);
 	}
 	if (!in->code || !directory_code_valid(in->code))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "code",
-				 "calendar code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
+		                 "calendar code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
 	if ((r = check_name(s, in->name ? in->name : in->code)) < 0)
 		return r;
 	if (!in->hours || !*in->hours)
 		return lserr_set(s->err, -EINVAL, "missing_field", "hours",
-				 "hours must be given, e.g. \"mon-fri 08:00-17:00\"");
+		                 "hours must be given, e.g. \"mon-fri 08:00-17:00\"");
 	struct calendar_def d = {
-		.client_id = c.id,
-		.client_code = c.code,
-		.code = arena_strdup(s->arena, in->code),
-		.name = arena_strdup(s->arena, in->name ? in->name : in->code),
-		.timezone = arena_strdup(s->arena, in->timezone ? in->timezone : "Europe/Berlin"),
-		.hours = arena_strdup(s->arena, in->hours),
-		.holidays = arena_strdup(s->arena, in->holidays ? in->holidays : "none"),
-		.closed = (const char **)in->closed,
-		.n_closed = in->n_closed,
-		.open = (const char **)in->open,
-		.n_open = in->n_open,
-		.holidays_version = holidays_data_version(),
-		.created_at = s->now,
+	        .client_id = c.id,
+	        .client_code = c.code,
+	        .code = arena_strdup(s->arena, in->code),
+	        .name = arena_strdup(s->arena, in->name ? in->name : in->code),
+	        .timezone = arena_strdup(s->arena, in->timezone ? in->timezone : "Europe/Berlin"),
+	        .hours = arena_strdup(s->arena, in->hours),
+	        .holidays = arena_strdup(s->arena, in->holidays ? in->holidays : "none"),
+	        .closed = (const char **)in->closed,
+	        .n_closed = in->n_closed,
+	        .open = (const char **)in->open,
+	        .n_open = in->n_open,
+	        .holidays_version = holidays_data_version(),
+	        .created_at = s->now,
 	};
 	if ((r = validate(s, &d)) < 0)
 		return r;
@@ -121,7 +120,7 @@ int calendars_create(struct svc *s, const struct calendar_input *in, struct cale
 	if (r == -LS_ECONFLICT) {
 		store_rollback(s->st);
 		return lserr_set(s->err, r, "conflict", "code", "client '%s' has a calendar '%s' already", c.code,
-				 in->code);
+		                 in->code);
 	}
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the calendar");
@@ -140,10 +139,10 @@ int calendars_get(struct svc *s, const char *client, const char *code, int64_t v
 	r = calendardb_get(s->st, s->arena, c.id, code, version, ret);
 	if (r == -ENOENT)
 		return version ? lserr_set(s->err, r, "not_found", "version",
-					   "calendar '%.40s' of client '%s' has no version %lld", code, c.code,
-					   (long long)version)
-			       : lserr_set(s->err, r, "not_found", "code", "client '%s' has no calendar '%.40s'",
-					   c.code, code);
+		                           "calendar '%.40s' of client '%s' has no version %lld", code, c.code,
+		                           (long long)version)
+		               : lserr_set(s->err, r, "not_found", "code", "client '%s' has no calendar '%.40s'",
+		                           c.code, code);
 	return r < 0 ? store_error(s->st, s->err, "loading the calendar") : 0;
 }
 
@@ -165,7 +164,7 @@ int calendars_list(struct svc *s, const char *client, struct calendar_def **ret,
 }
 
 int calendars_update(struct svc *s, const char *client, const char *code, int64_t expected_version, unsigned fields,
-		     const struct calendar_input *in, struct calendar_def *ret)
+                     const struct calendar_input *in, struct calendar_def *ret)
 {
 	lserr_clear(s->err);
 	int r = require_writer(s);
@@ -176,8 +175,8 @@ int calendars_update(struct svc *s, const char *client, const char *code, int64_
 		return r;
 	if (d.version != expected_version) {
 		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
-			      "calendar '%s' is at version %lld, not %lld", d.code, (long long)d.version,
-			      (long long)expected_version);
+		              "calendar '%s' is at version %lld, not %lld", d.code, (long long)d.version,
+		              (long long)expected_version);
 		lserr_hint(s->err, "reload the calendar and send If-Match: \"%lld\"", (long long)d.version);
 		return r;
 	}
@@ -207,7 +206,8 @@ int calendars_update(struct svc *s, const char *client, const char *code, int64_
 	r = calendardb_add_version(s->st, &d, expected_version, s->actor->user_id, s->now);
 	if (r == -LS_ESTALE) {
 		store_rollback(s->st);
-		return lserr_set(s->err, r, "version_mismatch", "version", "calendar '%s' was changed meanwhile", d.code);
+		return lserr_set(s->err, r, "version_mismatch", "version", "calendar '%s' was changed meanwhile",
+		                 d.code);
 	}
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the calendar version");
@@ -217,8 +217,7 @@ int calendars_update(struct svc *s, const char *client, const char *code, int64_
 	return calendars_get(s, client, code, 0, ret);
 }
 
-int calendars_versions(struct svc *s, const char *client, const char *code, struct calendar_def **ret,
-		       size_t *ret_n)
+int calendars_versions(struct svc *s, const char *client, const char *code, struct calendar_def **ret, size_t *ret_n)
 {
 	struct client c;
 	int r = visible_client(s, client, "client", &c);
@@ -229,7 +228,7 @@ int calendars_versions(struct svc *s, const char *client, const char *code, stru
 		return store_error(s->st, s->err, "loading calendar versions");
 	if (*ret_n == 0)
 		return lserr_set(s->err, -ENOENT, "not_found", "code", "client '%s' has no calendar '%.40s'", c.code,
-				 code);
+		                 code);
 	return 0;
 }
 
@@ -238,8 +237,8 @@ int calendars_holidays(struct svc *s, const char *region, int year, struct holid
 	enum holidays_region r = holidays_region_from_string(region);
 	if ((int)r < 0)
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "region",
-				 "region '%.40s' is unknown: use DE, DE-BW … DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG",
-				 region);
+		                 "region '%.40s' is unknown: use DE, DE-BW … DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG",
+		                 region);
 	int rc = holidays_year(r, year, out, ret_n, s->err);
 	if (rc < 0 && s->err) {
 		s->err->code = "invalid_parameter";
@@ -265,7 +264,7 @@ static int clamp_year(int y)
 }
 
 int calendars_elapsed(struct svc *s, const char *client, const char *code, int64_t version, ls_time from, ls_time to,
-		      int64_t *ret_seconds)
+                      int64_t *ret_seconds)
 {
 	if (to < from)
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "to", "to lies before from");
@@ -284,7 +283,7 @@ int calendars_elapsed(struct svc *s, const char *client, const char *code, int64
 }
 
 int calendars_due(struct svc *s, const char *client, const char *code, int64_t version, ls_time from, int64_t seconds,
-		  ls_time *ret_due, char *buf, size_t n)
+                  ls_time *ret_due, char *buf, size_t n)
 {
 	if (seconds < 0)
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "seconds", "seconds must not be negative");

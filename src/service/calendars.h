@@ -16,12 +16,12 @@
 #include "service/svc.h"
 
 struct calendar_input {
-	const char *client;          /* code; create only */
-	const char *code;            /* create only */
+	const char *client; /* code; create only */
+	const char *code;   /* create only */
 	const char *name;
-	const char *timezone;        /* default Europe/Berlin */
-	const char *hours;           /* required on create */
-	const char *holidays;        /* region or "none"; default "none" */
+	const char *timezone; /* default Europe/Berlin */
+	const char *hours;    /* required on create */
+	const char *holidays; /* region or "none"; default "none" */
 	const char *const *closed;
 	size_t n_closed;
 	const char *const *open;
@@ -45,21 +45,20 @@ int calendars_list(struct svc *s, const char *client, struct calendar_def **ret,
 /* Writes version expected_version + 1 with the fields named in `fields` changed.
  * -LS_ESTALE (version_mismatch) when the calendar has moved on meanwhile. */
 int calendars_update(struct svc *s, const char *client, const char *code, int64_t expected_version, unsigned fields,
-		     const struct calendar_input *in, struct calendar_def *ret);
-int calendars_versions(struct svc *s, const char *client, const char *code, struct calendar_def **ret,
-		       size_t *ret_n);
+                     const struct calendar_input *in, struct calendar_def *ret);
+int calendars_versions(struct svc *s, const char *client, const char *code, struct calendar_def **ret, size_t *ret_n);
 /* Compiles a stored definition for the local years first..last (0, 0: the engine's
  * whole range). The caller frees the result with calendar_free(). */
 int calendars_compile(struct svc *s, const struct calendar_def *d, int first_year, int last_year,
-		      struct calendar **ret);
+                      struct calendar **ret);
 
 /* The holiday days of a region and year (out: HOLIDAYS_MAX_PER_YEAR entries). */
 int calendars_holidays(struct svc *s, const char *region, int year, struct holiday *out, size_t *ret_n);
 
 /* Business seconds of a stored calendar version in [from, to). */
 int calendars_elapsed(struct svc *s, const char *client, const char *code, int64_t version, ls_time from, ls_time to,
-		      int64_t *ret_seconds);
+                      int64_t *ret_seconds);
 /* The instant at which `seconds` of business time have passed since from; its local
  * RFC 3339 form with the zone's offset goes to buf. */
 int calendars_due(struct svc *s, const char *client, const char *code, int64_t version, ls_time from, int64_t seconds,
-		  ls_time *ret_due, char *buf, size_t n);
+                  ls_time *ret_due, char *buf, size_t n);

@@ -14,9 +14,9 @@
 
 struct demo_options {
 	uint64_t seed;
-	unsigned tickets;       /* total over the period (default 20000) */
-	unsigned months;        /* history length (default 6) */
-	ls_time now;            /* end of the period */
+	unsigned tickets; /* total over the period (default 20000) */
+	unsigned months;  /* history length (default 6) */
+	ls_time now;      /* end of the period */
 	/* progress callback: done of total tickets; may be NULL */
 	void (*progress)(unsigned done, unsigned total, void *ctx);
 	void *progress_ctx;

@@ -41,7 +41,7 @@ static int check_name(struct svc *s, const char *field, const char *v)
 		return lserr_set(s->err, -EINVAL, "missing_field", field, "%s must not be empty", field);
 	if (strlen(v) > LS_MAX_NAME_BYTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", field, "%s is longer than %d bytes", field,
-				 LS_MAX_NAME_BYTES);
+		                 LS_MAX_NAME_BYTES);
 	return 0;
 }
 
@@ -59,22 +59,22 @@ int directory_client_add(struct svc *s, const struct client_input *in, struct cl
 		return r;
 	if (!in->code || !directory_code_valid(in->code))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "code",
-				 "client code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
+		                 "client code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
 	if ((r = check_name(s, "name", in->name)) < 0)
 		return r;
 	if (in->priority_matrix && !priority_matrix_valid(in->priority_matrix))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "priority_matrix",
-				 "priority matrix must be 9 digits 1-5 (rows impact 1-3, columns urgency 1-3)");
+		                 "priority matrix must be 9 digits 1-5 (rows impact 1-3, columns urgency 1-3)");
 	if (in->timezone && (strlen(in->timezone) > 64 || !*in->timezone))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "timezone", "time zone name is invalid");
 	struct client c = {
-		.code = arena_strdup(s->arena, in->code),
-		.name = arena_strdup(s->arena, in->name),
-		.timezone = arena_strdup(s->arena, in->timezone ? in->timezone : "Europe/Berlin"),
-		.created_at = s->now,
+	        .code = arena_strdup(s->arena, in->code),
+	        .name = arena_strdup(s->arena, in->name),
+	        .timezone = arena_strdup(s->arena, in->timezone ? in->timezone : "Europe/Berlin"),
+	        .created_at = s->now,
 	};
 	snprintf(c.priority_matrix, sizeof(c.priority_matrix), "%s",
-		 in->priority_matrix ? in->priority_matrix : PRIORITY_MATRIX_DEFAULT);
+	         in->priority_matrix ? in->priority_matrix : PRIORITY_MATRIX_DEFAULT);
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	r = dirdb_client_insert(s->st, &c);
@@ -126,17 +126,17 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 		return r;
 	if (!in->email || !directory_email_valid(in->email))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "email", "'%s' is not a valid email address",
-				 in->email ? in->email : "");
+		                 in->email ? in->email : "");
 	if ((r = check_name(s, "name", in->name)) < 0)
 		return r;
 	if ((int)in->role < 0 || in->role >= _USER_ROLE_MAX)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "role", "unknown role");
 	if ((in->role == USER_ROLE_CLIENT_VIEWER || in->role == USER_ROLE_DPO) && in->n_clients == 0)
-		return lserr_set(s->err, -EINVAL, "missing_field", "clients", "a %s must be granted at least one client",
-				 user_role_to_string(in->role));
+		return lserr_set(s->err, -EINVAL, "missing_field", "clients",
+		                 "a %s must be granted at least one client", user_role_to_string(in->role));
 	if (in->role == USER_ROLE_VENDOR_AGENT && in->n_clients > 0)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "clients",
-				 "a vendor_agent is not granted clients: it sees the tickets assigned to its vendor");
+		                 "a vendor_agent is not granted clients: it sees the tickets assigned to its vendor");
 	if (in->n_clients > LS_MAX_GRANTS)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "clients", "too many clients granted");
 	const char *hash = NULL;
@@ -145,11 +145,11 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	struct user u = {
-		.email = arena_strdup(s->arena, in->email),
-		.name = arena_strdup(s->arena, in->name),
-		.role = in->role,
-		.active = true,
-		.created_at = s->now,
+	        .email = arena_strdup(s->arena, in->email),
+	        .name = arena_strdup(s->arena, in->name),
+	        .role = in->role,
+	        .active = true,
+	        .created_at = s->now,
 	};
 	r = dirdb_user_insert(s->st, &u, hash);
 	if (r == -LS_ECONFLICT) {
@@ -165,7 +165,7 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 		if (r == -ENOENT) {
 			store_rollback(s->st);
 			return lserr_set(s->err, -EINVAL, "invalid_field", "clients", "client '%s' does not exist",
-					 in->clients[i]);
+			                 in->clients[i]);
 		}
 		if (r < 0 || (r = dirdb_user_grant(s->st, u.id, c.id)) < 0)
 			goto fail;
@@ -175,8 +175,8 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 	for (size_t i = 0; i < u.n_clients; i++)
 		json_array_append_new(granted, json_string(u.client_codes[i]));
 	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
-			      json_pack("{s:s,s:s,s:o}", "action", "user_add", "role", user_role_to_string(u.role),
-					"clients", granted))) < 0) {
+	                      json_pack("{s:s,s:s,s:o}", "action", "user_add", "role", user_role_to_string(u.role),
+	                                "clients", granted))) < 0) {
 		store_rollback(s->st);
 		return r;
 	}
@@ -242,7 +242,7 @@ int directory_user_set_password(struct svc *s, const char *email, const char *pa
 		return r;
 	}
 	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
-			      json_pack("{s:s}", "action", "password_set"))) < 0) {
+	                      json_pack("{s:s}", "action", "password_set"))) < 0) {
 		store_rollback(s->st);
 		return r;
 	}
@@ -257,16 +257,16 @@ int directory_team_add(struct svc *s, const struct team_input *in, struct team *
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL, "only admins and managers may add teams");
 	if (!in->code || !directory_code_valid(in->code))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "code",
-				 "team code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
+		                 "team code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
 	int r = check_name(s, "name", in->name);
 	if (r < 0)
 		return r;
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	struct team t = {
-		.code = arena_strdup(s->arena, in->code),
-		.name = arena_strdup(s->arena, in->name),
-		.created_at = s->now,
+	        .code = arena_strdup(s->arena, in->code),
+	        .name = arena_strdup(s->arena, in->name),
+	        .created_at = s->now,
 	};
 	r = dirdb_team_insert(s->st, &t);
 	if (r == -LS_ECONFLICT) {
@@ -281,7 +281,7 @@ int directory_team_add(struct svc *s, const struct team_input *in, struct team *
 		if (r == -ENOENT) {
 			store_rollback(s->st);
 			return lserr_set(s->err, -EINVAL, "invalid_field", "members", "user '%s' does not exist",
-					 in->members[i]);
+			                 in->members[i]);
 		}
 		if (r < 0 || (r = dirdb_team_add_member(s->st, t.id, u.id)) < 0)
 			goto fail;

@@ -8,7 +8,7 @@
 #include "service/svc.h"
 
 struct client_input {
-	const char *code;            /* 1-32 of A-Z a-z 0-9 _ - */
+	const char *code; /* 1-32 of A-Z a-z 0-9 _ - */
 	const char *name;
 	const char *timezone;        /* NULL: Europe/Berlin */
 	const char *priority_matrix; /* NULL: ServiceNow's default */
@@ -23,8 +23,8 @@ struct user_input {
 	const char *email;
 	const char *name;
 	enum user_role role;
-	const char *password;        /* NULL: token access only */
-	const char *const *clients;  /* client codes granted */
+	const char *password;       /* NULL: token access only */
+	const char *const *clients; /* client codes granted */
 	size_t n_clients;
 };
 int directory_user_add(struct svc *s, const struct user_input *in, struct user *ret);
@@ -35,7 +35,7 @@ int directory_user_set_password(struct svc *s, const char *email, const char *pa
 struct team_input {
 	const char *code;
 	const char *name;
-	const char *const *members;  /* user emails */
+	const char *const *members; /* user emails */
 	size_t n_members;
 };
 int directory_team_add(struct svc *s, const struct team_input *in, struct team *ret);

@@ -14,14 +14,14 @@
 #define IMPORTS_MAX_REPORTED 20 /* bad rows reported by line; the rest are counted */
 
 struct import_request {
-	const char *source;      /* "servicenow" */
-	const char *client;      /* client code */
-	const char *path;        /* plain or gzip */
-	const char *tz;          /* zone of stamps without one; NULL: UTC */
-	const char *mapping;     /* csv: a preset name or a mapping file (importers/csvmap.h) */
-	int interval_seconds;    /* acd: length of intervals the file does not state; 0 infers */
-	size_t max_errors;       /* bad rows tolerated; 0: none */
-	bool events;             /* keep the change events too (default true) */
+	const char *source;                       /* "servicenow" */
+	const char *client;                       /* client code */
+	const char *path;                         /* plain or gzip */
+	const char *tz;                           /* zone of stamps without one; NULL: UTC */
+	const char *mapping;                      /* csv: a preset name or a mapping file (importers/csvmap.h) */
+	int interval_seconds;                     /* acd: length of intervals the file does not state; 0 infers */
+	size_t max_errors;                        /* bad rows tolerated; 0: none */
+	bool events;                              /* keep the change events too (default true) */
 	void (*progress)(size_t rows, void *ctx); /* may be NULL; called every few thousand rows */
 	void *progress_ctx;
 };
@@ -37,7 +37,7 @@ struct import_summary {
 	size_t new_tickets, updated_tickets;
 	size_t new_intervals, updated_intervals; /* acd */
 	struct import_bad_row bad[IMPORTS_MAX_REPORTED];
-	size_t n_bad;            /* reported in bad[] */
+	size_t n_bad; /* reported in bad[] */
 };
 
 /* The sources this build can read, NULL-terminated. */
@@ -49,12 +49,12 @@ int imports_run(struct svc *s, const struct import_request *rq, struct import_su
 
 struct import_job_input {
 	const char *client, *source;
-	const char *tz;        /* NULL: UTC */
-	const char *mapping;   /* csv: a preset name (files are not read on behalf of a web user) */
-	int interval_seconds;  /* acd */
+	const char *tz;       /* NULL: UTC */
+	const char *mapping;  /* csv: a preset name (files are not read on behalf of a web user) */
+	int interval_seconds; /* acd */
 	size_t max_errors;
 	bool events;
-	const char *file;      /* the upload, already on disk and synced */
+	const char *file; /* the upload, already on disk and synced */
 	int64_t bytes;
 };
 

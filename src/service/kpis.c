@@ -16,7 +16,7 @@
  * periods as the tickets; split by queue whenever the tickets are grouped (queue is
  * the one dimension of ACD data). Releases res on failure. */
 static int add_calls(struct svc *s, int64_t client_id, const struct kpi_request *rq, const struct kpi_options *o,
-		     struct kpi_result *res)
+                     struct kpi_result *res)
 {
 	size_t stored;
 	struct rec_interval *iv;
@@ -24,7 +24,7 @@ static int add_calls(struct svc *s, int64_t client_id, const struct kpi_request 
 	int r;
 	if ((r = acddb_count(s->st, client_id, &stored)) < 0 ||
 	    (stored && (r = acddb_intervals(s->st, s->arena, client_id, o->period == KPI_PERIOD_RANGE ? rq->from : 0,
-					    o->period == KPI_PERIOD_RANGE ? rq->to : 0, &iv, &n)) < 0)) {
+	                                    o->period == KPI_PERIOD_RANGE ? rq->to : 0, &iv, &n)) < 0)) {
 		kpi_result_release(res);
 		return store_error(s->st, s->err, "loading call intervals");
 	}
@@ -44,7 +44,7 @@ static int load(struct svc *s, const struct kpi_request *rq, struct client *c, s
 	int r = dirdb_client_by_code(s->st, s->arena, rq->client ? rq->client : "", c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c->id)))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-				 rq->client ? rq->client : "");
+		                 rq->client ? rq->client : "");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
 	struct rec_ticket *imported, *native;
@@ -63,12 +63,12 @@ static int load(struct svc *s, const struct kpi_request *rq, struct client *c, s
 }
 
 static int compute(struct svc *s, const struct client *c, const struct rec_ticket *all, size_t n,
-		   const struct kpi_request *rq, struct kpi_result *ret)
+                   const struct kpi_request *rq, struct kpi_result *ret)
 {
 	int r;
 	if ((rq->from || rq->to) && !(rq->from && rq->to && rq->from < rq->to))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", rq->from ? "to" : "from",
-				 "from and to must both be given, from before to");
+		                 "from and to must both be given, from before to");
 	struct tz *zone = NULL;
 	if ((r = tz_load(rq->tz ? rq->tz : c->timezone, &zone, s->err)) < 0) {
 		s->err->code = "invalid_parameter";
@@ -85,15 +85,16 @@ static int compute(struct svc *s, const struct client *c, const struct rec_ticke
 			tz_free(zone);
 			if (r == -ENOENT)
 				return lserr_set(s->err, -EINVAL, "invalid_parameter", "calendar",
-						 "calendar '%.40s' of client '%.40s' does not exist", rq->calendar, c->code);
+				                 "calendar '%.40s' of client '%.40s' does not exist", rq->calendar,
+				                 c->code);
 			return r;
 		}
 	}
 	struct kpi_options o = {
-		.group_by = rq->group,
-		.period = rq->by,
-		.tz = zone,
-		.cal = cal,
+	        .group_by = rq->group,
+	        .period = rq->by,
+	        .tz = zone,
+	        .cal = cal,
 	};
 	if (rq->from && rq->by == KPI_PERIOD_NONE) {
 		o.period = KPI_PERIOD_RANGE;
@@ -147,7 +148,7 @@ int kpis_compute_many(struct svc *s, const struct kpi_request *rq, size_t n, str
 	for (size_t i = 1; i < n; i++)
 		if (!rq[i].client || !rq[0].client || strcmp(rq[i].client, rq[0].client) != 0)
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
-					 "one computation covers one client");
+			                 "one computation covers one client");
 	const struct kpi_targets *targets;
 	if ((r = load(s, &rq[0], &c, &all, &nt)) < 0 || (r = targets_of_client(s, c.id, &targets)) < 0)
 		return r;

@@ -5,13 +5,13 @@
 #include "service/svc.h"
 
 struct kpi_request {
-	const char *client;        /* code (required) */
-	enum kpi_period by;        /* KPI_PERIOD_NONE, WEEK, MONTH, QUARTER */
-	enum kpi_dim group;        /* KPI_DIM_NONE or a dimension */
-	ls_time from, to;          /* 0, 0: everything; both set: [from, to) */
-	const char *tz;            /* zone of period boundaries; NULL: the client's */
-	const char *calendar;      /* code of the client's calendar for the business-hour
-				    * KPIs (current version); NULL: those are null */
+	const char *client;   /* code (required) */
+	enum kpi_period by;   /* KPI_PERIOD_NONE, WEEK, MONTH, QUARTER */
+	enum kpi_dim group;   /* KPI_DIM_NONE or a dimension */
+	ls_time from, to;     /* 0, 0: everything; both set: [from, to) */
+	const char *tz;       /* zone of period boundaries; NULL: the client's */
+	const char *calendar; /* code of the client's calendar for the business-hour
+	                       * KPIs (current version); NULL: those are null */
 };
 
 /* Fills *ret (release with kpi_result_release); ret->targets points at the client's

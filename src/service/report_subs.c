@@ -32,7 +32,7 @@ static int require_config(struct svc *s)
 {
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL,
-				 "only admins and managers may see and change report subscriptions");
+		                 "only admins and managers may see and change report subscriptions");
 	return 0;
 }
 
@@ -82,7 +82,7 @@ static int compute_next(struct svc *s, struct report_sub *w)
 		r = tz_load(w->timezone, &zone, s->err);
 	if (r == 0)
 		r = schedule_next(&sc, zone, holidays_region_from_string(w->holidays_region), s->now, &w->next_run_at,
-				  s->err);
+		                  s->err);
 	tz_free(zone);
 	return r;
 }
@@ -94,19 +94,21 @@ static int apply_input(struct svc *s, const struct report_sub_input *in, unsigne
 			return lserr_set(s->err, -EINVAL, "missing_field", "kind", "kind must be given");
 		if ((int)report_kind_from_string(in->kind) < 0)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "kind",
-					 "kind must be weekly, monthly or quarterly");
+			                 "kind must be weekly, monthly or quarterly");
 		w->kind = report_kind_to_string(report_kind_from_string(in->kind));
 	}
 	if (fields & REPORT_SUB_PATCH_FORMAT) {
 		const char *f = in->format ? in->format : "pdf";
 		if (strcmp(f, "csv") == 0) {
-			int r = lserr_set(s->err, -EINVAL, "invalid_field", "format",
-					  "format csv is not offered for subscriptions: a CSV report is one file per table");
+			int r = lserr_set(
+			        s->err, -EINVAL, "invalid_field", "format",
+			        "format csv is not offered for subscriptions: a CSV report is one file per table");
 			lserr_hint(s->err, "use xlsx for the tables in one file, or `leitstand report --format csv`");
 			return r;
 		}
 		if (strcmp(f, "html") != 0 && strcmp(f, "pdf") != 0 && strcmp(f, "xlsx") != 0)
-			return lserr_set(s->err, -EINVAL, "invalid_field", "format", "format must be html, pdf or xlsx");
+			return lserr_set(s->err, -EINVAL, "invalid_field", "format",
+			                 "format must be html, pdf or xlsx");
 		w->format = report_format_to_string(report_format_from_string(f));
 	}
 	if (fields & REPORT_SUB_PATCH_LANG) {
@@ -117,17 +119,18 @@ static int apply_input(struct svc *s, const struct report_sub_input *in, unsigne
 	}
 	if (fields & REPORT_SUB_PATCH_RECIPIENTS) {
 		if (in->n_recipients == 0)
-			return lserr_set(s->err, -EINVAL, in->recipients ? "invalid_field" : "missing_field", "recipients",
-					 "recipients must name at least one email address");
+			return lserr_set(s->err, -EINVAL, in->recipients ? "invalid_field" : "missing_field",
+			                 "recipients", "recipients must name at least one email address");
 		if (in->n_recipients > LS_MAX_REPORT_RECIPIENTS)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "recipients", "at most %d recipients",
-					 LS_MAX_REPORT_RECIPIENTS);
+			                 LS_MAX_REPORT_RECIPIENTS);
 		struct strbuf sb = STRBUF_INIT;
 		for (size_t i = 0; i < in->n_recipients; i++) {
 			if (!email_ok(in->recipients[i])) {
 				strbuf_release(&sb);
 				return lserr_set(s->err, -EINVAL, "invalid_field", "recipients",
-						 "recipients[%zu]: '%.60s' is not an email address", i, in->recipients[i]);
+				                 "recipients[%zu]: '%.60s' is not an email address", i,
+				                 in->recipients[i]);
 			}
 			strbuf_addf(&sb, "%s%s", i ? " " : "", in->recipients[i]);
 		}
@@ -147,10 +150,10 @@ static int apply_input(struct svc *s, const struct report_sub_input *in, unsigne
 	if (fields & REPORT_SUB_PATCH_TIMEZONE) {
 		const char *z = in->timezone ? in->timezone : DEFAULT_TZ;
 		struct tz *zone = NULL;
-		struct lserr te = { 0 };
+		struct lserr te = {0};
 		if (tz_load(z, &zone, &te) < 0)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "timezone",
-					 "timezone '%.60s' is not a known IANA zone", z);
+			                 "timezone '%.60s' is not a known IANA zone", z);
 		tz_free(zone);
 		w->timezone = arena_strdup(s->arena, z);
 	}
@@ -158,7 +161,7 @@ static int apply_input(struct svc *s, const struct report_sub_input *in, unsigne
 		enum holidays_region reg = holidays_region_from_string(in->holidays);
 		if ((int)reg < 0)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "holidays",
-					 "holidays must be a region such as DE, DE-BY or none");
+			                 "holidays must be a region such as DE, DE-BY or none");
 		w->holidays_region = holidays_region_to_string(reg);
 	}
 	if (fields & REPORT_SUB_PATCH_ACTIVE)
@@ -186,11 +189,11 @@ int report_subs_create(struct svc *s, const struct report_sub_input *in, struct 
 	r = dirdb_client_by_code(s->st, s->arena, in->client, &c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "client", "client '%.40s' does not exist",
-				 in->client);
+		                 in->client);
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
-	struct report_sub w = { .client_id = c.id, .client_code = c.code, .active = in->active != 0,
-				.created_at = s->now };
+	struct report_sub w = {
+	        .client_id = c.id, .client_code = c.code, .active = in->active != 0, .created_at = s->now};
 	if ((r = apply_input(s, in, ~0u & ~REPORT_SUB_PATCH_ACTIVE, &w)) < 0)
 		return r;
 	if (!w.holidays_region)
@@ -210,7 +213,7 @@ static int load(struct svc *s, int64_t id, struct report_sub *ret)
 	int r = reportdb_sub_get(s->st, s->arena, id, ret);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->client_id)))
 		return lserr_set(s->err, -ENOENT, "not_found", "id", "report subscription %lld does not exist",
-				 (long long)id);
+		                 (long long)id);
 	return r < 0 ? store_error(s->st, s->err, "loading the report subscription") : 0;
 }
 
@@ -234,8 +237,8 @@ int report_subs_list(struct svc *s, const char *client, struct report_sub **ret,
 		nc = 1;
 		r = dirdb_client_by_code(s->st, s->arena, client, cs);
 		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, cs->id)))
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-					 client);
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
+			                 "client '%.40s' does not exist", client);
 	} else {
 		r = dirdb_client_list(s->st, s->arena, &cs, &nc);
 	}
@@ -259,7 +262,7 @@ int report_subs_list(struct svc *s, const char *client, struct report_sub **ret,
 }
 
 int report_subs_update(struct svc *s, int64_t id, int64_t expected_version, unsigned fields,
-		       const struct report_sub_input *in, struct report_sub *ret)
+                       const struct report_sub_input *in, struct report_sub *ret)
 {
 	lserr_clear(s->err);
 	int r = require_config(s);
@@ -270,8 +273,8 @@ int report_subs_update(struct svc *s, int64_t id, int64_t expected_version, unsi
 		return r;
 	if (w.version != expected_version) {
 		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
-			      "report subscription %lld is at version %lld, not %lld", (long long)id,
-			      (long long)w.version, (long long)expected_version);
+		              "report subscription %lld is at version %lld, not %lld", (long long)id,
+		              (long long)w.version, (long long)expected_version);
 		lserr_hint(s->err, "reload the subscription and send If-Match: \"%lld\"", (long long)w.version);
 		return r;
 	}
@@ -283,8 +286,8 @@ int report_subs_update(struct svc *s, int64_t id, int64_t expected_version, unsi
 		return store_error(s->st, s->err, "starting a transaction");
 	r = reportdb_sub_update(s->st, &w, expected_version, s->now);
 	if (r == -LS_ESTALE)
-		r = lserr_set(s->err, r, "version_mismatch", "version", "report subscription %lld was changed meanwhile",
-			      (long long)id);
+		r = lserr_set(s->err, r, "version_mismatch", "version",
+		              "report subscription %lld was changed meanwhile", (long long)id);
 	if (r < 0 || (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the report subscription");
 	return load(s, id, ret);
@@ -304,8 +307,7 @@ int report_subs_delete(struct svc *s, int64_t id)
 	return 0;
 }
 
-int report_subs_runs(struct svc *s, int64_t id, int64_t before, size_t limit, struct report_run **ret,
-		     size_t *ret_n)
+int report_subs_runs(struct svc *s, int64_t id, int64_t before, size_t limit, struct report_run **ret, size_t *ret_n)
 {
 	lserr_clear(s->err);
 	int r = require_config(s);
@@ -316,8 +318,7 @@ int report_subs_runs(struct svc *s, int64_t id, int64_t before, size_t limit, st
 	return r < 0 ? store_error(s->st, s->err, "loading the runs") : 0;
 }
 
-int report_subs_period_before(const char *kind, const char *tzname, ls_time t, char *buf, size_t n,
-			      struct lserr *e)
+int report_subs_period_before(const char *kind, const char *tzname, ls_time t, char *buf, size_t n, struct lserr *e)
 {
 	enum report_kind k = report_kind_from_string(kind);
 	if ((int)k < 0)
@@ -326,7 +327,7 @@ int report_subs_period_before(const char *kind, const char *tzname, ls_time t, c
 	int r = tz_load(tzname, &zone, e);
 	if (r < 0)
 		return r;
-	struct kpi_options o = { .period = report_kind_period(k), .tz = zone };
+	struct kpi_options o = {.period = report_kind_period(k), .tz = zone};
 	int64_t key = 0;
 	kpi_period_key(&o, t, &key);
 	ls_time from, to;
@@ -336,18 +337,18 @@ int report_subs_period_before(const char *kind, const char *tzname, ls_time t, c
 }
 
 static int insert_run(struct svc *s, const struct report_sub *w, const char *trigger, const char *period,
-		      ls_time scheduled_for, struct report_run *ret)
+                      ls_time scheduled_for, struct report_run *ret)
 {
 	struct report_run run = {
-		.subscription_id = w->id,
-		.client_id = w->client_id,
-		.trigger = trigger,
-		.period = arena_strdup(s->arena, period),
-		.state = REPORT_RUN_QUEUED,
-		.next_attempt_at = s->now,
-		.recipients = w->recipients,
-		.scheduled_for = scheduled_for,
-		.created_at = s->now,
+	        .subscription_id = w->id,
+	        .client_id = w->client_id,
+	        .trigger = trigger,
+	        .period = arena_strdup(s->arena, period),
+	        .state = REPORT_RUN_QUEUED,
+	        .next_attempt_at = s->now,
+	        .recipients = w->recipients,
+	        .scheduled_for = scheduled_for,
+	        .created_at = s->now,
 	};
 	int r = reportdb_run_insert(s->st, &run);
 	if (r == 0 && ret)
@@ -403,7 +404,7 @@ int report_subs_queue_due(struct svc *s, size_t limit, size_t *ret_n)
 		struct report_sub w = v[i];
 		ls_time due = w.next_run_at;
 		char label[32];
-		struct lserr pe = { 0 };
+		struct lserr pe = {0};
 		bool have_period = report_subs_period_before(w.kind, w.timezone, due, label, sizeof(label), &pe) == 0;
 		if (compute_next(s, &w) < 0)
 			w.next_run_at = 0; /* a schedule beyond the holiday data: stop rather than spin */
@@ -435,7 +436,8 @@ static int render_xlsx(struct svc *s, const struct report *rep, struct strbuf *o
 	snprintf(path, sizeof(path), "%s/leitstand-report-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return lserr_set(s->err, -errno, "internal", NULL, "cannot create a temporary file: %s", strerror(errno));
+		return lserr_set(s->err, -errno, "internal", NULL, "cannot create a temporary file: %s",
+		                 strerror(errno));
 	close(fd);
 	int r = report_xlsx(rep, path, s->err);
 	if (r == 0) {
@@ -446,8 +448,8 @@ static int render_xlsx(struct svc *s, const struct report *rep, struct strbuf *o
 			r = lserr_set(s->err, -EIO, "internal", NULL, "cannot read the XLSX back");
 		while (r == 0 && (k = fread(buf, 1, sizeof(buf), f)) > 0)
 			if (strbuf_add(out, buf, k) < 0)
-				r = lserr_set(s->err, -LS_ETOOLARGE, "too_large", NULL, "the report is larger than %d bytes",
-					      LS_MAX_REPORT_FILE_BYTES);
+				r = lserr_set(s->err, -LS_ETOOLARGE, "too_large", NULL,
+				              "the report is larger than %d bytes", LS_MAX_REPORT_FILE_BYTES);
 		if (f)
 			fclose(f);
 	}
@@ -458,11 +460,11 @@ static int render_xlsx(struct svc *s, const struct report *rep, struct strbuf *o
 static int produce(struct svc *s, const struct report_sub *w, const char *period, struct strbuf *out)
 {
 	struct report_request rq = {
-		.client = w->client_code,
-		.kind = report_kind_from_string(w->kind),
-		.period = period,
-		.german = strcmp(w->lang, "de") == 0,
-		.tz = w->timezone,
+	        .client = w->client_code,
+	        .kind = report_kind_from_string(w->kind),
+	        .period = period,
+	        .german = strcmp(w->lang, "de") == 0,
+	        .tz = w->timezone,
 	};
 	struct report *rep = NULL;
 	int r = reports_build(s, &rq, &rep);
@@ -473,13 +475,13 @@ static int produce(struct svc *s, const struct report_sub *w, const char *period
 		r = render_xlsx(s, rep, out);
 	else if ((r = f == REPORT_HTML ? report_html(rep, out) : report_pdf(rep, out)) < 0)
 		r = lserr_set(s->err, r, "too_large", NULL, "the report is larger than %d bytes",
-			      LS_MAX_REPORT_FILE_BYTES);
+		              LS_MAX_REPORT_FILE_BYTES);
 	report_free(rep);
 	return r;
 }
 
 int report_subs_produce(struct svc *s, struct report_run *run, bool mail, struct report_sub *ret_sub,
-			struct report_file *ret_file)
+                        struct report_file *ret_file)
 {
 	lserr_clear(s->err);
 	struct report_sub w;
@@ -506,17 +508,17 @@ int report_subs_produce(struct svc *s, struct report_run *run, bool mail, struct
 	}
 	enum report_format f = report_format_from_string(w.format);
 	struct report_file file = {
-		.client_id = w.client_id,
-		.subscription_id = w.id,
-		.kind = w.kind,
-		.period = run->period,
-		.format = w.format,
-		.lang = w.lang,
-		.content_type = content_type_of(f),
-		.filename = arena_printf(s->arena, "%s-%s-%s.%s", w.client_code, w.kind, run->period, w.format),
-		.bytes = out.buf,
-		.size = out.len,
-		.created_at = s->now,
+	        .client_id = w.client_id,
+	        .subscription_id = w.id,
+	        .kind = w.kind,
+	        .period = run->period,
+	        .format = w.format,
+	        .lang = w.lang,
+	        .content_type = content_type_of(f),
+	        .filename = arena_printf(s->arena, "%s-%s-%s.%s", w.client_code, w.kind, run->period, w.format),
+	        .bytes = out.buf,
+	        .size = out.len,
+	        .created_at = s->now,
 	};
 	if ((r = store_begin(s->st)) < 0) {
 		strbuf_release(&out);

@@ -24,16 +24,16 @@
 #include "service/svc.h"
 
 struct report_sub_input {
-	const char *client;                 /* code; create only */
-	const char *kind;                   /* required on create */
-	const char *format;                 /* default pdf */
-	const char *lang;                   /* default de */
-	const char *const *recipients;      /* required on create */
+	const char *client;            /* code; create only */
+	const char *kind;              /* required on create */
+	const char *format;            /* default pdf */
+	const char *lang;              /* default de */
+	const char *const *recipients; /* required on create */
 	size_t n_recipients;
-	const char *schedule;               /* required on create */
-	const char *timezone;               /* default Europe/Berlin */
-	const char *holidays;               /* region code; default see above */
-	int active;                         /* default true */
+	const char *schedule; /* required on create */
+	const char *timezone; /* default Europe/Berlin */
+	const char *holidays; /* region code; default see above */
+	int active;           /* default true */
 };
 
 enum report_sub_patch_field {
@@ -52,11 +52,10 @@ int report_subs_get(struct svc *s, int64_t id, struct report_sub *ret);
 /* client NULL: every visible client. */
 int report_subs_list(struct svc *s, const char *client, struct report_sub **ret, size_t *ret_n);
 int report_subs_update(struct svc *s, int64_t id, int64_t expected_version, unsigned fields,
-		       const struct report_sub_input *in, struct report_sub *ret);
+                       const struct report_sub_input *in, struct report_sub *ret);
 int report_subs_delete(struct svc *s, int64_t id);
 /* The runs, newest first: ids below before (0: from the newest), at most limit. */
-int report_subs_runs(struct svc *s, int64_t id, int64_t before, size_t limit, struct report_run **ret,
-		     size_t *ret_n);
+int report_subs_runs(struct svc *s, int64_t id, int64_t before, size_t limit, struct report_run **ret, size_t *ret_n);
 /* Queues a run now (trigger manual) for period (NULL: the period that ended before
  * now in the subscription's zone); an inactive subscription may run too. */
 int report_subs_run_now(struct svc *s, int64_t id, const char *period, struct report_run *ret);
@@ -65,8 +64,7 @@ int report_subs_file(struct svc *s, int64_t id, struct report_file *ret);
 
 /* The label of the period of a report kind ("weekly", …) that ended before instant
  * t in zone tzname ("2026-W43", "2026-10", "2026-Q3") into buf (n >= 16). */
-int report_subs_period_before(const char *kind, const char *tzname, ls_time t, char *buf, size_t n,
-			      struct lserr *e);
+int report_subs_period_before(const char *kind, const char *tzname, ls_time t, char *buf, size_t n, struct lserr *e);
 
 /* ---- for the report worker (actor_system) ---- */
 
@@ -78,6 +76,6 @@ int report_subs_queue_due(struct svc *s, size_t limit, size_t *ret_n);
  * (mail = true) or stored, with report_id set, and *ret_file, *ret_sub describe
  * them; on failure the run is failed with the error and the error returned. */
 int report_subs_produce(struct svc *s, struct report_run *run, bool mail, struct report_sub *ret_sub,
-			struct report_file *ret_file);
+                        struct report_file *ret_file);
 /* Writes the run's state, attempts, instants and error (after a delivery attempt). */
 int report_subs_record(struct svc *s, const struct report_run *run);

@@ -21,7 +21,7 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 	int r = dirdb_client_by_code(s->st, s->arena, rq->client ? rq->client : "", &c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-				 rq->client ? rq->client : "");
+		                 rq->client ? rq->client : "");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
 	const char *tzname = rq->tz ? rq->tz : c.timezone;
@@ -37,24 +37,24 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 		return r;
 	}
 	enum kpi_period p = report_kind_period(rq->kind);
-	struct kpi_options po = { .period = p, .tz = zone };
+	struct kpi_options po = {.period = p, .tz = zone};
 	ls_time from, to, trend_from, q_from, dummy;
 	char label[32];
 	kpi_period_bounds(&po, key, &from, &to, label, sizeof(label));
 	/* the trend window: 8 weeks, or the 12 months ending with the period */
 	enum kpi_period tp = rq->kind == REPORT_WEEKLY ? KPI_PERIOD_WEEK : KPI_PERIOD_MONTH;
-	struct kpi_options to_ = { .period = tp, .tz = zone };
+	struct kpi_options to_ = {.period = tp, .tz = zone};
 	int64_t last = rq->kind == REPORT_QUARTERLY ? (key / 4) * 12 + (key % 4) * 3 + 2 : key;
 	int64_t first = rq->kind == REPORT_WEEKLY ? last - 7 * 7 : last - 11;
 	kpi_period_bounds(&to_, first, &trend_from, &dummy, label, sizeof(label));
 	kpi_period_bounds(&po, key - 4, &q_from, &dummy, label, sizeof(label));
 
 	struct kpi_request kr[_RQ_MAX] = {
-		[RQ_TREND] = { .client = c.code, .by = tp, .from = trend_from, .to = to, .tz = tzname },
-		[RQ_CATEGORY] = { .client = c.code, .group = KPI_DIM_CATEGORY, .from = from, .to = to, .tz = tzname },
-		[RQ_TEAM] = { .client = c.code, .group = KPI_DIM_TEAM, .from = from, .to = to, .tz = tzname },
-		[RQ_AGENT] = { .client = c.code, .group = KPI_DIM_AGENT, .from = from, .to = to, .tz = tzname },
-		[RQ_QUARTERS] = { .client = c.code, .by = KPI_PERIOD_QUARTER, .from = q_from, .to = to, .tz = tzname },
+	        [RQ_TREND] = {.client = c.code, .by = tp, .from = trend_from, .to = to, .tz = tzname},
+	        [RQ_CATEGORY] = {.client = c.code, .group = KPI_DIM_CATEGORY, .from = from, .to = to, .tz = tzname},
+	        [RQ_TEAM] = {.client = c.code, .group = KPI_DIM_TEAM, .from = from, .to = to, .tz = tzname},
+	        [RQ_AGENT] = {.client = c.code, .group = KPI_DIM_AGENT, .from = from, .to = to, .tz = tzname},
+	        [RQ_QUARTERS] = {.client = c.code, .by = KPI_PERIOD_QUARTER, .from = q_from, .to = to, .tz = tzname},
 	};
 	size_t nk = rq->kind == REPORT_QUARTERLY ? _RQ_MAX : RQ_QUARTERS;
 	struct kpi_result res[_RQ_MAX];
@@ -79,27 +79,27 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 		targets = rt;
 	}
 	struct analysis an;
-	struct analysis_request ar = { .client = c.code, .from = from, .to = to, .tz = tzname };
+	struct analysis_request ar = {.client = c.code, .from = from, .to = to, .tz = tzname};
 	bool have_an = false;
 	if ((r = analysis_run(s, &ar, &an)) < 0)
 		goto out;
 	have_an = true;
 	struct report_input in = {
-		.kind = rq->kind,
-		.german = rq->german,
-		.client_code = c.code,
-		.client_name = c.name,
-		.tz_name = tzname,
-		.period_key = key,
-		.tz = zone,
-		.generated_at = s->now,
-		.trend = &res[RQ_TREND],
-		.quarters = rq->kind == REPORT_QUARTERLY ? &res[RQ_QUARTERS] : NULL,
-		.by_category = &res[RQ_CATEGORY],
-		.by_team = &res[RQ_TEAM],
-		.by_agent = &res[RQ_AGENT],
-		.findings = &an.result,
-		.targets = targets,
+	        .kind = rq->kind,
+	        .german = rq->german,
+	        .client_code = c.code,
+	        .client_name = c.name,
+	        .tz_name = tzname,
+	        .period_key = key,
+	        .tz = zone,
+	        .generated_at = s->now,
+	        .trend = &res[RQ_TREND],
+	        .quarters = rq->kind == REPORT_QUARTERLY ? &res[RQ_QUARTERS] : NULL,
+	        .by_category = &res[RQ_CATEGORY],
+	        .by_team = &res[RQ_TEAM],
+	        .by_agent = &res[RQ_AGENT],
+	        .findings = &an.result,
+	        .targets = targets,
 	};
 	r = report_build(&in, ret, s->err);
 out:

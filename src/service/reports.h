@@ -10,11 +10,11 @@
 #include "service/svc.h"
 
 struct report_request {
-	const char *client;        /* code (required) */
+	const char *client; /* code (required) */
 	enum report_kind kind;
-	const char *period;        /* "2026-W43", "2026-10", "2026-Q3" (as the kind needs) */
+	const char *period; /* "2026-W43", "2026-10", "2026-Q3" (as the kind needs) */
 	bool german;
-	const char *tz;            /* zone of the period; NULL: the client's */
+	const char *tz;                       /* zone of the period; NULL: the client's */
 	const struct report_targets *targets; /* NULL: none */
 };
 

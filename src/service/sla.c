@@ -43,7 +43,7 @@ static int require_writer(struct svc *s)
 {
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL,
-				 "only admins and managers may change SLA policies");
+		                 "only admins and managers may change SLA policies");
 	return 0;
 }
 
@@ -53,7 +53,7 @@ static int check_name(struct svc *s, const char *name)
 		return lserr_set(s->err, -EINVAL, "missing_field", "name", "name must not be empty");
 	if (strlen(name) > LS_MAX_NAME_BYTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "name", "name is longer than %d bytes",
-				 LS_MAX_NAME_BYTES);
+		                 LS_MAX_NAME_BYTES);
 	return 0;
 }
 
@@ -78,7 +78,7 @@ static void free_calendar(void *p)
 /* Compiles the calendar p runs on for local years first..last: its inline calendar,
  * or the client's stored calendar it names. The calendar is freed with s->arena. */
 static int compile_calendar(struct svc *s, const struct client *c, const struct policy *p, int first, int last,
-			    struct calendar **ret)
+                            struct calendar **ret)
 {
 	struct calendar *cal = NULL;
 	int r;
@@ -87,8 +87,8 @@ static int compile_calendar(struct svc *s, const struct client *c, const struct 
 		r = calendars_get(s, c->code, p->calendar.ref, p->calendar.version, &d);
 		if (r == -ENOENT)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "definition.calendar",
-					 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
-					 p->calendar.version ? " in that version" : "");
+			                 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
+			                 p->calendar.version ? " in that version" : "");
 		if (r < 0)
 			return r;
 		r = calendars_compile(s, &d, first, last, &cal);
@@ -138,8 +138,8 @@ static int check_order(struct svc *s, const struct sla_def *d)
 	for (size_t i = 0; i < n; i++)
 		if (v[i].sort_order == d->sort_order && strcmp(v[i].code, d->code) != 0) {
 			r = lserr_set(s->err, -LS_ECONFLICT, "conflict", "definition.order",
-				      "policy '%s' of client '%s' has order %lld already", v[i].code,
-				      v[i].client_code, (long long)d->sort_order);
+			              "policy '%s' of client '%s' has order %lld already", v[i].code, v[i].client_code,
+			              (long long)d->sort_order);
 			lserr_hint(s->err, "give each policy of a client its own \"order\": the lower wins");
 			return r;
 		}
@@ -165,21 +165,21 @@ int sla_policies_create(struct svc *s, const struct sla_input *in, struct sla_de
 		if (r != -ENOENT)
 			return r;
 		return lserr_set(s->err, -EINVAL, "invalid_field", "client", "client '%.40s' does not exist",
-				 in->client);
+		                 in->client);
 	}
 	if (!in->code || !directory_code_valid(in->code))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "code",
-				 "policy code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
+		                 "policy code must be 1-%d letters, digits, '_' or '-'", LS_MAX_CODE_BYTES);
 	if ((r = check_name(s, in->name ? in->name : in->code)) < 0)
 		return r;
 	struct sla_def d = {
-		.client_id = c.id,
-		.client_code = c.code,
-		.code = arena_strdup(s->arena, in->code),
-		.name = arena_strdup(s->arena, in->name ? in->name : in->code),
-		.definition = in->definition,
-		.version = 1,
-		.created_at = s->now,
+	        .client_id = c.id,
+	        .client_code = c.code,
+	        .code = arena_strdup(s->arena, in->code),
+	        .name = arena_strdup(s->arena, in->name ? in->name : in->code),
+	        .definition = in->definition,
+	        .version = 1,
+	        .created_at = s->now,
 	};
 	if ((r = validate(s, &c, &d)) < 0)
 		return r;
@@ -192,7 +192,7 @@ int sla_policies_create(struct svc *s, const struct sla_input *in, struct sla_de
 	r = sladb_insert(s->st, &d, s->actor->user_id);
 	if (r == -LS_ECONFLICT)
 		r = lserr_set(s->err, r, "conflict", "code", "client '%s' has an SLA policy '%s' already", c.code,
-			      in->code);
+		              in->code);
 	if (r < 0 || (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the SLA policy");
 	return sla_policies_get(s, c.code, d.code, 0, ret);
@@ -207,10 +207,10 @@ int sla_policies_get(struct svc *s, const char *client, const char *code, int64_
 	r = sladb_get(s->st, s->arena, c.id, code, version, ret);
 	if (r == -ENOENT)
 		return version ? lserr_set(s->err, r, "not_found", "version",
-					   "SLA policy '%.40s' of client '%s' has no version %lld", code, c.code,
-					   (long long)version)
-			       : lserr_set(s->err, r, "not_found", "code", "client '%s' has no SLA policy '%.40s'",
-					   c.code, code);
+		                           "SLA policy '%.40s' of client '%s' has no version %lld", code, c.code,
+		                           (long long)version)
+		               : lserr_set(s->err, r, "not_found", "code", "client '%s' has no SLA policy '%.40s'",
+		                           c.code, code);
 	return r < 0 ? store_error(s->st, s->err, "loading the SLA policy") : 0;
 }
 
@@ -227,8 +227,8 @@ int sla_policies_list(struct svc *s, const char *client, struct sla_def **ret, s
 	return r < 0 ? store_error(s->st, s->err, "listing SLA policies") : 0;
 }
 
-int sla_policies_update(struct svc *s, const char *client, const char *code, int64_t expected_version,
-			unsigned fields, const struct sla_input *in, struct sla_def *ret)
+int sla_policies_update(struct svc *s, const char *client, const char *code, int64_t expected_version, unsigned fields,
+                        const struct sla_input *in, struct sla_def *ret)
 {
 	lserr_clear(s->err);
 	int r = require_writer(s);
@@ -244,8 +244,8 @@ int sla_policies_update(struct svc *s, const char *client, const char *code, int
 		return lserr_set(s->err, -LS_ECONFLICT, "conflict", "code", "SLA policy '%s' is retired", d.code);
 	if (d.version != expected_version) {
 		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
-			      "SLA policy '%s' is at version %lld, not %lld", d.code, (long long)d.version,
-			      (long long)expected_version);
+		              "SLA policy '%s' is at version %lld, not %lld", d.code, (long long)d.version,
+		              (long long)expected_version);
 		lserr_hint(s->err, "reload the policy and send If-Match: \"%lld\"", (long long)d.version);
 		return r;
 	}
@@ -267,7 +267,7 @@ int sla_policies_update(struct svc *s, const char *client, const char *code, int
 	r = sladb_add_version(s->st, &d, expected_version, s->actor->user_id, s->now);
 	if (r == -LS_ESTALE)
 		r = lserr_set(s->err, r, "version_mismatch", "version", "SLA policy '%s' was changed meanwhile",
-			      d.code);
+		              d.code);
 	if (r < 0 || (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the SLA policy version");
 	return sla_policies_get(s, client, code, 0, ret);
@@ -314,7 +314,7 @@ static struct compiled *cache_head;
 static size_t cache_n;
 
 static struct compiled *cache_find(int64_t policy_id, int64_t version, int64_t cal_id, int64_t cal_version,
-				   bool any_calendar)
+                                   bool any_calendar)
 {
 	pthread_mutex_lock(&cache_mu);
 	struct compiled *c = cache_head;
@@ -331,7 +331,7 @@ static struct compiled *cache_find(int64_t policy_id, int64_t version, int64_t c
  * calendar runs on calendar version cal_version, else on the version the policy
  * names, else on the current one; p->calendar.version says which it got. */
 static int compiled_policy(struct svc *s, const struct client *c, const struct sla_def *d, int64_t cal_version,
-			   const struct policy **ret)
+                           const struct policy **ret)
 {
 	struct compiled *hit = cache_find(d->id, d->version, 0, 0, true);
 	if (hit) {
@@ -342,13 +342,13 @@ static int compiled_policy(struct svc *s, const struct client *c, const struct s
 	int r = parse_def(s, d, &p);
 	if (r < 0)
 		return r;
-	struct calendar_def cd = { 0 };
+	struct calendar_def cd = {0};
 	if (p->calendar.ref) {
 		r = calendars_get(s, c->code, p->calendar.ref, cal_version ? cal_version : p->calendar.version, &cd);
 		if (r == -ENOENT)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "definition.calendar",
-					 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
-					 p->calendar.version ? " in that version" : "");
+			                 "client '%s' has no calendar '%.40s'%s", c->code, p->calendar.ref,
+			                 p->calendar.version ? " in that version" : "");
 		if (r < 0)
 			return r;
 		if ((hit = cache_find(d->id, d->version, cd.id, cd.version, false))) {
@@ -445,7 +445,7 @@ static void choose(struct selection *sel, const struct policy_subject *subj, con
 
 /* The value a field had at creation: the old value of its first change, else now's. */
 static const char *at_creation(const struct ticket_event *ev, size_t n, const char *field, const char *current,
-			       bool *changed)
+                               bool *changed)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(ev[i].field, field) == 0) {
@@ -467,7 +467,7 @@ const struct sla_def *sla_ticket_policy(const struct sla_ticket_result *r, const
 /* Maps one history event to a clock event; false when it does not move clocks. */
 static bool clock_event_of(const struct ticket_event *e, ls_time when, struct clock_event *ce)
 {
-	*ce = (struct clock_event){ .at = when, .kind = _CLOCK_EV_INVALID };
+	*ce = (struct clock_event){.at = when, .kind = _CLOCK_EV_INVALID};
 	if (strcmp(e->field, "state") == 0 && e->new_value) {
 		ce->kind = CLOCK_EV_STATE;
 		ce->state = ticket_state_from_string(e->new_value);
@@ -511,10 +511,10 @@ static struct policy_subject subject_of(const struct ticket *t, const struct tic
 	bool changed;
 	const char *chan = at_creation(ev, n, "channel", ticket_channel_to_string(t->channel), &changed);
 	return (struct policy_subject){
-		.type = t->type,
-		.channel = chan ? ticket_channel_from_string(chan) : _TICKET_CHANNEL_INVALID,
-		.priority = priority,
-		.category = at_creation(ev, n, "category", t->category, &changed),
+	        .type = t->type,
+	        .channel = chan ? ticket_channel_from_string(chan) : _TICKET_CHANNEL_INVALID,
+	        .priority = priority,
+	        .category = at_creation(ev, n, "category", t->category, &changed),
 	};
 }
 
@@ -544,14 +544,14 @@ static const char *pin_label(struct svc *s, const struct sla_def *d, const struc
 		return NULL;
 	if (p && p->calendar.ref)
 		return arena_printf(s->arena, "%s v%lld %s v%lld", d->code, (long long)d->version, p->calendar.ref,
-				    (long long)p->calendar.version);
+		                    (long long)p->calendar.version);
 	return arena_printf(s->arena, "%s v%lld", d->code, (long long)d->version);
 }
 
 /* The policy a sla_policy event names (NULL value: none), added to r's set when it
  * is not in it yet. */
 static int pinned_policy(struct svc *s, const struct client *c, const char *label, struct sla_ticket_result *r,
-			 const struct policy **ret)
+                         const struct policy **ret)
 {
 	*ret = NULL;
 	if (!label)
@@ -571,7 +571,7 @@ static int pinned_policy(struct svc *s, const struct client *c, const char *labe
 	int rc = sladb_get(s->st, s->arena, c->id, code, version, &d);
 	if (rc == -ENOENT)
 		return lserr_set(s->err, -EINVAL, "internal", "history", "SLA policy '%s' has no version %lld", code,
-				 (long long)version);
+		                 (long long)version);
 	if (rc < 0)
 		return store_error(s->st, s->err, "loading an SLA policy version");
 	const struct policy *p;
@@ -598,8 +598,7 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 	if (!at)
 		at = s->now;
 	if (at < t->created_at)
-		return lserr_set(s->err, -EINVAL, "invalid_parameter", "at",
-				 "at lies before the ticket was created");
+		return lserr_set(s->err, -EINVAL, "invalid_parameter", "at", "at lies before the ticket was created");
 	ret->at = at;
 	struct client c;
 	int r;
@@ -610,8 +609,8 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 	if ((r = ticketdb_events(s->st, s->arena, t->client_id, t->id, &ev, &n)) < 0)
 		return store_error(s->st, s->err, "loading the history");
 	if (n > LS_MAX_SLA_TICKET_EVENTS)
-		return lserr_set(s->err, -LS_ETOOLARGE, "too_large", "number",
-				 "ticket '%s' has more than %d events", t->number, LS_MAX_SLA_TICKET_EVENTS);
+		return lserr_set(s->err, -LS_ETOOLARGE, "too_large", "number", "ticket '%s' has more than %d events",
+		                 t->number, LS_MAX_SLA_TICKET_EVENTS);
 
 	if ((r = current_set(s, &c, ret)) < 0)
 		return r;
@@ -632,7 +631,7 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 	 * creation, at a priority change that selects another policy, and by a repair).
 	 * Otherwise (tickets from before pinning, imports) the client's current versions
 	 * are chosen from at creation and at every priority change. */
-	struct selection sel = { .s = s, .client = &c, .set = ret->policies, .n = ret->n_policies };
+	struct selection sel = {.s = s, .client = &c, .set = ret->policies, .n = ret->n_policies};
 	const struct policy *cur;
 	if (first_pin && first_pin->at <= t->created_at) {
 		if ((r = pinned_policy(s, &c, first_pin->new_value, ret, &cur)) < 0)
@@ -647,8 +646,7 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 	size_t nc = 0, cap = 0;
 	ls_time last = t->created_at;
 	ARENA_PUSH(s->arena, cev, nc, cap) = (struct clock_event){
-		.at = t->created_at, .kind = CLOCK_EV_CREATED, .priority = subj.priority, .policy = cur
-	};
+	        .at = t->created_at, .kind = CLOCK_EV_CREATED, .priority = subj.priority, .policy = cur};
 	for (size_t i = 0; i < n; i++) {
 		const struct ticket_event *e = &ev[i];
 		if (e->at > at)
@@ -660,11 +658,12 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 			const struct policy *p;
 			if ((r = pinned_policy(s, &c, e->new_value, ret, &p)) < 0)
 				return r;
-			sel.no_policy = p ? NULL : arena_printf(s->arena, "no SLA policy applies since %s",
-								    e->old_value ? "a change" : "then");
+			sel.no_policy = p ? NULL
+			                  : arena_printf(s->arena, "no SLA policy applies since %s",
+			                                 e->old_value ? "a change" : "then");
 			if (p != cur)
 				ARENA_PUSH(s->arena, cev, nc, cap) =
-					(struct clock_event){ .at = when, .kind = CLOCK_EV_POLICY, .policy = p };
+				        (struct clock_event){.at = when, .kind = CLOCK_EV_POLICY, .policy = p};
 			cur = p;
 			last = when;
 			continue;
@@ -682,7 +681,7 @@ static int evaluate(struct svc *s, const struct ticket *t, ls_time at, struct sl
 			choose(&sel, &subj, &p);
 			if (p != cur)
 				ARENA_PUSH(s->arena, cev, nc, cap) =
-					(struct clock_event){ .at = when, .kind = CLOCK_EV_POLICY, .policy = p };
+				        (struct clock_event){.at = when, .kind = CLOCK_EV_POLICY, .policy = p};
 			cur = p;
 		}
 	}
@@ -716,7 +715,7 @@ int sla_ticket_by_id(struct svc *s, int64_t ticket_id, ls_time at, struct sla_ti
 	int r = ticketdb_get_by_id(s->st, s->arena, ticket_id, &t);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, t.client_id)))
 		return lserr_set(s->err, -ENOENT, "not_found", "ticket", "ticket %lld does not exist",
-				 (long long)ticket_id);
+		                 (long long)ticket_id);
 	if (r < 0)
 		return store_error(s->st, s->err, "loading the ticket");
 	return evaluate(s, &t, at, ret);
@@ -742,10 +741,10 @@ int sla_record_policy(struct svc *s, const struct ticket *t, bool *ret_changed)
 			pinned = true;
 			last = ev[i].new_value;
 		}
-	struct sla_ticket_result set = { 0 };
+	struct sla_ticket_result set = {0};
 	if ((r = current_set(s, &c, &set)) < 0)
 		return r;
-	struct selection sel = { .s = s, .client = &c, .set = set.policies, .n = set.n_policies };
+	struct selection sel = {.s = s, .client = &c, .set = set.policies, .n = set.n_policies};
 	struct policy_subject subj = subject_of(t, ev, n, t->priority);
 	const struct policy *p;
 	choose(&sel, &subj, &p);
@@ -754,9 +753,14 @@ int sla_record_policy(struct svc *s, const struct ticket *t, bool *ret_changed)
 		return 0; /* nothing applies and nothing did: the ticket stays without SLA */
 	if (pinned && ((!last && !label) || (last && label && strcmp(last, label) == 0)))
 		return 0;
-	struct ticket_event e = { .client_id = t->client_id, .ticket_id = t->id, .at = s->now,
-				  .actor_kind = AUTHOR_KIND_SYSTEM, .actor_id = s->actor->user_id,
-				  .field = "sla_policy", .old_value = last, .new_value = label };
+	struct ticket_event e = {.client_id = t->client_id,
+	                         .ticket_id = t->id,
+	                         .at = s->now,
+	                         .actor_kind = AUTHOR_KIND_SYSTEM,
+	                         .actor_id = s->actor->user_id,
+	                         .field = "sla_policy",
+	                         .old_value = last,
+	                         .new_value = label};
 	if ((r = ticketdb_event_append(s->st, &e)) < 0)
 		return store_error(s->st, s->err, "recording the SLA policy");
 	*ret_changed = true;
@@ -779,7 +783,7 @@ int sla_repair(struct svc *s, const char *number, bool *ret_changed)
 	if (t.state == TICKET_STATE_CLOSED) {
 		store_rollback(s->st);
 		return lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
-				 "ticket '%s' is closed: its SLA is final", t.number);
+		                 "ticket '%s' is closed: its SLA is final", t.number);
 	}
 	if ((r = sla_record_policy(s, &t, ret_changed)) < 0) {
 		store_rollback(s->st);

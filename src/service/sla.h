@@ -41,8 +41,8 @@ int sla_policies_get(struct svc *s, const char *client, const char *code, int64_
 int sla_policies_list(struct svc *s, const char *client, struct sla_def **ret, size_t *ret_n);
 /* Writes version expected_version + 1 with the fields named in `fields` changed.
  * -LS_ESTALE (version_mismatch) when the policy has moved on meanwhile. */
-int sla_policies_update(struct svc *s, const char *client, const char *code, int64_t expected_version,
-			unsigned fields, const struct sla_input *in, struct sla_def *ret);
+int sla_policies_update(struct svc *s, const char *client, const char *code, int64_t expected_version, unsigned fields,
+                        const struct sla_input *in, struct sla_def *ret);
 
 /* Retires a policy: it is no longer chosen for tickets; tickets pinned to one of its
  * versions keep it. -LS_ECONFLICT when retired already. Admins and managers. */
@@ -50,10 +50,10 @@ int sla_policies_retire(struct svc *s, const char *client, const char *code, str
 
 struct sla_ticket_result {
 	struct ticket ticket;
-	ls_time at;                    /* the evaluation instant */
-	struct clock_result *clock;    /* targets, ledger (always built) */
-	const struct sla_def *policy;  /* in force at `at`; NULL: none applies */
-	const char *no_policy;         /* why none applies now; NULL when one does */
+	ls_time at;                   /* the evaluation instant */
+	struct clock_result *clock;   /* targets, ledger (always built) */
+	const struct sla_def *policy; /* in force at `at`; NULL: none applies */
+	const char *no_policy;        /* why none applies now; NULL when one does */
 	bool has_deadline;
 	struct clock_deadline deadline; /* the next deadline, if has_deadline */
 	/* private: the client's policies as parsed, for sla_ticket_policy() */

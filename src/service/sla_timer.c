@@ -26,27 +26,27 @@ struct mark {
 	char key[96];
 };
 
-static const char *const mark_events[] = { "sla.warning", "sla.breach", "sla.escalation" };
-static const char *const mark_fields[] = { "sla_warning", "sla_breach", "sla_escalation" };
+static const char *const mark_events[] = {"sla.warning", "sla.breach", "sla.escalation"};
+static const char *const mark_fields[] = {"sla_warning", "sla_breach", "sla_escalation"};
 
 static void add_mark(struct arena *a, struct mark **v, size_t *n, size_t *cap, int64_t ticket_id, enum mark_kind k,
-		     size_t target, const struct clock_target *t, size_t index, ls_time due)
+                     size_t target, const struct clock_target *t, size_t index, ls_time due)
 {
 	struct mark *m = &ARENA_PUSH(a, *v, *n, *cap);
-	*m = (struct mark){ .kind = k, .target = target, .index = index, .due = due };
+	*m = (struct mark){.kind = k, .target = target, .index = index, .due = due};
 	const char *metric = policy_metric_to_string(t->metric);
 	switch (k) {
 	case MARK_WARNING:
 		snprintf(m->key, sizeof(m->key), "%lld/%zu/%s/P%d/w%u", (long long)ticket_id, target, metric,
-			 t->priority, t->policy ? t->policy->warnings[index] : 0);
+		         t->priority, t->policy ? t->policy->warnings[index] : 0);
 		break;
 	case MARK_BREACH:
 		snprintf(m->key, sizeof(m->key), "%lld/%zu/%s/P%d/breach", (long long)ticket_id, target, metric,
-			 t->priority);
+		         t->priority);
 		break;
 	case MARK_ESCALATION:
 		snprintf(m->key, sizeof(m->key), "%lld/%zu/%s/P%d/l%zu", (long long)ticket_id, target, metric,
-			 t->priority, index + 1);
+		         t->priority, index + 1);
 		break;
 	}
 }
@@ -58,25 +58,26 @@ static json_t *instant(ls_time t)
 }
 
 static char *payload(struct svc *s, const struct sla_ticket_result *r, const struct ticket *tk, const struct mark *m,
-		     const struct sla_escalation *esc, const char *reassign_error)
+                     const struct sla_escalation *esc, const char *reassign_error)
 {
 	const struct clock_target *t = &r->clock->targets[m->target];
 	const struct sla_def *def = sla_ticket_policy(r, t->policy);
 	char prio[4];
 	snprintf(prio, sizeof(prio), "P%d", t->priority);
-	json_t *ticket = json_pack("{s:s, s:s, s:s, s:s, s:s}", "number", tk->number, "title", tk->title ? tk->title : "",
-				   "priority", prio, "state", ticket_state_to_string(tk->state), "type",
-				   ticket_type_to_string(tk->type));
+	json_t *ticket = json_pack("{s:s, s:s, s:s, s:s, s:s}", "number", tk->number, "title",
+	                           tk->title ? tk->title : "", "priority", prio, "state",
+	                           ticket_state_to_string(tk->state), "type", ticket_type_to_string(tk->type));
 	if (tk->team_code)
 		json_object_set_new(ticket, "team", json_string(tk->team_code));
 	if (tk->assignee_email)
 		json_object_set_new(ticket, "assignee", json_string(tk->assignee_email));
 	json_t *sla = json_pack("{s:s, s:s, s:o, s:I, s:s}", "target", policy_metric_to_string(t->metric), "priority",
-				prio, "due", instant(t->due), "target_seconds", (json_int_t)t->target_seconds, "time",
-				policy_time_to_string(t->time));
+	                        prio, "due", instant(t->due), "target_seconds", (json_int_t)t->target_seconds, "time",
+	                        policy_time_to_string(t->time));
 	if (def)
-		json_object_set_new(sla, "policy", json_string(arena_printf(s->arena, "%s v%lld", def->name,
-									       (long long)def->version)));
+		json_object_set_new(
+		        sla, "policy",
+		        json_string(arena_printf(s->arena, "%s v%lld", def->name, (long long)def->version)));
 	if (m->kind == MARK_WARNING)
 		json_object_set_new(sla, "percent", json_integer(t->policy->warnings[m->index]));
 	if (m->kind == MARK_BREACH)
@@ -88,13 +89,13 @@ static char *payload(struct svc *s, const struct sla_ticket_result *r, const str
 		json_object_set_new(sla, "escalation_id", json_integer(esc->id));
 		json_object_set_new(sla, "climbed", json_boolean(esc->climbed));
 		json_object_set_new(sla, "ack_within_seconds",
-				    esc->ack_within ? json_integer(esc->ack_within) : json_null());
+		                    esc->ack_within ? json_integer(esc->ack_within) : json_null());
 		if (reassign_error)
 			json_object_set_new(sla, "reassign_error", json_string(reassign_error));
 	}
 	json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o}", "event", mark_events[m->kind], "at", instant(s->now),
-			      "due_at", instant(m->due), "client", tk->client_code ? tk->client_code : "", "ticket",
-			      ticket, "sla", sla);
+	                      "due_at", instant(m->due), "client", tk->client_code ? tk->client_code : "", "ticket",
+	                      ticket, "sla", sla);
 	char *text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
@@ -129,9 +130,13 @@ static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner,
 		*rc = r;
 		return NULL;
 	}
-	struct ticket_event ev = { .client_id = t.client_id, .ticket_id = t.id, .at = s->now,
-				   .actor_kind = AUTHOR_KIND_SYSTEM, .field = "team", .old_value = old,
-				   .new_value = team.code };
+	struct ticket_event ev = {.client_id = t.client_id,
+	                          .ticket_id = t.id,
+	                          .at = s->now,
+	                          .actor_kind = AUTHOR_KIND_SYSTEM,
+	                          .field = "team",
+	                          .old_value = old,
+	                          .new_value = team.code};
 	*rc = ticketdb_event_append(s->st, &ev);
 	t.version++;
 	*ret = t;
@@ -141,7 +146,7 @@ static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner,
 static int fire_one(struct svc *s, const struct sla_ticket_result *r, const struct mark *m, bool *ret_fired)
 {
 	const struct clock_target *t = &r->clock->targets[m->target];
-	struct sla_escalation esc = { 0 }, *pe = NULL;
+	struct sla_escalation esc = {0}, *pe = NULL;
 	const char *reassign_error = NULL;
 	struct ticket now_ticket = r->ticket;
 	int rc;
@@ -150,19 +155,19 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 		const struct clock_level *lv = &t->levels[m->index];
 		const struct policy_level *pl = &t->policy->levels[t->metric][lv->index];
 		esc = (struct sla_escalation){
-			.client_id = r->ticket.client_id,
-			.ticket_id = r->ticket.id,
-			.target = policy_metric_to_string(t->metric),
-			.target_seq = (int64_t)m->target,
-			.target_started_at = t->started_at,
-			.priority = t->priority,
-			.level = (int)m->index + 1,
-			.action = policy_action_to_string(pl->action),
-			.owner = pl->owner ? pl->owner : "",
-			.climbed = lv->climbed,
-			.due_at = m->due,
-			.fired_at = s->now,
-			.ack_within = pl->ack_within,
+		        .client_id = r->ticket.client_id,
+		        .ticket_id = r->ticket.id,
+		        .target = policy_metric_to_string(t->metric),
+		        .target_seq = (int64_t)m->target,
+		        .target_started_at = t->started_at,
+		        .priority = t->priority,
+		        .level = (int)m->index + 1,
+		        .action = policy_action_to_string(pl->action),
+		        .owner = pl->owner ? pl->owner : "",
+		        .climbed = lv->climbed,
+		        .due_at = m->due,
+		        .fired_at = s->now,
+		        .ack_within = pl->ack_within,
 		};
 		rc = jobsdb_escalation_insert(s->st, &esc);
 		if (rc == -LS_ECONFLICT)
@@ -180,13 +185,13 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 	if (!body)
 		return -ENOMEM;
 	struct outbox_event ev = {
-		.client_id = r->ticket.client_id,
-		.ticket_id = r->ticket.id,
-		.event = mark_events[m->kind],
-		.fire_key = m->key,
-		.due_at = m->due,
-		.payload = body,
-		.created_at = s->now,
+	        .client_id = r->ticket.client_id,
+	        .ticket_id = r->ticket.id,
+	        .event = mark_events[m->kind],
+	        .fire_key = m->key,
+	        .due_at = m->due,
+	        .payload = body,
+	        .created_at = s->now,
 	};
 	bool inserted;
 	if ((rc = outbox_publish(s, &ev, &inserted)) < 0)
@@ -196,14 +201,17 @@ static int fire_one(struct svc *s, const struct sla_ticket_result *r, const stru
 	if (pe && (rc = jobsdb_escalation_set_outbox(s->st, esc.id, ev.id)) < 0)
 		return rc;
 	const char *metric = policy_metric_to_string(t->metric);
-	const char *value = m->kind == MARK_WARNING ? arena_printf(s->arena, "%s %u%%", metric,
-								    t->policy->warnings[m->index])
-			    : m->kind == MARK_BREACH ? metric
-						     : arena_printf(s->arena, "%s %zu %lld", metric, m->index + 1,
-								    (long long)esc.id);
-	struct ticket_event te = { .client_id = r->ticket.client_id, .ticket_id = r->ticket.id, .at = s->now,
-				   .actor_kind = AUTHOR_KIND_SYSTEM, .field = mark_fields[m->kind],
-				   .new_value = value };
+	const char *value = m->kind == MARK_WARNING
+	                            ? arena_printf(s->arena, "%s %u%%", metric, t->policy->warnings[m->index])
+	                    : m->kind == MARK_BREACH
+	                            ? metric
+	                            : arena_printf(s->arena, "%s %zu %lld", metric, m->index + 1, (long long)esc.id);
+	struct ticket_event te = {.client_id = r->ticket.client_id,
+	                          .ticket_id = r->ticket.id,
+	                          .at = s->now,
+	                          .actor_kind = AUTHOR_KIND_SYSTEM,
+	                          .field = mark_fields[m->kind],
+	                          .new_value = value};
 	if ((rc = ticketdb_event_append(s->st, &te)) < 0)
 		return rc;
 	*ret_fired = true;
@@ -233,13 +241,14 @@ static int fire(struct svc *s, int64_t ticket_id, ls_time since, bool in_tx, str
 			continue;
 		for (size_t w = 0; w < t->n_warnings; w++)
 			if (t->warnings[w].reached && t->warnings[w].at >= since)
-				add_mark(s->arena, &marks, &nm, &cap, ticket_id, MARK_WARNING, i, t, w, t->warnings[w].at);
+				add_mark(s->arena, &marks, &nm, &cap, ticket_id, MARK_WARNING, i, t, w,
+				         t->warnings[w].at);
 		if (t->breached_at && t->breached_at >= since)
 			add_mark(s->arena, &marks, &nm, &cap, ticket_id, MARK_BREACH, i, t, 0, t->breached_at);
 		for (size_t l = 0; l < t->n_levels; l++)
 			if (t->levels[l].fired && t->levels[l].due >= since)
 				add_mark(s->arena, &marks, &nm, &cap, ticket_id, MARK_ESCALATION, i, t, l,
-					 t->levels[l].due);
+				         t->levels[l].due);
 	}
 	/* what fired before is the common case: find out without a write transaction */
 	size_t fresh = 0;
@@ -361,14 +370,18 @@ int sla_escalation_ack(struct svc *s, int64_t id, const char *note, struct sla_e
 		store_rollback(s->st);
 		char at[32];
 		return lserr_set(s->err, r, "conflict", "id", "escalation %lld was acknowledged at %s already",
-				 (long long)id, time_format_rfc3339(e.acked_at, at, sizeof(at)));
+		                 (long long)id, time_format_rfc3339(e.acked_at, at, sizeof(at)));
 	}
-	struct ticket_event te = { .client_id = e.client_id, .ticket_id = e.ticket_id, .at = s->now,
-				   .actor_kind = AUTHOR_KIND_AGENT, .actor_id = s->actor->user_id, .field = "sla_ack",
-				   .new_value = e.target_started_at
-							? arena_printf(s->arena, "%s %d P%d %lld", e.target, e.level,
-								       e.priority, (long long)e.target_started_at)
-							: arena_printf(s->arena, "%s %d", e.target, e.level) };
+	struct ticket_event te = {.client_id = e.client_id,
+	                          .ticket_id = e.ticket_id,
+	                          .at = s->now,
+	                          .actor_kind = AUTHOR_KIND_AGENT,
+	                          .actor_id = s->actor->user_id,
+	                          .field = "sla_ack",
+	                          .new_value = e.target_started_at
+	                                               ? arena_printf(s->arena, "%s %d P%d %lld", e.target, e.level,
+	                                                              e.priority, (long long)e.target_started_at)
+	                                               : arena_printf(s->arena, "%s %d", e.target, e.level)};
 	if (r < 0 || (r = ticketdb_event_append(s->st, &te)) < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "recording the acknowledgement");
 		store_rollback(s->st);

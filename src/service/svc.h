@@ -15,9 +15,9 @@ struct audit_notes;
 
 struct svc {
 	struct store *st;
-	struct arena *arena;      /* results are allocated here */
+	struct arena *arena; /* results are allocated here */
 	const struct actor *actor;
-	ls_time now;              /* injected clock: the demo and tests set their own */
+	ls_time now; /* injected clock: the demo and tests set their own */
 	struct lserr *err;
 	struct audit_notes *audit; /* the request's audit notes (service/audit.h), or NULL */
 };

@@ -16,7 +16,7 @@ static int visible_client(struct svc *s, const char *code, struct client *ret)
 	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
 		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
-				 code ? code : "");
+		                 code ? code : "");
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
 	return 0;
@@ -66,7 +66,7 @@ int targets_put(struct svc *s, const char *client, const json_t *targets, int64_
 		return r;
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL,
-				 "only admins and managers may change KPI targets");
+		                 "only admins and managers may change KPI targets");
 	struct kpi_targets t;
 	if ((r = kpi_targets_from_json(targets, &t, s->err)) < 0)
 		return r;
@@ -82,9 +82,9 @@ int targets_put(struct svc *s, const char *client, const json_t *targets, int64_
 	if (r == -LS_ESTALE) {
 		store_rollback(s->st);
 		return lserr_set(s->err, r, "version_mismatch", "version",
-				 expected ? "the KPI targets of client '%s' were changed meanwhile"
-					  : "client '%s' has KPI targets already: send If-Match with their version",
-				 c.code);
+		                 expected ? "the KPI targets of client '%s' were changed meanwhile"
+		                          : "client '%s' has KPI targets already: send If-Match with their version",
+		                 c.code);
 	}
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing KPI targets");

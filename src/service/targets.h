@@ -9,11 +9,11 @@
 #include "service/svc.h"
 
 struct target_set {
-	const char *client;       /* code */
+	const char *client;          /* code */
 	struct kpi_targets *targets; /* in the request arena; n = 0 when none are stored */
-	int64_t version;          /* 0: never stored */
+	int64_t version;             /* 0: never stored */
 	ls_time updated_at;
-	const char *updated_by;   /* email; NULL for the system or never stored */
+	const char *updated_by; /* email; NULL for the system or never stored */
 };
 
 int targets_get(struct svc *s, const char *client, struct target_set *ret);

@@ -41,9 +41,9 @@ static const char *webhook_event_of(const char *field)
 	static const struct {
 		const char *field, *event;
 	} map[] = {
-		{ "created", "ticket.created" },	{ "state", "ticket.state" },	    { "reply", "ticket.reply" },
-		{ "customer_reply", "ticket.reply" }, { "team", "ticket.assigned" }, { "assignee", "ticket.assigned" },
-		{ "priority", "ticket.priority" },
+	        {"created", "ticket.created"},      {"state", "ticket.state"},   {"reply", "ticket.reply"},
+	        {"customer_reply", "ticket.reply"}, {"team", "ticket.assigned"}, {"assignee", "ticket.assigned"},
+	        {"priority", "ticket.priority"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].field, field) == 0)
@@ -89,7 +89,7 @@ void tickets_changed(int64_t ticket_id)
 }
 
 static int event_as(struct svc *s, enum author_kind kind, const struct ticket *t, const char *field,
-		    const char *old_value, const char *new_value)
+                    const char *old_value, const char *new_value)
 {
 	const char *wev = webhook_event_of(field);
 	if (wev && n_pending < MAX_PENDING_EVENTS) {
@@ -98,20 +98,19 @@ static int event_as(struct svc *s, enum author_kind kind, const struct ticket *t
 		n_pending++;
 	}
 	struct ticket_event ev = {
-		.client_id = t->client_id,
-		.ticket_id = t->id,
-		.at = s->now,
-		.actor_kind = kind,
-		.actor_id = s->actor->user_id,
-		.field = field,
-		.old_value = old_value,
-		.new_value = new_value,
+	        .client_id = t->client_id,
+	        .ticket_id = t->id,
+	        .at = s->now,
+	        .actor_kind = kind,
+	        .actor_id = s->actor->user_id,
+	        .field = field,
+	        .old_value = old_value,
+	        .new_value = new_value,
 	};
 	return ticketdb_event_append(s->st, &ev);
 }
 
-static int event(struct svc *s, const struct ticket *t, const char *field, const char *old_value,
-		 const char *new_value)
+static int event(struct svc *s, const struct ticket *t, const char *field, const char *old_value, const char *new_value)
 {
 	return event_as(s, actor_kind(s), t, field, old_value, new_value);
 }
@@ -147,12 +146,12 @@ static int check_tags(struct svc *s, const char *const *tags, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(tags[i]);
 		if (len == 0 || len > LS_MAX_TAG_BYTES)
-			return lserr_set(s->err, -EINVAL, "invalid_field", "tags",
-					 "a tag must have 1 to %d bytes", LS_MAX_TAG_BYTES);
+			return lserr_set(s->err, -EINVAL, "invalid_field", "tags", "a tag must have 1 to %d bytes",
+			                 LS_MAX_TAG_BYTES);
 		for (size_t k = 0; k < len; k++)
 			if ((unsigned char)tags[i][k] <= ' ' || tags[i][k] == ',')
 				return lserr_set(s->err, -EINVAL, "invalid_field", "tags",
-						 "tag '%s' contains a space, comma or control character", tags[i]);
+				                 "tag '%s' contains a space, comma or control character", tags[i]);
 	}
 	return 0;
 }
@@ -184,7 +183,7 @@ static int check_input_fields(struct svc *s, const struct ticket_input *in, unsi
 		const char *at = strchr(e, '@');
 		if (strlen(e) > LS_MAX_EMAIL_BYTES || !at || at == e || !at[1] || strchr(e, ' '))
 			return lserr_set(s->err, -EINVAL, "invalid_field", "requester.email",
-					 "'%.100s' is not a valid email address", e);
+			                 "'%.100s' is not a valid email address", e);
 	}
 	if ((fields & PATCH_REQUESTER_PHONE) &&
 	    (r = check_text(s, "requester.phone", in->requester_phone, LS_MAX_PHONE_BYTES, false)) < 0)
@@ -231,16 +230,16 @@ static int resolve_assignee(struct svc *s, const char *email, int64_t client_id,
 		return store_error(s->st, s->err, "looking up the assignee");
 	if (!u.active || !(role_permissions(u.role) & PERM_TICKET_WRITE))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "assignee", "user '%s' cannot work on tickets",
-				 email);
+		                 email);
 	if (u.role != USER_ROLE_ADMIN) {
 		int64_t *ids;
 		size_t n;
 		if (dirdb_user_grants(s->st, s->arena, u.id, &ids, &n) < 0)
 			return store_error(s->st, s->err, "loading grants");
-		struct actor a = { .user_id = u.id, .role = u.role, .client_ids = ids, .n_clients = n };
+		struct actor a = {.user_id = u.id, .role = u.role, .client_ids = ids, .n_clients = n};
 		if (!actor_sees_client(&a, client_id))
 			return lserr_set(s->err, -EINVAL, "invalid_field", "assignee",
-					 "user '%s' is not granted this ticket's client", email);
+			                 "user '%s' is not granted this ticket's client", email);
 	}
 	*ret_id = u.id;
 	return 0;
@@ -303,7 +302,7 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 	r = dirdb_client_by_code(s->st, s->arena, in->client, &c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "client", "client '%.40s' does not exist",
-				 in->client);
+		                 in->client);
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
 
@@ -311,21 +310,21 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 		return store_error(s->st, s->err, "starting a transaction");
 	n_pending = 0;
 	struct ticket t = {
-		.client_id = c.id,
-		.type = in->type,
-		.title = in->title,
-		.description = in->description ? in->description : "",
-		.category = opt(s->arena, in->category),
-		.impact = impact,
-		.urgency = urgency,
-		.priority = priority_from_matrix(c.priority_matrix, impact, urgency),
-		.state = TICKET_STATE_NEW,
-		.channel = in->channel < 0 ? TICKET_CHANNEL_WEB : (enum ticket_channel)in->channel,
-		.requester_name = opt(s->arena, in->requester_name),
-		.requester_email = opt(s->arena, in->requester_email),
-		.requester_phone = opt(s->arena, in->requester_phone),
-		.created_at = s->now,
-		.updated_at = s->now,
+	        .client_id = c.id,
+	        .type = in->type,
+	        .title = in->title,
+	        .description = in->description ? in->description : "",
+	        .category = opt(s->arena, in->category),
+	        .impact = impact,
+	        .urgency = urgency,
+	        .priority = priority_from_matrix(c.priority_matrix, impact, urgency),
+	        .state = TICKET_STATE_NEW,
+	        .channel = in->channel < 0 ? TICKET_CHANNEL_WEB : (enum ticket_channel)in->channel,
+	        .requester_name = opt(s->arena, in->requester_name),
+	        .requester_email = opt(s->arena, in->requester_email),
+	        .requester_phone = opt(s->arena, in->requester_phone),
+	        .created_at = s->now,
+	        .updated_at = s->now,
 	};
 	if ((r = resolve_team(s, in->team, &t.team_id)) < 0 ||
 	    (r = resolve_assignee(s, in->assignee, c.id, &t.assignee_id)) < 0)
@@ -381,16 +380,16 @@ static int begin_write(struct svc *s, const char *number, int64_t expected_versi
 	if (expected_version && t->version != expected_version) {
 		store_rollback(s->st);
 		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
-			      "ticket '%s' is at version %lld, not %lld", t->number, (long long)t->version,
-			      (long long)expected_version);
+		              "ticket '%s' is at version %lld, not %lld", t->number, (long long)t->version,
+		              (long long)expected_version);
 		lserr_hint(s->err, "reload the ticket, reapply the change and send If-Match: \"%lld\"",
-			   (long long)t->version);
+		           (long long)t->version);
 		return r;
 	}
 	if (t->state == TICKET_STATE_CLOSED) {
 		store_rollback(s->st);
 		r = lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
-			      "ticket '%s' is closed and cannot change", t->number);
+		              "ticket '%s' is closed and cannot change", t->number);
 		lserr_hint(s->err, "closed is final: open a new ticket and link it to '%s'", t->number);
 		return r;
 	}
@@ -423,15 +422,14 @@ static int apply_state(struct svc *s, struct ticket *t, enum ticket_state to)
 	if (!ticket_transition_allowed(from, to)) {
 		char allowed[160];
 		ticket_transitions_describe(from, allowed, sizeof(allowed));
-		lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
-			  "ticket '%s' cannot go from %s to %s", t->number, ticket_state_to_string(from),
-			  ticket_state_to_string(to));
+		lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state", "ticket '%s' cannot go from %s to %s",
+		          t->number, ticket_state_to_string(from), ticket_state_to_string(to));
 		lserr_hint(s->err, "from %s it may go to: %s", ticket_state_to_string(from), allowed);
 		return -LS_ECONFLICT;
 	}
 	if (to == TICKET_STATE_ASSIGNED && !t->team_id && !t->assignee_id) {
 		lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state",
-			  "ticket '%s' has neither team nor assignee and cannot be assigned", t->number);
+		          "ticket '%s' has neither team nor assignee and cannot be assigned", t->number);
 		lserr_hint(s->err, "set team or assignee first");
 		return -LS_ECONFLICT;
 	}
@@ -453,7 +451,7 @@ static int apply_state(struct svc *s, struct ticket *t, enum ticket_state to)
 }
 
 int tickets_update(struct svc *s, const char *number, int64_t expected_version, const struct ticket_patch *p,
-		   struct ticket *ret)
+                   struct ticket *ret)
 {
 	int r = check_input_fields(s, &p->v, p->fields);
 	if (r < 0)
@@ -466,11 +464,11 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 	bool fts = false;
 	struct arena *a = s->arena;
 
-#define CHANGE_STR(flag, field, name)                                                       \
-	if ((p->fields & flag) && !streq_opt(t.field, v->field)) {                          \
-		if ((r = event(s, &t, name, t.field, opt(a, v->field))) < 0)                \
-			return fail_tx(s, r, "recording history");                          \
-		t.field = opt(a, v->field);                                                 \
+#define CHANGE_STR(flag, field, name)                                                                                  \
+	if ((p->fields & flag) && !streq_opt(t.field, v->field)) {                                                     \
+		if ((r = event(s, &t, name, t.field, opt(a, v->field))) < 0)                                           \
+			return fail_tx(s, r, "recording history");                                                     \
+		t.field = opt(a, v->field);                                                                            \
 	}
 	if ((p->fields & PATCH_TITLE) && strcmp(t.title, v->title) != 0) {
 		if ((r = event(s, &t, "title", t.title, v->title)) < 0)
@@ -497,7 +495,7 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 	}
 	if ((p->fields & PATCH_CHANNEL) && (enum ticket_channel)v->channel != t.channel) {
 		if ((r = event(s, &t, "channel", ticket_channel_to_string(t.channel),
-			       ticket_channel_to_string((enum ticket_channel)v->channel))) < 0)
+		               ticket_channel_to_string((enum ticket_channel)v->channel))) < 0)
 			return fail_tx(s, r, "recording history");
 		t.channel = (enum ticket_channel)v->channel;
 	}
@@ -545,7 +543,8 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 			t.assignee_id = uid;
 		}
 	}
-	if (t.state == TICKET_STATE_NEW && (t.assignee_id || t.team_id) && (r = apply_state(s, &t, TICKET_STATE_ASSIGNED)) < 0)
+	if (t.state == TICKET_STATE_NEW && (t.assignee_id || t.team_id) &&
+	    (r = apply_state(s, &t, TICKET_STATE_ASSIGNED)) < 0)
 		return fail_tx(s, r, "recording history");
 	if (t.state == TICKET_STATE_ASSIGNED && !t.assignee_id && !t.team_id &&
 	    (r = apply_state(s, &t, TICKET_STATE_NEW)) < 0)
@@ -578,7 +577,7 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 }
 
 int tickets_transition(struct svc *s, const char *number, int64_t expected_version, enum ticket_state to,
-		       struct ticket *ret)
+                       struct ticket *ret)
 {
 	if ((int)to < 0 || to >= _TICKET_STATE_MAX)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "state", "unknown state");
@@ -592,7 +591,7 @@ int tickets_transition(struct svc *s, const char *number, int64_t expected_versi
 		char allowed[160];
 		ticket_transitions_describe(t.state, allowed, sizeof(allowed));
 		r = lserr_set(s->err, -LS_ECONFLICT, "invalid_transition", "state", "ticket '%s' is %s already",
-			      t.number, ticket_state_to_string(to));
+		              t.number, ticket_state_to_string(to));
 		lserr_hint(s->err, "from %s it may go to: %s", ticket_state_to_string(t.state), allowed);
 		return r;
 	}
@@ -602,7 +601,7 @@ int tickets_transition(struct svc *s, const char *number, int64_t expected_versi
 }
 
 int tickets_add_message(struct svc *s, const char *number, const struct message_input *in,
-			struct ticket_message *ret_msg, struct ticket *ret_ticket)
+                        struct ticket_message *ret_msg, struct ticket *ret_ticket)
 {
 	int r = check_text(s, "body", in->body, LS_MAX_TEXT_BYTES, true);
 	if (r < 0)
@@ -613,7 +612,7 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 		return lserr_set(s->err, -EINVAL, "invalid_field", "author_kind", "unknown author kind");
 	if (in->kind == MESSAGE_KIND_NOTE && in->author_kind == AUTHOR_KIND_CUSTOMER)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "author_kind",
-				 "an internal note cannot come from the customer");
+		                 "an internal note cannot come from the customer");
 	if ((r = check_text(s, "author_name", in->author_name, LS_MAX_NAME_BYTES, false)) < 0)
 		return r;
 	struct ticket t;
@@ -621,24 +620,24 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 		return r;
 	int64_t old_version = t.version;
 	struct ticket_message m = {
-		.client_id = t.client_id,
-		.ticket_id = t.id,
-		.kind = in->kind,
-		.author_kind = in->author_kind,
-		.author_user_id = in->author_kind == AUTHOR_KIND_AGENT ? s->actor->user_id : 0,
-		.author_name = opt(s->arena, in->author_name),
-		.body = in->body,
-		.created_at = s->now,
+	        .client_id = t.client_id,
+	        .ticket_id = t.id,
+	        .kind = in->kind,
+	        .author_kind = in->author_kind,
+	        .author_user_id = in->author_kind == AUTHOR_KIND_AGENT ? s->actor->user_id : 0,
+	        .author_name = opt(s->arena, in->author_name),
+	        .body = in->body,
+	        .created_at = s->now,
 	};
 	if (!m.author_name && in->author_kind == AUTHOR_KIND_AGENT)
 		m.author_name = s->actor->email;
 	if ((r = ticketdb_message_insert(s->st, &m)) < 0)
 		return fail_tx(s, r, "storing the message");
-	const char *field = in->kind == MESSAGE_KIND_NOTE ? "note"
-			    : in->author_kind == AUTHOR_KIND_CUSTOMER ? "customer_reply"
-								     : "reply";
+	const char *field = in->kind == MESSAGE_KIND_NOTE             ? "note"
+	                    : in->author_kind == AUTHOR_KIND_CUSTOMER ? "customer_reply"
+	                                                              : "reply";
 	if ((r = event_as(s, in->author_kind == AUTHOR_KIND_CUSTOMER ? AUTHOR_KIND_CUSTOMER : actor_kind(s), &t, field,
-			  NULL, itoa_arena(s->arena, m.id))) < 0)
+	                  NULL, itoa_arena(s->arena, m.id))) < 0)
 		return fail_tx(s, r, "recording history");
 	if (in->kind == MESSAGE_KIND_REPLY) {
 		if ((r = ticketdb_fts_add_reply(s->st, t.id, in->body)) < 0)
@@ -662,11 +661,11 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 }
 
 int tickets_add_effort(struct svc *s, const char *number, int minutes, const char *note, ls_time worked_at,
-		       struct ticket_effort *ret)
+                       struct ticket_effort *ret)
 {
 	if (minutes < 1 || minutes > LS_MAX_EFFORT_MINUTES)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "minutes", "minutes must be 1 to %d (got %d)",
-				 LS_MAX_EFFORT_MINUTES, minutes);
+		                 LS_MAX_EFFORT_MINUTES, minutes);
 	int r = check_text(s, "note", note, LS_MAX_TEXT_BYTES, false);
 	if (r < 0)
 		return r;
@@ -677,14 +676,14 @@ int tickets_add_effort(struct svc *s, const char *number, int minutes, const cha
 		return r;
 	int64_t old_version = t.version;
 	struct ticket_effort e = {
-		.client_id = t.client_id,
-		.ticket_id = t.id,
-		.user_id = s->actor->user_id,
-		.user_email = s->actor->email,
-		.minutes = minutes,
-		.note = note ? arena_strdup(s->arena, note) : "",
-		.worked_at = worked_at ? worked_at : s->now,
-		.created_at = s->now,
+	        .client_id = t.client_id,
+	        .ticket_id = t.id,
+	        .user_id = s->actor->user_id,
+	        .user_email = s->actor->email,
+	        .minutes = minutes,
+	        .note = note ? arena_strdup(s->arena, note) : "",
+	        .worked_at = worked_at ? worked_at : s->now,
+	        .created_at = s->now,
 	};
 	if ((r = ticketdb_effort_insert(s->st, &e)) < 0)
 		return fail_tx(s, r, "storing the effort");
@@ -698,11 +697,11 @@ int tickets_add_effort(struct svc *s, const char *number, int minutes, const cha
 }
 
 int tickets_add_link(struct svc *s, const char *number, enum link_kind kind, const char *target_number,
-		     struct ticket *ret)
+                     struct ticket *ret)
 {
 	if ((int)kind < 0 || kind >= _LINK_KIND_MAX)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "kind",
-				 "link kind must be child_of, caused_by or duplicate_of");
+		                 "link kind must be child_of, caused_by or duplicate_of");
 	struct ticket t, target;
 	int r = begin_write(s, number, 0, &t);
 	if (r < 0)
@@ -712,7 +711,7 @@ int tickets_add_link(struct svc *s, const char *number, enum link_kind kind, con
 	if (r < 0 || target.client_id != t.client_id) {
 		store_rollback(s->st);
 		return lserr_set(s->err, -EINVAL, "invalid_field", "target",
-				 "ticket '%.30s' does not exist for this client", target_number);
+		                 "ticket '%.30s' does not exist for this client", target_number);
 	}
 	if (target.id == t.id) {
 		store_rollback(s->st);
@@ -721,19 +720,19 @@ int tickets_add_link(struct svc *s, const char *number, enum link_kind kind, con
 	if (kind == LINK_KIND_CAUSED_BY && target.type != TICKET_TYPE_PROBLEM) {
 		store_rollback(s->st);
 		return lserr_set(s->err, -EINVAL, "invalid_field", "target",
-				 "caused_by must point at a problem; '%s' is a %s", target.number,
-				 ticket_type_to_string(target.type));
+		                 "caused_by must point at a problem; '%s' is a %s", target.number,
+		                 ticket_type_to_string(target.type));
 	}
 	r = ticketdb_link_insert(s->st, t.client_id, t.id, kind, target.id, s->now);
 	if (r == -LS_ECONFLICT) {
 		store_rollback(s->st);
 		return lserr_set(s->err, r, "conflict", "target", "ticket '%s' is %s '%s' already", t.number,
-				 link_kind_to_string(kind), target.number);
+		                 link_kind_to_string(kind), target.number);
 	}
 	if (r < 0)
 		return fail_tx(s, r, "storing the link");
-	if ((r = event(s, &t, "link", NULL, arena_printf(s->arena, "%s %s", link_kind_to_string(kind), target.number))) <
-	    0)
+	if ((r = event(s, &t, "link", NULL,
+	               arena_printf(s->arena, "%s %s", link_kind_to_string(kind), target.number))) < 0)
 		return fail_tx(s, r, "recording history");
 	return finish_write(s, &t, old_version, ret);
 }
@@ -810,7 +809,7 @@ const char *tickets_fts_expression(struct arena *a, const char *q)
 			unsigned char ch = (unsigned char)*c;
 			/* keep letters, digits and all non-ASCII bytes (UTF-8 letters) */
 			bool letter = ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-				      (ch >= 'A' && ch <= 'Z');
+			              (ch >= 'A' && ch <= 'Z');
 			alnum |= letter;
 			if (letter || ch == '_' || ch == '@' || ch == '.' || ch == '-')
 				word[wn++] = (char)ch;
@@ -829,26 +828,26 @@ const char *tickets_fts_expression(struct arena *a, const char *q)
 int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **ret, size_t *ret_n, bool *ret_more)
 {
 	struct ticket_filter f = {
-		.state = q->state,
-		.type = q->type,
-		.priority = q->priority,
-		.has_updated_since = q->has_updated_since,
-		.updated_since = q->updated_since,
-		.has_after = q->has_after,
-		.after_updated_at = q->after_updated_at,
-		.after_id = q->after_id,
-		.limit = q->limit + 1,
+	        .state = q->state,
+	        .type = q->type,
+	        .priority = q->priority,
+	        .has_updated_since = q->has_updated_since,
+	        .updated_since = q->updated_since,
+	        .has_after = q->has_after,
+	        .after_updated_at = q->after_updated_at,
+	        .after_id = q->after_id,
+	        .limit = q->limit + 1,
 	};
 	int r;
 	if (q->limit < 1 || q->limit > LS_MAX_PAGE_SIZE)
 		return lserr_set(s->err, -EINVAL, "invalid_parameter", "limit", "limit must be 1 to %d",
-				 LS_MAX_PAGE_SIZE);
+		                 LS_MAX_PAGE_SIZE);
 	if (q->client) {
 		struct client c;
 		r = dirdb_client_by_code(s->st, s->arena, q->client, &c);
 		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
-					 "client '%.40s' does not exist", q->client);
+			                 "client '%.40s' does not exist", q->client);
 		if (r < 0)
 			return store_error(s->st, s->err, "looking up the client");
 		f.client_id = c.id;
@@ -860,7 +859,7 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 		r = dirdb_team_by_code(s->st, s->arena, q->team, &t);
 		if (r == -ENOENT)
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "team", "team '%.40s' does not exist",
-					 q->team);
+			                 q->team);
 		if (r < 0)
 			return store_error(s->st, s->err, "looking up the team");
 		f.team_id = t.id;
@@ -870,18 +869,19 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 		r = dirdb_user_by_email(s->st, s->arena, q->assignee, &u);
 		if (r == -ENOENT)
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "assignee",
-					 "user '%.60s' does not exist", q->assignee);
+			                 "user '%.60s' does not exist", q->assignee);
 		if (r < 0)
 			return store_error(s->st, s->err, "looking up the assignee");
 		f.assignee_id = u.id;
 	}
 	if (q->q) {
 		if (strlen(q->q) > LS_MAX_SEARCH_BYTES)
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "q", "search text is longer than %d bytes",
-					 LS_MAX_SEARCH_BYTES);
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "q",
+			                 "search text is longer than %d bytes", LS_MAX_SEARCH_BYTES);
 		f.fts_query = tickets_fts_expression(s->arena, q->q);
 		if (!f.fts_query)
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "q", "search text has no searchable word");
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "q",
+			                 "search text has no searchable word");
 	}
 	struct ticket *v;
 	size_t n;

@@ -17,16 +17,16 @@
 #include "service/svc.h"
 
 struct ticket_input {
-	const char *client;          /* client code (required) */
+	const char *client; /* client code (required) */
 	enum ticket_type type;
-	const char *title;           /* required, 1..LS_MAX_TITLE_BYTES */
+	const char *title; /* required, 1..LS_MAX_TITLE_BYTES */
 	const char *description;
-	int impact, urgency;         /* 1..3, 0: default 3 (low) */
+	int impact, urgency; /* 1..3, 0: default 3 (low) */
 	const char *category;
-	int channel;                 /* enum ticket_channel, -1: web */
+	int channel; /* enum ticket_channel, -1: web */
 	const char *requester_name, *requester_email, *requester_phone;
-	const char *team;            /* team code */
-	const char *assignee;        /* user email */
+	const char *team;     /* team code */
+	const char *assignee; /* user email */
 	const char *const *tags;
 	size_t n_tags;
 };
@@ -54,10 +54,10 @@ struct ticket_patch {
 	struct ticket_input v;
 };
 int tickets_update(struct svc *s, const char *number, int64_t expected_version, const struct ticket_patch *p,
-		   struct ticket *ret);
+                   struct ticket *ret);
 /* expected_version 0: no version check (the state machine still decides). */
 int tickets_transition(struct svc *s, const char *number, int64_t expected_version, enum ticket_state to,
-		       struct ticket *ret);
+                       struct ticket *ret);
 
 struct message_input {
 	enum message_kind kind;
@@ -66,11 +66,11 @@ struct message_input {
 	const char *body;
 };
 int tickets_add_message(struct svc *s, const char *number, const struct message_input *in,
-			struct ticket_message *ret_msg, struct ticket *ret_ticket);
+                        struct ticket_message *ret_msg, struct ticket *ret_ticket);
 int tickets_add_effort(struct svc *s, const char *number, int minutes, const char *note, ls_time worked_at,
-		       struct ticket_effort *ret);
+                       struct ticket_effort *ret);
 int tickets_add_link(struct svc *s, const char *number, enum link_kind kind, const char *target_number,
-		     struct ticket *ret);
+                     struct ticket *ret);
 
 int tickets_history(struct svc *s, const char *number, struct ticket_event **ret, size_t *ret_n);
 /* Notes are left out for client viewers. */
@@ -79,17 +79,17 @@ int tickets_efforts(struct svc *s, const char *number, struct ticket_effort **re
 int tickets_links(struct svc *s, const char *number, struct ticket_link **ret, size_t *ret_n);
 
 struct ticket_query {
-	const char *client;          /* code or NULL */
-	int state, type, priority;   /* -1 / -1 / 0: any */
-	const char *team;            /* code or NULL */
-	const char *assignee;        /* email or NULL */
+	const char *client;        /* code or NULL */
+	int state, type, priority; /* -1 / -1 / 0: any */
+	const char *team;          /* code or NULL */
+	const char *assignee;      /* email or NULL */
 	bool has_updated_since;
 	ls_time updated_since;
-	const char *q;               /* full-text words or NULL */
-	bool has_after;              /* position decoded from a cursor */
+	const char *q;  /* full-text words or NULL */
+	bool has_after; /* position decoded from a cursor */
 	ls_time after_updated_at;
 	int64_t after_id;
-	unsigned limit;              /* 1..LS_MAX_PAGE_SIZE */
+	unsigned limit; /* 1..LS_MAX_PAGE_SIZE */
 };
 /* One page; *ret_more tells whether another page follows the last item. */
 int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **ret, size_t *ret_n, bool *ret_more);

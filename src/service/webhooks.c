@@ -14,12 +14,12 @@
 #include "store/jobsdb.h"
 
 const char *const webhook_event_names[] = {
-	"sla.warning",	  "sla.breach",	  "sla.escalation",  "ticket.created",
-	"ticket.state",	  "ticket.reply", "ticket.assigned", "ticket.priority",
-	NULL,
+        "sla.warning",     "sla.breach",      "sla.escalation",
+        "ticket.created",  "ticket.state",    "ticket.reply",
+        "ticket.assigned", "ticket.priority", NULL,
 };
 
-#define WEBHOOK_MAX_URL	   2048
+#define WEBHOOK_MAX_URL    2048
 #define WEBHOOK_MAX_SECRET 256
 
 bool webhook_wants(const char *events, const char *event)
@@ -57,7 +57,7 @@ static int require_config(struct svc *s)
 {
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)
 		return lserr_set(s->err, -LS_EFORBIDDEN, "forbidden", NULL,
-				 "only admins and managers may see and change webhooks");
+		                 "only admins and managers may see and change webhooks");
 	return 0;
 }
 
@@ -69,24 +69,26 @@ static int apply_input(struct svc *s, const struct webhook_input *in, unsigned f
 		if (!u || !*u)
 			return lserr_set(s->err, -EINVAL, "missing_field", "url", "url must be given");
 		size_t n = strlen(u);
-		const char *rest = strncmp(u, "https://", 8) == 0 ? u + 8 : strncmp(u, "http://", 7) == 0 ? u + 7 : NULL;
+		const char *rest = strncmp(u, "https://", 8) == 0  ? u + 8
+		                   : strncmp(u, "http://", 7) == 0 ? u + 7
+		                                                   : NULL;
 		if (n > WEBHOOK_MAX_URL)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "url", "url is longer than %d bytes",
-					 WEBHOOK_MAX_URL);
+			                 WEBHOOK_MAX_URL);
 		if (!rest || !*rest || *rest == '/' || *rest == ':')
 			return lserr_set(s->err, -EINVAL, "invalid_field", "url",
-					 "url must be http:// or https:// followed by a host, e.g. "
-					 "https://hooks.example.com/leitstand");
+			                 "url must be http:// or https:// followed by a host, e.g. "
+			                 "https://hooks.example.com/leitstand");
 		for (const char *p = u; *p; p++)
 			if ((unsigned char)*p <= ' ' || *p == 0x7f)
 				return lserr_set(s->err, -EINVAL, "invalid_field", "url",
-						 "url must not contain spaces or control characters");
+				                 "url must not contain spaces or control characters");
 		w->url = arena_strdup(s->arena, u);
 	}
 	if (fields & WEBHOOK_PATCH_EVENTS) {
 		if (in->n_events == 0)
 			return lserr_set(s->err, -EINVAL, in->events ? "invalid_field" : "missing_field", "events",
-					 "events must name at least one event, e.g. [\"sla.*\"]");
+			                 "events must name at least one event, e.g. [\"sla.*\"]");
 		if (in->n_events > 32)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "events", "at most 32 events");
 		struct strbuf sb = STRBUF_INIT;
@@ -94,11 +96,11 @@ static int apply_input(struct svc *s, const struct webhook_input *in, unsigned f
 			if (!event_name_valid(in->events[i])) {
 				strbuf_release(&sb);
 				int r = lserr_set(s->err, -EINVAL, "invalid_field", "events",
-						  "events[%zu]: '%.40s' is not an event", i, in->events[i]);
+				                  "events[%zu]: '%.40s' is not an event", i, in->events[i]);
 				lserr_hint(s->err,
-					   "events are sla.warning, sla.breach, sla.escalation, ticket.created, "
-					   "ticket.state, ticket.reply, ticket.assigned, ticket.priority, or the "
-					   "groups sla.*, ticket.*, *");
+				           "events are sla.warning, sla.breach, sla.escalation, ticket.created, "
+				           "ticket.state, ticket.reply, ticket.assigned, ticket.priority, or the "
+				           "groups sla.*, ticket.*, *");
 				return r;
 			}
 			strbuf_addf(&sb, "%s%s", i ? " " : "", in->events[i]);
@@ -110,7 +112,7 @@ static int apply_input(struct svc *s, const struct webhook_input *in, unsigned f
 		const char *f = in->format ? in->format : "json";
 		if (strcmp(f, "json") != 0 && strcmp(f, "slack") != 0 && strcmp(f, "teams") != 0)
 			return lserr_set(s->err, -EINVAL, "invalid_field", "format",
-					 "format must be json, slack or teams");
+			                 "format must be json, slack or teams");
 		w->format = f;
 	}
 	if (fields & WEBHOOK_PATCH_LANG) {
@@ -124,7 +126,7 @@ static int apply_input(struct svc *s, const struct webhook_input *in, unsigned f
 			size_t n = strlen(in->secret);
 			if (n < 16 || n > WEBHOOK_MAX_SECRET)
 				return lserr_set(s->err, -EINVAL, "invalid_field", "secret",
-						 "secret must be 16 to %d bytes", WEBHOOK_MAX_SECRET);
+				                 "secret must be 16 to %d bytes", WEBHOOK_MAX_SECRET);
 			w->secret = arena_strdup(s->arena, in->secret);
 		} else {
 			unsigned char raw[24];
@@ -159,11 +161,11 @@ int webhooks_create(struct svc *s, const struct webhook_input *in, struct webhoo
 	r = dirdb_client_by_code(s->st, s->arena, in->client, &c);
 	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
 		return lserr_set(s->err, -EINVAL, "invalid_field", "client", "client '%.40s' does not exist",
-				 in->client);
+		                 in->client);
 	if (r < 0)
 		return store_error(s->st, s->err, "looking up the client");
-	struct webhook_sub w = { .client_id = c.id, .client_code = c.code, .active = in->active != 0,
-				 .created_at = s->now };
+	struct webhook_sub w = {
+	        .client_id = c.id, .client_code = c.code, .active = in->active != 0, .created_at = s->now};
 	if ((r = apply_input(s, in, ~0u & ~WEBHOOK_PATCH_ACTIVE, &w)) < 0)
 		return r;
 	if ((r = store_begin(s->st)) < 0)
@@ -202,8 +204,8 @@ int webhooks_list(struct svc *s, const char *client, struct webhook_sub **ret, s
 		nc = 1;
 		r = dirdb_client_by_code(s->st, s->arena, client, cs);
 		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, cs->id)))
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client", "client '%.40s' does not exist",
-					 client);
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
+			                 "client '%.40s' does not exist", client);
 	} else {
 		r = dirdb_client_list(s->st, s->arena, &cs, &nc);
 	}
@@ -227,7 +229,7 @@ int webhooks_list(struct svc *s, const char *client, struct webhook_sub **ret, s
 }
 
 int webhooks_update(struct svc *s, int64_t id, int64_t expected_version, unsigned fields,
-		    const struct webhook_input *in, struct webhook_sub *ret)
+                    const struct webhook_input *in, struct webhook_sub *ret)
 {
 	lserr_clear(s->err);
 	int r = require_config(s);
@@ -237,8 +239,9 @@ int webhooks_update(struct svc *s, int64_t id, int64_t expected_version, unsigne
 	if ((r = load(s, id, &w)) < 0)
 		return r;
 	if (w.version != expected_version) {
-		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version", "webhook %lld is at version %lld, not %lld",
-			      (long long)id, (long long)w.version, (long long)expected_version);
+		r = lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
+		              "webhook %lld is at version %lld, not %lld", (long long)id, (long long)w.version,
+		              (long long)expected_version);
 		lserr_hint(s->err, "reload the webhook and send If-Match: \"%lld\"", (long long)w.version);
 		return r;
 	}
@@ -249,7 +252,7 @@ int webhooks_update(struct svc *s, int64_t id, int64_t expected_version, unsigne
 	r = jobsdb_webhook_update(s->st, &w, expected_version, s->now);
 	if (r == -LS_ESTALE)
 		r = lserr_set(s->err, r, "version_mismatch", "version", "webhook %lld was changed meanwhile",
-			      (long long)id);
+		              (long long)id);
 	if (r < 0 || (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the webhook");
 	const char *secret = w.secret;
@@ -276,7 +279,7 @@ int webhooks_delete(struct svc *s, int64_t id)
 }
 
 int webhooks_deliveries(struct svc *s, int64_t id, int64_t before, size_t limit, struct webhook_delivery **ret,
-			size_t *ret_n)
+                        size_t *ret_n)
 {
 	lserr_clear(s->err);
 	int r = require_config(s);
@@ -311,7 +314,7 @@ int webhooks_active(struct svc *s, int64_t client_id, struct webhook_sub **ret, 
 }
 
 int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webhook_sub *subs, size_t n,
-			const char *event, const char *from)
+                        const char *event, const char *from)
 {
 	bool wanted = false;
 	for (size_t i = 0; i < n && !wanted; i++)
@@ -322,14 +325,14 @@ int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webh
 	time_format_rfc3339(s->now, at, sizeof(at));
 	snprintf(prio, sizeof(prio), "P%d", t->priority);
 	json_t *tk = json_pack("{s:s, s:s, s:s, s:s, s:s}", "number", t->number, "title", t->title ? t->title : "",
-			       "priority", prio, "state", ticket_state_to_string(t->state), "type",
-			       ticket_type_to_string(t->type));
+	                       "priority", prio, "state", ticket_state_to_string(t->state), "type",
+	                       ticket_type_to_string(t->type));
 	if (t->team_code)
 		json_object_set_new(tk, "team", json_string(t->team_code));
 	if (t->assignee_email)
 		json_object_set_new(tk, "assignee", json_string(t->assignee_email));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "event", event, "at", at, "client", subs[0].client_code,
-			      "ticket", tk);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "event", event, "at", at, "client", subs[0].client_code, "ticket",
+	                      tk);
 	if (from)
 		json_object_set_new(o, "from", json_string(from));
 	char *text = json_dumps(o, JSON_COMPACT);
@@ -337,11 +340,11 @@ int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webh
 	if (!text)
 		return -ENOMEM;
 	struct outbox_event ev = {
-		.client_id = t->client_id,
-		.ticket_id = t->id,
-		.event = event,
-		.payload = arena_strdup(s->arena, text),
-		.created_at = s->now,
+	        .client_id = t->client_id,
+	        .ticket_id = t->id,
+	        .event = event,
+	        .payload = arena_strdup(s->arena, text),
+	        .created_at = s->now,
 	};
 	xfree(text);
 	bool inserted;

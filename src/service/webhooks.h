@@ -25,14 +25,14 @@
 extern const char *const webhook_event_names[];
 
 struct webhook_input {
-	const char *client;         /* code; create only */
-	const char *url;            /* required on create */
-	const char *const *events;  /* required on create, at least one */
+	const char *client;        /* code; create only */
+	const char *url;           /* required on create */
+	const char *const *events; /* required on create, at least one */
 	size_t n_events;
-	const char *format;         /* json (default), slack, teams */
-	const char *lang;           /* en (default), de */
-	const char *secret;         /* NULL on create: a random one is made */
-	int active;                 /* -1: unchanged / default true */
+	const char *format; /* json (default), slack, teams */
+	const char *lang;   /* en (default), de */
+	const char *secret; /* NULL on create: a random one is made */
+	int active;         /* -1: unchanged / default true */
 };
 
 enum webhook_patch_field {
@@ -49,11 +49,11 @@ int webhooks_get(struct svc *s, int64_t id, struct webhook_sub *ret);
 /* client NULL: every visible client. */
 int webhooks_list(struct svc *s, const char *client, struct webhook_sub **ret, size_t *ret_n);
 int webhooks_update(struct svc *s, int64_t id, int64_t expected_version, unsigned fields,
-		    const struct webhook_input *in, struct webhook_sub *ret);
+                    const struct webhook_input *in, struct webhook_sub *ret);
 int webhooks_delete(struct svc *s, int64_t id);
 /* The delivery log, newest first: ids below before (0: from the newest), at most limit. */
 int webhooks_deliveries(struct svc *s, int64_t id, int64_t before, size_t limit, struct webhook_delivery **ret,
-			size_t *ret_n);
+                        size_t *ret_n);
 
 /* Whether a subscription's event list (space-separated) asks for event. */
 bool webhook_wants(const char *events, const char *event);
@@ -68,6 +68,6 @@ int outbox_publish(struct svc *s, struct outbox_event *ev, bool *ret_inserted);
  * client's active subscriptions subs wants it; `from` is the previous value (state) or
  * NULL. */
 int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webhook_sub *subs, size_t n_subs,
-			const char *event, const char *from);
+                        const char *event, const char *from);
 /* The active subscriptions of a client (inside or outside a transaction). */
 int webhooks_active(struct svc *s, int64_t client_id, struct webhook_sub **ret, size_t *ret_n);

@@ -13,7 +13,7 @@ int workforce_staffing(struct svc *s, const struct staffing_input *rows, size_t 
 		return lserr_set(s->err, -EINVAL, "missing_field", "intervals", "no interval to staff");
 	size_t failed = 0;
 	int r = n == 1 && rows[0].channel == STAFFING_VOICE ? staffing_voice(rows, out, s->err)
-							     : staffing_plan(rows, n, out, &failed, s->err);
+	                                                    : staffing_plan(rows, n, out, &failed, s->err);
 	if (r < 0 && s->err) {
 		if (!s->err->code || r == -ERANGE || r == -E2BIG)
 			s->err->code = "invalid_field";
@@ -24,7 +24,7 @@ int workforce_staffing(struct svc *s, const struct staffing_input *rows, size_t 
 			int k = snprintf(s->err->message, sizeof(s->err->message), "interval %zu: ", failed + 1);
 			if (k > 0 && (size_t)k < sizeof(s->err->message))
 				snprintf(s->err->message + k, sizeof(s->err->message) - (size_t)k, "%.*s",
-					 (int)(sizeof(s->err->message) - (size_t)k - 1), msg);
+				         (int)(sizeof(s->err->message) - (size_t)k - 1), msg);
 		}
 	}
 	return r;

@@ -482,7 +482,7 @@ static int apply(struct clock *c, const struct clock_event *ev, struct lserr *e)
 		if (!t)
 			return 0; /* the target is finished: nothing left to escalate */
 		if (ev->target_started && (t->started_at != ev->target_started || t->priority != ev->target_priority ||
-					   ev->level < 1 || ev->level > t->n_levels))
+		                           ev->level < 1 || ev->level > t->n_levels))
 			return 0; /* a level of a target that is gone */
 		if (ev->level < 1 || ev->level > t->n_levels)
 			return lserr_set(e, -EINVAL, "invalid_field", "level",

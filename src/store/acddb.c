@@ -26,16 +26,16 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
 int acddb_interval_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_interval *iv)
 {
 	static const char sql[] =
-		"INSERT INTO acd_intervals (client_id, queue, start, length, offered, answered, abandoned, "
-		"answered_within, abandoned_within, abandoned_short, threshold, talk_seconds, hold_seconds, "
-		"wrap_up_seconds, handle_seconds, wait_seconds, import_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-		"ON CONFLICT (client_id, queue, start) DO UPDATE SET length = excluded.length, "
-		"offered = excluded.offered, answered = excluded.answered, abandoned = excluded.abandoned, "
-		"answered_within = excluded.answered_within, abandoned_within = excluded.abandoned_within, "
-		"abandoned_short = excluded.abandoned_short, threshold = excluded.threshold, "
-		"talk_seconds = excluded.talk_seconds, hold_seconds = excluded.hold_seconds, "
-		"wrap_up_seconds = excluded.wrap_up_seconds, handle_seconds = excluded.handle_seconds, "
-		"wait_seconds = excluded.wait_seconds, import_id = excluded.import_id";
+	        "INSERT INTO acd_intervals (client_id, queue, start, length, offered, answered, abandoned, "
+	        "answered_within, abandoned_within, abandoned_short, threshold, talk_seconds, hold_seconds, "
+	        "wrap_up_seconds, handle_seconds, wait_seconds, import_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+	        "ON CONFLICT (client_id, queue, start) DO UPDATE SET length = excluded.length, "
+	        "offered = excluded.offered, answered = excluded.answered, abandoned = excluded.abandoned, "
+	        "answered_within = excluded.answered_within, abandoned_within = excluded.abandoned_within, "
+	        "abandoned_short = excluded.abandoned_short, threshold = excluded.threshold, "
+	        "talk_seconds = excluded.talk_seconds, hold_seconds = excluded.hold_seconds, "
+	        "wrap_up_seconds = excluded.wrap_up_seconds, handle_seconds = excluded.handle_seconds, "
+	        "wait_seconds = excluded.wait_seconds, import_id = excluded.import_id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -95,17 +95,17 @@ static double col_real(sqlite3_stmt *s, int i)
 }
 
 int acddb_intervals(struct store *st, struct arena *a, int64_t client_id, ls_time from, ls_time to,
-		    struct rec_interval **ret, size_t *ret_n)
+                    struct rec_interval **ret, size_t *ret_n)
 {
 	/* counted first so the array is allocated once at its size (a client may hold
 	 * millions of intervals) */
 	static const char count_sql[] = "SELECT count(*) FROM acd_intervals WHERE client_id = ?1 AND "
-					"(?2 = ?3 OR (start >= ?2 AND start < ?3))";
+	                                "(?2 = ?3 OR (start >= ?2 AND start < ?3))";
 	static const char sql[] =
-		"SELECT queue, start, length, offered, answered, abandoned, answered_within, abandoned_within, "
-		"abandoned_short, threshold, talk_seconds, hold_seconds, wrap_up_seconds, handle_seconds, wait_seconds "
-		"FROM acd_intervals WHERE client_id = ?1 AND (?2 = ?3 OR (start >= ?2 AND start < ?3)) "
-		"ORDER BY queue, start";
+	        "SELECT queue, start, length, offered, answered, abandoned, answered_within, abandoned_within, "
+	        "abandoned_short, threshold, talk_seconds, hold_seconds, wrap_up_seconds, handle_seconds, wait_seconds "
+	        "FROM acd_intervals WHERE client_id = ?1 AND (?2 = ?3 OR (start >= ?2 AND start < ?3)) "
+	        "ORDER BY queue, start";
 	size_t cap;
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, count_sql);
@@ -160,10 +160,10 @@ int acddb_intervals(struct store *st, struct arena *a, int64_t client_id, ls_tim
 }
 
 int acddb_offered(struct store *st, struct arena *a, int64_t client_id, ls_time before, struct acddb_offered **ret,
-		  size_t *ret_n)
+                  size_t *ret_n)
 {
 	static const char sql[] = "SELECT start, length, sum(offered) FROM acd_intervals "
-				  "WHERE client_id = ?1 AND start < ?2 GROUP BY start, length ORDER BY start, length";
+	                          "WHERE client_id = ?1 AND start < ?2 GROUP BY start, length ORDER BY start, length";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -174,9 +174,9 @@ int acddb_offered(struct store *st, struct arena *a, int64_t client_id, ls_time 
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW)
 		ARENA_PUSH(a, v, n, cap) = (struct acddb_offered){
-			.start = sqlite3_column_int64(s, 0),
-			.length = sqlite3_column_int(s, 1),
-			.offered = sqlite3_column_int64(s, 2),
+		        .start = sqlite3_column_int64(s, 0),
+		        .length = sqlite3_column_int(s, 1),
+		        .offered = sqlite3_column_int64(s, 2),
 		};
 	(void)st;
 	if (r != SQLITE_DONE)

@@ -19,7 +19,7 @@ int acddb_run_intervals(struct store *st, int64_t import_id, size_t intervals);
 /* The client's intervals with start in [from, to) (0, 0: all), ordered by queue and
  * start, as records in arena a (queue names too). */
 int acddb_intervals(struct store *st, struct arena *a, int64_t client_id, ls_time from, ls_time to,
-		    struct rec_interval **ret, size_t *ret_n);
+                    struct rec_interval **ret, size_t *ret_n);
 
 /* Calls offered per interval (start, length), summed over the client's queues. */
 struct acddb_offered {
@@ -30,4 +30,4 @@ struct acddb_offered {
 /* The client's offered calls of intervals starting before `before`, ordered by start,
  * in arena a (what a forecast reads: no per-queue rows). */
 int acddb_offered(struct store *st, struct arena *a, int64_t client_id, ls_time before, struct acddb_offered **ret,
-		  size_t *ret_n);
+                  size_t *ret_n);

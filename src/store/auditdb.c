@@ -25,9 +25,9 @@ int auditdb_head(struct store *st, int64_t *ret_id, char ret_hash[AUDIT_HASH_HEX
 
 int auditdb_insert(struct store *st, const struct audit_entry *e)
 {
-	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "INSERT INTO audit_log (id, at, actor_id, actor_email, kind, client_id, subject, detail, "
-			       "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+	        st, "INSERT INTO audit_log (id, at, actor_id, actor_email, kind, client_id, subject, detail, "
+	            "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, e->id);
@@ -49,14 +49,14 @@ int auditdb_insert(struct store *st, const struct audit_entry *e)
 static void row(sqlite3_stmt *s, struct audit_entry *e)
 {
 	*e = (struct audit_entry){
-		.id = sqlite3_column_int64(s, 0),
-		.at = sqlite3_column_int64(s, 1),
-		.actor_id = sqlite3_column_int64(s, 2),
-		.actor_email = store_col_text(s, 3),
-		.kind = store_col_text(s, 4),
-		.client_id = sqlite3_column_int64(s, 5),
-		.subject = store_col_text(s, 6),
-		.detail = store_col_text(s, 7),
+	        .id = sqlite3_column_int64(s, 0),
+	        .at = sqlite3_column_int64(s, 1),
+	        .actor_id = sqlite3_column_int64(s, 2),
+	        .actor_email = store_col_text(s, 3),
+	        .kind = store_col_text(s, 4),
+	        .client_id = sqlite3_column_int64(s, 5),
+	        .subject = store_col_text(s, 6),
+	        .detail = store_col_text(s, 7),
 	};
 	const char *p = store_col_text(s, 8), *h = store_col_text(s, 9);
 	snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", p ? p : "");
@@ -64,7 +64,7 @@ static void row(sqlite3_stmt *s, struct audit_entry *e)
 }
 
 int auditdb_list(struct store *st, struct arena *a, const struct audit_filter *f, struct audit_entry **ret,
-		 size_t *ret_n)
+                 size_t *ret_n)
 {
 	struct strbuf sb = STRBUF_INIT_MAX(2048);
 	strbuf_adds(&sb, "SELECT " COLUMNS " FROM audit_log WHERE 1");

@@ -44,8 +44,8 @@ static int parse_list(struct store *st, struct arena *a, const char *json, const
 static int insert_version(struct store *st, const struct calendar_def *d, int64_t user_id, ls_time now)
 {
 	static const char sql[] =
-		"INSERT INTO calendar_versions (client_id, calendar_id, version, name, timezone, hours, holidays, "
-		"closed_days, open_days, holidays_version, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+	        "INSERT INTO calendar_versions (client_id, calendar_id, version, name, timezone, hours, holidays, "
+	        "closed_days, open_days, holidays_version, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -69,7 +69,7 @@ static int insert_version(struct store *st, const struct calendar_def *d, int64_
 int calendardb_insert(struct store *st, struct calendar_def *d, int64_t user_id)
 {
 	static const char sql[] = "INSERT INTO calendars (client_id, code, name, version, created_at, updated_at) "
-				  "VALUES (?,?,?,1,?,?)";
+	                          "VALUES (?,?,?,1,?,?)";
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 		if (!s)
@@ -92,7 +92,7 @@ int calendardb_insert(struct store *st, struct calendar_def *d, int64_t user_id)
 int calendardb_add_version(struct store *st, struct calendar_def *d, int64_t expected, int64_t user_id, ls_time now)
 {
 	static const char sql[] = "UPDATE calendars SET version = version + 1, name = ?, updated_at = ? "
-				  "WHERE id = ? AND client_id = ? AND version = ?";
+	                          "WHERE id = ? AND client_id = ? AND version = ?";
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 		if (!s)
@@ -113,11 +113,11 @@ int calendardb_add_version(struct store *st, struct calendar_def *d, int64_t exp
 	return insert_version(st, d, user_id, now);
 }
 
-#define DEF_SELECT                                                                                              \
-	"SELECT c.id, c.client_id, cl.code, c.code, v.name, v.version, c.version, v.timezone, v.hours, v.holidays, " \
-	"v.closed_days, v.open_days, v.holidays_version, c.created_at, v.created_at, u.email "                      \
-	"FROM calendars c JOIN clients cl ON cl.id = c.client_id "                                                    \
-	"JOIN calendar_versions v ON v.client_id = c.client_id AND v.calendar_id = c.id "                             \
+#define DEF_SELECT                                                                                                     \
+	"SELECT c.id, c.client_id, cl.code, c.code, v.name, v.version, c.version, v.timezone, v.hours, v.holidays, "   \
+	"v.closed_days, v.open_days, v.holidays_version, c.created_at, v.created_at, u.email "                         \
+	"FROM calendars c JOIN clients cl ON cl.id = c.client_id "                                                     \
+	"JOIN calendar_versions v ON v.client_id = c.client_id AND v.calendar_id = c.id "                              \
 	"LEFT JOIN users u ON u.id = v.created_by "
 
 static int def_row(struct store *st, struct arena *a, sqlite3_stmt *s, struct calendar_def *d)
@@ -162,10 +162,10 @@ static int collect(struct store *st, struct arena *a, sqlite3_stmt *s, struct ca
 }
 
 int calendardb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,
-		   struct calendar_def *ret)
+                   struct calendar_def *ret)
 {
 	static const char sql[] = DEF_SELECT "WHERE c.client_id = ?1 AND c.code = ?2 "
-					     "AND v.version = CASE WHEN ?3 > 0 THEN ?3 ELSE c.version END";
+	                                     "AND v.version = CASE WHEN ?3 > 0 THEN ?3 ELSE c.version END";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -186,11 +186,11 @@ int calendardb_get(struct store *st, struct arena *a, int64_t client_id, const c
 }
 
 int calendardb_list(struct store *st, struct arena *a, int64_t client_id, int64_t visible_to_user,
-		    struct calendar_def **ret, size_t *ret_n)
+                    struct calendar_def **ret, size_t *ret_n)
 {
 	static const char sql[] =
-		DEF_SELECT "WHERE v.version = c.version AND (?1 = 0 OR c.client_id = ?1) AND (?2 = 0 OR c.client_id IN "
-			   "(SELECT client_id FROM user_clients WHERE user_id = ?2)) ORDER BY cl.code, c.code";
+	        DEF_SELECT "WHERE v.version = c.version AND (?1 = 0 OR c.client_id = ?1) AND (?2 = 0 OR c.client_id IN "
+	                   "(SELECT client_id FROM user_clients WHERE user_id = ?2)) ORDER BY cl.code, c.code";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -200,7 +200,7 @@ int calendardb_list(struct store *st, struct arena *a, int64_t client_id, int64_
 }
 
 int calendardb_versions(struct store *st, struct arena *a, int64_t client_id, const char *code,
-			struct calendar_def **ret, size_t *ret_n)
+                        struct calendar_def **ret, size_t *ret_n)
 {
 	static const char sql[] = DEF_SELECT "WHERE c.client_id = ? AND c.code = ? ORDER BY v.version";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);

@@ -8,7 +8,6 @@
 
 /* ---- clients ---- */
 
-
 static void client_row(struct arena *a, sqlite3_stmt *s, struct client *c)
 {
 	c->id = sqlite3_column_int64(s, 0);
@@ -23,7 +22,7 @@ static void client_row(struct arena *a, sqlite3_stmt *s, struct client *c)
 int dirdb_client_insert(struct store *st, struct client *c)
 {
 	static const char sql[] =
-		"INSERT INTO clients (code, name, timezone, priority_matrix, created_at) VALUES (?,?,?,?,?)";
+	        "INSERT INTO clients (code, name, timezone, priority_matrix, created_at) VALUES (?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -39,7 +38,7 @@ int dirdb_client_insert(struct store *st, struct client *c)
 }
 
 static int client_one(struct store *st, struct arena *a, const char *sql, const char *code, int64_t id,
-		      struct client *ret)
+                      struct client *ret)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
@@ -60,21 +59,21 @@ static int client_one(struct store *st, struct arena *a, const char *sql, const 
 int dirdb_client_by_code(struct store *st, struct arena *a, const char *code, struct client *ret)
 {
 	static const char sql[] =
-		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE code = ?";
+	        "SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE code = ?";
 	return client_one(st, a, sql, code, 0, ret);
 }
 
 int dirdb_client_by_id(struct store *st, struct arena *a, int64_t id, struct client *ret)
 {
 	static const char sql[] =
-		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE id = ?";
+	        "SELECT id, code, name, timezone, priority_matrix, created_at FROM clients WHERE id = ?";
 	return client_one(st, a, sql, NULL, id, ret);
 }
 
 int dirdb_client_list(struct store *st, struct arena *a, struct client **ret, size_t *ret_n)
 {
 	static const char sql[] =
-		"SELECT id, code, name, timezone, priority_matrix, created_at FROM clients ORDER BY code";
+	        "SELECT id, code, name, timezone, priority_matrix, created_at FROM clients ORDER BY code";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -106,7 +105,7 @@ static void user_row(struct arena *a, sqlite3_stmt *s, struct user *u)
 int dirdb_user_insert(struct store *st, struct user *u, const char *password_hash)
 {
 	static const char sql[] =
-		"INSERT INTO users (email, name, role, password_hash, active, created_at) VALUES (?,?,?,?,?,?)";
+	        "INSERT INTO users (email, name, role, password_hash, active, created_at) VALUES (?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -122,8 +121,7 @@ int dirdb_user_insert(struct store *st, struct user *u, const char *password_has
 	return r;
 }
 
-static int user_one(struct store *st, struct arena *a, const char *sql, const char *email, int64_t id,
-		    struct user *ret)
+static int user_one(struct store *st, struct arena *a, const char *sql, const char *email, int64_t id, struct user *ret)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
@@ -187,7 +185,7 @@ int dirdb_user_list(struct store *st, struct arena *a, struct user **ret, size_t
 {
 	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users ORDER BY email";
 	static const char grants_sql[] = "SELECT c.code FROM user_clients uc JOIN clients c ON c.id = uc.client_id "
-					 "WHERE uc.user_id = ? ORDER BY c.code";
+	                                 "WHERE uc.user_id = ? ORDER BY c.code";
 	size_t n = 0, cap = 0;
 	struct user *v = NULL;
 	{
@@ -316,11 +314,11 @@ int dirdb_team_add_member(struct store *st, int64_t team_id, int64_t user_id)
 
 /* ---- tokens ---- */
 
-int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char hash[32], const char *name,
-		       ls_time now, ls_time expires_at)
+int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char hash[32], const char *name, ls_time now,
+                       ls_time expires_at)
 {
 	static const char sql[] =
-		"INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES (?,?,?,?,?)";
+	        "INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES (?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -338,8 +336,8 @@ int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char ha
 int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now, int64_t *ret_user_id)
 {
 	static const char sql[] = "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
-				  "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) "
-				  "AND u.active = 1";
+	                          "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) "
+	                          "AND u.active = 1";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;

@@ -31,7 +31,7 @@ int dirdb_team_by_code(struct store *st, struct arena *a, const char *code, stru
 int dirdb_team_list(struct store *st, struct arena *a, struct team **ret, size_t *ret_n);
 int dirdb_team_add_member(struct store *st, int64_t team_id, int64_t user_id);
 
-int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char hash[32], const char *name,
-		       ls_time now, ls_time expires_at);
+int dirdb_token_insert(struct store *st, int64_t user_id, const unsigned char hash[32], const char *name, ls_time now,
+                       ls_time expires_at);
 /* The user id behind a token hash that has not expired at `now`. */
 int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now, int64_t *ret_user_id);

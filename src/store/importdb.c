@@ -45,7 +45,7 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
 }
 
 int importdb_run_begin(struct store *st, int64_t client_id, const char *source, const char *file, ls_time now,
-		       int64_t *ret_id)
+                       int64_t *ret_id)
 {
 	static const char sql[] = "INSERT INTO imports (client_id, source, file, started_at) VALUES (?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
@@ -62,10 +62,10 @@ int importdb_run_begin(struct store *st, int64_t client_id, const char *source, 
 }
 
 int importdb_run_finish(struct store *st, int64_t id, size_t rows, size_t tickets, size_t events, size_t bad_rows,
-			ls_time now)
+                        ls_time now)
 {
 	static const char sql[] =
-		"UPDATE imports SET rows = ?, tickets = ?, events = ?, bad_rows = ?, finished_at = ? WHERE id = ?";
+	        "UPDATE imports SET rows = ?, tickets = ?, events = ?, bad_rows = ?, finished_at = ? WHERE id = ?";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -90,8 +90,8 @@ static char *pauses_encode(const struct rec_ticket *t)
 	for (int i = 0; i < t->n_pauses; i++) {
 		const struct rec_pause *p = &t->pauses[i];
 		int w = p->end != REC_TIME_NONE
-				? snprintf(out + k, cap - k, "%s%" PRId64 "-%" PRId64, i ? "," : "", p->start, p->end)
-				: snprintf(out + k, cap - k, "%s%" PRId64 "-", i ? "," : "", p->start);
+		                ? snprintf(out + k, cap - k, "%s%" PRId64 "-%" PRId64, i ? "," : "", p->start, p->end)
+		                : snprintf(out + k, cap - k, "%s%" PRId64 "-", i ? "," : "", p->start);
 		k += (size_t)w;
 	}
 	return out;
@@ -138,7 +138,7 @@ static void pauses_decode(struct arena *a, const char *text, struct rec_ticket *
  * "at:state,…" in history order. */
 static void pauses_from_states(struct arena *a, const char *text, struct rec_ticket *t)
 {
-	struct rec_pause_track pt = { 0 };
+	struct rec_pause_track pt = {0};
 	for (const char *p = text ? text : ""; *p;) {
 		int64_t at;
 		if (!read_i64(&p, &at) || *p++ != ':')
@@ -146,7 +146,7 @@ static void pauses_from_states(struct arena *a, const char *text, struct rec_tic
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		bool waiting = (len == 16 && strncmp(p, "pending_customer", len) == 0) ||
-			       (len == 14 && strncmp(p, "pending_vendor", len) == 0);
+		               (len == 14 && strncmp(p, "pending_vendor", len) == 0);
 		rec_pause_track_state(&pt, at, waiting);
 		p += len;
 		if (*p == ',')
@@ -163,17 +163,18 @@ static void pauses_from_states(struct arena *a, const char *text, struct rec_tic
 }
 
 int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_ticket *t,
-			bool *ret_new)
+                        bool *ret_new)
 {
-	static const char exists[] = "SELECT 1 FROM import_tickets WHERE client_id = ? AND source = ? AND source_id = ?";
+	static const char exists[] =
+	        "SELECT 1 FROM import_tickets WHERE client_id = ? AND source = ? AND source_id = ?";
 	static const char clear[] = "DELETE FROM import_events WHERE client_id = ? AND source = ? AND source_id = ?";
 	static const char put[] =
-		"INSERT OR REPLACE INTO import_tickets (client_id, source, source_id, number, type, title, state, "
-		"state_canon, priority, impact, urgency, category, channel, team, agent, opened_at, first_response_at, "
-		"first_resolved_at, resolved_at, closed_at, reopened_at, resolution_due_at, reopen_count, "
-		"reassignment_count, group_escalations, agent_replies, customer_interactions, wait_count, made_sla, "
-		"fcr_flag, effort_minutes, csat, nps, import_id, ci, symptom, pauses) "
-		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+	        "INSERT OR REPLACE INTO import_tickets (client_id, source, source_id, number, type, title, state, "
+	        "state_canon, priority, impact, urgency, category, channel, team, agent, opened_at, first_response_at, "
+	        "first_resolved_at, resolved_at, closed_at, reopened_at, resolution_due_at, reopen_count, "
+	        "reassignment_count, group_escalations, agent_replies, customer_interactions, wait_count, made_sla, "
+	        "fcr_flag, effort_minutes, csat, nps, import_id, ci, symptom, pauses) "
+	        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	bool is_new;
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, exists);
@@ -250,10 +251,10 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
 }
 
 int importdb_event_add(struct store *st, int64_t client_id, int64_t import_id, const char *source,
-		       const struct rec_event *ev)
+                       const struct rec_event *ev)
 {
 	static const char sql[] = "INSERT INTO import_events (client_id, source, source_id, at, field, old_value, "
-				  "new_value, actor, import_id) VALUES (?,?,?,?,?,?,?,?,?)";
+	                          "new_value, actor, import_id) VALUES (?,?,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -336,7 +337,7 @@ static void row_to_record(struct arena *a, sqlite3_stmt *s, const char *source, 
 }
 
 static int collect(struct store *st, struct arena *a, sqlite3_stmt *s, int64_t client_id, bool native,
-		   struct rec_ticket **ret, size_t *ret_n)
+                   struct rec_ticket **ret, size_t *ret_n)
 {
 	sqlite3_bind_int64(s, 1, client_id);
 	size_t n = 0, cap = 0;
@@ -362,11 +363,11 @@ static int collect(struct store *st, struct arena *a, sqlite3_stmt *s, int64_t c
 int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret, size_t *ret_n)
 {
 	static const char sql[] =
-		"SELECT source_id, number, type, title, state, state_canon, priority, impact, urgency, category, "
-		"channel, team, agent, opened_at, first_response_at, first_resolved_at, resolved_at, closed_at, "
-		"reopened_at, resolution_due_at, reopen_count, reassignment_count, group_escalations, agent_replies, "
-		"customer_interactions, wait_count, made_sla, fcr_flag, effort_minutes, csat, nps, NULL, NULL, source, "
-		"ci, symptom, pauses FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
+	        "SELECT source_id, number, type, title, state, state_canon, priority, impact, urgency, category, "
+	        "channel, team, agent, opened_at, first_response_at, first_resolved_at, resolved_at, closed_at, "
+	        "reopened_at, resolution_due_at, reopen_count, reassignment_count, group_escalations, agent_replies, "
+	        "customer_interactions, wait_count, made_sla, fcr_flag, effort_minutes, csat, nps, NULL, NULL, source, "
+	        "ci, symptom, pauses FROM import_tickets WHERE client_id = ? ORDER BY opened_at, source_id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -374,10 +375,10 @@ int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struc
 }
 
 int importdb_arrivals(struct store *st, struct arena *a, int64_t client_id, ls_time before, ls_time **ret,
-		      size_t *ret_n)
+                      size_t *ret_n)
 {
 	static const char sql[] = "SELECT opened_at FROM import_tickets WHERE client_id = ?1 AND opened_at < ?2 "
-				  "UNION ALL SELECT created_at FROM tickets WHERE client_id = ?1 AND created_at < ?2";
+	                          "UNION ALL SELECT created_at FROM tickets WHERE client_id = ?1 AND created_at < ?2";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -397,35 +398,35 @@ int importdb_arrivals(struct store *st, struct arena *a, int64_t client_id, ls_t
 }
 
 int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret,
-			    size_t *ret_n)
+                            size_t *ret_n)
 {
 	/* reassignments: assignee changes after the first assignment; replies: public
 	 * agent replies; waits: moves into a pending state */
 	static const char sql[] =
-		"SELECT t.number, t.number, t.type, t.title, t.state, t.state, t.priority, t.impact, t.urgency, "
-		"t.category, t.channel, tm.code, u.email, t.created_at, t.first_response_at, "
-		"(SELECT min(e.at) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'state' AND e.new_value = 'resolved'), t.resolved_at, t.closed_at, "
-		"(SELECT min(e.at) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'reopened'), NULL, t.reopen_count, "
-		"(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'assignee' AND e.old_value IS NOT NULL), "
-		"(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'team' AND e.old_value IS NOT NULL), "
-		"(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'reply'), "
-		"(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'customer_reply'), "
-		"(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
-		" AND e.field = 'state' AND e.new_value IN ('pending_customer', 'pending_vendor')), "
-		"NULL, NULL, "
-		"(SELECT sum(f.minutes) FROM ticket_efforts f WHERE f.client_id = t.client_id AND f.ticket_id = t.id), "
-		"NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-		"(SELECT group_concat(x, ',') FROM (SELECT e.at || ':' || coalesce(e.new_value, '') AS x "
-		" FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id AND e.field = 'state' "
-		" ORDER BY e.at, e.id)) "
-		"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
-		"WHERE t.client_id = ? ORDER BY t.id";
+	        "SELECT t.number, t.number, t.type, t.title, t.state, t.state, t.priority, t.impact, t.urgency, "
+	        "t.category, t.channel, tm.code, u.email, t.created_at, t.first_response_at, "
+	        "(SELECT min(e.at) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'state' AND e.new_value = 'resolved'), t.resolved_at, t.closed_at, "
+	        "(SELECT min(e.at) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'reopened'), NULL, t.reopen_count, "
+	        "(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'assignee' AND e.old_value IS NOT NULL), "
+	        "(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'team' AND e.old_value IS NOT NULL), "
+	        "(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'reply'), "
+	        "(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'customer_reply'), "
+	        "(SELECT count(*) FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id "
+	        " AND e.field = 'state' AND e.new_value IN ('pending_customer', 'pending_vendor')), "
+	        "NULL, NULL, "
+	        "(SELECT sum(f.minutes) FROM ticket_efforts f WHERE f.client_id = t.client_id AND f.ticket_id = t.id), "
+	        "NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	        "(SELECT group_concat(x, ',') FROM (SELECT e.at || ':' || coalesce(e.new_value, '') AS x "
+	        " FROM ticket_events e WHERE e.client_id = t.client_id AND e.ticket_id = t.id AND e.field = 'state' "
+	        " ORDER BY e.at, e.id)) "
+	        "FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
+	        "WHERE t.client_id = ? ORDER BY t.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -435,20 +436,20 @@ int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id
 static void row_to_event(struct arena *a, sqlite3_stmt *s, struct rec_event *ev)
 {
 	*ev = (struct rec_event){
-		.ticket = col_str(a, s, 0),
-		.at = sqlite3_column_int64(s, 1),
-		.field = col_str(a, s, 2),
-		.old_value = col_str(a, s, 3),
-		.new_value = col_str(a, s, 4),
-		.actor = col_str(a, s, 5),
+	        .ticket = col_str(a, s, 0),
+	        .at = sqlite3_column_int64(s, 1),
+	        .field = col_str(a, s, 2),
+	        .old_value = col_str(a, s, 3),
+	        .new_value = col_str(a, s, 4),
+	        .actor = col_str(a, s, 5),
 	};
 }
 
 int importdb_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret,
-		    const char ***ret_sources, size_t *ret_n)
+                    const char ***ret_sources, size_t *ret_n)
 {
 	static const char sql[] = "SELECT source_id, at, field, old_value, new_value, actor, source FROM import_events "
-				  "WHERE client_id = ? ORDER BY source, source_id, at, id";
+	                          "WHERE client_id = ? ORDER BY source, source_id, at, id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -476,10 +477,10 @@ int importdb_events(struct store *st, struct arena *a, int64_t client_id, struct
 int importdb_native_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret, size_t *ret_n)
 {
 	static const char sql[] =
-		"SELECT t.number, e.at, e.field, e.old_value, e.new_value, "
-		"CASE WHEN e.actor_kind = 'agent' THEN u.email END "
-		"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id LEFT JOIN users u ON u.id = e.actor_id "
-		"WHERE e.client_id = ? ORDER BY e.ticket_id, e.id";
+	        "SELECT t.number, e.at, e.field, e.old_value, e.new_value, "
+	        "CASE WHEN e.actor_kind = 'agent' THEN u.email END "
+	        "FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id LEFT JOIN users u ON u.id = e.actor_id "
+	        "WHERE e.client_id = ? ORDER BY e.ticket_id, e.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;

@@ -10,31 +10,31 @@
 #include "store/store.h"
 
 int importdb_run_begin(struct store *st, int64_t client_id, const char *source, const char *file, ls_time now,
-		       int64_t *ret_id);
+                       int64_t *ret_id);
 int importdb_run_finish(struct store *st, int64_t id, size_t rows, size_t tickets, size_t events, size_t bad_rows,
-			ls_time now);
+                        ls_time now);
 /* Inserts or replaces the ticket (client_id, t->source, t->source_id); whether it was
  * new goes to *ret_new (may be NULL). Its stored events are removed: the importer
  * hands the events of this export next, so a re-import never doubles them. */
 int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, const struct rec_ticket *t,
-			bool *ret_new);
+                        bool *ret_new);
 int importdb_event_add(struct store *st, int64_t client_id, int64_t import_id, const char *source,
-		       const struct rec_event *ev);
+                       const struct rec_event *ev);
 /* Every imported ticket of a client, as records in arena a. */
 int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret, size_t *ret_n);
 /* Creation instants of the client's tickets before `before`: imported (opened_at)
  * and worked in Leitstand (created_at), unordered, in arena a (what a forecast reads). */
 int importdb_arrivals(struct store *st, struct arena *a, int64_t client_id, ls_time before, ls_time **ret,
-		      size_t *ret_n);
+                      size_t *ret_n);
 /* Tickets worked in Leitstand, as records (source "leitstand"): counts and instants
  * from the ticket row and its history. */
 int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret,
-			    size_t *ret_n);
+                            size_t *ret_n);
 /* Every change event of the client's imported tickets, ordered by source, source id,
  * instant and insertion, as records in arena a; (*ret_sources)[i] is the source of
  * event i (its ticket is (source, ev.ticket)). */
 int importdb_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret,
-		    const char ***ret_sources, size_t *ret_n);
+                    const char ***ret_sources, size_t *ret_n);
 /* The history of the tickets worked in Leitstand as records: ticket = the number,
  * actor = the agent's email (NULL for customer and system changes), ordered by
  * ticket and insertion. */

@@ -30,9 +30,8 @@ int jobsdb_state_get(struct store *st, struct arena *a, const char *key, const c
 
 int jobsdb_state_set(struct store *st, const char *key, const char *value)
 {
-	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "INSERT INTO jobs_state (key, value) VALUES (?1, ?2) "
-			       "ON CONFLICT (key) DO UPDATE SET value = ?2");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, "INSERT INTO jobs_state (key, value) VALUES (?1, ?2) "
+	                                                "ON CONFLICT (key) DO UPDATE SET value = ?2");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, key);
@@ -43,8 +42,8 @@ int jobsdb_state_set(struct store *st, const char *key, const char *value)
 int jobsdb_open_tickets(struct store *st, int64_t after, size_t limit, int64_t *ids, size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "SELECT id FROM tickets WHERE id > ? AND state NOT IN ('resolved','closed') "
-			       "ORDER BY id LIMIT ?");
+	        store_stmt(st, "SELECT id FROM tickets WHERE id > ? AND state NOT IN ('resolved','closed') "
+	                       "ORDER BY id LIMIT ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, after);
@@ -63,9 +62,9 @@ int jobsdb_open_tickets(struct store *st, int64_t after, size_t limit, int64_t *
 
 int jobsdb_outbox_insert(struct store *st, struct outbox_event *ev, bool *ret_inserted)
 {
-	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "INSERT INTO outbox (client_id, ticket_id, event, fire_key, due_at, payload, created_at) "
-			       "VALUES (?,?,?,?,?,?,?) ON CONFLICT (fire_key) DO NOTHING");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+	        st, "INSERT INTO outbox (client_id, ticket_id, event, fire_key, due_at, payload, created_at) "
+	            "VALUES (?,?,?,?,?,?,?) ON CONFLICT (fire_key) DO NOTHING");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, ev->client_id);
@@ -99,8 +98,8 @@ int jobsdb_outbox_fired(struct store *st, const char *fire_key, bool *ret)
 
 int jobsdb_outbox_get(struct store *st, struct arena *a, int64_t id, struct outbox_event *ret)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "SELECT id, client_id, ticket_id, event, fire_key, due_at, payload, created_at FROM outbox WHERE id = ?");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, "SELECT id, client_id, ticket_id, event, fire_key, due_at, "
+	                                                "payload, created_at FROM outbox WHERE id = ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, id);
@@ -110,47 +109,48 @@ int jobsdb_outbox_get(struct store *st, struct arena *a, int64_t id, struct outb
 	if (r != SQLITE_ROW)
 		return -LS_EDB;
 	*ret = (struct outbox_event){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.ticket_id = sqlite3_column_int64(s, 2),
-		.event = store_col_dup(a, s, 3),
-		.fire_key = store_col_dup(a, s, 4),
-		.due_at = sqlite3_column_int64(s, 5),
-		.payload = store_col_dup(a, s, 6),
-		.created_at = sqlite3_column_int64(s, 7),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .ticket_id = sqlite3_column_int64(s, 2),
+	        .event = store_col_dup(a, s, 3),
+	        .fire_key = store_col_dup(a, s, 4),
+	        .due_at = sqlite3_column_int64(s, 5),
+	        .payload = store_col_dup(a, s, 6),
+	        .created_at = sqlite3_column_int64(s, 7),
 	};
 	return 0;
 }
 
 /* ---- subscriptions ---- */
 
-#define WEBHOOK_SELECT                                                                                         \
-	"SELECT w.id, w.client_id, c.code, w.url, w.secret, w.events, w.format, w.lang, w.active, w.version, "    \
+#define WEBHOOK_SELECT                                                                                                 \
+	"SELECT w.id, w.client_id, c.code, w.url, w.secret, w.events, w.format, w.lang, w.active, w.version, "         \
 	"w.created_at, w.updated_at FROM webhooks w JOIN clients c ON c.id = w.client_id "
 
 static void webhook_row(struct arena *a, sqlite3_stmt *s, struct webhook_sub *w)
 {
 	*w = (struct webhook_sub){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.client_code = store_col_dup(a, s, 2),
-		.url = store_col_dup(a, s, 3),
-		.secret = store_col_dup(a, s, 4),
-		.events = store_col_dup(a, s, 5),
-		.format = store_col_dup(a, s, 6),
-		.lang = store_col_dup(a, s, 7),
-		.active = sqlite3_column_int(s, 8) != 0,
-		.version = sqlite3_column_int64(s, 9),
-		.created_at = sqlite3_column_int64(s, 10),
-		.updated_at = sqlite3_column_int64(s, 11),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .client_code = store_col_dup(a, s, 2),
+	        .url = store_col_dup(a, s, 3),
+	        .secret = store_col_dup(a, s, 4),
+	        .events = store_col_dup(a, s, 5),
+	        .format = store_col_dup(a, s, 6),
+	        .lang = store_col_dup(a, s, 7),
+	        .active = sqlite3_column_int(s, 8) != 0,
+	        .version = sqlite3_column_int64(s, 9),
+	        .created_at = sqlite3_column_int64(s, 10),
+	        .updated_at = sqlite3_column_int64(s, 11),
 	};
 }
 
 int jobsdb_webhooks(struct store *st, struct arena *a, int64_t client_id, bool active_only, struct webhook_sub **ret,
-		    size_t *ret_n)
+                    size_t *ret_n)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, WEBHOOK_SELECT "WHERE w.client_id = ?1 AND w.deleted_at IS NULL "
-								     "AND (?2 = 0 OR w.active = 1) ORDER BY w.id");
+	_cleanup_stmt_ sqlite3_stmt *s =
+	        store_stmt(st, WEBHOOK_SELECT "WHERE w.client_id = ?1 AND w.deleted_at IS NULL "
+	                                      "AND (?2 = 0 OR w.active = 1) ORDER BY w.id");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, client_id);
@@ -185,8 +185,8 @@ int jobsdb_webhook_get(struct store *st, struct arena *a, int64_t id, struct web
 int jobsdb_webhook_insert(struct store *st, struct webhook_sub *w)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "INSERT INTO webhooks (client_id, url, secret, events, format, lang, active, version, "
-			       "created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?)");
+	        store_stmt(st, "INSERT INTO webhooks (client_id, url, secret, events, format, lang, active, version, "
+	                       "created_at, updated_at) VALUES (?,?,?,?,?,?,?,1,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, w->client_id);
@@ -209,9 +209,9 @@ int jobsdb_webhook_insert(struct store *st, struct webhook_sub *w)
 
 int jobsdb_webhook_update(struct store *st, const struct webhook_sub *w, int64_t expected, ls_time now)
 {
-	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "UPDATE webhooks SET url = ?, secret = ?, events = ?, format = ?, lang = ?, active = ?, "
-			       "version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
+	        st, "UPDATE webhooks SET url = ?, secret = ?, events = ?, format = ?, lang = ?, active = ?, "
+	            "version = version + 1, updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, w->url);
@@ -232,7 +232,7 @@ int jobsdb_webhook_update(struct store *st, const struct webhook_sub *w, int64_t
 int jobsdb_webhook_delete(struct store *st, int64_t id, ls_time now)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "UPDATE webhooks SET deleted_at = ?, active = 0 WHERE id = ? AND deleted_at IS NULL");
+	        store_stmt(st, "UPDATE webhooks SET deleted_at = ?, active = 0 WHERE id = ? AND deleted_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
@@ -243,9 +243,9 @@ int jobsdb_webhook_delete(struct store *st, int64_t id, ls_time now)
 	if (store_changes(st) != 1)
 		return -ENOENT;
 	/* what was still waiting for this subscription is not delivered any more */
-	_cleanup_stmt_ sqlite3_stmt *d = store_stmt(
-		st, "UPDATE webhook_deliveries SET state = 'failed', last_error = 'subscription deleted', "
-		    "next_attempt_at = NULL WHERE webhook_id = ? AND state = 'pending'");
+	_cleanup_stmt_ sqlite3_stmt *d =
+	        store_stmt(st, "UPDATE webhook_deliveries SET state = 'failed', last_error = 'subscription deleted', "
+	                       "next_attempt_at = NULL WHERE webhook_id = ? AND state = 'pending'");
 	if (!d)
 		return -LS_EDB;
 	sqlite3_bind_int64(d, 1, id);
@@ -257,8 +257,9 @@ int jobsdb_webhook_delete(struct store *st, int64_t id, ls_time now)
 int jobsdb_delivery_insert(struct store *st, int64_t client_id, int64_t outbox_id, int64_t webhook_id, ls_time now)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO webhook_deliveries (client_id, outbox_id, webhook_id, state, next_attempt_at, created_at) "
-		    "VALUES (?,?,?,'pending',?,?) ON CONFLICT (outbox_id, webhook_id) DO NOTHING");
+	        st,
+	        "INSERT INTO webhook_deliveries (client_id, outbox_id, webhook_id, state, next_attempt_at, created_at) "
+	        "VALUES (?,?,?,'pending',?,?) ON CONFLICT (outbox_id, webhook_id) DO NOTHING");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, client_id);
@@ -269,35 +270,35 @@ int jobsdb_delivery_insert(struct store *st, int64_t client_id, int64_t outbox_i
 	return store_step_done(s);
 }
 
-#define DELIVERY_SELECT                                                                                         \
-	"SELECT d.id, d.client_id, d.outbox_id, d.webhook_id, d.state, d.attempts, d.next_attempt_at, "            \
-	"d.first_attempt_at, d.last_attempt_at, d.delivered_at, d.created_at, d.last_status, d.last_error, "       \
-	"d.last_response, o.event, o.payload, w.url, w.secret, w.format, w.lang "                                  \
+#define DELIVERY_SELECT                                                                                                \
+	"SELECT d.id, d.client_id, d.outbox_id, d.webhook_id, d.state, d.attempts, d.next_attempt_at, "                \
+	"d.first_attempt_at, d.last_attempt_at, d.delivered_at, d.created_at, d.last_status, d.last_error, "           \
+	"d.last_response, o.event, o.payload, w.url, w.secret, w.format, w.lang "                                      \
 	"FROM webhook_deliveries d JOIN outbox o ON o.id = d.outbox_id JOIN webhooks w ON w.id = d.webhook_id "
 
 static void delivery_row(struct arena *a, sqlite3_stmt *s, struct webhook_delivery *d)
 {
 	*d = (struct webhook_delivery){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.outbox_id = sqlite3_column_int64(s, 2),
-		.webhook_id = sqlite3_column_int64(s, 3),
-		.state = delivery_state_from_string(store_col_text(s, 4)),
-		.attempts = sqlite3_column_int64(s, 5),
-		.next_attempt_at = sqlite3_column_int64(s, 6),
-		.first_attempt_at = sqlite3_column_int64(s, 7),
-		.last_attempt_at = sqlite3_column_int64(s, 8),
-		.delivered_at = sqlite3_column_int64(s, 9),
-		.created_at = sqlite3_column_int64(s, 10),
-		.last_status = sqlite3_column_int64(s, 11),
-		.last_error = store_col_dup(a, s, 12),
-		.last_response = store_col_dup(a, s, 13),
-		.event = store_col_dup(a, s, 14),
-		.payload = store_col_dup(a, s, 15),
-		.url = store_col_dup(a, s, 16),
-		.secret = store_col_dup(a, s, 17),
-		.format = store_col_dup(a, s, 18),
-		.lang = store_col_dup(a, s, 19),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .outbox_id = sqlite3_column_int64(s, 2),
+	        .webhook_id = sqlite3_column_int64(s, 3),
+	        .state = delivery_state_from_string(store_col_text(s, 4)),
+	        .attempts = sqlite3_column_int64(s, 5),
+	        .next_attempt_at = sqlite3_column_int64(s, 6),
+	        .first_attempt_at = sqlite3_column_int64(s, 7),
+	        .last_attempt_at = sqlite3_column_int64(s, 8),
+	        .delivered_at = sqlite3_column_int64(s, 9),
+	        .created_at = sqlite3_column_int64(s, 10),
+	        .last_status = sqlite3_column_int64(s, 11),
+	        .last_error = store_col_dup(a, s, 12),
+	        .last_response = store_col_dup(a, s, 13),
+	        .event = store_col_dup(a, s, 14),
+	        .payload = store_col_dup(a, s, 15),
+	        .url = store_col_dup(a, s, 16),
+	        .secret = store_col_dup(a, s, 17),
+	        .format = store_col_dup(a, s, 18),
+	        .lang = store_col_dup(a, s, 19),
 	};
 }
 
@@ -315,11 +316,12 @@ static int delivery_rows(struct arena *a, sqlite3_stmt *s, struct webhook_delive
 	return 0;
 }
 
-int jobsdb_deliveries_due(struct store *st, struct arena *a, ls_time now, size_t limit,
-			  struct webhook_delivery **ret, size_t *ret_n)
+int jobsdb_deliveries_due(struct store *st, struct arena *a, ls_time now, size_t limit, struct webhook_delivery **ret,
+                          size_t *ret_n)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, DELIVERY_SELECT "WHERE d.state = 'pending' AND "
-									"d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?");
+	_cleanup_stmt_ sqlite3_stmt *s =
+	        store_stmt(st, DELIVERY_SELECT "WHERE d.state = 'pending' AND "
+	                                       "d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
@@ -330,7 +332,7 @@ int jobsdb_deliveries_due(struct store *st, struct arena *a, ls_time now, size_t
 int jobsdb_next_delivery(struct store *st, ls_time *ret)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'");
+	        store_stmt(st, "SELECT min(next_attempt_at) FROM webhook_deliveries WHERE state = 'pending'");
 	if (!s)
 		return -LS_EDB;
 	if (sqlite3_step(s) != SQLITE_ROW)
@@ -344,8 +346,9 @@ int jobsdb_next_delivery(struct store *st, ls_time *ret)
 int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, first_attempt_at = ?, "
-		    "last_attempt_at = ?, delivered_at = ?, last_status = ?, last_error = ?, last_response = ? WHERE id = ?");
+	        st, "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, first_attempt_at = ?, "
+	            "last_attempt_at = ?, delivered_at = ?, last_status = ?, last_error = ?, last_response = ? WHERE "
+	            "id = ?");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, delivery_state_to_string(d->state));
@@ -365,10 +368,11 @@ int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d)
 }
 
 int jobsdb_deliveries(struct store *st, struct arena *a, int64_t webhook_id, int64_t before_id, size_t limit,
-		      struct webhook_delivery **ret, size_t *ret_n)
+                      struct webhook_delivery **ret, size_t *ret_n)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, DELIVERY_SELECT "WHERE d.webhook_id = ?1 AND "
-									"(?2 = 0 OR d.id < ?2) ORDER BY d.id DESC LIMIT ?3");
+	_cleanup_stmt_ sqlite3_stmt *s =
+	        store_stmt(st, DELIVERY_SELECT "WHERE d.webhook_id = ?1 AND "
+	                                       "(?2 = 0 OR d.id < ?2) ORDER BY d.id DESC LIMIT ?3");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, webhook_id);
@@ -382,9 +386,10 @@ int jobsdb_deliveries(struct store *st, struct arena *a, int64_t webhook_id, int
 int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO sla_escalations (client_id, ticket_id, outbox_id, target, target_seq, priority, level, "
-		    "action, owner, climbed, due_at, fired_at, ack_within, target_started_at) "
-		    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	        st,
+	        "INSERT INTO sla_escalations (client_id, ticket_id, outbox_id, target, target_seq, priority, level, "
+	        "action, owner, climbed, due_at, fired_at, ack_within, target_started_at) "
+	        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, e->client_id);
@@ -411,34 +416,34 @@ int jobsdb_escalation_insert(struct store *st, struct sla_escalation *e)
 	return 0;
 }
 
-#define ESCALATION_SELECT                                                                                       \
-	"SELECT e.id, e.client_id, e.ticket_id, t.number, e.outbox_id, e.target, e.target_seq, e.priority, "        \
-	"e.level, e.action, e.owner, e.climbed, e.due_at, e.fired_at, e.ack_within, e.acked_at, u.email, e.ack_note, "  \
-	"e.target_started_at "           \
+#define ESCALATION_SELECT                                                                                              \
+	"SELECT e.id, e.client_id, e.ticket_id, t.number, e.outbox_id, e.target, e.target_seq, e.priority, "           \
+	"e.level, e.action, e.owner, e.climbed, e.due_at, e.fired_at, e.ack_within, e.acked_at, u.email, e.ack_note, " \
+	"e.target_started_at "                                                                                         \
 	"FROM sla_escalations e JOIN tickets t ON t.id = e.ticket_id LEFT JOIN users u ON u.id = e.acked_by "
 
 static void escalation_row(struct arena *a, sqlite3_stmt *s, struct sla_escalation *e)
 {
 	*e = (struct sla_escalation){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.ticket_id = sqlite3_column_int64(s, 2),
-		.ticket_number = store_col_dup(a, s, 3),
-		.outbox_id = sqlite3_column_int64(s, 4),
-		.target = store_col_dup(a, s, 5),
-		.target_seq = sqlite3_column_int64(s, 6),
-		.priority = sqlite3_column_int(s, 7),
-		.level = sqlite3_column_int(s, 8),
-		.action = store_col_dup(a, s, 9),
-		.owner = store_col_dup(a, s, 10),
-		.climbed = sqlite3_column_int(s, 11) != 0,
-		.due_at = sqlite3_column_int64(s, 12),
-		.fired_at = sqlite3_column_int64(s, 13),
-		.ack_within = sqlite3_column_int64(s, 14),
-		.acked_at = sqlite3_column_int64(s, 15),
-		.acked_by = store_col_dup(a, s, 16),
-		.ack_note = store_col_dup(a, s, 17),
-		.target_started_at = sqlite3_column_int64(s, 18),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .ticket_id = sqlite3_column_int64(s, 2),
+	        .ticket_number = store_col_dup(a, s, 3),
+	        .outbox_id = sqlite3_column_int64(s, 4),
+	        .target = store_col_dup(a, s, 5),
+	        .target_seq = sqlite3_column_int64(s, 6),
+	        .priority = sqlite3_column_int(s, 7),
+	        .level = sqlite3_column_int(s, 8),
+	        .action = store_col_dup(a, s, 9),
+	        .owner = store_col_dup(a, s, 10),
+	        .climbed = sqlite3_column_int(s, 11) != 0,
+	        .due_at = sqlite3_column_int64(s, 12),
+	        .fired_at = sqlite3_column_int64(s, 13),
+	        .ack_within = sqlite3_column_int64(s, 14),
+	        .acked_at = sqlite3_column_int64(s, 15),
+	        .acked_by = store_col_dup(a, s, 16),
+	        .ack_note = store_col_dup(a, s, 17),
+	        .target_started_at = sqlite3_column_int64(s, 18),
 	};
 }
 
@@ -469,8 +474,8 @@ int jobsdb_escalation_set_outbox(struct store *st, int64_t id, int64_t outbox_id
 
 int jobsdb_escalation_ack(struct store *st, int64_t id, int64_t user_id, ls_time at, const char *note)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE sla_escalations SET acked_at = ?, acked_by = ?, ack_note = ? WHERE id = ? AND acked_at IS NULL");
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, "UPDATE sla_escalations SET acked_at = ?, acked_by = ?, "
+	                                                "ack_note = ? WHERE id = ? AND acked_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, at);
@@ -484,7 +489,7 @@ int jobsdb_escalation_ack(struct store *st, int64_t id, int64_t user_id, ls_time
 }
 
 int jobsdb_escalations_of_ticket(struct store *st, struct arena *a, int64_t ticket_id, struct sla_escalation **ret,
-				 size_t *ret_n)
+                                 size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, ESCALATION_SELECT "WHERE e.ticket_id = ? ORDER BY e.id");
 	if (!s)
@@ -504,37 +509,37 @@ int jobsdb_escalations_of_ticket(struct store *st, struct arena *a, int64_t tick
 
 /* ---- import jobs ---- */
 
-#define IMPORT_JOB_SELECT                                                                                      \
-	"SELECT j.id, j.client_id, c.code, j.source, j.options, j.file, j.bytes, j.state, j.result, j.error, "      \
-	"j.import_id, u.email, j.created_at, j.started_at, j.finished_at FROM import_jobs j "                       \
+#define IMPORT_JOB_SELECT                                                                                              \
+	"SELECT j.id, j.client_id, c.code, j.source, j.options, j.file, j.bytes, j.state, j.result, j.error, "         \
+	"j.import_id, u.email, j.created_at, j.started_at, j.finished_at FROM import_jobs j "                          \
 	"JOIN clients c ON c.id = j.client_id LEFT JOIN users u ON u.id = j.created_by "
 
 static void import_job_row(struct arena *a, sqlite3_stmt *s, struct import_job *j)
 {
 	*j = (struct import_job){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.client_code = store_col_dup(a, s, 2),
-		.source = store_col_dup(a, s, 3),
-		.options = store_col_dup(a, s, 4),
-		.file = store_col_dup(a, s, 5),
-		.bytes = sqlite3_column_int64(s, 6),
-		.state = store_col_dup(a, s, 7),
-		.result = store_col_dup(a, s, 8),
-		.error = store_col_dup(a, s, 9),
-		.import_id = sqlite3_column_int64(s, 10),
-		.created_by = store_col_dup(a, s, 11),
-		.created_at = sqlite3_column_int64(s, 12),
-		.started_at = sqlite3_column_int64(s, 13),
-		.finished_at = sqlite3_column_int64(s, 14),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .client_code = store_col_dup(a, s, 2),
+	        .source = store_col_dup(a, s, 3),
+	        .options = store_col_dup(a, s, 4),
+	        .file = store_col_dup(a, s, 5),
+	        .bytes = sqlite3_column_int64(s, 6),
+	        .state = store_col_dup(a, s, 7),
+	        .result = store_col_dup(a, s, 8),
+	        .error = store_col_dup(a, s, 9),
+	        .import_id = sqlite3_column_int64(s, 10),
+	        .created_by = store_col_dup(a, s, 11),
+	        .created_at = sqlite3_column_int64(s, 12),
+	        .started_at = sqlite3_column_int64(s, 13),
+	        .finished_at = sqlite3_column_int64(s, 14),
 	};
 }
 
 int jobsdb_import_job_insert(struct store *st, struct import_job *j, int64_t user_id)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO import_jobs (client_id, source, options, file, bytes, state, created_by, created_at) "
-		    "VALUES (?,?,?,?,?,'queued',?,?)");
+	        st, "INSERT INTO import_jobs (client_id, source, options, file, bytes, state, created_by, created_at) "
+	            "VALUES (?,?,?,?,?,'queued',?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, j->client_id);
@@ -568,10 +573,10 @@ int jobsdb_import_job_get(struct store *st, struct arena *a, int64_t id, struct 
 }
 
 int jobsdb_import_jobs(struct store *st, struct arena *a, int64_t client_id, size_t limit, struct import_job **ret,
-		       size_t *ret_n)
+                       size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, IMPORT_JOB_SELECT "WHERE j.client_id = ? ORDER BY j.id DESC LIMIT ?");
+	        store_stmt(st, IMPORT_JOB_SELECT "WHERE j.client_id = ? ORDER BY j.id DESC LIMIT ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, client_id);
@@ -593,7 +598,7 @@ int jobsdb_import_job_claim(struct store *st, struct arena *a, ls_time now, stru
 	int64_t id;
 	{
 		_cleanup_stmt_ sqlite3_stmt *s =
-			store_stmt(st, "SELECT id FROM import_jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
+		        store_stmt(st, "SELECT id FROM import_jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
 		if (!s)
 			return -LS_EDB;
 		int r = sqlite3_step(s);
@@ -603,8 +608,8 @@ int jobsdb_import_job_claim(struct store *st, struct arena *a, ls_time now, stru
 			return -LS_EDB;
 		id = sqlite3_column_int64(s, 0);
 	}
-	_cleanup_stmt_ sqlite3_stmt *u =
-		store_stmt(st, "UPDATE import_jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'");
+	_cleanup_stmt_ sqlite3_stmt *u = store_stmt(
+	        st, "UPDATE import_jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'");
 	if (!u)
 		return -LS_EDB;
 	sqlite3_bind_int64(u, 1, now);
@@ -616,10 +621,11 @@ int jobsdb_import_job_claim(struct store *st, struct arena *a, ls_time now, stru
 }
 
 int jobsdb_import_job_finish(struct store *st, int64_t id, const char *state, const char *result, const char *error,
-			     int64_t import_id, ls_time now)
+                             int64_t import_id, ls_time now)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE import_jobs SET state = ?, result = ?, error = ?, import_id = ?, finished_at = ? WHERE id = ?");
+	        st,
+	        "UPDATE import_jobs SET state = ?, result = ?, error = ?, import_id = ?, finished_at = ? WHERE id = ?");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, state);
@@ -634,7 +640,7 @@ int jobsdb_import_job_finish(struct store *st, int64_t id, const char *state, co
 int jobsdb_import_jobs_requeue(struct store *st)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, "UPDATE import_jobs SET state = 'queued', started_at = NULL WHERE state = 'running'");
+	        store_stmt(st, "UPDATE import_jobs SET state = 'queued', started_at = NULL WHERE state = 'running'");
 	if (!s)
 		return -LS_EDB;
 	return store_step_done(s);

@@ -7,7 +7,7 @@
 int kpitargetdb_get(struct store *st, struct arena *a, int64_t client_id, struct kpitarget_row *ret)
 {
 	static const char sql[] = "SELECT k.targets, k.version, k.updated_at, u.email FROM kpi_targets k "
-				  "LEFT JOIN users u ON u.id = k.updated_by WHERE k.client_id = ?";
+	                          "LEFT JOIN users u ON u.id = k.updated_by WHERE k.client_id = ?";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -19,21 +19,21 @@ int kpitargetdb_get(struct store *st, struct arena *a, int64_t client_id, struct
 		return -LS_EDB;
 	const char *by = store_col_text(s, 3);
 	*ret = (struct kpitarget_row){
-		.targets = arena_strdup(a, store_col_text(s, 0)),
-		.version = sqlite3_column_int64(s, 1),
-		.updated_at = sqlite3_column_int64(s, 2),
-		.updated_by = by ? arena_strdup(a, by) : NULL,
+	        .targets = arena_strdup(a, store_col_text(s, 0)),
+	        .version = sqlite3_column_int64(s, 1),
+	        .updated_at = sqlite3_column_int64(s, 2),
+	        .updated_by = by ? arena_strdup(a, by) : NULL,
 	};
 	return 0;
 }
 
 int kpitargetdb_put(struct store *st, int64_t client_id, const char *targets, int64_t expected, int64_t user_id,
-		    ls_time now)
+                    ls_time now)
 {
 	static const char ins[] = "INSERT OR IGNORE INTO kpi_targets (client_id, targets, version, updated_at, "
-				  "updated_by) VALUES (?, ?, 1, ?, ?)";
+	                          "updated_by) VALUES (?, ?, 1, ?, ?)";
 	static const char upd[] = "UPDATE kpi_targets SET targets = ?2, version = version + 1, updated_at = ?3, "
-				  "updated_by = ?4 WHERE client_id = ?1 AND version = ?5";
+	                          "updated_by = ?4 WHERE client_id = ?1 AND version = ?5";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, expected ? upd : ins);
 	if (!s)
 		return -LS_EDB;

@@ -18,4 +18,4 @@ int kpitargetdb_get(struct store *st, struct arena *a, int64_t client_id, struct
 /* Writes version expected + 1: expected 0 inserts (-LS_ESTALE when a set exists),
  * otherwise only if the stored version is `expected`. */
 int kpitargetdb_put(struct store *st, int64_t client_id, const char *targets, int64_t expected, int64_t user_id,
-		    ls_time now);
+                    ls_time now);

@@ -13,29 +13,29 @@ static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 
 /* ---- subscriptions ---- */
 
-#define SUB_SELECT                                                                                             \
-	"SELECT r.id, r.client_id, c.code, r.kind, r.format, r.lang, r.recipients, r.schedule, r.timezone, "     \
-	"r.holidays_region, r.active, r.next_run_at, r.version, r.created_at, r.updated_at "                      \
+#define SUB_SELECT                                                                                                     \
+	"SELECT r.id, r.client_id, c.code, r.kind, r.format, r.lang, r.recipients, r.schedule, r.timezone, "           \
+	"r.holidays_region, r.active, r.next_run_at, r.version, r.created_at, r.updated_at "                           \
 	"FROM report_subscriptions r JOIN clients c ON c.id = r.client_id "
 
 static void sub_row(struct arena *a, sqlite3_stmt *s, struct report_sub *r)
 {
 	*r = (struct report_sub){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.client_code = store_col_dup(a, s, 2),
-		.kind = store_col_dup(a, s, 3),
-		.format = store_col_dup(a, s, 4),
-		.lang = store_col_dup(a, s, 5),
-		.recipients = store_col_dup(a, s, 6),
-		.schedule = store_col_dup(a, s, 7),
-		.timezone = store_col_dup(a, s, 8),
-		.holidays_region = store_col_dup(a, s, 9),
-		.active = sqlite3_column_int(s, 10) != 0,
-		.next_run_at = sqlite3_column_int64(s, 11),
-		.version = sqlite3_column_int64(s, 12),
-		.created_at = sqlite3_column_int64(s, 13),
-		.updated_at = sqlite3_column_int64(s, 14),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .client_code = store_col_dup(a, s, 2),
+	        .kind = store_col_dup(a, s, 3),
+	        .format = store_col_dup(a, s, 4),
+	        .lang = store_col_dup(a, s, 5),
+	        .recipients = store_col_dup(a, s, 6),
+	        .schedule = store_col_dup(a, s, 7),
+	        .timezone = store_col_dup(a, s, 8),
+	        .holidays_region = store_col_dup(a, s, 9),
+	        .active = sqlite3_column_int(s, 10) != 0,
+	        .next_run_at = sqlite3_column_int64(s, 11),
+	        .version = sqlite3_column_int64(s, 12),
+	        .created_at = sqlite3_column_int64(s, 13),
+	        .updated_at = sqlite3_column_int64(s, 14),
 	};
 }
 
@@ -56,7 +56,7 @@ static int sub_rows(struct arena *a, sqlite3_stmt *s, struct report_sub **ret, s
 int reportdb_subs(struct store *st, struct arena *a, int64_t client_id, struct report_sub **ret, size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, SUB_SELECT "WHERE r.client_id = ? AND r.deleted_at IS NULL ORDER BY r.id");
+	        store_stmt(st, SUB_SELECT "WHERE r.client_id = ? AND r.deleted_at IS NULL ORDER BY r.id");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, client_id);
@@ -81,9 +81,9 @@ int reportdb_sub_get(struct store *st, struct arena *a, int64_t id, struct repor
 int reportdb_sub_insert(struct store *st, struct report_sub *r)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO report_subscriptions (client_id, kind, format, lang, recipients, schedule, timezone, "
-		    "holidays_region, active, next_run_at, version, created_at, updated_at) "
-		    "VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?)");
+	        st, "INSERT INTO report_subscriptions (client_id, kind, format, lang, recipients, schedule, timezone, "
+	            "holidays_region, active, next_run_at, version, created_at, updated_at) "
+	            "VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, r->client_id);
@@ -110,9 +110,9 @@ int reportdb_sub_insert(struct store *st, struct report_sub *r)
 int reportdb_sub_update(struct store *st, const struct report_sub *r, int64_t expected, ls_time now)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE report_subscriptions SET kind = ?, format = ?, lang = ?, recipients = ?, schedule = ?, "
-		    "timezone = ?, holidays_region = ?, active = ?, next_run_at = ?, version = version + 1, "
-		    "updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL");
+	        st, "UPDATE report_subscriptions SET kind = ?, format = ?, lang = ?, recipients = ?, schedule = ?, "
+	            "timezone = ?, holidays_region = ?, active = ?, next_run_at = ?, version = version + 1, "
+	            "updated_at = ? WHERE id = ? AND version = ? AND deleted_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, r->kind);
@@ -135,9 +135,9 @@ int reportdb_sub_update(struct store *st, const struct report_sub *r, int64_t ex
 
 int reportdb_sub_delete(struct store *st, int64_t id, ls_time now)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE report_subscriptions SET deleted_at = ?, active = 0, next_run_at = NULL "
-		    "WHERE id = ? AND deleted_at IS NULL");
+	_cleanup_stmt_ sqlite3_stmt *s =
+	        store_stmt(st, "UPDATE report_subscriptions SET deleted_at = ?, active = 0, next_run_at = NULL "
+	                       "WHERE id = ? AND deleted_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
@@ -147,9 +147,9 @@ int reportdb_sub_delete(struct store *st, int64_t id, ls_time now)
 		return r;
 	if (store_changes(st) != 1)
 		return -ENOENT;
-	_cleanup_stmt_ sqlite3_stmt *d = store_stmt(
-		st, "UPDATE report_runs SET state = 'failed', last_error = 'subscription deleted', "
-		    "next_attempt_at = NULL WHERE subscription_id = ? AND state IN ('queued','sending')");
+	_cleanup_stmt_ sqlite3_stmt *d =
+	        store_stmt(st, "UPDATE report_runs SET state = 'failed', last_error = 'subscription deleted', "
+	                       "next_attempt_at = NULL WHERE subscription_id = ? AND state IN ('queued','sending')");
 	if (!d)
 		return -LS_EDB;
 	sqlite3_bind_int64(d, 1, id);
@@ -157,11 +157,11 @@ int reportdb_sub_delete(struct store *st, int64_t id, ls_time now)
 }
 
 int reportdb_subs_due(struct store *st, struct arena *a, ls_time now, size_t limit, struct report_sub **ret,
-		      size_t *ret_n)
+                      size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, SUB_SELECT "WHERE r.deleted_at IS NULL AND r.active = 1 AND r.next_run_at <= ? "
-					  "ORDER BY r.next_run_at, r.id LIMIT ?");
+	        store_stmt(st, SUB_SELECT "WHERE r.deleted_at IS NULL AND r.active = 1 AND r.next_run_at <= ? "
+	                                  "ORDER BY r.next_run_at, r.id LIMIT ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
@@ -194,37 +194,36 @@ static int min_of(struct store *st, const char *sql, ls_time *ret)
 
 int reportdb_next_sub_run(struct store *st, ls_time *ret)
 {
-	return min_of(st,
-		      "SELECT min(next_run_at) FROM report_subscriptions WHERE deleted_at IS NULL AND active = 1",
-		      ret);
+	return min_of(st, "SELECT min(next_run_at) FROM report_subscriptions WHERE deleted_at IS NULL AND active = 1",
+	              ret);
 }
 
 /* ---- runs ---- */
 
-#define RUN_SELECT                                                                                             \
-	"SELECT id, subscription_id, client_id, trigger, period, state, report_id, attempts, next_attempt_at, "   \
-	"first_attempt_at, last_attempt_at, delivered_at, scheduled_for, created_at, last_error, recipients "     \
+#define RUN_SELECT                                                                                                     \
+	"SELECT id, subscription_id, client_id, trigger, period, state, report_id, attempts, next_attempt_at, "        \
+	"first_attempt_at, last_attempt_at, delivered_at, scheduled_for, created_at, last_error, recipients "          \
 	"FROM report_runs "
 
 static void run_row(struct arena *a, sqlite3_stmt *s, struct report_run *r)
 {
 	*r = (struct report_run){
-		.id = sqlite3_column_int64(s, 0),
-		.subscription_id = sqlite3_column_int64(s, 1),
-		.client_id = sqlite3_column_int64(s, 2),
-		.trigger = store_col_dup(a, s, 3),
-		.period = store_col_dup(a, s, 4),
-		.state = report_run_state_from_string(store_col_text(s, 5)),
-		.report_id = sqlite3_column_int64(s, 6),
-		.attempts = sqlite3_column_int64(s, 7),
-		.next_attempt_at = sqlite3_column_int64(s, 8),
-		.first_attempt_at = sqlite3_column_int64(s, 9),
-		.last_attempt_at = sqlite3_column_int64(s, 10),
-		.delivered_at = sqlite3_column_int64(s, 11),
-		.scheduled_for = sqlite3_column_int64(s, 12),
-		.created_at = sqlite3_column_int64(s, 13),
-		.last_error = store_col_dup(a, s, 14),
-		.recipients = store_col_dup(a, s, 15),
+	        .id = sqlite3_column_int64(s, 0),
+	        .subscription_id = sqlite3_column_int64(s, 1),
+	        .client_id = sqlite3_column_int64(s, 2),
+	        .trigger = store_col_dup(a, s, 3),
+	        .period = store_col_dup(a, s, 4),
+	        .state = report_run_state_from_string(store_col_text(s, 5)),
+	        .report_id = sqlite3_column_int64(s, 6),
+	        .attempts = sqlite3_column_int64(s, 7),
+	        .next_attempt_at = sqlite3_column_int64(s, 8),
+	        .first_attempt_at = sqlite3_column_int64(s, 9),
+	        .last_attempt_at = sqlite3_column_int64(s, 10),
+	        .delivered_at = sqlite3_column_int64(s, 11),
+	        .scheduled_for = sqlite3_column_int64(s, 12),
+	        .created_at = sqlite3_column_int64(s, 13),
+	        .last_error = store_col_dup(a, s, 14),
+	        .recipients = store_col_dup(a, s, 15),
 	};
 }
 
@@ -245,8 +244,8 @@ static int run_rows(struct arena *a, sqlite3_stmt *s, struct report_run **ret, s
 int reportdb_run_insert(struct store *st, struct report_run *r)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO report_runs (subscription_id, client_id, trigger, period, state, next_attempt_at, "
-		    "recipients, scheduled_for, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
+	        st, "INSERT INTO report_runs (subscription_id, client_id, trigger, period, state, next_attempt_at, "
+	            "recipients, scheduled_for, created_at) VALUES (?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, r->subscription_id);
@@ -283,9 +282,9 @@ int reportdb_run_get(struct store *st, struct arena *a, int64_t id, struct repor
 int reportdb_run_update(struct store *st, const struct report_run *r)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE report_runs SET state = ?, report_id = ?, attempts = ?, next_attempt_at = ?, "
-		    "first_attempt_at = ?, last_attempt_at = ?, delivered_at = ?, last_error = ?, recipients = ? "
-		    "WHERE id = ?");
+	        st, "UPDATE report_runs SET state = ?, report_id = ?, attempts = ?, next_attempt_at = ?, "
+	            "first_attempt_at = ?, last_attempt_at = ?, delivered_at = ?, last_error = ?, recipients = ? "
+	            "WHERE id = ?");
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, report_run_state_to_string(r->state));
@@ -302,11 +301,11 @@ int reportdb_run_update(struct store *st, const struct report_run *r)
 }
 
 int reportdb_runs_due(struct store *st, struct arena *a, ls_time now, size_t limit, struct report_run **ret,
-		      size_t *ret_n)
+                      size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-		store_stmt(st, RUN_SELECT "WHERE state IN ('queued','sending') AND next_attempt_at <= ? "
-					  "ORDER BY next_attempt_at, id LIMIT ?");
+	        store_stmt(st, RUN_SELECT "WHERE state IN ('queued','sending') AND next_attempt_at <= ? "
+	                                  "ORDER BY next_attempt_at, id LIMIT ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);
@@ -320,10 +319,10 @@ int reportdb_next_run_attempt(struct store *st, ls_time *ret)
 }
 
 int reportdb_runs(struct store *st, struct arena *a, int64_t sub_id, int64_t before_id, size_t limit,
-		  struct report_run **ret, size_t *ret_n)
+                  struct report_run **ret, size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, RUN_SELECT "WHERE subscription_id = ?1 AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3");
+	        st, RUN_SELECT "WHERE subscription_id = ?1 AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, sub_id);
@@ -337,8 +336,8 @@ int reportdb_runs(struct store *st, struct arena *a, int64_t sub_id, int64_t bef
 int reportdb_file_insert(struct store *st, struct report_file *f)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "INSERT INTO report_files (client_id, subscription_id, kind, period, format, lang, content_type, "
-		    "filename, size, bytes, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+	        st, "INSERT INTO report_files (client_id, subscription_id, kind, period, format, lang, content_type, "
+	            "filename, size, bytes, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, f->client_id);
@@ -363,8 +362,8 @@ int reportdb_file_insert(struct store *st, struct report_file *f)
 int reportdb_file_get(struct store *st, struct arena *a, int64_t id, struct report_file *ret)
 {
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "SELECT id, client_id, subscription_id, kind, period, format, lang, content_type, filename, size, "
-		    "bytes, created_at FROM report_files WHERE id = ?");
+	        st, "SELECT id, client_id, subscription_id, kind, period, format, lang, content_type, filename, size, "
+	            "bytes, created_at FROM report_files WHERE id = ?");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, id);
@@ -378,18 +377,18 @@ int reportdb_file_get(struct store *st, struct arena *a, int64_t id, struct repo
 	if (n)
 		memcpy(b, sqlite3_column_blob(s, 10), n);
 	*ret = (struct report_file){
-		.id = sqlite3_column_int64(s, 0),
-		.client_id = sqlite3_column_int64(s, 1),
-		.subscription_id = sqlite3_column_int64(s, 2),
-		.kind = store_col_dup(a, s, 3),
-		.period = store_col_dup(a, s, 4),
-		.format = store_col_dup(a, s, 5),
-		.lang = store_col_dup(a, s, 6),
-		.content_type = store_col_dup(a, s, 7),
-		.filename = store_col_dup(a, s, 8),
-		.size = n,
-		.bytes = b,
-		.created_at = sqlite3_column_int64(s, 11),
+	        .id = sqlite3_column_int64(s, 0),
+	        .client_id = sqlite3_column_int64(s, 1),
+	        .subscription_id = sqlite3_column_int64(s, 2),
+	        .kind = store_col_dup(a, s, 3),
+	        .period = store_col_dup(a, s, 4),
+	        .format = store_col_dup(a, s, 5),
+	        .lang = store_col_dup(a, s, 6),
+	        .content_type = store_col_dup(a, s, 7),
+	        .filename = store_col_dup(a, s, 8),
+	        .size = n,
+	        .bytes = b,
+	        .created_at = sqlite3_column_int64(s, 11),
 	};
 	return 0;
 }

@@ -23,7 +23,7 @@ int reportdb_sub_update(struct store *st, const struct report_sub *s, int64_t ex
 int reportdb_sub_delete(struct store *st, int64_t id, ls_time now);
 /* Active subscriptions whose next run is due at now, at most limit. */
 int reportdb_subs_due(struct store *st, struct arena *a, ls_time now, size_t limit, struct report_sub **ret,
-		      size_t *ret_n);
+                      size_t *ret_n);
 /* Moves the next run of a subscription (no version change: the schedule itself did
  * not change). */
 int reportdb_sub_set_next(struct store *st, int64_t id, ls_time next);
@@ -37,12 +37,12 @@ int reportdb_run_get(struct store *st, struct arena *a, int64_t id, struct repor
 int reportdb_run_update(struct store *st, const struct report_run *r);
 /* Runs in state queued or sending due at now, oldest first, at most limit. */
 int reportdb_runs_due(struct store *st, struct arena *a, ls_time now, size_t limit, struct report_run **ret,
-		      size_t *ret_n);
+                      size_t *ret_n);
 /* The earliest next attempt of a queued or sending run; -ENOENT when none. */
 int reportdb_next_run_attempt(struct store *st, ls_time *ret);
 /* The runs of a subscription, newest first, ids below before_id (0: from the newest). */
 int reportdb_runs(struct store *st, struct arena *a, int64_t sub_id, int64_t before_id, size_t limit,
-		  struct report_run **ret, size_t *ret_n);
+                  struct report_run **ret, size_t *ret_n);
 
 /* Fills f->id. */
 int reportdb_file_insert(struct store *st, struct report_file *f);

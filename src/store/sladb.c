@@ -9,7 +9,7 @@
 static int insert_version(struct store *st, const struct sla_def *d, int64_t user_id, ls_time now)
 {
 	static const char sql[] = "INSERT INTO sla_policy_versions (client_id, policy_id, version, name, sort_order, "
-				  "definition, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)";
+	                          "definition, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -27,7 +27,7 @@ static int insert_version(struct store *st, const struct sla_def *d, int64_t use
 int sladb_insert(struct store *st, struct sla_def *d, int64_t user_id)
 {
 	static const char sql[] = "INSERT INTO sla_policies (client_id, code, name, sort_order, version, created_at, "
-				  "updated_at) VALUES (?,?,?,?,1,?,?)";
+	                          "updated_at) VALUES (?,?,?,?,1,?,?)";
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 		if (!s)
@@ -51,7 +51,7 @@ int sladb_insert(struct store *st, struct sla_def *d, int64_t user_id)
 int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int64_t user_id, ls_time now)
 {
 	static const char sql[] = "UPDATE sla_policies SET version = version + 1, name = ?, sort_order = ?, "
-				  "updated_at = ? WHERE id = ? AND client_id = ? AND version = ?";
+	                          "updated_at = ? WHERE id = ? AND client_id = ? AND version = ?";
 	{
 		_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 		if (!s)
@@ -73,11 +73,11 @@ int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int
 	return insert_version(st, d, user_id, now);
 }
 
-#define DEF_SELECT                                                                                              \
-	"SELECT p.id, p.client_id, cl.code, p.code, v.name, v.sort_order, v.version, p.version, v.definition, "    \
-	"p.created_at, v.created_at, u.email, p.retired_at "                                                                      \
-	"FROM sla_policies p JOIN clients cl ON cl.id = p.client_id "                                                \
-	"JOIN sla_policy_versions v ON v.client_id = p.client_id AND v.policy_id = p.id "                           \
+#define DEF_SELECT                                                                                                     \
+	"SELECT p.id, p.client_id, cl.code, p.code, v.name, v.sort_order, v.version, p.version, v.definition, "        \
+	"p.created_at, v.created_at, u.email, p.retired_at "                                                           \
+	"FROM sla_policies p JOIN clients cl ON cl.id = p.client_id "                                                  \
+	"JOIN sla_policy_versions v ON v.client_id = p.client_id AND v.policy_id = p.id "                              \
 	"LEFT JOIN users u ON u.id = v.created_by "
 
 static void def_row(struct arena *a, sqlite3_stmt *s, struct sla_def *d)
@@ -99,10 +99,10 @@ static void def_row(struct arena *a, sqlite3_stmt *s, struct sla_def *d)
 }
 
 int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,
-	      struct sla_def *ret)
+              struct sla_def *ret)
 {
 	static const char sql[] = DEF_SELECT "WHERE p.client_id = ?1 AND p.code = ?2 "
-					     "AND v.version = CASE WHEN ?3 > 0 THEN ?3 ELSE p.version END";
+	                                     "AND v.version = CASE WHEN ?3 > 0 THEN ?3 ELSE p.version END";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -121,7 +121,7 @@ int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *
 int sladb_list(struct store *st, struct arena *a, int64_t client_id, struct sla_def **ret, size_t *ret_n)
 {
 	static const char sql[] = DEF_SELECT "WHERE p.client_id = ? AND v.version = p.version AND p.retired_at IS NULL "
-					     "ORDER BY p.sort_order, p.code";
+	                                     "ORDER BY p.sort_order, p.code";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -140,9 +140,9 @@ int sladb_list(struct store *st, struct arena *a, int64_t client_id, struct sla_
 
 int sladb_retire(struct store *st, int64_t client_id, int64_t policy_id, ls_time now)
 {
-	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
-		st, "UPDATE sla_policies SET retired_at = ?, updated_at = ? WHERE id = ? AND client_id = ? "
-		    "AND retired_at IS NULL");
+	_cleanup_stmt_ sqlite3_stmt *s =
+	        store_stmt(st, "UPDATE sla_policies SET retired_at = ?, updated_at = ? WHERE id = ? AND client_id = ? "
+	                       "AND retired_at IS NULL");
 	if (!s)
 		return -LS_EDB;
 	sqlite3_bind_int64(s, 1, now);

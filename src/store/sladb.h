@@ -18,7 +18,7 @@ int sladb_insert(struct store *st, struct sla_def *d, int64_t user_id);
 int sladb_add_version(struct store *st, struct sla_def *d, int64_t expected, int64_t user_id, ls_time now);
 /* version 0: the current one. */
 int sladb_get(struct store *st, struct arena *a, int64_t client_id, const char *code, int64_t version,
-	      struct sla_def *ret);
+              struct sla_def *ret);
 /* Marks the policy retired; -LS_ECONFLICT when it is retired already. */
 int sladb_retire(struct store *st, int64_t client_id, int64_t policy_id, ls_time now);
 /* Current versions of one client's policies in use (not retired) by sort order, then code. */

@@ -109,7 +109,7 @@ static bool foreign_keys_hold(struct store *st)
 {
 	sqlite3_stmt *s = NULL;
 	bool ok = sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL) == SQLITE_OK &&
-		  sqlite3_step(s) == SQLITE_DONE;
+	          sqlite3_step(s) == SQLITE_DONE;
 	sqlite3_finalize(s);
 	return ok;
 }
@@ -123,8 +123,8 @@ int store_migrate(struct store *st, int *ret_applied, struct lserr *e)
 		return store_error(st, e, "reading the schema version");
 	if (cur > store_schema_latest())
 		return lserr_set(e, -EPROTO, "internal", NULL,
-				 "database schema %d is newer than this binary supports (%d)", cur,
-				 store_schema_latest());
+		                 "database schema %d is newer than this binary supports (%d)", cur,
+		                 store_schema_latest());
 	/* foreign keys off while a migration runs (it may rebuild a referenced table,
 	 * which SQLite does by copy, drop and rename); checked before each commit */
 	if (cur < store_schema_latest() && exec(st, "PRAGMA foreign_keys=OFF") < 0)
@@ -157,7 +157,7 @@ static int migrate_one(struct store *st, const struct migration *m, struct lserr
 	if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
 		lserr_set(e, -LS_EDB, "internal", NULL, "migration %s failed: %s", m->name,
-			  msg ? msg : sqlite3_errmsg(st->db));
+		          msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		exec(st, "ROLLBACK");
 		return -LS_EDB;
@@ -171,7 +171,7 @@ static int migrate_one(struct store *st, const struct migration *m, struct lserr
 		exec(st, "ROLLBACK");
 		return store_error(st, e, "committing a migration");
 	}
-return 0;
+	return 0;
 }
 
 int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e)
@@ -186,7 +186,7 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 		oflags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
 		lserr_set(e, -LS_EDB, "internal", "db", "cannot open database '%s': %s", path,
-			  st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		          st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);
 		return -LS_EDB;
 	}
@@ -199,7 +199,7 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 		return r;
 	}
 	if (exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
-		     "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;") < 0) {
+	             "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;") < 0) {
 		int r = store_error(st, e, "setting pragmas");
 		store_close(st);
 		return r;
@@ -207,7 +207,7 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 	int v = store_schema_version(st);
 	if (v < 0) {
 		int r = lserr_set(e, -LS_EDB, "internal", "db", "'%s' is not a Leitstand database: %s", path,
-				  sqlite3_errmsg(st->db));
+		                  sqlite3_errmsg(st->db));
 		store_close(st);
 		return r;
 	}
@@ -215,9 +215,8 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 		/* the caller migrates explicitly */
 	} else if (v < store_schema_latest()) {
 		if (flags & (STORE_OPEN_NO_MIGRATE | STORE_OPEN_READONLY)) {
-			lserr_set(e, -EPROTO, "internal", "db",
-				  "database '%s' has schema %d; this binary needs %d", path, v,
-				  store_schema_latest());
+			lserr_set(e, -EPROTO, "internal", "db", "database '%s' has schema %d; this binary needs %d",
+			          path, v, store_schema_latest());
 			lserr_hint(e, "run 'leitstand migrate --db %s'", path);
 			store_close(st);
 			return -EPROTO;
@@ -229,7 +228,7 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 		}
 	} else if (v > store_schema_latest()) {
 		lserr_set(e, -EPROTO, "internal", "db", "database '%s' has schema %d, newer than this binary (%d)",
-			  path, v, store_schema_latest());
+		          path, v, store_schema_latest());
 		store_close(st);
 		return -EPROTO;
 	}
@@ -406,7 +405,7 @@ int store_backup(struct store *st, const char *dest, struct lserr *e)
 	sqlite3 *out = NULL;
 	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		lserr_set(e, -LS_EDB, "internal", "to", "cannot create '%s': %s", dest,
-			  out ? sqlite3_errmsg(out) : "out of memory");
+		          out ? sqlite3_errmsg(out) : "out of memory");
 		sqlite3_close(out);
 		return -LS_EDB;
 	}

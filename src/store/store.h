@@ -22,7 +22,7 @@
 struct store;
 
 enum store_open_flags {
-	STORE_OPEN_CREATE = 1 << 0,   /* create the file if missing */
+	STORE_OPEN_CREATE = 1 << 0, /* create the file if missing */
 	STORE_OPEN_READONLY = 1 << 1,
 	STORE_OPEN_NO_MIGRATE = 1 << 2, /* fail if the schema is older than the binary */
 	STORE_OPEN_AS_IS = 1 << 3,      /* neither migrate nor check (for `leitstand migrate`) */
@@ -34,7 +34,10 @@ enum store_open_flags {
 int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e);
 /* Accepts NULL; returns NULL. */
 struct store *store_close(struct store *st);
-static inline void store_closep(struct store **p) { store_close(*p); }
+static inline void store_closep(struct store **p)
+{
+	store_close(*p);
+}
 #define _cleanup_store_ _cleanup_(store_closep)
 
 /* Schema version of the open database and of this binary. */
@@ -69,7 +72,10 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql);
  * cached by content in a small table that evicts the oldest entry when full. */
 sqlite3_stmt *store_stmt_dynamic(struct store *st, const char *sql);
 void store_stmt_done(sqlite3_stmt *s);
-static inline void store_stmt_donep(sqlite3_stmt **s) { store_stmt_done(*s); }
+static inline void store_stmt_donep(sqlite3_stmt **s)
+{
+	store_stmt_done(*s);
+}
 #define _cleanup_stmt_ _cleanup_(store_stmt_donep)
 
 /* Maps the last SQLite error to a code and fills e with a storage error. */

@@ -19,7 +19,7 @@ static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 int ticketdb_next_seq(struct store *st, enum ticket_type type, int64_t *ret_seq)
 {
 	static const char sql[] =
-		"UPDATE ticket_sequences SET next_seq = next_seq + 1 WHERE type = ? RETURNING next_seq - 1";
+	        "UPDATE ticket_sequences SET next_seq = next_seq + 1 WHERE type = ? RETURNING next_seq - 1";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -33,10 +33,10 @@ int ticketdb_next_seq(struct store *st, enum ticket_type type, int64_t *ret_seq)
 int ticketdb_insert(struct store *st, struct ticket *t)
 {
 	static const char sql[] =
-		"INSERT INTO tickets (client_id, number, type, title, description, impact, urgency, priority, "
-		"state, category, channel, requester_name, requester_email, requester_phone, team_id, "
-		"assignee_id, version, reopen_count, created_at, updated_at, first_response_at, resolved_at, "
-		"closed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)";
+	        "INSERT INTO tickets (client_id, number, type, title, description, impact, urgency, priority, "
+	        "state, category, channel, requester_name, requester_email, requester_phone, team_id, "
+	        "assignee_id, version, reopen_count, created_at, updated_at, first_response_at, resolved_at, "
+	        "closed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -73,10 +73,10 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_version)
 {
 	static const char sql[] =
-		"UPDATE tickets SET title = ?, description = ?, impact = ?, urgency = ?, priority = ?, state = ?, "
-		"category = ?, channel = ?, requester_name = ?, requester_email = ?, requester_phone = ?, "
-		"team_id = ?, assignee_id = ?, version = version + 1, reopen_count = ?, updated_at = ?, "
-		"first_response_at = ?, resolved_at = ?, closed_at = ? WHERE id = ? AND version = ?";
+	        "UPDATE tickets SET title = ?, description = ?, impact = ?, urgency = ?, priority = ?, state = ?, "
+	        "category = ?, channel = ?, requester_name = ?, requester_email = ?, requester_phone = ?, "
+	        "team_id = ?, assignee_id = ?, version = version + 1, reopen_count = ?, updated_at = ?, "
+	        "first_response_at = ?, resolved_at = ?, closed_at = ? WHERE id = ? AND version = ?";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -106,11 +106,11 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	return store_changes(st) == 1 ? 0 : -LS_ESTALE;
 }
 
-#define TICKET_SELECT                                                                                          \
-	"SELECT t.id, t.client_id, c.code, t.number, t.type, t.title, t.description, t.category, t.impact, "  \
-	"t.urgency, t.priority, t.state, t.channel, t.requester_name, t.requester_email, t.requester_phone, " \
-	"t.team_id, tm.code, t.assignee_id, u.email, t.version, t.reopen_count, t.created_at, t.updated_at, " \
-	"t.first_response_at, t.resolved_at, t.closed_at FROM tickets t JOIN clients c ON c.id = t.client_id " \
+#define TICKET_SELECT                                                                                                  \
+	"SELECT t.id, t.client_id, c.code, t.number, t.type, t.title, t.description, t.category, t.impact, "           \
+	"t.urgency, t.priority, t.state, t.channel, t.requester_name, t.requester_email, t.requester_phone, "          \
+	"t.team_id, tm.code, t.assignee_id, u.email, t.version, t.reopen_count, t.created_at, t.updated_at, "          \
+	"t.first_response_at, t.resolved_at, t.closed_at FROM tickets t JOIN clients c ON c.id = t.client_id "         \
 	"LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
 
 static int load_tags(struct store *st, struct arena *a, struct ticket *t)
@@ -138,7 +138,7 @@ static int load_tags(struct store *st, struct arena *a, struct ticket *t)
 static int load_page_tags(struct store *st, struct arena *a, struct ticket *v, size_t n)
 {
 	static const char sql[] =
-		"SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id BETWEEN ? AND ? ORDER BY ticket_id, tag";
+	        "SELECT ticket_id, tag FROM ticket_tags WHERE ticket_id BETWEEN ? AND ? ORDER BY ticket_id, tag";
 	int64_t lo = v[0].id, hi = v[0].id;
 	for (size_t i = 1; i < n; i++) {
 		if (v[i].id < lo)
@@ -233,8 +233,7 @@ int ticketdb_get_by_id(struct store *st, struct arena *a, int64_t id, struct tic
 	return get_one(st, a, s, ret);
 }
 
-int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter *f, struct ticket **ret,
-		  size_t *ret_n)
+int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter *f, struct ticket **ret, size_t *ret_n)
 {
 	char sql[2048];
 	struct strbuf sb = STRBUF_INIT_MAX(sizeof(sql) - 1);
@@ -276,11 +275,11 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt_dynamic(st, sql);
 	if (!s)
 		return -LS_EDB;
-#define BIND_I64(name, v)                                                 \
-	do {                                                              \
-		int _i = sqlite3_bind_parameter_index(s, name);           \
-		if (_i > 0)                                               \
-			sqlite3_bind_int64(s, _i, (v));                   \
+#define BIND_I64(name, v)                                                                                              \
+	do {                                                                                                           \
+		int _i = sqlite3_bind_parameter_index(s, name);                                                        \
+		if (_i > 0)                                                                                            \
+			sqlite3_bind_int64(s, _i, (v));                                                                \
 	} while (0)
 	BIND_I64(":client", f->client_id);
 	BIND_I64(":user", f->visible_to_user);
@@ -344,7 +343,7 @@ int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *ta
 int ticketdb_event_append(struct store *st, const struct ticket_event *ev)
 {
 	static const char sql[] = "INSERT INTO ticket_events (client_id, ticket_id, at, actor_kind, actor_id, "
-				  "field, old_value, new_value) VALUES (?,?,?,?,?,?,?,?)";
+	                          "field, old_value, new_value) VALUES (?,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -359,12 +358,12 @@ int ticketdb_event_append(struct store *st, const struct ticket_event *ev)
 	return store_step_done(s);
 }
 
-int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		    struct ticket_event **ret, size_t *ret_n)
+int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_event **ret,
+                    size_t *ret_n)
 {
 	static const char sql[] = "SELECT e.id, e.at, e.actor_kind, e.actor_id, u.email, e.field, e.old_value, "
-				  "e.new_value FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id "
-				  "WHERE e.client_id = ? AND e.ticket_id = ? ORDER BY e.id";
+	                          "e.new_value FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id "
+	                          "WHERE e.client_id = ? AND e.ticket_id = ? ORDER BY e.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -396,7 +395,7 @@ int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_
 int ticketdb_message_insert(struct store *st, struct ticket_message *m)
 {
 	static const char sql[] = "INSERT INTO ticket_messages (client_id, ticket_id, kind, author_kind, "
-				  "author_user_id, author_name, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
+	                          "author_user_id, author_name, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -415,11 +414,11 @@ int ticketdb_message_insert(struct store *st, struct ticket_message *m)
 }
 
 int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, bool include_notes,
-		      struct ticket_message **ret, size_t *ret_n)
+                      struct ticket_message **ret, size_t *ret_n)
 {
 	static const char sql[] = "SELECT id, kind, author_kind, author_user_id, author_name, body, created_at "
-				  "FROM ticket_messages WHERE client_id = ? AND ticket_id = ? "
-				  "AND (? OR kind = 'reply') ORDER BY id";
+	                          "FROM ticket_messages WHERE client_id = ? AND ticket_id = ? "
+	                          "AND (? OR kind = 'reply') ORDER BY id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -451,7 +450,7 @@ int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int6
 int ticketdb_effort_insert(struct store *st, struct ticket_effort *e)
 {
 	static const char sql[] = "INSERT INTO ticket_efforts (client_id, ticket_id, user_id, minutes, note, "
-				  "worked_at, created_at) VALUES (?,?,?,?,?,?,?)";
+	                          "worked_at, created_at) VALUES (?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -469,11 +468,11 @@ int ticketdb_effort_insert(struct store *st, struct ticket_effort *e)
 }
 
 int ticketdb_efforts(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		     struct ticket_effort **ret, size_t *ret_n)
+                     struct ticket_effort **ret, size_t *ret_n)
 {
 	static const char sql[] = "SELECT e.id, e.user_id, u.email, e.minutes, e.note, e.worked_at, e.created_at "
-				  "FROM ticket_efforts e LEFT JOIN users u ON u.id = e.user_id "
-				  "WHERE e.client_id = ? AND e.ticket_id = ? ORDER BY e.id";
+	                          "FROM ticket_efforts e LEFT JOIN users u ON u.id = e.user_id "
+	                          "WHERE e.client_id = ? AND e.ticket_id = ? ORDER BY e.id";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -501,11 +500,11 @@ int ticketdb_efforts(struct store *st, struct arena *a, int64_t client_id, int64
 	return 0;
 }
 
-int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id, enum link_kind kind,
-			 int64_t target_id, ls_time now)
+int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id, enum link_kind kind, int64_t target_id,
+                         ls_time now)
 {
 	static const char sql[] = "INSERT INTO ticket_links (client_id, ticket_id, kind, target_id, created_at) "
-				  "VALUES (?,?,?,?,?)";
+	                          "VALUES (?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -517,15 +516,14 @@ int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id,
 	return store_step_done(s);
 }
 
-int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		   struct ticket_link **ret, size_t *ret_n)
+int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_link **ret,
+                   size_t *ret_n)
 {
-	static const char sql[] =
-		"SELECT l.kind, 0, o.number, o.title, l.created_at FROM ticket_links l "
-		"JOIN tickets o ON o.id = l.target_id WHERE l.client_id = ?1 AND l.ticket_id = ?2 "
-		"UNION ALL SELECT l.kind, 1, o.number, o.title, l.created_at FROM ticket_links l "
-		"JOIN tickets o ON o.id = l.ticket_id WHERE l.client_id = ?1 AND l.target_id = ?2 "
-		"ORDER BY 5, 3";
+	static const char sql[] = "SELECT l.kind, 0, o.number, o.title, l.created_at FROM ticket_links l "
+	                          "JOIN tickets o ON o.id = l.target_id WHERE l.client_id = ?1 AND l.ticket_id = ?2 "
+	                          "UNION ALL SELECT l.kind, 1, o.number, o.title, l.created_at FROM ticket_links l "
+	                          "JOIN tickets o ON o.id = l.ticket_id WHERE l.client_id = ?1 AND l.target_id = ?2 "
+	                          "ORDER BY 5, 3";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;

@@ -22,45 +22,44 @@ int ticketdb_get_by_id(struct store *st, struct arena *a, int64_t id, struct tic
 int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_version);
 
 struct ticket_filter {
-	int64_t client_id;        /* 0: any */
-	int64_t visible_to_user;  /* non-zero: only clients granted to this user */
-	int state;                /* enum ticket_state, or -1 */
-	int type;                 /* enum ticket_type, or -1 */
-	int priority;             /* 1..5, or 0 */
-	int64_t team_id;          /* 0: any */
-	int64_t assignee_id;      /* 0: any */
-	bool has_updated_since;   /* then ordered by (updated_at, id) ascending, else id descending */
+	int64_t client_id;       /* 0: any */
+	int64_t visible_to_user; /* non-zero: only clients granted to this user */
+	int state;               /* enum ticket_state, or -1 */
+	int type;                /* enum ticket_type, or -1 */
+	int priority;            /* 1..5, or 0 */
+	int64_t team_id;         /* 0: any */
+	int64_t assignee_id;     /* 0: any */
+	bool has_updated_since;  /* then ordered by (updated_at, id) ascending, else id descending */
 	ls_time updated_since;
-	const char *fts_query;    /* an FTS5 MATCH expression built by the service, or NULL */
-	bool has_after;           /* keyset position from a cursor */
+	const char *fts_query; /* an FTS5 MATCH expression built by the service, or NULL */
+	bool has_after;        /* keyset position from a cursor */
 	ls_time after_updated_at;
 	int64_t after_id;
-	unsigned limit;           /* rows to return; the caller asks one more to see if a page follows */
+	unsigned limit; /* rows to return; the caller asks one more to see if a page follows */
 };
-int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter *f, struct ticket **ret,
-		  size_t *ret_n);
+int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter *f, struct ticket **ret, size_t *ret_n);
 
 int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *tags, size_t n);
 
 int ticketdb_event_append(struct store *st, const struct ticket_event *ev);
-int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		    struct ticket_event **ret, size_t *ret_n);
+int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_event **ret,
+                    size_t *ret_n);
 
 int ticketdb_message_insert(struct store *st, struct ticket_message *m);
 /* include_notes false: public replies only. */
 int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, bool include_notes,
-		      struct ticket_message **ret, size_t *ret_n);
+                      struct ticket_message **ret, size_t *ret_n);
 
 int ticketdb_effort_insert(struct store *st, struct ticket_effort *e);
 int ticketdb_efforts(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		     struct ticket_effort **ret, size_t *ret_n);
+                     struct ticket_effort **ret, size_t *ret_n);
 
 /* -LS_ECONFLICT when the same link exists already. */
-int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id, enum link_kind kind,
-			 int64_t target_id, ls_time now);
+int ticketdb_link_insert(struct store *st, int64_t client_id, int64_t ticket_id, enum link_kind kind, int64_t target_id,
+                         ls_time now);
 /* Links from and to a ticket. */
-int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id,
-		   struct ticket_link **ret, size_t *ret_n);
+int ticketdb_links(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_link **ret,
+                   size_t *ret_n);
 
 /* Full-text index maintenance. */
 int ticketdb_fts_put(struct store *st, int64_t ticket_id, const char *title, const char *description);

@@ -61,9 +61,8 @@ static bool params_valid(const struct erlang_params *p)
 	      p->answer_time >= 0.0 && isfinite(p->patience) && p->patience >= 0.0))
 		return false;
 	/* Erlang A works with patience/AHT ratios; beyond 1e12 it is Erlang C in all digits */
-	return p->patience == 0.0 ||
-	       (p->patience / p->aht <= 1e12 && isfinite(p->load * (p->patience / p->aht)) &&
-	        isfinite((double)LS_MAX_STAFFING_AGENTS * (p->patience / p->aht)));
+	return p->patience == 0.0 || (p->patience / p->aht <= 1e12 && isfinite(p->load * (p->patience / p->aht)) &&
+	                              isfinite((double)LS_MAX_STAFFING_AGENTS * (p->patience / p->aht)));
 }
 
 static bool targets_valid(const struct erlang_targets *t)
