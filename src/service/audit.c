@@ -109,7 +109,6 @@ struct qread {
 };
 static bool q_async;
 static pthread_mutex_t q_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;  /* entries arrived */
 static pthread_cond_t q_space = PTHREAD_COND_INITIALIZER; /* the flusher made room */
 static bool q_flushing;                                   /* a flush is writing what it took from the queue */
 static struct qread *aq;
@@ -160,7 +159,6 @@ static int enqueue_reads(struct svc *s, const struct audit_notes *n, const char 
 			aq = xrealloc(aq, aq_cap * sizeof(*aq));
 		}
 		aq[aq_n++] = x;
-		pthread_cond_signal(&q_cond);
 		pthread_mutex_unlock(&q_mu);
 	}
 	return 0;
@@ -300,22 +298,6 @@ int audit_record_reads(struct svc *s, const char *what)
 }
 
 /* ---- the asynchronous queue ---- */
-
-bool audit_wait_queued(unsigned timeout_ms)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	until.tv_sec += timeout_ms / 1000 + until.tv_nsec / 1000000000L;
-	until.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&q_mu);
-	while (aq_n == 0)
-		if (pthread_cond_timedwait(&q_cond, &q_mu, &until) != 0)
-			break;
-	bool any = aq_n > 0;
-	pthread_mutex_unlock(&q_mu);
-	return any;
-}
 
 void audit_wait_flushed(unsigned timeout_ms)
 {

@@ -56,8 +56,6 @@ void audit_async(bool on);
 /* Writes every queued read entry in one transaction; *ret_n how many. Entries stay
  * queued when writing fails. */
 int audit_flush(struct svc *s, size_t *ret_n);
-/* Waits up to timeout_ms for queued entries; true when there are some. */
-bool audit_wait_queued(unsigned timeout_ms);
 /* Waits (up to timeout_ms) until every queued read entry is written. */
 void audit_wait_flushed(unsigned timeout_ms);
 
