@@ -48,7 +48,11 @@ int cmd_client(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_team(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_vendor(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_person(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -61,3 +65,6 @@ int cmd_sla(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_shifts(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+/* `leitstand privacy record` (cmd_retention.c); argv[0] is "record". */
+int cmd_privacy_record(int argc, char **argv);

@@ -54,7 +54,10 @@ int cmd_audit(int argc, char **argv)
 		       res.problem, (long long)res.n);
 		r = 1;
 	} else {
-		printf("ok %lld entries\n", (long long)res.n);
+		printf("ok %lld entries", (long long)res.n);
+		if (res.anchor_id) /* retention deleted the oldest entries */
+			printf(" after entry %lld (entries up to it deleted by retention)", (long long)res.anchor_id);
+		putchar('\n');
 	}
 	cli_ctx_close(&ctx);
 	return r;

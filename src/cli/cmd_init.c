@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "service/persons.h"
+#include "store/keyring.h"
 
 static const char init_help[] = "Usage: leitstand init [--db PATH]\n\n"
                                 "Create a new, empty Leitstand database (SQLite, WAL, foreign keys on) with\n"
@@ -51,6 +53,18 @@ int cmd_init(int argc, char **argv)
 	if ((r = cli_ctx_open(&c, "init", db, STORE_OPEN_CREATE)))
 		return r;
 	printf("created %s (schema %d)\n", db, store_schema_version(c.st));
+	/* the master key for personal data at rest: made now, so the operator sees it */
+	bool made = false;
+	const char *where = NULL;
+	if ((r = store_begin(c.st)) < 0 || (r = keyring_ensure_master(c.st, &made, &where, &c.err)) < 0 ||
+	    (r = store_commit(c.st)) < 0) {
+		store_rollback(c.st);
+		r = c.err.code ? cli_fail("init", &c.err) : cli_failf("init", "cannot set up the master key");
+		cli_ctx_close(&c);
+		return r;
+	}
+	if (made)
+		printf("master key written to %s: keep a copy apart from the database's backups\n", where);
 	cli_ctx_close(&c);
 	return 0;
 }
@@ -75,6 +89,15 @@ int cmd_migrate(int argc, char **argv)
 		       applied, applied == 1 ? "" : "s");
 	else
 		printf("%s is at schema %d, the latest\n", db, before);
+	int64_t moved = 0;
+	if (persons_backfill(&c.svc, &moved) < 0) {
+		r = cli_fail("migrate", &c.err);
+		cli_ctx_close(&c);
+		return r;
+	}
+	if (moved)
+		printf("%lld ticket requester%s moved into encrypted person records\n", (long long)moved,
+		       moved == 1 ? "" : "s");
 	cli_ctx_close(&c);
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/persons.h"
+#include "store/keyring.h"
 #include "core/log.h"
 #include "core/parse.h"
 #include "calendar/holidays.h"
@@ -15,6 +17,7 @@
 #include "jobs/importer.h"
 #include "jobs/outbox.h"
 #include "jobs/reports.h"
+#include "jobs/retention.h"
 #include "jobs/timers.h"
 #include "report/chart.h"
 #include "server/http.h"
@@ -23,12 +26,14 @@
 static const char help[] =
         "Usage: leitstand serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--log-level LEVEL]\n"
         "                       [--webhook-retry-base SECONDS] [--smtp-url URL --smtp-from ADDRESS]\n"
-        "                       [--smtp-user USER] [--report-retry-base SECONDS]\n\n"
+        "                       [--smtp-user USER] [--report-retry-base SECONDS] [--hsts]\n\n"
         "Run the HTTP API, the SLA timer (warnings, breaches and escalations fire within a\n"
         "second of falling due), the webhook outbox and the import worker (uploads wait in\n"
         "<db>-uploads/ until they are imported) and the report worker (scheduled reports,\n"
         "docs/reports.md). Stops cleanly on SIGINT or SIGTERM.\n\n"
         "  --db PATH          database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
+        "  --key-file FILE    master key for personal data at rest (default $LEITSTAND_MASTER_KEY,\n"
+        "                     then $LEITSTAND_KEY_FILE, then DB.key beside the database)\n"
         "  --listen ADDR:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a free port,\n"
         "                     printed on the first line of output)\n"
         "  --threads N        worker threads (default: one per core)\n"
@@ -44,6 +49,12 @@ static const char help[] =
         "  --report-retry-base SECONDS\n"
         "                     wait before the first retry of a report mail the server did not\n"
         "                     accept; doubled per retry like webhooks, for 24 hours (default 30)\n"
+        "  --hsts             send Strict-Transport-Security (one year) with every answer: only\n"
+        "                     when clients reach the server through TLS (a reverse proxy that\n"
+        "                     terminates it); leitstand itself speaks plain HTTP\n"
+        "  --retention-at HH:MM\n"
+        "                     apply the retention rules every day at this time, UTC (default 02:30),\n"
+        "                     and at start when the last run is older than a day; off: never\n"
         "  --help             show this help\n";
 
 struct jobs {
@@ -77,12 +88,17 @@ int cmd_serve(int argc, char **argv)
 	        {"smtp-from", required_argument, NULL, 'F'},
 	        {"smtp-user", required_argument, NULL, 'U'},
 	        {"report-retry-base", required_argument, NULL, 'B'},
+	        {"hsts", no_argument, NULL, 'H'},
+	        {"retention-at", required_argument, NULL, 'A'},
+	        {"key-file", required_argument, NULL, 'K'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *listen = "127.0.0.1:8080";
 	const char *smtp_url = NULL, *smtp_from = NULL, *smtp_user = NULL;
 	int threads = 0, retry_base = 30, report_retry_base = 30, c;
+	bool hsts = false;
+	int retention_at = 2 * 60 + 30; /* minutes after midnight UTC; -1: off */
 	enum log_level lvl = LOG_INFO;
 	optind = 1;
 	opterr = 0;
@@ -117,6 +133,22 @@ int cmd_serve(int argc, char **argv)
 			if (parse_int(optarg, 1, 3600, &report_retry_base) < 0)
 				return cli_usage("serve", "--report-retry-base must be 1 to 3600 seconds");
 			break;
+		case 'H': hsts = true; break;
+		case 'A': {
+			int hh, mm;
+			char h2[3] = {0};
+			if (strcmp(optarg, "off") == 0) {
+				retention_at = -1;
+				break;
+			}
+			if (strlen(optarg) == 5 && optarg[2] == ':')
+				memcpy(h2, optarg, 2);
+			if (!h2[0] || parse_int(h2, 0, 23, &hh) < 0 || parse_int(optarg + 3, 0, 59, &mm) < 0)
+				return cli_usage("serve", "--retention-at must be HH:MM (UTC) or off");
+			retention_at = hh * 60 + mm;
+			break;
+		}
+		case 'K': keyring_set_key_file(optarg); break;
 		case 'h': fputs(help, stdout); return 0;
 		default: return cli_usage("serve", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -145,8 +177,26 @@ int cmd_serve(int argc, char **argv)
 	if (holidays_init(&he) < 0)
 		return cli_fail("serve", &he);
 
+	/* requesters written before persons existed move into encrypted person
+	 * records; a missing or wrong master key stops the start, not a request */
+	{
+		struct cli_ctx pc;
+		int64_t moved = 0;
+		int pr = cli_ctx_open(&pc, "serve", cli_db_path(db), 0);
+		if (pr)
+			return pr;
+		if (persons_backfill(&pc.svc, &moved) < 0 || persons_check_keys(&pc.svc) < 0) {
+			pr = cli_fail("serve", &pc.err);
+			cli_ctx_close(&pc);
+			return pr;
+		}
+		if (moved)
+			log_msg(LOG_INFO, "moved %lld ticket requesters into person records", (long long)moved);
+		cli_ctx_close(&pc);
+	}
+
 	struct server_config cfg = {
-	        .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads};
+	        .db_path = cli_db_path(db), .host = host, .port = port, .threads = (unsigned)threads, .hsts = hsts};
 	struct server *srv;
 	struct lserr e = {0};
 	uint16_t bound;
@@ -175,6 +225,16 @@ int cmd_serve(int argc, char **argv)
 		server_stop(srv);
 		return cli_fail("serve", &e);
 	}
+	struct retention_job *rj = NULL;
+	if (retention_at >= 0 && retention_job_start(cfg.db_path, retention_at, &rj, &e) < 0) {
+		audit_flusher_stop(af);
+		report_worker_stop(rw);
+		import_worker_stop(iw);
+		timers_stop(tm);
+		outbox_stop(ob);
+		server_stop(srv);
+		return cli_fail("serve", &e);
+	}
 	struct jobs jobs = {.timers = tm, .outbox = ob};
 	tickets_set_change_hook(ticket_changed, &jobs);
 	printf("listening on http://%s%s%s:%u\n", strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
@@ -188,6 +248,7 @@ int cmd_serve(int argc, char **argv)
 	tickets_set_change_hook(NULL, NULL);
 	import_worker_stop(iw);
 	report_worker_stop(rw);
+	retention_job_stop(rj);
 	timers_stop(tm);
 	outbox_stop(ob);
 	audit_flusher_stop(af);

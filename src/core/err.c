@@ -21,6 +21,7 @@ static const struct {
         {"unauthorized", 401, "no valid API token or session was presented"},
         {"login_failed", 401, "email or password is wrong"},
         {"forbidden", 403, "the caller's role does not allow this action"},
+        {"csrf_failed", 403, "a write authenticated by the session cookie lacks the matching X-CSRF-Token header"},
         {"not_found", 404, "no such resource, or not visible to the caller"},
         {"route_not_found", 404, "no endpoint has this path"},
         {"method_not_allowed", 405, "the endpoint exists but not with this method"},
@@ -30,7 +31,12 @@ static const struct {
         {"body_too_large", 413, "the request body exceeds the limit"},
         {"unsupported_media_type", 415, "the body must be application/json"},
         {"precondition_required", 428, "an update needs If-Match or a version field"},
+        {"login_locked", 429, "too many failed logins for this account or from this address; see Retry-After"},
+        {"erased", 409, "the person was erased; only the pseudonym remains"},
+        {"shredded", 410, "the client's personal data was crypto-shredded; its key is gone"},
         {"internal", 500, "an unexpected server error; see the server log"},
+        {"key_missing", 500, "the master key for encrypted personal data is not available (key file or environment)"},
+        {"key_mismatch", 500, "the master key does not belong to this database"},
         {"unavailable", 503, "the server is shutting down or overloaded"},
 };
 

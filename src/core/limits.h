@@ -60,11 +60,21 @@
 #define LS_MAX_SHIFT_AGENTS         5000   /* agents of one roster */
 #define LS_MAX_SHIFT_SKILLS         64     /* distinct skills of one plan (a bit each) */
 #define LS_MAX_SHIFT_COLUMNS        250000 /* candidate shifts: templates x days x skills */
-#define LS_MAX_SHIFT_FILE_BYTES     (16 * 1024 * 1024) /* a requirements, templates or agents file */
-#define LS_MAX_SHIFT_LIST           400                /* entries of an agent's absent list, a template's skills */
-#define LS_MAX_SHIFT_TIME_LIMIT     3600               /* seconds the shift solver may run (CLI) */
-#define LS_MAX_SHIFT_API_TIME_LIMIT 20                 /* ... for POST /api/v1/shift-plans (one slow-work thread) */
-#define LS_MAX_AUDIT_NUMBERS        100                /* ticket numbers named in one personal-data-read entry */
-#define LS_MAX_AUDIT_QUERY_BYTES    254                /* one filter value of GET /api/v1/audit */
-#define LS_MAX_REPORT_RECIPIENTS    20                 /* email addresses of one report subscription */
-#define LS_MAX_REPORT_FILE_BYTES    (32 * 1024 * 1024) /* one produced report stored for download and mailed */
+#define LS_MAX_SHIFT_FILE_BYTES     (16 * 1024 * 1024)  /* a requirements, templates or agents file */
+#define LS_MAX_SHIFT_LIST           400                 /* entries of an agent's absent list, a template's skills */
+#define LS_MAX_SHIFT_TIME_LIMIT     3600                /* seconds the shift solver may run (CLI) */
+#define LS_MAX_SHIFT_API_TIME_LIMIT 20                  /* ... for POST /api/v1/shift-plans (one slow-work thread) */
+#define LS_MAX_AUDIT_NUMBERS        100                 /* ticket numbers named in one personal-data-read entry */
+#define LS_MAX_AUDIT_QUERY_BYTES    254                 /* one filter value of GET /api/v1/audit */
+#define LS_MAX_REPORT_RECIPIENTS    20                  /* email addresses of one report subscription */
+#define LS_MAX_REPORT_FILE_BYTES    (32 * 1024 * 1024)  /* one produced report stored for download and mailed */
+#define LS_MAX_EXPORT_BYTES         (256 * 1024 * 1024) /* one data-subject export (each table of it) */
+#define LS_LOGIN_MAX_FAILURES       5                   /* consecutive failed logins of one account before a lockout */
+#define LS_LOGIN_LOCK_S             (15 * 60)           /* the first lockout; each further one doubles */
+#define LS_LOGIN_LOCK_MAX_S         (24 * 3600)         /* the longest lockout */
+#define LS_LOGIN_IP_BURST           20                  /* failed logins one address may make at once */
+#define LS_LOGIN_IP_REFILL_S        3                   /* ... and then one more every this many seconds */
+#define LS_LOGIN_IP_SLOTS           4096                /* addresses the login rate limiter remembers */
+#define LS_MAX_PRIVACY_TEXT         2000                /* one text of a retention rule, legal hold or Art. 30 record */
+#define LS_MAX_PRIVACY_LIST         100                 /* items of one list of an Art. 30 record */
+#define LS_MAX_RETENTION_TICKETS    100000 /* tickets whose replies one retention run replaces per client */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-        "api_write", "login", "login_failed", "permission_change", "personal_data_read",
+        "api_write", "login", "login_failed", "permission_change", "personal_data_read", "login_locked", "privacy",
 };
 
 const char *audit_kind_to_string(enum audit_kind k)

@@ -20,6 +20,8 @@ enum audit_kind {
 	AUDIT_KIND_LOGIN_FAILED,       /* a failed one: the email given, never the password */
 	AUDIT_KIND_PERMISSION_CHANGE,  /* user added, password set, token issued: who may do what */
 	AUDIT_KIND_PERSONAL_DATA_READ, /* a response that carried personal data (requester details) */
+	AUDIT_KIND_LOGIN_LOCKED,       /* an account locked after failed logins, or a login refused while locked */
+	AUDIT_KIND_PRIVACY,            /* data-subject requests and key operations outside the API (CLI, jobs) */
 	_AUDIT_KIND_MAX,
 	_AUDIT_KIND_INVALID = -22,
 };

@@ -72,7 +72,7 @@ enum user_role {
 	USER_ROLE_CLIENT_VIEWER,
 	USER_ROLE_DPO,          /* data-protection officer of granted clients: reads, audit log */
 	USER_ROLE_AUDITOR,      /* read-only; without grants: the whole installation */
-	USER_ROLE_VENDOR_AGENT, /* works tickets assigned to its vendor (none until vendors exist) */
+	USER_ROLE_VENDOR_AGENT, /* works exactly the tickets assigned to its vendor */
 	_USER_ROLE_MAX,
 	_USER_ROLE_INVALID = -22,
 };
@@ -132,10 +132,14 @@ struct ticket {
 	const char *requester_name;
 	const char *requester_email;
 	const char *requester_phone;
-	int64_t team_id; /* 0: none */
+	int64_t person_id;         /* the requester's person record; 0: none */
+	char person_pseudonym[12]; /* its pseudonym, "" when none */
+	int64_t team_id;           /* 0: none */
 	const char *team_code;
 	int64_t assignee_id; /* 0: none */
 	const char *assignee_email;
+	int64_t vendor_id; /* 0: none */
+	const char *vendor_code;
 	int64_t version;
 	int reopen_count;
 	ls_time created_at, updated_at;

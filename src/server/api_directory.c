@@ -74,6 +74,7 @@ int api_users_create(struct request *rq)
 	        {"role", JF_STRING, true, 0, 32},
 	        {"password", JF_STRING, false, 0, LS_MAX_PASSWORD_BYTES},
 	        {"clients", JF_STRING_ARRAY, false},
+	        {"vendor", JF_STRING, false, 0, LS_MAX_CODE_BYTES},
 	        {NULL},
 	};
 	json_t *body;
@@ -81,12 +82,14 @@ int api_users_create(struct request *rq)
 		return -EINVAL;
 	enum user_role role = user_role_from_string(jstr(body, "role"));
 	if ((int)role < 0)
-		return reply_errorf(rq, "invalid_field", "role", "role must be admin, manager, agent or client_viewer");
+		return reply_errorf(rq, "invalid_field", "role",
+		                    "role must be admin, manager, agent, client_viewer, dpo, auditor or vendor_agent");
 	struct user_input in = {
 	        .email = jstr(body, "email"),
 	        .name = jstr(body, "name"),
 	        .role = role,
 	        .password = jstr(body, "password"),
+	        .vendor = jstr(body, "vendor"),
 	};
 	in.clients = jstrv(&rq->arena, body, "clients", &in.n_clients);
 	struct user u;

@@ -74,6 +74,7 @@ int api_tickets_create(struct request *rq)
 	        {"requester", JF_OBJECT, false, 0, 0, requester_spec},
 	        {"team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
 	        {"assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES},
+	        {"vendor", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
 	        {"tags", JF_STRING_ARRAY, false},
 	        {"priority", JF_INT, false, 0, 0, NULL,
 	         "priority follows from impact and urgency through the client's matrix", true},
@@ -94,6 +95,7 @@ int api_tickets_create(struct request *rq)
 	        .channel = -1,
 	        .team = jstr(body, "team"),
 	        .assignee = jstr(body, "assignee"),
+	        .vendor = jstr(body, "vendor"),
 	};
 	int type = -1;
 	if (parse_enum_field(rq, body, "type", conv_type, TYPES, &type) < 0 ||
@@ -154,6 +156,7 @@ int api_tickets_update(struct request *rq)
 	        {"requester", JF_OBJECT, false, 0, 0, requester_spec},
 	        {"team", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
 	        {"assignee", JF_STRING_OR_NULL, false, 0, LS_MAX_EMAIL_BYTES},
+	        {"vendor", JF_STRING_OR_NULL, false, 0, LS_MAX_CODE_BYTES},
 	        {"tags", JF_STRING_ARRAY, false},
 	        {"version", JF_INT, false, 1, INT64_MAX},
 	        {"state", JF_STRING, false, 0, 0, NULL,
@@ -184,6 +187,7 @@ int api_tickets_update(struct request *rq)
 	        {"title", PATCH_TITLE},     {"description", PATCH_DESCRIPTION}, {"impact", PATCH_IMPACT},
 	        {"urgency", PATCH_URGENCY}, {"category", PATCH_CATEGORY},       {"channel", PATCH_CHANNEL},
 	        {"team", PATCH_TEAM},       {"assignee", PATCH_ASSIGNEE},       {"tags", PATCH_TAGS},
+	        {"vendor", PATCH_VENDOR},
 	};
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
 		if (jhas(body, simple[i].name))
@@ -195,6 +199,7 @@ int api_tickets_update(struct request *rq)
 	v->category = jstr(body, "category");
 	v->team = jstr(body, "team");
 	v->assignee = jstr(body, "assignee");
+	v->vendor = jstr(body, "vendor");
 	v->channel = -1;
 	if (parse_enum_field(rq, body, "channel", conv_channel, CHANNELS, &v->channel) < 0)
 		return -EINVAL;

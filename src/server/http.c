@@ -247,14 +247,16 @@ int reply_errorf(struct request *rq, const char *code, const char *field, const 
 	return reply_error_full(rq, code, field, msg, NULL);
 }
 
+/* Both answer NULL without a connection (a handler called directly, as the fuzz
+ * targets do). */
 const char *request_query(struct request *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name) : NULL;
 }
 
 const char *request_header(struct request *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+	return rq->conn ? MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name) : NULL;
 }
 
 int64_t if_match_version(const char *value)
@@ -422,15 +424,31 @@ static bool prepare(struct request *rq)
 	if (rq->route->flags & ROUTE_PUBLIC)
 		return true;
 	const char *authz = request_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!authz || strncasecmp(authz, "Bearer ", 7) != 0) {
+	const char *tok = NULL;
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		tok = authz + 7;
+		while (*tok == ' ')
+			tok++;
+	} else if (!authz) {
+		/* a browser session: the token in the HttpOnly cookie the login set */
+		tok = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, AUTH_SESSION_COOKIE);
+		rq->cookie_auth = tok != NULL;
+	}
+	if (!tok) {
 		reply_errorf(rq, "unauthorized", NULL, "an API token is required: Authorization: Bearer <token>");
 		return false;
 	}
-	const char *tok = authz + 7;
-	while (*tok == ' ')
-		tok++;
 	if (auth_actor_from_token(&rq->svc, tok, &rq->actor) < 0) {
 		reply_error(rq, -LS_EAUTH);
+		return false;
+	}
+	rq->token = tok;
+	/* a cookie rides along with any request the browser makes, a forged one from
+	 * another site too; the CSRF token it got at login does not */
+	if (rq->cookie_auth && strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0 &&
+	    !auth_csrf_valid(tok, request_header(rq, "X-CSRF-Token"))) {
+		reply_errorf(rq, "csrf_failed", "X-CSRF-Token",
+		             "a write with the session cookie needs the X-CSRF-Token header from the login");
 		return false;
 	}
 	unsigned have = role_permissions(rq->actor.role);
@@ -556,6 +574,19 @@ static bool slow_enqueue(struct server *srv, struct request *rq)
 
 /* ---- MHD callbacks ---- */
 
+/* Sent with every answer: nothing here is a page to render, frame or cache, and
+ * no answer names where the caller came from (docs/privacy.md, Security). */
+static const struct {
+	const char *name, *value;
+} security_headers[] = {
+        {MHD_HTTP_HEADER_CACHE_CONTROL, "no-store"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+        {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+};
+static bool send_hsts;
+
 static enum MHD_Result queue(struct request *rq)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(rq->resp_len, rq->resp, MHD_RESPMEM_MUST_FREE);
@@ -564,7 +595,17 @@ static enum MHD_Result queue(struct request *rq)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        rq->content_type ? rq->content_type : "application/json");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+		MHD_add_response_header(resp, security_headers[i].name, security_headers[i].value);
+	if (send_hsts)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+	if (rq->set_cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rq->set_cookie);
+	if (rq->retry_after > 0) {
+		char ra[24];
+		snprintf(ra, sizeof(ra), "%lld", (long long)rq->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
 	if (rq->etag[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rq->etag);
 	if (rq->disposition)
@@ -694,6 +735,7 @@ int server_start(const struct server_config *cfg, struct server **ret, uint16_t 
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->cond, NULL);
 	metrics_init(routes_count);
+	send_hsts = cfg->hsts;
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));

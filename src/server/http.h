@@ -37,6 +37,8 @@ struct request {
 	int route_index;                        /* -1 when no route matched */
 	const char *params[REQUEST_MAX_PARAMS]; /* path captures, in pattern order */
 	struct actor actor;
+	const char *token; /* the API token presented (header or session cookie), or NULL */
+	bool cookie_auth;  /* authenticated by the session cookie: writes need X-CSRF-Token */
 	struct lserr err;
 	struct svc svc; /* ready for handlers: store, arena, actor, now, err */
 	/* response */
@@ -46,7 +48,9 @@ struct request {
 	const char *content_type;
 	const char *disposition; /* Content-Disposition, or NULL */
 	char etag[32];
-	bool read_tx; /* a GET runs in one read transaction */
+	const char *set_cookie; /* Set-Cookie value, or NULL */
+	ls_time retry_after;    /* > 0: Retry-After seconds (429) */
+	bool read_tx;           /* a GET runs in one read transaction */
 	/* upload routes: the body goes to a file in the upload directory */
 	int upload_fd;     /* -1: none */
 	char *upload_path; /* xmalloc'd; removed on completion unless a handler took it (NULL) */
@@ -61,6 +65,7 @@ struct server_config {
 	const char *host;
 	uint16_t port;    /* 0: any free port */
 	unsigned threads; /* 0: one per core */
+	bool hsts;        /* send Strict-Transport-Security: only behind TLS (docs/privacy.md) */
 };
 
 struct server;

@@ -185,6 +185,7 @@ json_t *json_ticket(const struct ticket *t)
 	                              json_str_or_null(t->requester_phone)));
 	json_object_set_new(o, "team", json_str_or_null(t->team_code));
 	json_object_set_new(o, "assignee", json_str_or_null(t->assignee_email));
+	json_object_set_new(o, "vendor", json_str_or_null(t->vendor_code));
 	json_object_set_new(o, "tags", tags);
 	json_object_set_new(o, "version", json_integer(t->version));
 	json_object_set_new(o, "reopen_count", json_integer(t->reopen_count));
@@ -207,9 +208,21 @@ json_t *json_user(const struct user *u)
 	json_t *clients = json_array();
 	for (size_t i = 0; i < u->n_clients; i++)
 		json_array_append_new(clients, json_string(u->client_codes[i]));
-	return json_pack("{s:s,s:s,s:s,s:b,s:o,s:o}", "email", u->email, "name", u->name, "role",
-	                 user_role_to_string(u->role), "active", u->active, "clients", clients, "created_at",
-	                 json_time(u->created_at));
+	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:o,s:o}", "email", u->email, "name", u->name, "role",
+	                      user_role_to_string(u->role), "active", u->active, "clients", clients, "created_at",
+	                      json_time(u->created_at));
+	if (u->role == USER_ROLE_VENDOR_AGENT)
+		json_object_set_new(o, "vendor", json_str_or_null(u->vendor_code));
+	return o;
+}
+
+json_t *json_vendor(const struct vendor *v)
+{
+	json_t *clients = json_array();
+	for (size_t i = 0; i < v->n_clients; i++)
+		json_array_append_new(clients, json_string(v->client_codes[i]));
+	return json_pack("{s:s,s:s,s:o,s:o}", "code", v->code, "name", v->name, "clients", clients, "created_at",
+	                 json_time(v->created_at));
 }
 
 json_t *json_team(const struct team *t)

@@ -52,6 +52,7 @@ json_t *json_ticket(const struct ticket *t);
 json_t *json_client(const struct client *c);
 json_t *json_user(const struct user *u);
 json_t *json_team(const struct team *t);
+json_t *json_vendor(const struct vendor *v);
 json_t *json_event(const struct ticket_event *e);
 json_t *json_message(const struct ticket_message *m);
 json_t *json_effort(const struct ticket_effort *e);

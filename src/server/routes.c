@@ -11,6 +11,9 @@ static const char *const q_list[] = {"client",        "state", "type",  "priorit
                                      "updated_since", "q",     "limit", "cursor",   NULL};
 
 static const char *const q_client[] = {"client", NULL};
+static const char *const q_persons[] = {"client", "email", NULL};
+static const char *const q_consents[] = {"client", "purpose", "state", "limit", "cursor", NULL};
+static const char *const q_dsr[] = {"client", "state", "kind", "overdue", "person", "limit", "cursor", NULL};
 static const char *const q_kpis[] = {"client", "from", "to", "by", "group", "tz", "calendar", NULL};
 static const char *const q_forecast[] = {"client", "from", "days",           "interval", "tz", "region",
                                          "source", "peak", "backtest_weeks", "model",    NULL};
@@ -22,6 +25,8 @@ static const char *const q_elapsed[] = {"from", "to", "version", NULL};
 static const char *const q_due[] = {"from", "seconds", "version", NULL};
 static const char *const q_at_risk[] = {"within", "client", "limit", NULL};
 static const char *const q_page[] = {"limit", "cursor", NULL};
+static const char *const q_privacy_page[] = {"client", "limit", "cursor", NULL};
+static const char *const q_privacy_doc[] = {"format", "lang", NULL};
 static const char *const q_audit[] = {"client", "actor", "kind", "from", "to", "limit", "cursor", NULL};
 static const char *const q_import[] = {"client", "source", "tz", "mapping", "interval", "max_errors", "events", NULL};
 
@@ -38,10 +43,87 @@ const struct route routes[] = {
         {"POST", "/api/v1/auth/login", api_login, 0, ROUTE_PUBLIC | ROUTE_SLOW | ROUTE_BODY, 200, "auth",
          "Exchange email and password for an API token valid for 12 hours", NULL, "Login", "Token"},
         {"GET", "/api/v1/me", api_me, 0, 0, 200, "auth", "The caller's identity and role", NULL, NULL, "Me"},
+        {"POST", "/api/v1/auth/logout", api_logout, 0, 0, 200, "auth",
+         "Revoke the token the request is authenticated with (a session cookie is cleared too)", NULL, NULL,
+         "ApiToken"},
+        {"GET", "/api/v1/auth/tokens", api_tokens_list, 0, 0, 200, "auth",
+         "The caller's API tokens, newest first, never the tokens themselves (admin: everybody's)", NULL, NULL,
+         "ApiToken", true},
+        {"DELETE", "/api/v1/auth/tokens/{id}", api_tokens_revoke, 0, 0, 200, "auth",
+         "Revoke one of the caller's tokens (admin: anybody's); it stops working at once", NULL, NULL, "ApiToken"},
         {"GET", "/api/v1/audit", api_audit_list, PERM_AUDIT_READ, 0, 200, "audit",
          "Audit log entries the caller may read, newest first, with their chain hashes (admin, auditor, dpo; "
          "docs/privacy.md)",
          q_audit, NULL, "AuditEntry", true},
+
+        {"GET", "/api/v1/persons", api_persons_find, PERM_PRIVACY_READ, ROUTE_PERSONAL, 200, "privacy",
+         "The persons (requesters) with ?email= in the visible clients, or in ?client= only (admin, dpo, auditor)",
+         q_persons, NULL, "Person", true},
+        {"GET", "/api/v1/persons/{id}", api_persons_get, PERM_PRIVACY_READ, ROUTE_PERSONAL, 200, "privacy",
+         "One person with the numbers of its tickets", NULL, NULL, "Person"},
+        {"PATCH", "/api/v1/persons/{id}", api_persons_update, PERM_PRIVACY_WRITE, ROUTE_BODY, 200, "privacy",
+         "Rectify a person (Art. 16 GDPR): every ticket of the person shows the new values; needs If-Match", NULL,
+         "PersonPatch", "Person"},
+        {"GET", "/api/v1/persons/{id}/export", api_persons_export, PERM_PRIVACY_READ, ROUTE_SLOW, 200, "privacy",
+         "Everything stored about a person as a ZIP of JSON and CSV files, with who read their data (Art. 15/20)", NULL,
+         NULL, NULL},
+        {"POST", "/api/v1/persons/{id}/erase", api_persons_erase, PERM_PRIVACY_WRITE, ROUTE_BODY, 200, "privacy",
+         "Erase a person (Art. 17): their data is replaced by the pseudonym everywhere; tickets and KPIs stay "
+         "(body optional: {\"request\": N} closes that register entry)",
+         NULL, "ErasureInput", "Erasure"},
+        {"POST", "/api/v1/persons/{id}/consents", api_person_consents_create, PERM_TICKET_WRITE, ROUTE_BODY, 201,
+         "privacy",
+         "Record a consent the person gave (Art. 7 GDPR): purpose, channel, text_version, optional wording, "
+         "evidence, given_at (admin, manager, agent: a caller consents on the phone)"},
+        {"GET", "/api/v1/persons/{id}/consents", api_person_consents_list, R, 0, 200, "privacy",
+         "The person's consents, oldest first, each with its history (given, withdrawn)"},
+        {"GET", "/api/v1/consents", api_consents_list, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "Consents across persons by id; ?state=given lists who may be contacted for ?purpose= now (admin, dpo, "
+         "auditor)",
+         q_consents},
+        {"GET", "/api/v1/consents/{id}", api_consents_get, R, 0, 200, "privacy", "One consent with its history"},
+        {"POST", "/api/v1/consents/{id}/withdraw", api_consents_withdraw, PERM_TICKET_WRITE, ROUTE_BODY, 200, "privacy",
+         "Record the withdrawal of a consent (body: channel, optional at); withdrawing is as easy as giving "
+         "(admin, manager, agent)"},
+        {"POST", "/api/v1/privacy/requests", api_dsr_create, PERM_PRIVACY_WRITE, ROUTE_BODY, 201, "privacy",
+         "Register a data-subject request (Art. 12 GDPR): due one calendar month after receipt (admin, dpo)"},
+        {"GET", "/api/v1/privacy/requests", api_dsr_list, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "The request register, soonest deadline first, each with due_date, days_left and overdue (admin, dpo, "
+         "auditor)",
+         q_dsr},
+        {"GET", "/api/v1/privacy/requests/{id}", api_dsr_get, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "One request with its history"},
+        {"PATCH", "/api/v1/privacy/requests/{id}", api_dsr_update, PERM_PRIVACY_WRITE, ROUTE_BODY, 200, "privacy",
+         "Change a request: state, person, reference, outcome, or extend once with extension_reason before the "
+         "first deadline (to three months after receipt); needs If-Match"},
+        {"GET", "/api/v1/privacy/retention/{client}", api_retention_get, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "A client's retention rules: per data kind a start event and a period (admin, dpo, auditor)"},
+        {"PUT", "/api/v1/privacy/retention/{client}", api_retention_put, PERM_PRIVACY_WRITE, ROUTE_BODY, 200, "privacy",
+         "Replace a client's retention rules with a new version (admin, dpo); needs If-Match once rules "
+         "exist"},
+        {"GET", "/api/v1/privacy/legal-holds", api_legal_holds_list, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "Legal holds of the visible clients, newest first (admin, dpo, auditor)", q_privacy_page, NULL, NULL, true},
+        {"POST", "/api/v1/privacy/legal-holds", api_legal_holds_create, PERM_PRIVACY_WRITE, ROUTE_BODY, 201, "privacy",
+         "Put a client, or one ticket or person of it, under a legal hold: retention touches nothing "
+         "it covers (admin, dpo)"},
+        {"POST", "/api/v1/privacy/legal-holds/{id}/release", api_legal_holds_release, PERM_PRIVACY_WRITE, ROUTE_BODY,
+         200, "privacy", "End a legal hold now (admin, dpo)"},
+        {"GET", "/api/v1/privacy/retention-runs", api_retention_runs, PERM_PRIVACY_READ, 0, 200, "privacy",
+         "The retention log, newest first: per run and client what was done, due, waiting and held (admin, dpo, "
+         "auditor)",
+         q_privacy_page, NULL, NULL, true},
+        {"GET", "/api/v1/privacy/processing-record/{client}", api_processing_record_get, PERM_PRIVACY_READ, 0, 200,
+         "privacy",
+         "A client's Art. 30 record and AVV register: what was entered and what Leitstand generates "
+         "(admin, dpo, auditor)"},
+        {"PUT", "/api/v1/privacy/processing-record/{client}", api_processing_record_put, PERM_PRIVACY_WRITE, ROUTE_BODY,
+         200, "privacy",
+         "Replace the entered part of a client's Art. 30 record (admin, dpo); needs "
+         "If-Match once one exists"},
+        {"GET", "/api/v1/privacy/processing-record/{client}/document", api_processing_record_document,
+         PERM_PRIVACY_READ, 0, 200, "privacy",
+         "The Art. 30 record as a document to hand over: ?format=html (printable), md or json, ?lang=de or en",
+         q_privacy_doc},
 
         {"GET", "/api/v1/clients", api_clients_list, R, 0, 200, "directory", "Clients the caller may see", NULL, NULL,
          "Client", true},
@@ -56,6 +138,14 @@ const struct route routes[] = {
          true},
         {"POST", "/api/v1/teams", api_teams_create, PERM_TEAM_WRITE, ROUTE_BODY, 201, "directory",
          "Add a team (admin, manager)", NULL, "TeamInput", "Team"},
+        {"GET", "/api/v1/vendors", api_vendors_list, PERM_DIRECTORY_READ, 0, 200, "directory",
+         "Vendors of the visible clients, each with the visible clients it works for", NULL, NULL, "Vendor", true},
+        {"POST", "/api/v1/vendors", api_vendors_create, PERM_CONFIG_WRITE, ROUTE_BODY, 201, "directory",
+         "Add a vendor working for the given clients (admin, manager); its vendor_agents see exactly the "
+         "tickets assigned to it",
+         NULL, "VendorInput", "Vendor"},
+        {"GET", "/api/v1/vendors/{code}", api_vendors_get, PERM_DIRECTORY_READ, 0, 200, "directory", "One vendor", NULL,
+         NULL, "Vendor"},
 
         {"GET", "/api/v1/holidays", api_holidays, R, 0, 200, "calendars",
          "German public holidays of a region (DE, DE-BW … DE-TH, DE-BY-CATHOLIC, DE-BY-AUGSBURG) and year", q_holidays,

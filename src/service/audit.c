@@ -18,6 +18,7 @@
 #include "core/limits.h"
 #include "core/parse.h"
 #include "store/auditdb.h"
+#include "store/retentiondb.h"
 #include "store/dirdb.h"
 
 void audit_note(struct svc *s, int64_t client_id, const char *number)
@@ -451,7 +452,8 @@ int audit_query_parse(struct svc *s, const char *(*get)(const char *name, void *
 	}
 	if (q.kind && audit_kind_from_string(q.kind) < 0)
 		return bad_param(s, "kind",
-		                 "must be api_write, login, login_failed, permission_change or personal_data_read");
+		                 "must be api_write, login, login_failed, permission_change, personal_data_read or "
+		                 "login_locked");
 	const char *v;
 	if ((v = get("from", ctx)) && time_parse_rfc3339(v, &q.from) < 0)
 		return bad_param(s, "from", "must be an RFC 3339 time");
@@ -555,7 +557,15 @@ int audit_verify(struct svc *s, struct audit_verify_result *ret)
 	struct verify_state vs = {.s = s, .res = &res};
 	memcpy(vs.last_hash, audit_genesis_hash, sizeof(vs.last_hash));
 	bool own = store_begin_read(s->st) == 0;
-	int r = auditdb_each(s->st, verify_one, &vs);
+	/* entries a retention run deleted: the chain goes on from their anchor */
+	int r = retentiondb_audit_anchor(s->st, &vs.last_id, vs.last_hash);
+	if (r < 0 && r != -ENOENT) {
+		if (own)
+			store_commit(s->st);
+		return store_error(s->st, s->err, "reading the audit anchor");
+	}
+	res.anchor_id = vs.last_id;
+	r = auditdb_each(s->st, verify_one, &vs);
 	if (r < 0) {
 		if (own)
 			store_commit(s->st);

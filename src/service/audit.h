@@ -79,10 +79,12 @@ int audit_list(struct svc *s, const struct audit_query *q, struct audit_entry **
 
 struct audit_verify_result {
 	int64_t n;           /* entries checked */
+	int64_t anchor_id;   /* entries up to this one were deleted by retention (0: none) */
 	int64_t bad_id;      /* first broken entry, 0 when the chain holds */
 	const char *problem; /* what is wrong with it (arena), NULL when ok */
 };
-/* Checks the whole chain: ids without gaps from 1, each prev_hash equal to the
+/* Checks the whole chain: ids without gaps from 1 (from the retention anchor + 1,
+ * whose hash the first prev_hash must be, once old entries were deleted), each prev_hash equal to the
  * hash before, each hash recomputed, and audit_head naming the last entry. A
  * broken chain is a result (bad_id set), not an error; errors are I/O only. */
 int audit_verify(struct svc *s, struct audit_verify_result *ret);

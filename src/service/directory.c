@@ -8,6 +8,7 @@
 #include "service/audit.h"
 #include "service/auth.h"
 #include "store/dirdb.h"
+#include "store/vendordb.h"
 
 bool directory_code_valid(const char *code)
 {
@@ -139,6 +140,20 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 		                 "a vendor_agent is not granted clients: it sees the tickets assigned to its vendor");
 	if (in->n_clients > LS_MAX_GRANTS)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "clients", "too many clients granted");
+	if (in->role == USER_ROLE_VENDOR_AGENT && (!in->vendor || !*in->vendor))
+		return lserr_set(s->err, -EINVAL, "missing_field", "vendor", "a vendor_agent must belong to a vendor");
+	if (in->role != USER_ROLE_VENDOR_AGENT && in->vendor)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "vendor",
+		                 "only a vendor_agent belongs to a vendor, not a %s", user_role_to_string(in->role));
+	struct vendor vendor = {0};
+	if (in->vendor) {
+		r = vendordb_by_code(s->st, s->arena, in->vendor, &vendor, NULL);
+		if (r == -ENOENT)
+			return lserr_set(s->err, -EINVAL, "invalid_field", "vendor", "vendor '%.40s' does not exist",
+			                 in->vendor);
+		if (r < 0)
+			return store_error(s->st, s->err, "looking up the vendor");
+	}
 	const char *hash = NULL;
 	if (in->password && (r = auth_password_hash(s, in->password, &hash)) < 0)
 		return r;
@@ -158,6 +173,12 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 	}
 	if (r < 0)
 		goto fail;
+	if (vendor.id) {
+		if ((r = dirdb_user_set_vendor(s->st, u.id, vendor.id)) < 0)
+			goto fail;
+		u.vendor_id = vendor.id;
+		u.vendor_code = vendor.code;
+	}
 	u.client_codes = arena_alloc(s->arena, (in->n_clients + 1) * sizeof(char *));
 	for (size_t i = 0; i < in->n_clients; i++) {
 		struct client c;
@@ -174,9 +195,11 @@ int directory_user_add(struct svc *s, const struct user_input *in, struct user *
 	json_t *granted = json_array();
 	for (size_t i = 0; i < u.n_clients; i++)
 		json_array_append_new(granted, json_string(u.client_codes[i]));
-	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email,
-	                      json_pack("{s:s,s:s,s:o}", "action", "user_add", "role", user_role_to_string(u.role),
-	                                "clients", granted))) < 0) {
+	json_t *detail = json_pack("{s:s,s:s,s:o}", "action", "user_add", "role", user_role_to_string(u.role),
+	                           "clients", granted);
+	if (u.vendor_code)
+		json_object_set_new(detail, "vendor", json_string(u.vendor_code));
+	if ((r = audit_append(s, AUDIT_KIND_PERMISSION_CHANGE, 0, u.email, detail)) < 0) {
 		store_rollback(s->st);
 		return r;
 	}

@@ -26,6 +26,7 @@ struct user_input {
 	const char *password;       /* NULL: token access only */
 	const char *const *clients; /* client codes granted */
 	size_t n_clients;
+	const char *vendor; /* vendor code: required for a vendor_agent, refused for other roles */
 };
 int directory_user_add(struct svc *s, const struct user_input *in, struct user *ret);
 /* Admins see every user; others see admins and the users sharing a client with them. */

@@ -19,7 +19,10 @@
 #include "core/limits.h"
 #include "core/strbuf.h"
 #include "store/dirdb.h"
+#include "service/persons.h"
+#include "store/persondb.h"
 #include "store/ticketdb.h"
+#include "store/vendordb.h"
 
 static enum author_kind actor_kind(const struct svc *s)
 {
@@ -245,6 +248,27 @@ static int resolve_assignee(struct svc *s, const char *email, int64_t client_id,
 	return 0;
 }
 
+/* A vendor that works for the client, by code (NULL or empty: none). */
+static int resolve_vendor(struct svc *s, const char *code, int64_t client_id, int64_t *ret_id, const char **ret_code)
+{
+	*ret_id = 0;
+	*ret_code = NULL;
+	if (!code || !*code)
+		return 0;
+	struct vendor v;
+	int r = vendordb_by_code(s->st, s->arena, code, &v, NULL);
+	if (r == -ENOENT)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "vendor", "vendor '%.40s' does not exist", code);
+	if (r == 0 && (r = vendordb_works_for(s->st, v.id, client_id)) == -ENOENT)
+		return lserr_set(s->err, -EINVAL, "invalid_field", "vendor",
+		                 "vendor '%.40s' does not work for this ticket's client", code);
+	if (r < 0)
+		return store_error(s->st, s->err, "looking up the vendor");
+	*ret_id = v.id;
+	*ret_code = v.code;
+	return 0;
+}
+
 static int not_found(struct svc *s, const char *number)
 {
 	return lserr_set(s->err, -ENOENT, "not_found", "number", "ticket '%.30s' does not exist", number);
@@ -256,7 +280,7 @@ static int load_visible(struct svc *s, const char *number, struct ticket *ret)
 	if (!ticket_number_valid(number))
 		return not_found(s, number);
 	int r = ticketdb_get_by_number(s->st, s->arena, number, ret);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->client_id)))
+	if (r == -ENOENT || (r == 0 && !actor_sees_ticket(s->actor, ret->client_id, ret->vendor_id)))
 		return not_found(s, number);
 	if (r < 0)
 		return store_error(s->st, s->err, "loading the ticket");
@@ -327,7 +351,8 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 	        .updated_at = s->now,
 	};
 	if ((r = resolve_team(s, in->team, &t.team_id)) < 0 ||
-	    (r = resolve_assignee(s, in->assignee, c.id, &t.assignee_id)) < 0)
+	    (r = resolve_assignee(s, in->assignee, c.id, &t.assignee_id)) < 0 ||
+	    (r = resolve_vendor(s, in->vendor, c.id, &t.vendor_id, &t.vendor_code)) < 0)
 		return fail_tx(s, r, "resolving the assignment");
 	if (t.assignee_id || t.team_id)
 		t.state = TICKET_STATE_ASSIGNED;
@@ -336,6 +361,8 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 		return fail_tx(s, r, "numbering the ticket");
 	ticket_number_format(t.type, seq, t.number, sizeof(t.number));
 	audit_note(s, c.id, t.number);
+	if ((r = persons_link(s, c.id, t.requester_name, t.requester_email, t.requester_phone, &t.person_id)) < 0)
+		return fail_tx(s, r, "storing the requester");
 	if ((r = ticketdb_insert(s->st, &t)) < 0 || (r = ticketdb_fts_put(s->st, t.id, t.title, t.description)) < 0 ||
 	    (r = ticketdb_tags_set(s->st, t.id, in->tags, in->n_tags)) < 0 ||
 	    (r = event(s, &t, "created", NULL, t.number)) < 0)
@@ -345,6 +372,9 @@ int tickets_create(struct svc *s, const struct ticket_input *in, struct ticket *
 	if (t.team_id && (r = event(s, &t, "team", NULL, in->team)) < 0)
 		return fail_tx(s, r, "storing the ticket");
 	if (t.assignee_id && (r = event(s, &t, "assignee", NULL, in->assignee)) < 0)
+		return fail_tx(s, r, "storing the ticket");
+	if (t.vendor_id && ((r = ticketdb_set_vendor(s->st, t.id, t.vendor_id)) < 0 ||
+	                    (r = event(s, &t, "vendor", NULL, t.vendor_code)) < 0))
 		return fail_tx(s, r, "storing the ticket");
 	t.team_code = in->team;
 	t.assignee_email = in->assignee;
@@ -484,10 +514,42 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 		fts = true;
 	}
 	CHANGE_STR(PATCH_CATEGORY, category, "category")
-	CHANGE_STR(PATCH_REQUESTER_NAME, requester_name, "requester.name")
-	CHANGE_STR(PATCH_REQUESTER_EMAIL, requester_email, "requester.email")
-	CHANGE_STR(PATCH_REQUESTER_PHONE, requester_phone, "requester.phone")
 #undef CHANGE_STR
+	if (p->fields & (PATCH_REQUESTER_NAME | PATCH_REQUESTER_EMAIL | PATCH_REQUESTER_PHONE)) {
+		/* the requester is a person record: the history names persons by pseudonym
+		 * and changed fields without their values, never personal data */
+		const char *nn = (p->fields & PATCH_REQUESTER_NAME) ? opt(a, v->requester_name) : t.requester_name;
+		const char *ne = (p->fields & PATCH_REQUESTER_EMAIL) ? opt(a, v->requester_email) : t.requester_email;
+		const char *np = (p->fields & PATCH_REQUESTER_PHONE) ? opt(a, v->requester_phone) : t.requester_phone;
+		if (!streq_opt(t.requester_name, nn) || !streq_opt(t.requester_email, ne) ||
+		    !streq_opt(t.requester_phone, np)) {
+			int64_t pid;
+			bool moved;
+			if ((r = persons_requester_change(s, &t, nn, ne, np, &pid, &moved)) < 0)
+				return fail_tx(s, r, "storing the requester");
+			if (moved) {
+				struct person np_;
+				const char *to = NULL;
+				if (pid && persondb_get(s->st, a, pid, &np_, NULL) == 0)
+					to = arena_strdup(a, np_.pseudonym);
+				if ((r = event(s, &t, "requester", t.person_pseudonym[0] ? t.person_pseudonym : NULL,
+				               to)) < 0)
+					return fail_tx(s, r, "recording history");
+				t.person_id = pid;
+			} else {
+				if ((!streq_opt(t.requester_name, nn) &&
+				     (r = event(s, &t, "requester.name", NULL, NULL)) < 0) ||
+				    (!streq_opt(t.requester_email, ne) &&
+				     (r = event(s, &t, "requester.email", NULL, NULL)) < 0) ||
+				    (!streq_opt(t.requester_phone, np) &&
+				     (r = event(s, &t, "requester.phone", NULL, NULL)) < 0))
+					return fail_tx(s, r, "recording history");
+			}
+			t.requester_name = nn;
+			t.requester_email = ne;
+			t.requester_phone = np;
+		}
+	}
 	if ((p->fields & PATCH_TYPE) && v->type != t.type) {
 		lserr_set(s->err, -EINVAL, "invalid_field", "type", "the type of ticket '%s' cannot change", t.number);
 		lserr_hint(s->err, "create a new ticket of the right type and link it");
@@ -541,6 +603,23 @@ int tickets_update(struct svc *s, const char *number, int64_t expected_version, 
 			if ((r = event(s, &t, "assignee", t.assignee_email, opt(a, v->assignee))) < 0)
 				return fail_tx(s, r, "recording history");
 			t.assignee_id = uid;
+		}
+	}
+	if (p->fields & PATCH_VENDOR) {
+		int64_t vid;
+		const char *vcode;
+		if (s->actor->vendor_id) {
+			lserr_set(s->err, -EINVAL, "invalid_field", "vendor",
+			          "a vendor_agent cannot reassign the vendor");
+			return fail_tx(s, -EINVAL, "");
+		}
+		if ((r = resolve_vendor(s, v->vendor, t.client_id, &vid, &vcode)) < 0)
+			return fail_tx(s, r, "");
+		if (vid != t.vendor_id) {
+			if ((r = event(s, &t, "vendor", t.vendor_code, vcode)) < 0 ||
+			    (r = ticketdb_set_vendor(s->st, t.id, vid)) < 0)
+				return fail_tx(s, r, "recording history");
+			t.vendor_id = vid;
 		}
 	}
 	if (t.state == TICKET_STATE_NEW && (t.assignee_id || t.team_id) &&
@@ -785,7 +864,13 @@ int tickets_links(struct svc *s, const char *number, struct ticket_link **ret, s
 	if (r < 0)
 		return r;
 	r = ticketdb_links(s->st, s->arena, t.client_id, t.id, ret, ret_n);
-	return r < 0 ? store_error(s->st, s->err, "loading links") : 0;
+	if (r < 0)
+		return store_error(s->st, s->err, "loading links");
+	/* a vendor_agent sees the linked tickets' numbers, not their titles: they may
+	 * not be assigned to its vendor */
+	for (size_t i = 0; s->actor->vendor_id && i < *ret_n; i++)
+		(*ret)[i].other_title = NULL;
+	return 0;
 }
 
 const char *tickets_fts_expression(struct arena *a, const char *q)
@@ -845,14 +930,19 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 	if (q->client) {
 		struct client c;
 		r = dirdb_client_by_code(s->st, s->arena, q->client, &c);
-		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
+		/* a vendor_agent may narrow its vendor's tickets to one of the vendor's clients */
+		bool vendors_client =
+		        r == 0 && s->actor->vendor_id && vendordb_works_for(s->st, s->actor->vendor_id, c.id) == 0;
+		if (!vendors_client && (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id))))
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
 			                 "client '%.40s' does not exist", q->client);
 		if (r < 0)
 			return store_error(s->st, s->err, "looking up the client");
 		f.client_id = c.id;
 	}
-	if (!s->actor->all_clients)
+	if (s->actor->vendor_id)
+		f.vendor_id = s->actor->vendor_id;
+	else if (!s->actor->all_clients)
 		f.visible_to_user = s->actor->user_id;
 	if (q->team) {
 		struct team t;

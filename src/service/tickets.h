@@ -2,8 +2,9 @@
  * replies and notes, effort, links, history. Room: service.
  *
  * Tenant isolation: every call resolves the ticket and then asks
- * actor_sees_client(); a ticket of a client the actor may not see fails exactly
- * like a missing one (-ENOENT, "not_found"), so its existence does not leak.
+ * actor_sees_ticket(); a ticket of a client the actor may not see (for a
+ * vendor_agent: one not assigned to its vendor) fails exactly like a missing one
+ * (-ENOENT, "not_found"), so its existence does not leak.
  *
  * Concurrency: each write is one IMMEDIATE transaction. Updates of fields carry
  * the version the caller read; a different stored version fails with -LS_ESTALE
@@ -27,6 +28,7 @@ struct ticket_input {
 	const char *requester_name, *requester_email, *requester_phone;
 	const char *team;     /* team code */
 	const char *assignee; /* user email */
+	const char *vendor;   /* vendor code: only a vendor that works for the client */
 	const char *const *tags;
 	size_t n_tags;
 };
@@ -47,6 +49,7 @@ enum ticket_patch_field {
 	PATCH_ASSIGNEE = 1 << 10,
 	PATCH_TAGS = 1 << 11,
 	PATCH_TYPE = 1 << 12,
+	PATCH_VENDOR = 1 << 13, /* not by a vendor_agent: it would hand the ticket out of its own sight */
 };
 /* Fields named in `fields` are set; NULL strings clear optional fields. */
 struct ticket_patch {

@@ -91,6 +91,10 @@ int dirdb_client_list(struct store *st, struct arena *a, struct client **ret, si
 
 /* ---- users ---- */
 
+#define USER_SELECT                                                                                                    \
+	"SELECT u.id, u.email, u.name, u.role, u.active, u.created_at, u.vendor_id, v.code FROM users u "              \
+	"LEFT JOIN vendors v ON v.id = u.vendor_id "
+
 static void user_row(struct arena *a, sqlite3_stmt *s, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -100,6 +104,8 @@ static void user_row(struct arena *a, sqlite3_stmt *s, struct user *u)
 	u->role = user_role_from_string(store_col_text(s, 3));
 	u->active = sqlite3_column_int(s, 4) != 0;
 	u->created_at = sqlite3_column_int64(s, 5);
+	u->vendor_id = sqlite3_column_int64(s, 6);
+	u->vendor_code = store_col_dup(a, s, 7);
 }
 
 int dirdb_user_insert(struct store *st, struct user *u, const char *password_hash)
@@ -141,13 +147,13 @@ static int user_one(struct store *st, struct arena *a, const char *sql, const ch
 
 int dirdb_user_by_email(struct store *st, struct arena *a, const char *email, struct user *ret)
 {
-	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users WHERE email = ?";
+	static const char sql[] = USER_SELECT "WHERE u.email = ?";
 	return user_one(st, a, sql, email, 0, ret);
 }
 
 int dirdb_user_by_id(struct store *st, struct arena *a, int64_t id, struct user *ret)
 {
-	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users WHERE id = ?";
+	static const char sql[] = USER_SELECT "WHERE u.id = ?";
 	return user_one(st, a, sql, NULL, id, ret);
 }
 
@@ -183,7 +189,7 @@ int dirdb_user_set_password_hash(struct store *st, int64_t user_id, const char *
 
 int dirdb_user_list(struct store *st, struct arena *a, struct user **ret, size_t *ret_n)
 {
-	static const char sql[] = "SELECT id, email, name, role, active, created_at FROM users ORDER BY email";
+	static const char sql[] = USER_SELECT "ORDER BY u.email";
 	static const char grants_sql[] = "SELECT c.code FROM user_clients uc JOIN clients c ON c.id = uc.client_id "
 	                                 "WHERE uc.user_id = ? ORDER BY c.code";
 	size_t n = 0, cap = 0;
@@ -337,7 +343,7 @@ int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now
 {
 	static const char sql[] = "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	                          "WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?) "
-	                          "AND u.active = 1";
+	                          "AND t.revoked_at IS NULL AND u.active = 1";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -350,4 +356,144 @@ int dirdb_token_user(struct store *st, const unsigned char hash[32], ls_time now
 		return -LS_EDB;
 	*ret_user_id = sqlite3_column_int64(s, 0);
 	return 0;
+}
+
+int dirdb_user_set_vendor(struct store *st, int64_t user_id, int64_t vendor_id)
+{
+	static const char sql[] = "UPDATE users SET vendor_id = ? WHERE id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_id(s, 1, vendor_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	return store_step_done(s);
+}
+
+int dirdb_token_list(struct store *st, struct arena *a, int64_t user_id, struct api_token **ret, size_t *ret_n)
+{
+	static const char sql[] = "SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.expires_at, t.revoked_at "
+	                          "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	                          "WHERE ?1 = 0 OR t.user_id = ?1 ORDER BY t.id DESC LIMIT ?2";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int(s, 2, LS_MAX_PAGE_SIZE);
+	size_t n = 0, cap = 0;
+	struct api_token *v = NULL;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		struct api_token *t = &ARENA_PUSH(a, v, n, cap);
+		t->id = sqlite3_column_int64(s, 0);
+		t->user_id = sqlite3_column_int64(s, 1);
+		t->user_email = store_col_dup(a, s, 2);
+		t->name = store_col_dup(a, s, 3);
+		t->created_at = sqlite3_column_int64(s, 4);
+		t->expires_at = sqlite3_column_int64(s, 5);
+		t->revoked_at = sqlite3_column_int64(s, 6);
+	}
+	if (r != SQLITE_DONE)
+		return -LS_EDB;
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int dirdb_token_by_id(struct store *st, struct arena *a, int64_t id, struct api_token *ret)
+{
+	static const char sql[] = "SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.expires_at, t.revoked_at "
+	                          "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	ret->id = sqlite3_column_int64(s, 0);
+	ret->user_id = sqlite3_column_int64(s, 1);
+	ret->user_email = store_col_dup(a, s, 2);
+	ret->name = store_col_dup(a, s, 3);
+	ret->created_at = sqlite3_column_int64(s, 4);
+	ret->expires_at = sqlite3_column_int64(s, 5);
+	ret->revoked_at = sqlite3_column_int64(s, 6);
+	return 0;
+}
+
+int dirdb_token_id_by_hash(struct store *st, const unsigned char hash[32], int64_t *ret_id)
+{
+	static const char sql[] = "SELECT id FROM api_tokens WHERE token_hash = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE)
+		return -ENOENT;
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	*ret_id = sqlite3_column_int64(s, 0);
+	return 0;
+}
+
+int dirdb_token_revoke(struct store *st, int64_t id, ls_time now)
+{
+	static const char sql[] = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, id);
+	return store_step_done(s);
+}
+
+/* ---- login throttling ---- */
+
+int dirdb_login_throttle_get(struct store *st, const char *account, struct login_throttle *ret)
+{
+	static const char sql[] =
+	        "SELECT failures, lockouts, locked_until FROM login_throttle WHERE account = lower(?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, account);
+	int r = sqlite3_step(s);
+	if (r == SQLITE_DONE) {
+		*ret = (struct login_throttle){0};
+		return 0;
+	}
+	if (r != SQLITE_ROW)
+		return -LS_EDB;
+	ret->failures = sqlite3_column_int(s, 0);
+	ret->lockouts = sqlite3_column_int(s, 1);
+	ret->locked_until = sqlite3_column_int64(s, 2);
+	return 0;
+}
+
+int dirdb_login_throttle_put(struct store *st, const char *account, const struct login_throttle *t, ls_time now)
+{
+	static const char sql[] = "INSERT INTO login_throttle (account, failures, lockouts, locked_until, updated_at) "
+	                          "VALUES (lower(?1),?2,?3,?4,?5) ON CONFLICT (account) DO UPDATE SET "
+	                          "failures = ?2, lockouts = ?3, locked_until = ?4, updated_at = ?5";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, account);
+	sqlite3_bind_int(s, 2, t->failures);
+	sqlite3_bind_int(s, 3, t->lockouts);
+	sqlite3_bind_int64(s, 4, t->locked_until);
+	sqlite3_bind_int64(s, 5, now);
+	return store_step_done(s);
+}
+
+int dirdb_login_throttle_clear(struct store *st, const char *account)
+{
+	static const char sql[] = "DELETE FROM login_throttle WHERE account = lower(?)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_text(s, 1, account);
+	return store_step_done(s);
 }

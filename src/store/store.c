@@ -8,10 +8,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "store/keyring.h"
 
 struct migration {
 	int version;
@@ -43,7 +45,13 @@ struct store {
 	unsigned dyn_next; /* next slot to evict */
 	store_commit_hook commit_hook;
 	void *commit_hook_ctx;
+	struct keyring_cache *keys; /* store/keyring.c: this connection's master and client keys */
 };
+
+struct keyring_cache **store_keyring_slot(struct store *st)
+{
+	return &st->keys;
+}
 
 void store_set_commit_hook(struct store *st, store_commit_hook fn, void *ctx)
 {
@@ -174,6 +182,44 @@ static int migrate_one(struct store *st, const struct migration *m, struct lserr
 	return 0;
 }
 
+/* ls_ireplace(X, Y, Z): X with every occurrence of Y replaced by Z, where Y matches
+ * ignoring ASCII case (an email address in any spelling). NULL X gives NULL. */
+static void sql_ireplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *x = (const char *)sqlite3_value_text(argv[0]);
+	const char *y = (const char *)sqlite3_value_text(argv[1]);
+	const char *z = (const char *)sqlite3_value_text(argv[2]);
+	if (!x) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t nx = strlen(x), ny = y ? strlen(y) : 0, nz = z ? strlen(z) : 0;
+	if (ny == 0) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	size_t cap = nx + 1, n = 0;
+	if (nz > ny)
+		cap += (nx / ny) * (nz - ny);
+	char *out = sqlite3_malloc64(cap);
+	if (!out) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	for (size_t i = 0; i < nx;) {
+		if (i + ny <= nx && strncasecmp(x + i, y, ny) == 0) {
+			memcpy(out + n, z, nz);
+			n += nz;
+			i += ny;
+		} else {
+			out[n++] = x[i++];
+		}
+	}
+	out[n] = 0;
+	sqlite3_result_text(ctx, out, (int)n, sqlite3_free);
+}
+
 int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e)
 {
 	struct stat sb;
@@ -199,7 +245,9 @@ int store_open(const char *path, unsigned flags, struct store **ret, struct lser
 		return r;
 	}
 	if (exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA temp_store=MEMORY;"
-	             "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;") < 0) {
+	             "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456; PRAGMA secure_delete=ON;") < 0 ||
+	    sqlite3_create_function(st->db, "ls_ireplace", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_ireplace,
+	                            NULL, NULL) != SQLITE_OK) {
 		int r = store_error(st, e, "setting pragmas");
 		store_close(st);
 		return r;
@@ -248,6 +296,7 @@ struct store *store_close(struct store *st)
 	}
 	store_rollback(st);
 	sqlite3_close_v2(st->db);
+	keyring_cache_free(st->keys);
 	xfree(st);
 	return NULL;
 }

@@ -81,6 +81,10 @@ static inline void store_stmt_donep(sqlite3_stmt **s)
 /* Maps the last SQLite error to a code and fills e with a storage error. */
 int store_error(struct store *st, struct lserr *e, const char *what);
 sqlite3 *store_handle(struct store *st);
+/* The connection's key cache (store/keyring.c owns what it points at). */
+struct keyring_cache;
+struct keyring_cache **store_keyring_slot(struct store *st);
+void keyring_cache_free(struct keyring_cache *kc);
 int64_t store_last_insert_id(struct store *st);
 int store_changes(struct store *st);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "store/persondb.h"
 
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
 {
@@ -36,7 +37,7 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 	        "INSERT INTO tickets (client_id, number, type, title, description, impact, urgency, priority, "
 	        "state, category, channel, requester_name, requester_email, requester_phone, team_id, "
 	        "assignee_id, version, reopen_count, created_at, updated_at, first_response_at, resolved_at, "
-	        "closed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)";
+	        "closed_at, person_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?)";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -51,9 +52,10 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 	store_bind_text(s, 9, ticket_state_to_string(t->state));
 	store_bind_text(s, 10, t->category);
 	store_bind_text(s, 11, ticket_channel_to_string(t->channel));
-	store_bind_text(s, 12, t->requester_name);
-	store_bind_text(s, 13, t->requester_email);
-	store_bind_text(s, 14, t->requester_phone);
+	/* the requester is the person (persons, sealed); these columns stay empty */
+	sqlite3_bind_null(s, 12);
+	sqlite3_bind_null(s, 13);
+	sqlite3_bind_null(s, 14);
 	store_bind_id(s, 15, t->team_id);
 	store_bind_id(s, 16, t->assignee_id);
 	sqlite3_bind_int(s, 17, t->reopen_count);
@@ -62,6 +64,7 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 	bind_time(s, 20, t->first_response_at);
 	bind_time(s, 21, t->resolved_at);
 	bind_time(s, 22, t->closed_at);
+	store_bind_id(s, 23, t->person_id);
 	int r = store_step_done(s);
 	if (r < 0)
 		return r;
@@ -76,7 +79,7 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	        "UPDATE tickets SET title = ?, description = ?, impact = ?, urgency = ?, priority = ?, state = ?, "
 	        "category = ?, channel = ?, requester_name = ?, requester_email = ?, requester_phone = ?, "
 	        "team_id = ?, assignee_id = ?, version = version + 1, reopen_count = ?, updated_at = ?, "
-	        "first_response_at = ?, resolved_at = ?, closed_at = ? WHERE id = ? AND version = ?";
+	        "first_response_at = ?, resolved_at = ?, closed_at = ?, person_id = ? WHERE id = ? AND version = ?";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
 	if (!s)
 		return -LS_EDB;
@@ -88,9 +91,9 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	store_bind_text(s, 6, ticket_state_to_string(t->state));
 	store_bind_text(s, 7, t->category);
 	store_bind_text(s, 8, ticket_channel_to_string(t->channel));
-	store_bind_text(s, 9, t->requester_name);
-	store_bind_text(s, 10, t->requester_email);
-	store_bind_text(s, 11, t->requester_phone);
+	sqlite3_bind_null(s, 9);
+	sqlite3_bind_null(s, 10);
+	sqlite3_bind_null(s, 11);
 	store_bind_id(s, 12, t->team_id);
 	store_bind_id(s, 13, t->assignee_id);
 	sqlite3_bind_int(s, 14, t->reopen_count);
@@ -98,8 +101,9 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	bind_time(s, 16, t->first_response_at);
 	bind_time(s, 17, t->resolved_at);
 	bind_time(s, 18, t->closed_at);
-	sqlite3_bind_int64(s, 19, t->id);
-	sqlite3_bind_int64(s, 20, expected_version);
+	store_bind_id(s, 19, t->person_id);
+	sqlite3_bind_int64(s, 20, t->id);
+	sqlite3_bind_int64(s, 21, expected_version);
 	int r = store_step_done(s);
 	if (r < 0)
 		return r;
@@ -108,10 +112,13 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 
 #define TICKET_SELECT                                                                                                  \
 	"SELECT t.id, t.client_id, c.code, t.number, t.type, t.title, t.description, t.category, t.impact, "           \
-	"t.urgency, t.priority, t.state, t.channel, t.requester_name, t.requester_email, t.requester_phone, "          \
+	"t.urgency, t.priority, t.state, t.channel, p.name_enc, p.email_enc, p.phone_enc, "                            \
 	"t.team_id, tm.code, t.assignee_id, u.email, t.version, t.reopen_count, t.created_at, t.updated_at, "          \
-	"t.first_response_at, t.resolved_at, t.closed_at FROM tickets t JOIN clients c ON c.id = t.client_id "         \
-	"LEFT JOIN teams tm ON tm.id = t.team_id LEFT JOIN users u ON u.id = t.assignee_id "
+	"t.first_response_at, t.resolved_at, t.closed_at, t.vendor_id, vd.code, t.person_id, p.pseudonym, "            \
+	"p.erased_at, t.requester_name, t.requester_email, t.requester_phone FROM tickets t "                          \
+	"JOIN clients c ON c.id = t.client_id LEFT JOIN teams tm ON tm.id = t.team_id "                                \
+	"LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN vendors vd ON vd.id = t.vendor_id "                       \
+	"LEFT JOIN persons p ON p.id = t.person_id "
 
 static int load_tags(struct store *st, struct arena *a, struct ticket *t)
 {
@@ -164,7 +171,7 @@ static int load_page_tags(struct store *st, struct arena *a, struct ticket *v, s
 	return r == SQLITE_DONE ? 0 : -LS_EDB;
 }
 
-static void ticket_row(struct arena *a, sqlite3_stmt *s, struct ticket *t)
+static void ticket_row(struct store *st, struct arena *a, sqlite3_stmt *s, struct ticket *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(s, 0);
@@ -180,9 +187,6 @@ static void ticket_row(struct arena *a, sqlite3_stmt *s, struct ticket *t)
 	t->priority = sqlite3_column_int(s, 10);
 	t->state = ticket_state_from_string(store_col_text(s, 11));
 	t->channel = ticket_channel_from_string(store_col_text(s, 12));
-	t->requester_name = store_col_dup(a, s, 13);
-	t->requester_email = store_col_dup(a, s, 14);
-	t->requester_phone = store_col_dup(a, s, 15);
 	t->team_id = sqlite3_column_int64(s, 16);
 	t->team_code = store_col_dup(a, s, 17);
 	t->assignee_id = sqlite3_column_int64(s, 18);
@@ -194,6 +198,23 @@ static void ticket_row(struct arena *a, sqlite3_stmt *s, struct ticket *t)
 	t->first_response_at = sqlite3_column_int64(s, 24);
 	t->resolved_at = sqlite3_column_int64(s, 25);
 	t->closed_at = sqlite3_column_int64(s, 26);
+	t->vendor_id = sqlite3_column_int64(s, 27);
+	t->vendor_code = store_col_dup(a, s, 28);
+	t->person_id = sqlite3_column_int64(s, 29);
+	if (t->person_id) {
+		/* the person's sealed fields; an erased person (or a shredded client) shows
+		 * its pseudonym as the name */
+		snprintf(t->person_pseudonym, sizeof(t->person_pseudonym), "%s", store_col_text(s, 30));
+		if (sqlite3_column_type(s, 31) != SQLITE_NULL ||
+		    persondb_open_fields(st, a, t->client_id, s, 13, &t->requester_name, &t->requester_email,
+		                         &t->requester_phone) < 0)
+			t->requester_name = arena_strdup(a, t->person_pseudonym);
+	} else {
+		/* written before persons existed and not yet moved (persons_backfill) */
+		t->requester_name = store_col_dup(a, s, 32);
+		t->requester_email = store_col_dup(a, s, 33);
+		t->requester_phone = store_col_dup(a, s, 34);
+	}
 }
 
 static int get_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct ticket *ret)
@@ -204,7 +225,7 @@ static int get_one(struct store *st, struct arena *a, sqlite3_stmt *s, struct ti
 	if (r != SQLITE_ROW)
 		return -LS_EDB;
 	struct ticket t;
-	ticket_row(a, s, &t);
+	ticket_row(st, a, s, &t);
 	store_stmt_done(s);
 	r = load_tags(st, a, &t);
 	if (r < 0)
@@ -242,6 +263,8 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 		strbuf_adds(&sb, " AND t.client_id = :client");
 	if (f->visible_to_user)
 		strbuf_adds(&sb, " AND t.client_id IN (SELECT client_id FROM user_clients WHERE user_id = :user)");
+	if (f->vendor_id)
+		strbuf_adds(&sb, " AND t.vendor_id = :vendor");
 	if (f->state >= 0)
 		strbuf_adds(&sb, " AND t.state = :state");
 	if (f->type >= 0)
@@ -283,6 +306,7 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 	} while (0)
 	BIND_I64(":client", f->client_id);
 	BIND_I64(":user", f->visible_to_user);
+	BIND_I64(":vendor", f->vendor_id);
 	BIND_I64(":priority", f->priority);
 	BIND_I64(":team", f->team_id);
 	BIND_I64(":assignee", f->assignee_id);
@@ -303,7 +327,7 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 	struct ticket *v = NULL;
 	int r;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW)
-		ticket_row(a, s, &ARENA_PUSH(a, v, n, cap));
+		ticket_row(st, a, s, &ARENA_PUSH(a, v, n, cap));
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
 	store_stmt_done(s);
@@ -312,6 +336,17 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+int ticketdb_set_vendor(struct store *st, int64_t ticket_id, int64_t vendor_id)
+{
+	static const char sql[] = "UPDATE tickets SET vendor_id = ? WHERE id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	store_bind_id(s, 1, vendor_id);
+	sqlite3_bind_int64(s, 2, ticket_id);
+	return store_step_done(s);
 }
 
 int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *tags, size_t n)

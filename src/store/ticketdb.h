@@ -24,6 +24,7 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 struct ticket_filter {
 	int64_t client_id;       /* 0: any */
 	int64_t visible_to_user; /* non-zero: only clients granted to this user */
+	int64_t vendor_id;       /* non-zero: only tickets assigned to this vendor */
 	int state;               /* enum ticket_state, or -1 */
 	int type;                /* enum ticket_type, or -1 */
 	int priority;            /* 1..5, or 0 */
@@ -40,6 +41,8 @@ struct ticket_filter {
 int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter *f, struct ticket **ret, size_t *ret_n);
 
 int ticketdb_tags_set(struct store *st, int64_t ticket_id, const char *const *tags, size_t n);
+/* Assigns the ticket to a vendor (0: none); the caller bumps the version (ticketdb_update). */
+int ticketdb_set_vendor(struct store *st, int64_t ticket_id, int64_t vendor_id);
 
 int ticketdb_event_append(struct store *st, const struct ticket_event *ev);
 int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_event **ret,

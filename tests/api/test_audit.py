@@ -18,6 +18,8 @@ EXTRA = {
     "auditor_b": ("auditor.b@example.com", "auditor", ["BETA"]),
     "vendor": ("vendor@example.com", "vendor_agent", []),
 }
+# routes every role may call about its own credentials: they change no business data
+OWN_CREDENTIALS = {("post", "/api/v1/auth/logout"), ("delete", "/api/v1/auth/tokens/{id}")}
 ROLE_OF = {"admin": "admin", "manager_b": "manager", "agent_a": "agent", "viewer_a": "client_viewer",
            "dpo_a": "dpo", "auditor": "auditor", "vendor": "vendor_agent"}
 
@@ -25,10 +27,13 @@ ROLE_OF = {"admin": "admin", "manager_b": "manager", "agent_a": "agent", "viewer
 def setup_people(w):
     if "people" in w.cache:
         return
+    cli("vendor", "add", "--db", w.db, "--code", "VEND", "--name", "Vendor GmbH", "--client", "ACME", check=0)
     for who, (email, role, clients) in EXTRA.items():
         args = ["user", "add", "--db", w.db, "--email", email, "--name", who, "--role", role]
         for c in clients:
             args += ["--client", c]
+        if role == "vendor_agent":
+            args += ["--vendor", "VEND"]
         cli(*args, check=0)
         w.tok[who] = cli("token", "create", "--db", w.db, "--email", email, check=0).out.strip()
         w.email[who] = email
@@ -65,6 +70,8 @@ def test_every_route_refuses_roles_outside_its_x_roles_and_admits_the_others(w):
         for method, op in item.items():
             if not op.get("security"):
                 continue
+            if (method, pattern) == ("post", "/api/v1/auth/logout"):
+                continue  # would end the caller's token for the rest of the walk (test_security covers it)
             assert "x-roles" in op, "%s %s has no x-roles" % (method, pattern)
             path = pattern
             for k, v in subst.items():
@@ -84,19 +91,42 @@ def test_every_route_refuses_roles_outside_its_x_roles_and_admits_the_others(w):
                     failures.append("%s %s as vendor_agent: sees a ticket (%d)" % (method, pattern, r.status))
     assert not failures, "\n".join(failures)
     assert walked > 300, walked
-    # the roles as documented: dpo and auditor read, never write; vendor_agent sees no tickets
+    # vendor scoping: the vendor_agent sees exactly the tickets assigned to its vendor
+    handed = w.create_ticket(title="for the vendor", vendor="VEND")
+    r = w.req("GET", "/api/v1/tickets/" + handed["number"], who="vendor")
+    assert r.status == 200 and r.json["vendor"] == "VEND", r
+    assert [x["number"] for x in w.req("GET", "/api/v1/tickets", who="vendor").json["items"]] == [handed["number"]]
+    assert w.req("GET", "/api/v1/tickets/" + t["number"], who="vendor").status == 404
+    assert w.req("POST", "/api/v1/tickets/%s/replies" % handed["number"], {"body": "on it"}, who="vendor").status \
+        == 201
+    assert w.req("POST", "/api/v1/tickets/%s/replies" % t["number"], {"body": "x"}, who="vendor").status == 404
+    # the roles as documented: auditors read, never write (but may end their own tokens); a dpo
+    # writes only data-subject and privacy records (routes tagged privacy)
+    privacy_writes = 0
     for pattern, item in doc["paths"].items():
         for method, op in item.items():
             roles = op.get("x-roles", [])
-            if method != "get" and pattern not in ("/api/v1/staffing", "/api/v1/shift-plans"):
-                assert "dpo" not in roles and "auditor" not in roles, (method, pattern, roles)
+            if method != "get" and pattern not in ("/api/v1/staffing", "/api/v1/shift-plans") and \
+                    (method, pattern) not in OWN_CREDENTIALS:
+                assert "auditor" not in roles, (method, pattern, roles)
+                if "privacy" in op.get("tags", []) and "dpo" in roles:
+                    privacy_writes += 1
+                    assert "agent" not in roles or pattern.startswith("/api/v1/consents") or \
+                        pattern.endswith("/consents"), (method, pattern, roles)
+                else:
+                    assert "dpo" not in roles, (method, pattern, roles)
+    assert privacy_writes >= 3, privacy_writes
     assert "dpo" in doc["paths"]["/api/v1/audit"]["get"]["x-roles"]
     assert "auditor" in doc["paths"]["/api/v1/tickets/{number}"]["get"]["x-roles"]
     assert "agent" not in doc["paths"]["/api/v1/audit"]["get"]["x-roles"]
-    for who in ("dpo_a", "auditor"):
-        after = len(audit(w, query="actor=%s&kind=api_write&limit=500" % w.email[who]))
-        assert after == before[who], "%s wrote something: %d api_write entries" % (who, after - before[who])
-    assert w.req("GET", "/api/v1/tickets", who="vendor").json["items"] == []
+    after = len(audit(w, query="actor=%s&kind=api_write&limit=500" % w.email["auditor"]))
+    assert after == before["auditor"], "the auditor wrote something: %d api_write entries" % (after - before["auditor"])
+    privacy = ("/api/v1/persons", "/api/v1/privacy", "/api/v1/consents")
+    for e in audit(w, query="actor=%s&kind=api_write&limit=500" % w.email["dpo_a"]):
+        assert e["detail"]["route"].startswith(privacy), e
+    # the walk changed nothing a vendor_agent sees: still only its vendor's ticket
+    assert [x["number"] for x in w.req("GET", "/api/v1/tickets", who="vendor").json["items"]] == [handed["number"]]
+
 
 
 def test_writes_logins_permission_changes_and_personal_reads_are_audited(w):

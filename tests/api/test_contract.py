@@ -23,12 +23,14 @@ ROUTES = {
     ("POST", "/api/v1/tickets/{number}/effort"), ("GET", "/api/v1/tickets/{number}/effort"),
     ("POST", "/api/v1/tickets/{number}/links"), ("GET", "/api/v1/tickets/{number}/links"),
     ("GET", "/api/v1/tickets/{number}/history"),
+    ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/auth/tokens"), ("DELETE", "/api/v1/auth/tokens/{id}"),
+    ("GET", "/api/v1/vendors"), ("POST", "/api/v1/vendors"), ("GET", "/api/v1/vendors/{code}"),
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/v1/openapi.json"),
           ("POST", "/api/v1/auth/login")}
 
 TICKET_KEYS = {"number", "client", "type", "title", "description", "impact", "urgency", "priority", "state",
-               "category", "channel", "requester", "team", "assignee", "tags", "version", "reopen_count",
+               "category", "channel", "requester", "team", "assignee", "vendor", "tags", "version", "reopen_count",
                "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
 
 

@@ -2,13 +2,14 @@
  * sorted client grants, malformed, unknown, tampered and expired tokens all fail
  * with -LS_EAUTH, only a hash is stored, deactivated users lose access) and
  * password login (right and wrong password, unknown email and token-only users
- * fail alike). argon2id costs ~0.1 s per hash, so the password paths share one
+ * fail alike; failed logins lock an account; revoked tokens stop at once). argon2id costs ~0.1 s per hash, so the password paths share one
  * test and the length checks are exercised without hashing. */
 #include "helpers.h"
 
 #include <sodium.h>
 
 #include "core/limits.h"
+#include "service/audit.h"
 #include "store/dirdb.h"
 
 static int exec_sql(struct fixture *f, const char *sql)
@@ -204,7 +205,7 @@ static void test_login_accepts_only_the_right_password(void **state)
 
 	const char *tok = NULL;
 	f->svc.now = TEST_T0;
-	assert_ok(f, auth_login(&f->svc, "ANNA@example.com", "correct horse battery", 3600, &tok));
+	assert_ok(f, auth_login(&f->svc, "ANNA@example.com", "correct horse battery", 3600, &tok, NULL));
 	assert_int_equal(strlen(tok), AUTH_TOKEN_LEN);
 	struct actor a;
 	f->svc.now = TEST_T0 + 3599;
@@ -215,19 +216,19 @@ static void test_login_accepts_only_the_right_password(void **state)
 	assert_int_equal(auth_actor_from_token(&f->svc, tok, &a), -LS_EAUTH);
 
 	const char *none = "none";
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "correct horse batterY", 3600, &none), -LS_EAUTH,
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "correct horse batterY", 3600, &none, NULL), -LS_EAUTH,
 			 "login_failed", "");
 	char wrong_msg[sizeof(f->err.message)];
 	snprintf(wrong_msg, sizeof(wrong_msg), "%s", f->err.message);
-	assert_svc_error(f, auth_login(&f->svc, "nobody@example.com", "correct horse battery", 3600, &none),
+	assert_svc_error(f, auth_login(&f->svc, "nobody@example.com", "correct horse battery", 3600, &none, NULL),
 			 -LS_EAUTH, "login_failed", "");
 	assert_string_equal(f->err.message, wrong_msg); /* no hint which emails exist */
-	assert_svc_error(f, auth_login(&f->svc, "tokenonly@example.com", "correct horse battery", 3600, &none),
+	assert_svc_error(f, auth_login(&f->svc, "tokenonly@example.com", "correct horse battery", 3600, &none, NULL),
 			 -LS_EAUTH, "login_failed", "");
 	char *huge = arena_alloc(&f->arena, LS_MAX_PASSWORD_BYTES + 2);
 	memset(huge, 'h', LS_MAX_PASSWORD_BYTES + 1);
 	huge[LS_MAX_PASSWORD_BYTES + 1] = '\0';
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", huge, 3600, &none), -LS_EAUTH, "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", huge, 3600, &none, NULL), -LS_EAUTH, "login_failed", "");
 	assert_string_equal(none, "none");
 
 	/* a new password replaces the stored hash */
@@ -237,8 +238,110 @@ static void test_login_accepts_only_the_right_password(void **state)
 	assert_int_equal(strncmp(hash2, "$argon2id$", 10), 0);
 	assert_string_not_equal(hash, hash2);
 	assert_int_equal(exec_sql(f, "UPDATE users SET active = 0 WHERE email = 'anna@example.com'"), SQLITE_OK);
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "another long password", 3600, &none), -LS_EAUTH,
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "another long password", 3600, &none, NULL), -LS_EAUTH,
 			 "login_failed", "");
+}
+
+static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked(void **state)
+{
+	struct fixture *f = *state;
+	const char *none = "none";
+	ls_time retry = 0;
+	f->svc.now = TEST_T0;
+	/* an email nobody has: it locks like a real one, so a lockout tells nothing */
+	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++)
+		assert_svc_error(f, auth_login(&f->svc, "Ghost@example.com", "wrong password 1", 3600, &none, &retry),
+				 -LS_EAUTH, "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry), -EAGAIN,
+			 "login_locked", "");
+	assert_true(retry == LS_LOGIN_LOCK_S);
+	f->svc.now = TEST_T0 + LS_LOGIN_LOCK_S - 1;
+	assert_int_equal(auth_login(&f->svc, "ghost@example.com", "x", 3600, &none, &retry), -EAGAIN);
+	assert_true(retry == 1);
+	/* the lock ends; the next lockout lasts twice as long */
+	f->svc.now = TEST_T0 + LS_LOGIN_LOCK_S;
+	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++)
+		assert_int_equal(auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry),
+				 -LS_EAUTH);
+	assert_int_equal(auth_login(&f->svc, "ghost@example.com", "x", 3600, &none, &retry), -EAGAIN);
+	assert_true(retry == 2 * LS_LOGIN_LOCK_S);
+	assert_true(auth_lockout_seconds(30) == LS_LOGIN_LOCK_MAX_S);
+	assert_string_equal(none, "none");
+	/* failures, lockouts and refused attempts are all on record */
+	struct audit_query q = { .limit = 50 };
+	struct audit_entry *e;
+	size_t n;
+	bool more;
+	assert_ok(f, audit_list(&f->svc, &q, &e, &n, &more));
+	size_t failed = 0, locked = 0;
+	for (size_t i = 0; i < n; i++) {
+		failed += strcmp(e[i].kind, "login_failed") == 0;
+		locked += strcmp(e[i].kind, "login_locked") == 0;
+		assert_null(strstr(e[i].detail, "wrong password"));
+	}
+	assert_int_equal(failed, 2 * LS_LOGIN_MAX_FAILURES);
+	assert_int_equal(locked, 2 + 3); /* two lockouts, three refused attempts */
+	/* an administrator unlocks; then the password is checked again */
+	assert_ok(f, auth_unlock(&f->svc, "GHOST@example.com"));
+	assert_svc_error(f, auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry), -LS_EAUTH,
+			 "login_failed", "");
+	assert_svc_error(f, auth_unlock(&f->svc, "nobody.else@example.com"), -ENOENT, "not_found", "email");
+}
+
+static void test_a_revoked_token_stops_working_at_once(void **state)
+{
+	struct fixture *f = *state;
+	fx_client(f, "ACME", NULL);
+	int64_t uid = fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
+	const char *tok = token_for(f, "anna@example.com", 0);
+	const char *other = token_for(f, "anna@example.com", 0);
+	struct actor a;
+	assert_ok(f, auth_actor_from_token(&f->svc, tok, &a)); /* now in this thread's cache */
+	int64_t id;
+	assert_ok(f, auth_token_id(&f->svc, tok, &id));
+	/* anna lists and revokes her own token */
+	struct actor anna = a;
+	const struct actor *sys = f->svc.actor;
+	f->svc.actor = &anna;
+	struct api_token *v;
+	size_t n;
+	assert_ok(f, auth_token_list(&f->svc, &v, &n));
+	assert_int_equal(n, 2);
+	assert_true(v[0].user_id == uid && v[1].id == id && v[1].revoked_at == 0);
+	struct api_token t;
+	assert_ok(f, auth_token_revoke(&f->svc, id, &t));
+	assert_true(t.revoked_at == f->svc.now);
+	assert_ok(f, auth_token_revoke(&f->svc, id, &t)); /* again: nothing changes */
+	f->svc.actor = sys;
+	assert_int_equal(auth_actor_from_token(&f->svc, tok, &a), -LS_EAUTH);
+	assert_ok(f, auth_actor_from_token(&f->svc, other, &a));
+	/* somebody else's token is missing to a non-admin */
+	fx_user(f, "bert@example.com", USER_ROLE_AGENT, "ACME");
+	const char *berts = token_for(f, "bert@example.com", 0);
+	int64_t bid;
+	assert_ok(f, auth_token_id(&f->svc, berts, &bid));
+	f->svc.actor = &anna;
+	assert_svc_error(f, auth_token_revoke(&f->svc, bid, &t), -ENOENT, "not_found", "id");
+	f->svc.actor = sys;
+	assert_ok(f, auth_actor_from_token(&f->svc, berts, &a));
+}
+
+static void test_csrf_token_belongs_to_its_session_token_only(void **state)
+{
+	struct fixture *f = *state;
+	fx_client(f, "ACME", NULL);
+	fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
+	const char *t1 = token_for(f, "anna@example.com", 0), *t2 = token_for(f, "anna@example.com", 0);
+	char c1[AUTH_CSRF_LEN + 1], c2[AUTH_CSRF_LEN + 1];
+	auth_csrf_token(t1, c1);
+	auth_csrf_token(t2, c2);
+	assert_int_equal(strlen(c1), AUTH_CSRF_LEN);
+	assert_string_not_equal(c1, c2);
+	assert_null(strstr(t1, c1));
+	assert_true(auth_csrf_valid(t1, c1));
+	assert_false(auth_csrf_valid(t1, c2));
+	assert_false(auth_csrf_valid(t1, NULL));
+	assert_false(auth_csrf_valid(t1, ""));
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
@@ -257,6 +360,9 @@ int main(void)
 		T(test_actor_for_a_vanished_user_is_unauthorized),
 		T(test_password_length_is_checked_before_hashing),
 		T(test_login_accepts_only_the_right_password),
+		T(test_failed_logins_lock_the_account_for_growing_times_until_unlocked),
+		T(test_a_revoked_token_stops_working_at_once),
+		T(test_csrf_token_belongs_to_its_session_token_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

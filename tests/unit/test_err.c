@@ -40,6 +40,12 @@ static void test_catalogue_statuses(void **state)
 		{ "unavailable", 503 },
 		{ "invalid_file", 400 },
 		{ "invalid_csv", 400 },
+		{ "csrf_failed", 403 },
+		{ "login_locked", 429 },
+		{ "erased", 409 },
+		{ "shredded", 410 },
+		{ "key_missing", 500 },
+		{ "key_mismatch", 500 },
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (err_http_status(want[i].code) != want[i].status)

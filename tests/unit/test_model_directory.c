@@ -71,15 +71,18 @@ static void test_role_permissions(void **state)
 {
 	(void)state;
 	const unsigned admin = PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_DIRECTORY_WRITE |
-			       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE | PERM_AUDIT_READ;
+			       PERM_TEAM_WRITE | PERM_USER_READ | PERM_CONFIG_WRITE | PERM_AUDIT_READ | PERM_PRIVACY_READ |
+			       PERM_PRIVACY_WRITE;
 	const unsigned manager = PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ | PERM_TEAM_WRITE |
 				 PERM_USER_READ | PERM_CONFIG_WRITE;
 	assert_int_equal(role_permissions(USER_ROLE_ADMIN), admin);
 	assert_int_equal(role_permissions(USER_ROLE_MANAGER), manager);
 	assert_int_equal(role_permissions(USER_ROLE_AGENT), PERM_TICKET_READ | PERM_TICKET_WRITE | PERM_DIRECTORY_READ);
 	assert_int_equal(role_permissions(USER_ROLE_CLIENT_VIEWER), PERM_TICKET_READ);
-	assert_int_equal(role_permissions(USER_ROLE_DPO), PERM_TICKET_READ | PERM_AUDIT_READ);
-	assert_int_equal(role_permissions(USER_ROLE_AUDITOR), PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ);
+	assert_int_equal(role_permissions(USER_ROLE_DPO),
+			 PERM_TICKET_READ | PERM_AUDIT_READ | PERM_PRIVACY_READ | PERM_PRIVACY_WRITE);
+	assert_int_equal(role_permissions(USER_ROLE_AUDITOR),
+			 PERM_TICKET_READ | PERM_DIRECTORY_READ | PERM_AUDIT_READ | PERM_PRIVACY_READ);
 	assert_int_equal(role_permissions(USER_ROLE_VENDOR_AGENT), PERM_TICKET_READ | PERM_TICKET_WRITE);
 	assert_int_equal(role_permissions(_USER_ROLE_INVALID), 0);
 	assert_int_equal(role_permissions(_USER_ROLE_MAX), 0);
@@ -93,6 +96,10 @@ static void test_role_permissions(void **state)
 		assert_int_equal(!!(p & PERM_AUDIT_READ),
 				 r == USER_ROLE_ADMIN || r == USER_ROLE_DPO || r == USER_ROLE_AUDITOR);
 		assert_int_equal(!!(p & PERM_CONFIG_WRITE), r == USER_ROLE_ADMIN || r == USER_ROLE_MANAGER);
+		/* data-subject requests: admins and dpos act, auditors look */
+		assert_int_equal(!!(p & PERM_PRIVACY_WRITE), r == USER_ROLE_ADMIN || r == USER_ROLE_DPO);
+		assert_int_equal(!!(p & PERM_PRIVACY_READ),
+				 r == USER_ROLE_ADMIN || r == USER_ROLE_DPO || r == USER_ROLE_AUDITOR);
 		assert_true(p & PERM_TICKET_READ);
 	}
 }

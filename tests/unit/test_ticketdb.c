@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "store/dirdb.h"
+#include "store/persondb.h"
 #include "store/ticketdb.h"
 
 static int64_t acme, globex;
@@ -90,9 +91,6 @@ static void test_insert_and_get_round_trip_every_column(void **state)
 		.priority = 2,
 		.state = TICKET_STATE_PENDING_VENDOR,
 		.channel = TICKET_CHANNEL_PHONE,
-		.requester_name = "Bert",
-		.requester_email = "bert@acme.example",
-		.requester_phone = "+49 30 1234",
 		.team_id = team,
 		.assignee_id = agent,
 		.reopen_count = 2,
@@ -102,6 +100,13 @@ static void test_insert_and_get_round_trip_every_column(void **state)
 		.resolved_at = 1600,
 		.closed_at = 1700,
 	};
+	/* the requester is a person record, sealed with the client's key */
+	struct person bert = {.client_id = acme, .name = "Bert", .email = "bert@acme.example", .phone = "+49 30 1234",
+			      .created_at = 1000};
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(persondb_insert(f->st, &f->arena, &bert, NULL), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	t.person_id = bert.id;
 	assert_int_equal(ticketdb_insert(f->st, &t), 0);
 	struct ticket g, h;
 	assert_int_equal(ticketdb_get_by_number(f->st, &f->arena, "PRB0000042", &g), 0);
@@ -124,6 +129,8 @@ static void test_insert_and_get_round_trip_every_column(void **state)
 		assert_string_equal(x->requester_name, "Bert");
 		assert_string_equal(x->requester_email, "bert@acme.example");
 		assert_string_equal(x->requester_phone, "+49 30 1234");
+		assert_true(x->person_id == bert.id);
+		assert_string_equal(x->person_pseudonym, bert.pseudonym);
 		assert_true(x->team_id == team);
 		assert_string_equal(x->team_code, "L1");
 		assert_true(x->assignee_id == agent);

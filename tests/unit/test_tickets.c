@@ -445,10 +445,15 @@ static void test_update_records_one_event_per_changed_field(void **state)
 	assert_true(u.updated_at == TEST_T0 + 60);
 	assert_int_equal(u.priority, 3);
 	/* urgency, channel and requester name did not change: no events for them */
-	assert_string_equal(fields(f, t.number), "created title category requester.email impact priority");
+	/* the ticket moved to the person with that email: named by pseudonyms, never the address */
+	assert_string_equal(fields(f, t.number), "created title category requester impact priority");
 	assert_event(last_event(f, t.number, "title"), "Printer", "Printer on fire");
 	assert_event(last_event(f, t.number, "category"), NULL, "Hardware");
-	assert_event(last_event(f, t.number, "requester.email"), NULL, "kim@acme.example");
+	const struct ticket_event *rq = last_event(f, t.number, "requester");
+	assert_null(rq->old_value);
+	assert_string_equal(rq->new_value, u.person_pseudonym);
+	assert_int_equal(strncmp(rq->new_value, "P-", 2), 0);
+	assert_string_equal(u.requester_email, "kim@acme.example");
 	assert_event(last_event(f, t.number, "impact"), "3", "1");
 	assert_event(last_event(f, t.number, "priority"), "5", "3");
 	const struct ticket_event *e = last_event(f, t.number, "title");
