@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -67,8 +68,11 @@ void keyring_forget(void)
 static struct keyring_cache *cache_of(struct store *st)
 {
 	struct keyring_cache **p = store_keyring_slot(st);
-	if (!*p)
+	if (!*p) {
+		if (sodium_init() < 0)
+			abort(); /* no usable random source: nothing may be sealed */
 		*p = xcalloc(1, sizeof(**p));
+	}
 	struct keyring_cache *kc = *p;
 	unsigned g = atomic_load(&generation);
 	if (kc->gen != g) {
@@ -78,6 +82,8 @@ static struct keyring_cache *cache_of(struct store *st)
 	return kc;
 }
 
+/* The key file's path; "" for a database in memory, which gets a key that lives
+ * as long as the process and is never written anywhere. */
 static void key_path(struct store *st, char *buf, size_t n)
 {
 	const char *f = key_file_override[0] ? key_file_override : getenv("LEITSTAND_KEY_FILE");
@@ -86,7 +92,18 @@ static void key_path(struct store *st, char *buf, size_t n)
 		return;
 	}
 	const char *db = sqlite3_db_filename(store_handle(st), "main");
-	snprintf(buf, n, "%s.key", db && *db ? db : "leitstand.db");
+	if (db && *db)
+		snprintf(buf, n, "%s.key", db);
+	else
+		buf[0] = 0;
+}
+
+static uint8_t memory_key[KEY_BYTES];
+static pthread_once_t memory_key_once = PTHREAD_ONCE_INIT;
+
+static void memory_key_make(void)
+{
+	randombytes_buf(memory_key, sizeof(memory_key));
 }
 
 const char *keyring_source(struct store *st)
@@ -236,8 +253,11 @@ static int load_master(struct store *st, struct keyring_cache *kc, bool create, 
 		if (parse_hex_key(env, key) < 0)
 			return lserr_set(e, -EINVAL, "invalid_field", "LEITSTAND_MASTER_KEY",
 			                 "$LEITSTAND_MASTER_KEY does not hold 64 hexadecimal digits");
+	} else if (key_path(st, kc->source, sizeof(kc->source)), !kc->source[0]) {
+		snprintf(kc->source, sizeof(kc->source), "(in memory)");
+		pthread_once(&memory_key_once, memory_key_make);
+		memcpy(key, memory_key, KEY_BYTES);
 	} else {
-		key_path(st, kc->source, sizeof(kc->source));
 		r = read_key_file(kc->source, key, e);
 		if (r == -ENOENT) {
 			if (!create || any_client_key(st)) {

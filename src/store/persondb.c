@@ -150,7 +150,8 @@ int persondb_insert(struct store *st, struct arena *a, struct person *p, struct 
 		}
 		if (r != SQLITE_CONSTRAINT_UNIQUE)
 			return store_error(st, e, "storing a person");
-		if (strstr(sqlite3_errmsg(store_handle(st)), "persons_by_email"))
+		if (strstr(sqlite3_errmsg(store_handle(st)), "email_hash") ||
+		    strstr(sqlite3_errmsg(store_handle(st)), "persons_by_email"))
 			return lserr_set(e, -LS_ECONFLICT, "conflict", "email",
 			                 "a person with this email exists for the client");
 		/* a pseudonym collision: draw again */

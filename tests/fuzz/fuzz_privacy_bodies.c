@@ -1,5 +1,5 @@
-/* Fuzz target for the request bodies of the consent and request-register routes:
- * the first byte picks the handler (modulo 4, so the seeds start with '0' … '3'),
+/* Fuzz target for the request bodies of the person, consent and request-register
+ * routes: the first byte picks the handler (modulo 6, so the seeds start with '0' … '5'),
  * the rest is the body, run through the real handler on an in-memory database
  * (one admin, client ACME with one person, a consent given, a request registered):
  *   0: POST  /api/v1/persons/{id}/consents   (api_person_consents_create)
@@ -7,6 +7,10 @@
  *   2: POST  /api/v1/privacy/requests         (api_dsr_create)
  *   3: PATCH /api/v1/privacy/requests/{id}    (api_dsr_update; the version comes
  *      from the body, there is no If-Match header without a connection)
+ *   4: PATCH /api/v1/persons/{id}             (api_persons_update: the body is checked
+ *      before the If-Match header, which is absent here: 400 or 428)
+ *   5: POST  /api/v1/persons/{id}/erase       (api_persons_erase, optional body
+ *      {"request": N}; a fresh person is linked before each input)
  * Before a withdrawal a consent is given again if none is in force, and before a
  * change a fresh request is registered, so that every input meets a consent to
  * withdraw and a request at version 1.
@@ -36,7 +40,9 @@
 
 static struct store *st;
 static unsigned written;
-static char person_id[24], consent_id[24], request_id[24];
+static char person_id[24], consent_id[24], request_id[24], erase_id[24];
+static int64_t client_id;
+static unsigned people;
 
 static struct actor fuzz_admin = {
         .email = "admin@leitstand.example",
@@ -65,6 +71,7 @@ static void open_store(void)
 	    directory_client_add(&s, &(struct client_input){.code = "ACME", .name = "ACME GmbH"}, &c) < 0)
 		goto fail;
 	fuzz_admin.user_id = u.id;
+	client_id = c.id;
 	int64_t pid = 0;
 	if (store_begin(st) < 0 || persons_link(&s, c.id, "Erika Muster", "erika@acme.example", NULL, &pid) < 0 ||
 	    store_commit(st) < 0)
@@ -142,17 +149,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size - 1 > LS_MAX_BODY_BYTES)
 		return 0; /* the HTTP layer answers 413 before a handler sees it */
-	unsigned route = data[0] % 4;
-	static const char *const methods[] = {"POST", "POST", "POST", "PATCH"};
-	static int (*const handlers[])(struct request *) = {api_person_consents_create, api_consents_withdraw,
-	                                                    api_dsr_create, api_dsr_update};
+	unsigned route = data[0] % 6;
+	static const char *const methods[] = {"POST", "POST", "POST", "PATCH", "PATCH", "POST"};
+	static int (*const handlers[])(struct request *) = {api_person_consents_create,
+	                                                    api_consents_withdraw,
+	                                                    api_dsr_create,
+	                                                    api_dsr_update,
+	                                                    api_persons_update,
+	                                                    api_persons_erase};
 	struct request *rq = xcalloc(1, sizeof(*rq));
 	arena_init(&rq->arena);
 	strbuf_init(&rq->body, LS_MAX_BODY_BYTES);
 	rq->method = methods[route];
 	rq->path = "/fuzz";
 	rq->route_index = -1;
-	rq->params[0] = route == 0 ? person_id : route == 1 ? consent_id : route == 3 ? request_id : NULL;
+	rq->params[0] = route == 0 || route == 4 ? person_id
+	                : route == 1             ? consent_id
+	                : route == 3             ? request_id
+	                : route == 5             ? erase_id
+	                                         : NULL;
 	if (strbuf_add(&rq->body, data + 1, size - 1) < 0)
 		abort();
 	rq->actor = fuzz_admin;
@@ -175,6 +190,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		               &req) < 0)
 			abort();
 		snprintf(request_id, sizeof(request_id), "%lld", (long long)req.id);
+		written++;
+	}
+	if (route == 5) {
+		char email[64];
+		int64_t eid;
+		snprintf(email, sizeof(email), "p%u@acme.example", people++);
+		if (store_begin(st) < 0 || persons_link(&setup, client_id, "Max Muster", email, "+49 1", &eid) < 0 ||
+		    store_commit(st) < 0)
+			abort();
+		snprintf(erase_id, sizeof(erase_id), "%lld", (long long)eid);
 		written++;
 	}
 	lserr_clear(&rq->err);
