@@ -10,12 +10,14 @@
 #include "service/audit.h"
 #include "store/dirdb.h"
 #include "store/keyring.h"
+#include "store/ticketdb.h"
 
 static const char help[] =
         "Usage: leitstand keys status        --db PATH\n"
         "       leitstand keys rotate        --db PATH --client CODE\n"
         "       leitstand keys rotate-master --db PATH [--new-key-file FILE]\n"
-        "       leitstand keys shred         --db PATH --client CODE --yes\n\n"
+        "       leitstand keys shred         --db PATH --client CODE --yes\n"
+        "       leitstand keys seal-messages --db PATH --client CODE on|off\n\n"
         "Personal fields (requester name, email, phone, company) are encrypted with a data key per\n"
         "client; the data keys are wrapped by the installation's master key, which lives outside the\n"
         "database: $LEITSTAND_MASTER_KEY (64 hex digits), --key-file / $LEITSTAND_KEY_FILE, or DB.key\n"
@@ -25,7 +27,9 @@ static const char help[] =
         "  rotate-master   a new master key (read from --new-key-file, or made there; default KEYFILE.new);\n"
         "                  every client key is re-wrapped, then the new file replaces the key file\n"
         "  shred           destroy the client's data key: its personal fields can never be read again\n"
-        "                  (crypto-shredding at contract end; backups included). Needs --yes.\n\n"
+        "                  (crypto-shredding at contract end; backups included). Needs --yes.\n"
+        "  seal-messages   on: the client's replies and notes are stored encrypted too, those stored so\n"
+        "                  far are sealed now; they leave the full-text search. off: new ones are plain\n\n"
         "  --db PATH            database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
         "  --client CODE        the client\n"
         "  --key-file FILE      master key file\n"
@@ -57,7 +61,7 @@ int cmd_keys(int argc, char **argv)
 		return cli_usage("keys", "missing subcommand: status, rotate, rotate-master or shred");
 	const char *sub = argv[1];
 	if (strcmp(sub, "status") != 0 && strcmp(sub, "rotate") != 0 && strcmp(sub, "rotate-master") != 0 &&
-	    strcmp(sub, "shred") != 0)
+	    strcmp(sub, "shred") != 0 && strcmp(sub, "seal-messages") != 0)
 		return cli_usage("keys", "unknown subcommand '%s'", sub);
 	const char *db = NULL, *client = NULL, *newfile = NULL;
 	bool yes = false;
@@ -75,9 +79,14 @@ int cmd_keys(int argc, char **argv)
 		default: return cli_usage("keys", "unknown or incomplete option '%s'", argv[optind]);
 		}
 	}
+	const char *onoff = NULL;
+	if (strcmp(sub, "seal-messages") == 0 && optind == argc - 2)
+		onoff = argv[++optind];
 	if (optind < argc - 1)
 		return cli_usage("keys", "unexpected argument '%s'", argv[optind + 1]);
-	bool need_client = strcmp(sub, "rotate") == 0 || strcmp(sub, "shred") == 0;
+	if (strcmp(sub, "seal-messages") == 0 && (!onoff || (strcmp(onoff, "on") != 0 && strcmp(onoff, "off") != 0)))
+		return cli_usage("keys", "seal-messages needs on or off");
+	bool need_client = strcmp(sub, "rotate") == 0 || strcmp(sub, "shred") == 0 || strcmp(sub, "seal-messages") == 0;
 	if (need_client && !client)
 		return cli_usage("keys", "%s needs --client CODE", sub);
 	if (strcmp(sub, "shred") == 0 && !yes)
@@ -137,13 +146,17 @@ int cmd_keys(int argc, char **argv)
 		r = keyring_rotate_client(ctx.st, &ctx.arena, cl.id, &n, &ctx.err);
 	else if (strcmp(sub, "rotate-master") == 0)
 		r = keyring_rotate_master(ctx.st, newfile, &n, &ctx.err);
+	else if (strcmp(sub, "seal-messages") == 0)
+		r = ticketdb_seal_messages(ctx.st, cl.id, strcmp(onoff, "on") == 0, &n, &ctx.err);
 	else
 		r = keyring_shred_client(ctx.st, cl.id, ctx.svc.now, &ctx.err);
+	const char *action = strcmp(sub, "rotate") == 0          ? "key_rotate"
+	                     : strcmp(sub, "rotate-master") == 0 ? "master_key_rotate"
+	                     : strcmp(sub, "shred") == 0         ? "key_shred"
+	                     : strcmp(onoff, "on") == 0          ? "seal_messages_on"
+	                                                         : "seal_messages_off";
 	if (r == 0)
-		r = audit_keys(&ctx, cl.id,
-		               strcmp(sub, "rotate") == 0          ? "key_rotate"
-		               : strcmp(sub, "rotate-master") == 0 ? "master_key_rotate"
-		                                                   : "key_shred");
+		r = audit_keys(&ctx, cl.id, action);
 	if (r == 0)
 		r = store_commit(ctx.st);
 	if (r < 0) {
@@ -151,7 +164,16 @@ int cmd_keys(int argc, char **argv)
 		r = ctx.err.code ? cli_fail("keys", &ctx.err) : cli_failf("keys", "%s failed", sub);
 		goto done;
 	}
-	if (strcmp(sub, "rotate") == 0) {
+	if (strcmp(sub, "seal-messages") == 0) {
+		/* the plain versions of the pages just rewritten must not linger in the WAL */
+		sqlite3_wal_checkpoint_v2(store_handle(ctx.st), NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		if (strcmp(onoff, "on") == 0)
+			printf("client %s: replies and notes are stored encrypted; %lld stored so far sealed now\n",
+			       client, (long long)n);
+		else
+			printf("client %s: new replies and notes are stored in plain text (sealed ones stay sealed)\n",
+			       client);
+	} else if (strcmp(sub, "rotate") == 0) {
 		printf("client %s: new data key, %lld person%s re-encrypted\n", client, (long long)n,
 		       n == 1 ? "" : "s");
 	} else if (strcmp(sub, "rotate-master") == 0) {

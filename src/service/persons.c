@@ -627,6 +627,89 @@ static int scrub_value(struct svc *s, const struct person *p, const char *needle
 	return 0;
 }
 
+/* text with every occurrence of needle (ASCII case ignored) replaced by repl, or
+ * NULL when there is none. */
+static char *ireplace(struct arena *a, const char *text, const char *needle, const char *repl)
+{
+	size_t nn = strlen(needle), nr = strlen(repl), nt = strlen(text), hits = 0;
+	if (nn < 3)
+		return NULL;
+	for (size_t i = 0; i + nn <= nt; i++)
+		if (strncasecmp(text + i, needle, nn) == 0) {
+			hits++;
+			i += nn - 1;
+		}
+	if (!hits)
+		return NULL;
+	char *out = arena_alloc(a, nt + hits * (nr > nn ? nr - nn : 0) + 1), *o = out;
+	for (size_t i = 0; i < nt;) {
+		if (i + nn <= nt && strncasecmp(text + i, needle, nn) == 0) {
+			memcpy(o, repl, nr);
+			o += nr;
+			i += nn;
+		} else {
+			*o++ = text[i++];
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+/* Sealed replies and notes (clients.seal_messages) cannot be searched in SQL: each
+ * is opened, scrubbed like the plain ones and sealed again. */
+static int scrub_sealed_messages(struct svc *s, const struct person *p, int64_t *replaced)
+{
+	static const char sel[] =
+	        "SELECT m.id, m.ticket_id IN (SELECT id FROM tickets WHERE client_id = ?1 AND "
+	        "person_id = ?2), m.body, m.author_name FROM ticket_messages m WHERE m.client_id = ?1 "
+	        "AND (substr(m.body, 1, 4) = 'ls1:' OR substr(m.author_name, 1, 4) = 'ls1:') "
+	        "ORDER BY m.id";
+	static const char upd[] = "UPDATE ticket_messages SET body = ?, author_name = ? WHERE id = ?";
+	_cleanup_stmt_ sqlite3_stmt *q = store_stmt(s->st, sel);
+	if (!q)
+		return -LS_EDB;
+	sqlite3_bind_int64(q, 1, p->client_id);
+	sqlite3_bind_int64(q, 2, p->id);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		bool mine = sqlite3_column_int(q, 1) != 0;
+		const char *text[2], *sealed[2];
+		if (keyring_open_text(s->st, s->arena, p->client_id, "message", store_col_text(q, 2), &text[0], NULL) <
+		            0 ||
+		    keyring_open_text(s->st, s->arena, p->client_id, "author", (const char *)sqlite3_column_text(q, 3),
+		                      &text[1], NULL) < 0)
+			continue; /* cannot be opened (key gone): nothing readable to scrub */
+		bool changed = false;
+		for (int k = 0; k < 2; k++) {
+			const char *needles[4] = {p->email, mine ? p->name : NULL, mine ? p->phone : NULL,
+			                          mine ? p->company : NULL};
+			for (int i = 0; i < 4 && text[k]; i++) {
+				char *x = needles[i] ? ireplace(s->arena, text[k], needles[i], p->pseudonym) : NULL;
+				if (x) {
+					text[k] = x;
+					changed = true;
+				}
+			}
+		}
+		if (!changed)
+			continue;
+		if ((r = keyring_seal_text(s->st, s->arena, p->client_id, "message", text[0], &sealed[0], s->err)) <
+		            0 ||
+		    (r = keyring_seal_text(s->st, s->arena, p->client_id, "author", text[1], &sealed[1], s->err)) < 0)
+			return r;
+		_cleanup_stmt_ sqlite3_stmt *u = store_stmt(s->st, upd);
+		if (!u)
+			return -LS_EDB;
+		store_bind_text(u, 1, sealed[0]);
+		store_bind_text(u, 2, sealed[1]);
+		sqlite3_bind_int64(u, 3, sqlite3_column_int64(q, 0));
+		if ((r = store_step_done(u)) < 0)
+			return r;
+		(*replaced)++;
+	}
+	return r == SQLITE_DONE ? 0 : -LS_EDB;
+}
+
 static int gate(struct svc *s, bool open)
 {
 	_cleanup_stmt_ sqlite3_stmt *q =
@@ -675,7 +758,8 @@ int persons_erase(struct svc *s, int64_t id, struct erase_summary *ret)
 	if ((r = gate(s, true)) < 0 || (r = scrub_value(s, &p, p.email, true, &ret->replaced)) < 0 ||
 	    (r = scrub_value(s, &p, p.name, false, &ret->replaced)) < 0 ||
 	    (r = scrub_value(s, &p, p.phone, false, &ret->replaced)) < 0 ||
-	    (r = scrub_value(s, &p, p.company, false, &ret->replaced)) < 0 || (r = gate(s, false)) < 0 ||
+	    (r = scrub_value(s, &p, p.company, false, &ret->replaced)) < 0 ||
+	    (r = scrub_sealed_messages(s, &p, &ret->replaced)) < 0 || (r = gate(s, false)) < 0 ||
 	    (r = persondb_mark_erased(s->st, p.id, s->now)) < 0) {
 		r = fail(s, r, "erasing the person");
 		goto out;

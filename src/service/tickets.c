@@ -719,7 +719,9 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 	                  NULL, itoa_arena(s->arena, m.id))) < 0)
 		return fail_tx(s, r, "recording history");
 	if (in->kind == MESSAGE_KIND_REPLY) {
-		if ((r = ticketdb_fts_add_reply(s->st, t.id, in->body)) < 0)
+		/* a sealed reply stays out of the full-text index (docs/privacy.md) */
+		if (!ticketdb_client_seals_messages(s->st, t.client_id) &&
+		    (r = ticketdb_fts_add_reply(s->st, t.id, in->body)) < 0)
 			return fail_tx(s, r, "indexing the reply");
 		if (in->author_kind == AUTHOR_KIND_AGENT && !t.first_response_at) {
 			t.first_response_at = s->now;

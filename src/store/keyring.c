@@ -814,3 +814,37 @@ int keyring_check(struct store *st, struct lserr *e)
 	}
 	return 0;
 }
+
+int keyring_seal_text(struct store *st, struct arena *a, int64_t client_id, const char *field, const char *plain,
+                      const char **ret, struct lserr *e)
+{
+	*ret = plain;
+	if (!plain || !*plain)
+		return 0;
+	const uint8_t *b;
+	size_t n;
+	int r = keyring_seal(st, a, client_id, field, plain, &b, &n, e);
+	if (r < 0)
+		return r;
+	size_t pl = strlen(KEYRING_TEXT_PREFIX);
+	size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	char *out = arena_alloc(a, pl + len);
+	memcpy(out, KEYRING_TEXT_PREFIX, pl);
+	sodium_bin2base64(out + pl, len, b, n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	*ret = out;
+	return 0;
+}
+
+int keyring_open_text(struct store *st, struct arena *a, int64_t client_id, const char *field, const char *text,
+                      const char **ret, struct lserr *e)
+{
+	*ret = text;
+	size_t pl = strlen(KEYRING_TEXT_PREFIX);
+	if (!text || strncmp(text, KEYRING_TEXT_PREFIX, pl) != 0)
+		return 0;
+	size_t tl = strlen(text + pl), n = 0;
+	uint8_t *b = arena_alloc(a, tl + 1);
+	if (sodium_base642bin(b, tl + 1, text + pl, tl, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+		return lserr_set(e, -EBADMSG, "internal", field, "sealed text is damaged");
+	return keyring_open(st, a, client_id, field, b, n, ret, e);
+}

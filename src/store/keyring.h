@@ -42,6 +42,15 @@ int keyring_seal(struct store *st, struct arena *a, int64_t client_id, const cha
  * sealed for another client or field. */
 int keyring_open(struct store *st, struct arena *a, int64_t client_id, const char *field, const void *blob, size_t n,
                  const char **ret, struct lserr *e);
+/* Text form of a sealed value for TEXT columns: "ls1:" and base64 (no padding).
+ * keyring_seal_text gives plain unchanged when it is NULL or empty; keyring_open_text
+ * gives its input unchanged when it does not start with "ls1:". */
+#define KEYRING_TEXT_PREFIX "ls1:"
+int keyring_seal_text(struct store *st, struct arena *a, int64_t client_id, const char *field, const char *plain,
+                      const char **ret, struct lserr *e);
+int keyring_open_text(struct store *st, struct arena *a, int64_t client_id, const char *field, const char *text,
+                      const char **ret, struct lserr *e);
+
 /* The lookup hash of an email for a client (trimmed, ASCII lower-cased). */
 int keyring_email_hash(struct store *st, int64_t client_id, const char *email, uint8_t out[KEYRING_HASH_BYTES],
                        bool create, struct lserr *e);

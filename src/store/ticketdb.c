@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "store/keyring.h"
 #include "store/persondb.h"
 
 static void bind_time(sqlite3_stmt *s, int i, ls_time t)
@@ -427,7 +428,40 @@ int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_
 	return 0;
 }
 
+bool ticketdb_client_seals_messages(struct store *st, int64_t client_id)
+{
+	static const char sql[] = "SELECT seal_messages FROM clients WHERE id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, client_id);
+	return sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
+}
+
 int ticketdb_message_insert(struct store *st, struct ticket_message *m)
+{
+	const char *body = m->body, *author = m->author_name;
+	if (ticketdb_client_seals_messages(st, m->client_id)) {
+		/* sealed with the client's key; the plain text never reaches the file */
+		struct arena a;
+		arena_init(&a);
+		int r = keyring_seal_text(st, &a, m->client_id, "message", m->body, &body, NULL);
+		if (r == 0)
+			r = keyring_seal_text(st, &a, m->client_id, "author", m->author_name, &author, NULL);
+		if (r == 0) {
+			struct ticket_message sealed = *m;
+			sealed.body = body;
+			sealed.author_name = author;
+			r = ticketdb_message_insert_as_is(st, &sealed);
+			m->id = sealed.id;
+		}
+		arena_release(&a);
+		return r;
+	}
+	return ticketdb_message_insert_as_is(st, m);
+}
+
+int ticketdb_message_insert_as_is(struct store *st, struct ticket_message *m)
 {
 	static const char sql[] = "INSERT INTO ticket_messages (client_id, ticket_id, kind, author_kind, "
 	                          "author_user_id, author_name, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
@@ -474,6 +508,11 @@ int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int6
 		m->author_name = store_col_dup(a, s, 4);
 		m->body = store_col_dup(a, s, 5);
 		m->created_at = sqlite3_column_int64(s, 6);
+		/* sealed messages open with the client's key; a shredded client's show a marker */
+		if (keyring_open_text(st, a, client_id, "message", m->body, &m->body, NULL) < 0)
+			m->body = "[encrypted: key not available]";
+		if (keyring_open_text(st, a, client_id, "author", m->author_name, &m->author_name, NULL) < 0)
+			m->author_name = NULL;
 	}
 	if (r != SQLITE_DONE)
 		return -LS_EDB;
@@ -617,4 +656,60 @@ int ticketdb_fts_add_reply(struct store *st, int64_t ticket_id, const char *body
 	store_bind_text(s, 1, body);
 	sqlite3_bind_int64(s, 2, ticket_id);
 	return store_step_done(s);
+}
+
+int ticketdb_seal_messages(struct store *st, int64_t client_id, bool on, int64_t *ret_sealed, struct lserr *e)
+{
+	static const char set[] = "UPDATE clients SET seal_messages = ? WHERE id = ?";
+	static const char sel[] = "SELECT id, body, author_name FROM ticket_messages WHERE client_id = ? AND "
+	                          "substr(body, 1, 4) != 'ls1:' ORDER BY id";
+	static const char upd[] = "UPDATE ticket_messages SET body = ?, author_name = ? WHERE id = ?";
+	static const char fts[] = "UPDATE ticket_fts SET replies = '' WHERE rowid IN (SELECT id FROM tickets "
+	                          "WHERE client_id = ?) AND replies != ''";
+	*ret_sealed = 0;
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, set);
+	if (!s)
+		return store_error(st, e, "changing the setting");
+	sqlite3_bind_int(s, 1, on ? 1 : 0);
+	sqlite3_bind_int64(s, 2, client_id);
+	if (store_step_done(s) < 0)
+		return store_error(st, e, "changing the setting");
+	if (!on)
+		return 0; /* messages sealed so far stay sealed and readable */
+	_cleanup_stmt_ sqlite3_stmt *q = store_stmt(st, sel);
+	if (!q)
+		return store_error(st, e, "sealing messages");
+	sqlite3_bind_int64(q, 1, client_id);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct arena a;
+		arena_init(&a);
+		const char *body, *author;
+		int rr = keyring_seal_text(st, &a, client_id, "message", store_col_text(q, 1), &body, e);
+		if (rr == 0)
+			rr = keyring_seal_text(st, &a, client_id, "author", (const char *)sqlite3_column_text(q, 2),
+			                       &author, e);
+		if (rr == 0) {
+			_cleanup_stmt_ sqlite3_stmt *u = store_stmt(st, upd);
+			if (!u)
+				rr = -LS_EDB;
+			else {
+				store_bind_text(u, 1, body);
+				store_bind_text(u, 2, author);
+				sqlite3_bind_int64(u, 3, sqlite3_column_int64(q, 0));
+				rr = store_step_done(u);
+			}
+		}
+		arena_release(&a);
+		if (rr < 0)
+			return e && e->rc ? rr : store_error(st, e, "sealing messages");
+		(*ret_sealed)++;
+	}
+	if (r != SQLITE_DONE)
+		return store_error(st, e, "sealing messages");
+	_cleanup_stmt_ sqlite3_stmt *f = store_stmt(st, fts);
+	if (!f)
+		return store_error(st, e, "clearing the reply index");
+	sqlite3_bind_int64(f, 1, client_id);
+	return store_step_done(f) < 0 ? store_error(st, e, "clearing the reply index") : 0;
 }

@@ -48,7 +48,16 @@ int ticketdb_event_append(struct store *st, const struct ticket_event *ev);
 int ticketdb_events(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, struct ticket_event **ret,
                     size_t *ret_n);
 
+/* Whether the client keeps replies and notes sealed (clients.seal_messages). */
+bool ticketdb_client_seals_messages(struct store *st, int64_t client_id);
+/* Switches sealing of the client's replies and notes; switching it on seals the
+ * messages stored so far and empties their full-text index entries (*ret_sealed
+ * how many). In the caller's write transaction. */
+int ticketdb_seal_messages(struct store *st, int64_t client_id, bool on, int64_t *ret_sealed, struct lserr *e);
+/* Inserts the message, sealing body and author name when the client says so. */
 int ticketdb_message_insert(struct store *st, struct ticket_message *m);
+/* Inserts body and author name exactly as given (already sealed, or plain). */
+int ticketdb_message_insert_as_is(struct store *st, struct ticket_message *m);
 /* include_notes false: public replies only. */
 int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, bool include_notes,
                       struct ticket_message **ret, size_t *ret_n);

@@ -223,6 +223,33 @@ def test_erasure_over_http_closes_the_register_entry(w):
                                                                                    p["version"]}), 409, "erased")
 
 
+def test_sealed_messages_stay_readable_unsearchable_and_erasable(w):
+    cli("client", "add", "--db", w.db, "--code", "GAMMA", "--name", "Gamma KG", check=0)
+    t = w.create_ticket(client="GAMMA", title="sealed replies", requester={"name": "Hugo Geheim",
+                                                                          "email": "hugo@gamma.example"})
+    before = w.req("POST", "/api/v1/tickets/%s/replies" % t["number"], {"body": "Kennwort 4711 an hugo@gamma.example"})
+    assert before.status == 201, before
+    assert w.req("GET", "/api/v1/search?q=Kennwort").json["items"]
+    r = cli("keys", "seal-messages", "--db", w.db, "--client", "GAMMA", "on", check=0)
+    assert "1 stored so far sealed" in r.out, r
+    assert cli("keys", "seal-messages", "--db", w.db, "--client", "GAMMA").rc == 2
+    w.req("POST", "/api/v1/tickets/%s/notes" % t["number"], {"body": "Notiz Zugangscode 0815"})
+    raw = db_bytes(w)
+    assert b"Kennwort 4711" not in raw and b"Zugangscode 0815" not in raw
+    bodies = [m["body"] for m in w.req("GET", "/api/v1/tickets/%s/messages" % t["number"]).json["items"]]
+    assert bodies == ["Kennwort 4711 an hugo@gamma.example", "Notiz Zugangscode 0815"], bodies
+    assert w.req("GET", "/api/v1/search?q=Kennwort").json["items"] == []  # sealed text leaves the index
+    r = cli("person", "erase", "--db", w.db, "--email", "hugo@gamma.example", "--client", "GAMMA", check=0)
+    assert "erased" in r.out, r
+    got = w.get_ticket(t["number"])["requester"]["name"]
+    bodies = [m["body"] for m in w.req("GET", "/api/v1/tickets/%s/messages" % t["number"]).json["items"]]
+    assert bodies[0] == "Kennwort 4711 an " + got, bodies
+    r = cli("keys", "seal-messages", "--db", w.db, "--client", "GAMMA", "off", check=0)
+    assert "plain text" in r.out
+    assert w.req("GET", "/api/v1/tickets/%s/messages" % t["number"]).json["items"][1]["body"] == \
+        "Notiz Zugangscode 0815"
+
+
 def test_client_key_rotation_and_master_rotation_keep_data_readable(w, tmp):
     t = w.create_ticket(client="BETA", title="rotate", requester={"name": "Rolf Rotor", "email": "rolf@beta.example"})
     r = cli("keys", "rotate", "--db", w.db, "--client", "BETA", check=0)
