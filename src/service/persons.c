@@ -593,6 +593,9 @@ static const struct scrub scrubs[] = {
          "UPDATE ticket_fts SET " REP("title") ", " REP("description") ", " REP(
                  "replies") " WHERE rowid IN (SELECT id FROM tickets WHERE client_id = ?3 AND person_id = ?4) "
                             "AND (" HAS("title") " OR " HAS("description") " OR " HAS("replies") ")"},
+        {"UPDATE webhook_deliveries SET " REP("last_response") ", " REP("last_error") " WHERE client_id = ?3 AND (" HAS(
+                 "last_response") " OR " HAS("last_error") ")",
+         NULL},
         {"UPDATE import_tickets SET " REP("title") " WHERE client_id = ?3 AND " HAS("title"), NULL},
         {"UPDATE import_events SET " REP("old_value") ", " REP("new_value") ", " REP(
                  "actor") " WHERE client_id = ?3 AND (" HAS("old_value") " OR " HAS("new_value") " OR " HAS("actor") ")",
