@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/keyring.h"
 
 static const char help[] = "Usage: leitstand backup --to FILE [--db PATH]\n\n"
                            "Copy a database, live or not, to FILE as a consistent snapshot (SQLite online\n"
@@ -41,8 +42,12 @@ int cmd_backup(int argc, char **argv)
 		return r;
 	if (store_backup(ctx.st, to, &ctx.err) < 0)
 		r = cli_fail("backup", &ctx.err);
-	else
+	else {
 		printf("backed up %s to %s\n", cli_db_path(db), to);
+		/* the copy holds personal fields sealed: useless without the master key */
+		printf("the master key (%s) is not in the copy: keep it backed up apart from the database\n",
+		       keyring_source(ctx.st));
+	}
 	cli_ctx_close(&ctx);
 	return r;
 }
