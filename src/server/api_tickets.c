@@ -446,6 +446,7 @@ static int list(struct request *rq, bool search)
 	q.client = request_query(rq, "client");
 	q.team = request_query(rq, "team");
 	q.assignee = request_query(rq, "assignee");
+	q.requester = request_query(rq, "requester");
 	q.q = request_query(rq, "q");
 	if (search && (!q.q || !*q.q))
 		return reply_errorf(rq, "invalid_parameter", "q", "q (the words to search for) is required");

@@ -7,8 +7,8 @@
 #include "model/directory.h"
 #include "server/api.h"
 
-static const char *const q_list[] = {"client",        "state", "type",  "priority", "team", "assignee",
-                                     "updated_since", "q",     "limit", "cursor",   NULL};
+static const char *const q_list[] = {"client",    "state",         "type", "priority", "team",   "assignee",
+                                     "requester", "updated_since", "q",    "limit",    "cursor", NULL};
 
 static const char *const q_client[] = {"client", NULL};
 static const char *const q_persons[] = {"client", "email", NULL};

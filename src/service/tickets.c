@@ -966,6 +966,26 @@ int tickets_list(struct svc *s, const struct ticket_query *q, struct ticket **re
 			return store_error(s->st, s->err, "looking up the assignee");
 		f.assignee_id = u.id;
 	}
+	if (q->requester) {
+		/* exact email lookup through the keyed hash: one person per client at most */
+		struct person *ps;
+		size_t np;
+		if (strlen(q->requester) > LS_MAX_EMAIL_BYTES)
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "requester",
+			                 "the email address is too long");
+		if ((r = persons_find(s, q->client, q->requester, &ps, &np)) < 0) {
+			if (s->err->field[0] && strcmp(s->err->field, "client") != 0)
+				snprintf(s->err->field, sizeof(s->err->field), "requester");
+			return r;
+		}
+		struct strbuf ids = STRBUF_INIT_MAX(4096);
+		strbuf_addch(&ids, '[');
+		for (size_t i = 0; i < np; i++)
+			strbuf_addf(&ids, "%s%lld", i ? "," : "", (long long)ps[i].id);
+		strbuf_addch(&ids, ']');
+		f.person_ids = arena_strdup(s->arena, ids.buf);
+		strbuf_release(&ids);
+	}
 	if (q->q) {
 		if (strlen(q->q) > LS_MAX_SEARCH_BYTES)
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "q",

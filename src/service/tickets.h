@@ -86,6 +86,7 @@ struct ticket_query {
 	int state, type, priority; /* -1 / -1 / 0: any */
 	const char *team;          /* code or NULL */
 	const char *assignee;      /* email or NULL */
+	const char *requester;     /* the requester's email (any case) or NULL: found by its keyed hash */
 	bool has_updated_since;
 	ls_time updated_since;
 	const char *q;  /* full-text words or NULL */

@@ -276,6 +276,8 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 		strbuf_adds(&sb, " AND t.team_id = :team");
 	if (f->assignee_id)
 		strbuf_adds(&sb, " AND t.assignee_id = :assignee");
+	if (f->person_ids)
+		strbuf_adds(&sb, " AND t.person_id IN (SELECT value FROM json_each(:persons))");
 	if (f->fts_query)
 		strbuf_adds(&sb, " AND t.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH :q)");
 	if (f->has_updated_since) {
@@ -323,6 +325,8 @@ int ticketdb_list(struct store *st, struct arena *a, const struct ticket_filter 
 		store_bind_text(s, i, ticket_type_to_string((enum ticket_type)f->type));
 	if ((i = sqlite3_bind_parameter_index(s, ":q")) > 0)
 		store_bind_text(s, i, f->fts_query);
+	if ((i = sqlite3_bind_parameter_index(s, ":persons")) > 0)
+		store_bind_text(s, i, f->person_ids);
 
 	size_t n = 0, cap = 0;
 	struct ticket *v = NULL;

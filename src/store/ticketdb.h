@@ -30,6 +30,7 @@ struct ticket_filter {
 	int priority;            /* 1..5, or 0 */
 	int64_t team_id;         /* 0: any */
 	int64_t assignee_id;     /* 0: any */
+	const char *person_ids;  /* a JSON array of person ids, or NULL: any requester */
 	bool has_updated_since;  /* then ordered by (updated_at, id) ascending, else id descending */
 	ls_time updated_since;
 	const char *fts_query; /* an FTS5 MATCH expression built by the service, or NULL */

@@ -65,6 +65,16 @@ def test_requesters_are_persons_linked_by_email_per_client(w):
     assert sorted(x["client"] for x in both) == ["ACME", "BETA"]
     assert w.req("GET", "/api/v1/persons/%d" % both[1]["id"]).json["tickets"] in ([c["number"]], [a["number"],
                                                                                                    b["number"]])
+    # tickets by requester: exact email through the keyed hash, within the caller's clients
+    nums = lambda r: sorted(x["number"] for x in r.json["items"])
+    assert nums(w.req("GET", "/api/v1/tickets?requester=JANA@acme.example")) == sorted([a["number"], b["number"],
+                                                                                      c["number"]])
+    assert nums(w.req("GET", "/api/v1/tickets?requester=jana@acme.example&client=ACME")) == sorted([a["number"],
+                                                                                                  b["number"]])
+    assert nums(w.req("GET", "/api/v1/tickets?requester=jana@acme.example", who="agent_a")) == \
+        sorted([a["number"], b["number"]])
+    assert w.req("GET", "/api/v1/tickets?requester=nobody@acme.example").json["items"] == []
+    assert_error(w.req("GET", "/api/v1/tickets?requester="), 400, "missing_field", "requester")
     # agents find persons only through tickets; no email, no search
     assert w.req("GET", "/api/v1/persons?email=jana@acme.example", who="agent_a").status == 403
     assert_error(w.req("GET", "/api/v1/persons"), 400, "missing_field", "email")
