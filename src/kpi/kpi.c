@@ -5,9 +5,10 @@
  * through an open-addressing map keyed by (period key, group index), group values
  * are interned once per ticket. Counts are integers; durations are collected per
  * accumulator and reduced at the end with quickselect (O(n), no full sort) for the
- * median and P90. Backlog with periods is answered per group from two sorted arrays
- * (opened instants, solve instants of opened tickets): open at E = #opened < E −
- * #solved < E. Nothing is logged; bad options are the only error. */
+ * median and P90. Backlog with periods is answered per group from two arrays of
+ * instants (opened, solve instants of opened tickets): open at E = #opened < E −
+ * #solved < E, by binary search after a radix sort, or by one count for a custom
+ * range (a single E). Nothing is logged; bad options are the only error. */
 #include "kpi/kpi.h"
 
 #include <errno.h>
@@ -141,6 +142,81 @@ struct kpi_dist kpi_dist_of(double *v, size_t n)
 	return d;
 }
 
+/* ---- instants of the backlog ---- */
+
+struct tvec {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static void tvec_push(struct tvec *d, int64_t x)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = x;
+}
+
+/* Sorts v ascending: LSD radix sort by bytes of the sign-flipped value, skipping the
+ * bytes every value shares (instants of a few years differ in three or four). */
+static void tvec_sort(struct tvec *d)
+{
+	size_t n = d->n, count[8][256] = {{0}};
+	if (n < 2)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = (uint64_t)d->v[i] ^ (1ULL << 63);
+		for (int b = 0; b < 8; b++)
+			count[b][(k >> (8 * b)) & 0xff]++;
+	}
+	int64_t *src = d->v, *dst = xmalloc(n * sizeof(*dst));
+	for (int b = 0; b < 8; b++) {
+		size_t *c = count[b], pos = 0;
+		bool one_bucket = false;
+		for (int j = 0; j < 256 && !one_bucket; j++)
+			one_bucket = c[j] == n;
+		if (one_bucket)
+			continue;
+		for (int j = 0; j < 256; j++) {
+			size_t x = c[j];
+			c[j] = pos;
+			pos += x;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t k = (uint64_t)src[i] ^ (1ULL << 63);
+			dst[c[(k >> (8 * b)) & 0xff]++] = src[i];
+		}
+		int64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != d->v) { /* an odd number of passes: the result is in the buffer */
+		memcpy(d->v, src, n * sizeof(*src));
+		dst = src;
+	}
+	xfree(dst);
+}
+
+/* Entries of v strictly below x: binary search when v is sorted, else one count. */
+static uint64_t below(const struct tvec *v, int64_t x, bool sorted)
+{
+	size_t lo = 0, hi = v->n;
+	if (!sorted) {
+		for (size_t i = 0; i < v->n; i++)
+			lo += v->v[i] < x;
+		return lo;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* ---- accumulators ---- */
 
 enum { V_RES, V_RES_BH, V_RES_BH_NET, V_FRT, V_FRT_BH, V_HANDLE, _V_MAX };
@@ -185,8 +261,16 @@ struct engine {
 	uint32_t *gmap;
 	size_t gmap_cap;
 	uint32_t null_group; /* index of the NULL value, UINT32_MAX until seen */
+	/* group values by address: loaders hand the same pointer for the same text
+	 * (store/importdb.h), so most tickets are found here without hashing */
+	struct {
+		const char *s;
+		uint32_t id;
+	} seen[256];
 	/* per-group instants for the backlog */
-	struct dvec *opened, *solved;
+	struct tvec *opened, *solved;
+	int64_t key, key_lo, key_hi; /* the last period: key and local days [lo, hi) */
+	size_t last_acc;             /* index + 1 of the last accumulator found, 0 none */
 	uint64_t skipped_negative, skipped_calendar;
 	int64_t fcr_window;
 };
@@ -209,7 +293,7 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static uint32_t intern(struct engine *g, const char *s)
+static uint32_t intern_text(struct engine *g, const char *s)
 {
 	if (!s) {
 		if (g->null_group == UINT32_MAX) {
@@ -248,9 +332,20 @@ add:
 		g->solved = xrealloc(g->solved, g->cap_gval * sizeof(*g->solved));
 	}
 	g->gval[g->n_gval] = s;
-	g->opened[g->n_gval] = (struct dvec){0};
-	g->solved[g->n_gval] = (struct dvec){0};
+	g->opened[g->n_gval] = (struct tvec){0};
+	g->solved[g->n_gval] = (struct tvec){0};
 	return (uint32_t)g->n_gval++;
+}
+
+static uint32_t intern(struct engine *g, const char *s)
+{
+	size_t slot = ((uintptr_t)s >> 3) & (ELEMENTSOF(g->seen) - 1);
+	if (s && g->seen[slot].s == s)
+		return g->seen[slot].id;
+	uint32_t id = intern_text(g, s);
+	g->seen[slot].s = s;
+	g->seen[slot].id = id;
+	return id;
 }
 
 static const char *const priority_names[] = {NULL, "1", "2", "3", "4", "5"};
@@ -275,28 +370,48 @@ static int64_t floordiv(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* The key of the week, month or quarter of local day number `days` (0 for other
+ * periods) and the local days [*lo, *hi) that period covers. */
+static int64_t key_of_days(enum kpi_period p, int64_t days, int64_t *lo, int64_t *hi)
+{
+	int64_t y, key;
+	unsigned m, d;
+	switch (p) {
+	case KPI_PERIOD_WEEK:
+		key = days - (((days + 3) % 7) + 7) % 7; /* Monday */
+		*lo = key;
+		*hi = key + 7;
+		return key;
+	case KPI_PERIOD_MONTH:
+		time_civil_from_days(days, &y, &m, &d);
+		*lo = time_days_from_civil(y, m, 1);
+		*hi = m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1);
+		return y * 12 + (m - 1);
+	case KPI_PERIOD_QUARTER: {
+		time_civil_from_days(days, &y, &m, &d);
+		unsigned q = (m - 1) / 3;
+		*lo = time_days_from_civil(y, q * 3 + 1, 1);
+		*hi = q == 3 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, q * 3 + 4, 1);
+		return y * 4 + q;
+	}
+	default: *lo = *hi = days; return 0;
+	}
+}
+
+static int64_t local_days(const struct kpi_options *o, ls_time t)
+{
+	return floordiv(t + (o->tz ? tz_offset_at(o->tz, t) : 0), 86400);
+}
+
 bool kpi_period_key(const struct kpi_options *o, ls_time t, int64_t *ret)
 {
 	if (o->period == KPI_PERIOD_RANGE) {
 		*ret = 0;
 		return t >= o->from && t < o->to;
 	}
-	int64_t local = t + (o->tz ? tz_offset_at(o->tz, t) : 0);
-	int64_t days = floordiv(local, 86400);
-	int64_t y;
-	unsigned m, d;
-	switch (o->period) {
-	case KPI_PERIOD_WEEK: *ret = days - (((days + 3) % 7) + 7) % 7; return true; /* Monday */
-	case KPI_PERIOD_MONTH:
-		time_civil_from_days(days, &y, &m, &d);
-		*ret = y * 12 + (m - 1);
-		return true;
-	case KPI_PERIOD_QUARTER:
-		time_civil_from_days(days, &y, &m, &d);
-		*ret = y * 4 + (m - 1) / 3;
-		return true;
-	default: *ret = 0; return true;
-	}
+	int64_t lo, hi;
+	*ret = key_of_days(o->period, local_days(o, t), &lo, &hi);
+	return true;
 }
 
 static ls_time local_days_to_utc(const struct kpi_options *o, int64_t days)
@@ -349,6 +464,11 @@ void kpi_period_bounds(const struct kpi_options *o, int64_t key, ls_time *start,
 
 static struct acc *bucket(struct engine *g, int64_t pkey, uint32_t group)
 {
+	if (g->last_acc) {
+		struct acc *a = &g->accs[g->last_acc - 1];
+		if (a->pkey == pkey && a->group == group)
+			return a;
+	}
 	if (2 * (g->n_accs + 1) > g->map_cap) {
 		size_t ncap = g->map_cap ? g->map_cap * 2 : 1024;
 		uint32_t *nm = xcalloc(ncap, sizeof(*nm));
@@ -366,8 +486,10 @@ static struct acc *bucket(struct engine *g, int64_t pkey, uint32_t group)
 	size_t j = mix((uint64_t)pkey * 0x9E3779B97F4A7C15ULL ^ group) & (g->map_cap - 1);
 	while (g->map[j]) {
 		struct acc *a = &g->accs[g->map[j] - 1];
-		if (a->pkey == pkey && a->group == group)
+		if (a->pkey == pkey && a->group == group) {
+			g->last_acc = g->map[j];
 			return a;
+		}
 		j = (j + 1) & (g->map_cap - 1);
 	}
 	if (g->n_accs == g->cap_accs) {
@@ -379,7 +501,23 @@ static struct acc *bucket(struct engine *g, int64_t pkey, uint32_t group)
 	a->pkey = pkey;
 	a->group = group;
 	g->map[j] = (uint32_t)++g->n_accs;
+	g->last_acc = g->n_accs;
 	return a;
+}
+
+/* kpi_period_key(), remembering the last period's local days: the key is a function
+ * of the local day alone, so a day inside them has their key without calendar
+ * arithmetic (a ticket's events mostly fall in one period). */
+static bool period_key(struct engine *g, ls_time t, int64_t *ret)
+{
+	const struct kpi_options *o = g->o;
+	if (o->period != KPI_PERIOD_WEEK && o->period != KPI_PERIOD_MONTH && o->period != KPI_PERIOD_QUARTER)
+		return kpi_period_key(o, t, ret);
+	int64_t days = local_days(o, t);
+	if (!(days >= g->key_lo && days < g->key_hi))
+		g->key = key_of_days(o->period, days, &g->key_lo, &g->key_hi);
+	*ret = g->key;
+	return true;
 }
 
 /* Up to two accumulators an event at instant t feeds: the total and its bucket. */
@@ -393,7 +531,7 @@ static struct targets at(struct engine *g, ls_time t, uint32_t group)
 	struct targets r = {{NULL, NULL}, 0};
 	const struct kpi_options *o = g->o;
 	int64_t key = 0;
-	bool in = t != REC_TIME_NONE && kpi_period_key(o, t, &key);
+	bool in = t != REC_TIME_NONE && period_key(g, t, &key);
 	if (o->period != KPI_PERIOD_RANGE || in)
 		r.a[r.n++] = &g->total;
 	if (g->bucketed && (in || o->period == KPI_PERIOD_NONE))
@@ -518,9 +656,9 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 		for (int i = 0; open && i < tg.n; i++)
 			tg.a[i]->backlog++;
 	} else if (t->opened_at != REC_TIME_NONE) {
-		dvec_push(&g->opened[grp], (double)t->opened_at);
+		tvec_push(&g->opened[grp], t->opened_at);
 		if (solved) /* never before its opening, so no snapshot goes negative */
-			dvec_push(&g->solved[grp], (double)(solved_at > t->opened_at ? solved_at : t->opened_at));
+			tvec_push(&g->solved[grp], solved_at > t->opened_at ? solved_at : t->opened_at);
 	}
 
 	/* resolution time, by resolved_at */
@@ -656,26 +794,6 @@ static void finish(struct acc *a, enum kpi_sla_variant sv, struct kpi_set *s)
 		xfree(a->v[v].v);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Entries of sorted v strictly below x. */
-static uint64_t below(const struct dvec *v, double x)
-{
-	size_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v->v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static int cmp_group(const void *a, const void *b)
 {
 	const struct kpi_group *x = a, *y = b;
@@ -709,17 +827,17 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 
 	struct kpi_result r = {.group_by = o->group_by, .period = o->period, .sla_variant = sv};
 	size_t n_groups_alloc = o->group_by == KPI_DIM_NONE ? 1 : g.n_gval;
+	/* a custom range has one end, counted once; periods have one end each */
+	bool sorted = o->period != KPI_PERIOD_NONE && o->period != KPI_PERIOD_RANGE;
+	for (size_t k = 0; sorted && k < n_groups_alloc; k++) {
+		tvec_sort(&g.opened[k]);
+		tvec_sort(&g.solved[k]);
+	}
 	if (o->period != KPI_PERIOD_NONE) {
-		for (size_t k = 0; k < n_groups_alloc; k++) {
-			if (g.opened[k].n) /* qsort(NULL, 0, ...) is undefined */
-				qsort(g.opened[k].v, g.opened[k].n, sizeof(double), cmp_double);
-			if (g.solved[k].n)
-				qsort(g.solved[k].v, g.solved[k].n, sizeof(double), cmp_double);
-		}
 		/* total backlog: at the range end, or at the end of the last period */
 		ls_time end = o->period == KPI_PERIOD_RANGE ? o->to : INT64_MAX;
 		for (size_t k = 0; k < n_groups_alloc; k++)
-			g.total.backlog += below(&g.opened[k], (double)end) - below(&g.solved[k], (double)end);
+			g.total.backlog += below(&g.opened[k], end, sorted) - below(&g.solved[k], end, sorted);
 	}
 	if (g.bucketed) {
 		r.groups = xcalloc(g.n_accs ? g.n_accs : 1, sizeof(*r.groups));
@@ -732,8 +850,8 @@ int kpi_compute(const struct rec_ticket *tickets, size_t n, const struct kpi_opt
 			                  sizeof(kg->period));
 			if (o->period != KPI_PERIOD_NONE) {
 				uint32_t k = o->group_by != KPI_DIM_NONE ? a->group : 0;
-				a->backlog = below(&g.opened[k], (double)kg->period_end) -
-				             below(&g.solved[k], (double)kg->period_end);
+				a->backlog = below(&g.opened[k], kg->period_end, sorted) -
+				             below(&g.solved[k], kg->period_end, sorted);
 			}
 			finish(a, sv, &kg->set);
 		}

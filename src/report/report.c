@@ -17,6 +17,7 @@
 #include "calendar/tz.h"
 #include "core/alloc.h"
 #include "core/timeutil.h"
+#include "kpi/kpi_calls.h"
 #include "report/numfmt.h"
 
 static const char *const kind_names[] = {"weekly", "monthly", "quarterly"};
@@ -574,6 +575,65 @@ static struct report_table *period_table(struct builder *b, const char *id, cons
 	return t;
 }
 
+/* ---- calls ---- */
+
+static const struct kpi_calls_set *calls_by_label(const struct kpi_calls *c, const char *label)
+{
+	for (size_t i = 0; c && i < c->n_groups; i++)
+		if (!c->groups[i].queue && strcmp(c->groups[i].period, label) == 0)
+			return &c->groups[i].set;
+	return NULL;
+}
+
+static struct report_cell cell_value(struct builder *b, enum report_cell_kind kind, double v, int decimals)
+{
+	char buf[96];
+	if (!isfinite(v))
+		return (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
+	if (kind == REPORT_CELL_RATE)
+		numfmt_percent(v, decimals, de(b), buf, sizeof(buf));
+	else
+		numfmt_number(v, decimals, de(b), buf, sizeof(buf));
+	return (struct report_cell){kind, v, decimals, arena_strdup(&b->r->arena, buf)};
+}
+
+/* The call-centre KPIs per period of the trend window, as `leitstand kpi` prints them
+ * under "calls" (service level: the default formula); a period without intervals has
+ * 0 calls and no rates. */
+static struct report_table *calls_table(struct builder *b, const struct kpi_calls *c, const struct window *w,
+                                        const char *title)
+{
+	static const char *const keys[] = {"period",           "offered",       "answered",    "abandoned",
+	                                   "abandonment_rate", "service_level", "aht_seconds", "asa_seconds"};
+	const char *head[] = {L(b, "Periode", "Period"),
+	                      L(b, "Angeboten", "Offered"),
+	                      L(b, "Angenommen", "Answered"),
+	                      L(b, "Aufgelegt", "Abandoned"),
+	                      L(b, "Abbruchquote", "Abandonment rate"),
+	                      L(b, "Servicelevel", "Service level"),
+	                      L(b, "AHT (Sek.)", "AHT (s)"),
+	                      L(b, "ASA (Sek.)", "ASA (s)")};
+	size_t nc = ELEMENTSOF(keys);
+	struct report_table *t = add_table(b, "calls", title, nc, w->n);
+	for (size_t i = 0; i < nc; i++) {
+		t->keys[i] = keys[i];
+		t->head[i] = head[i];
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		const struct kpi_calls_set *x = calls_by_label(c, w->label[i]);
+		struct report_cell *row = &t->cells[i * nc];
+		row[0] = cell_text(b, w->label[i]);
+		row[1] = cell_int(b, x ? (double)x->offered : 0);
+		row[2] = cell_int(b, x ? (double)x->answered : 0);
+		row[3] = cell_int(b, x ? (double)x->abandoned : 0);
+		row[4] = cell_value(b, REPORT_CELL_RATE, x ? x->abandonment_rate.value : NAN, 1);
+		row[5] = cell_value(b, REPORT_CELL_RATE, x ? x->service_level[KPI_SL_DEFAULT].value : NAN, 1);
+		row[6] = cell_value(b, REPORT_CELL_NUM, x ? x->aht_seconds : NAN, 0);
+		row[7] = cell_value(b, REPORT_CELL_NUM, x ? x->asa_seconds : NAN, 0);
+	}
+	return t;
+}
+
 /* The KPI table: every KPI, this period against the previous one and the target. */
 static struct report_table *kpi_table(struct builder *b, const struct kpi_set *cur, const struct kpi_set *prev,
                                       bool have_prev)
@@ -1033,6 +1093,28 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 	charts_block(b, c2, 2);
 	struct chart hc = heat_chart(b, in->findings);
 	charts_block(b, &hc, 1);
+
+	if (in->trend->calls) {
+		const struct kpi_calls *c = in->trend->calls;
+		add_block(b, REPORT_BLOCK_HEADING, L(b, "Telefonie (Call-Center)", "Calls (call centre)"));
+		table_block(b,
+		            calls_table(b, c, &w,
+		                        fmt(b, "%s (%s)", L(b, "Anrufe je Periode", "Calls per period"), trend_word)));
+		const struct kpi_calls_set *x = calls_by_label(c, w.label[w.n - 1]);
+		char sl[32] = "–";
+		if (x && isfinite(x->service_level[KPI_SL_DEFAULT].value))
+			numfmt_percent(x->service_level[KPI_SL_DEFAULT].value, 1, de(b), sl, sizeof(sl));
+		add_block(b, REPORT_BLOCK_TEXT,
+		          fmt(b,
+		              de(b) ? "Aus den ACD-Intervallen des Mandanten. Servicelevel: angenommen innerhalb "
+		                      "der Schwelle / (angenommen + aufgelegt) (ICMI 3), in %s: %s. AHT: Gespräch "
+		                      "+ Halten + Nachbearbeitung je angenommenem Anruf; ASA: Wartezeit je "
+		                      "angenommenem Anruf."
+		                    : "From the client's ACD intervals. Service level: answered within the "
+		                      "threshold / (answered + abandoned) (ICMI 3), in %s: %s. AHT: talk + hold + "
+		                      "wrap-up per answered call; ASA: queue wait per answered call.",
+		              w.show[w.n - 1], sl));
+	}
 
 	const struct report_table *at = NULL;
 	if (in->kind != REPORT_QUARTERLY) {

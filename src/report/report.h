@@ -95,7 +95,8 @@ struct report_input {
 	const struct tz *tz;
 	ls_time generated_at; /* printed in the footer */
 	/* by period (the kind's period for weekly and monthly; months for quarterly), the
-	 * trend window ending with the report's period: 8 weeks, 12 months */
+	 * trend window ending with the report's period: 8 weeks, 12 months; its call KPIs
+	 * (trend->calls, when the client has ACD data) give the calls table */
 	const struct kpi_result *trend;
 	const struct kpi_result *quarters;    /* quarterly: by quarter, the last 5; else NULL */
 	const struct kpi_result *by_category; /* the period as a range, grouped */

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "kpi/findings.h"
+#include "service/kpis.h"
 #include "service/svc.h"
 
 struct analysis_request {
@@ -23,6 +24,12 @@ struct analysis {
 /* Fills *ret (release with analysis_release). Fails with invalid_parameter naming
  * client, from, to or tz; or a store error. */
 int analysis_run(struct svc *s, const struct analysis_request *rq, struct analysis *ret);
+/* The same over tickets already loaded by kpis_load() with for_findings (rq->client is not read
+ * again): a report computes its KPI views and its findings from one load. Loads the
+ * events and intervals; call inside the read transaction of the load for one
+ * snapshot. */
+int analysis_run_loaded(struct svc *s, const struct kpis_tickets *kt, const struct analysis_request *rq,
+                        struct analysis *ret);
 /* Accepts NULL. */
 void analysis_release(struct analysis *a);
 /* The JSON the CLI and the API print (findings_json). New reference. */

@@ -1,7 +1,11 @@
 /* Reports (see reports.h). Room: service.
- * One load of the client's tickets serves every KPI view of the report
- * (kpis_compute_many); each view is a plain kpi request, so each number equals what
- * `leitstand kpi` prints for the same request. */
+ * One load of the client's tickets (kpis_load, in one read transaction with the call
+ * intervals and the findings' events) serves every KPI view of the report and the
+ * findings; each view is a plain kpi request over that load (kpis_compute_loaded), so
+ * each number equals what `leitstand kpi` prints for the same request. The 12-month
+ * (8-week) trend is one request by month (week): one pass over the tickets for all its
+ * periods, its call KPIs the report's calls table. Design note:
+ * docs/design/0010-report-loading.md. */
 #include "service/reports.h"
 
 #include <stdio.h>
@@ -51,21 +55,52 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 
 	struct kpi_request kr[_RQ_MAX] = {
 	        [RQ_TREND] = {.client = c.code, .by = tp, .from = trend_from, .to = to, .tz = tzname},
-	        [RQ_CATEGORY] = {.client = c.code, .group = KPI_DIM_CATEGORY, .from = from, .to = to, .tz = tzname},
-	        [RQ_TEAM] = {.client = c.code, .group = KPI_DIM_TEAM, .from = from, .to = to, .tz = tzname},
-	        [RQ_AGENT] = {.client = c.code, .group = KPI_DIM_AGENT, .from = from, .to = to, .tz = tzname},
-	        [RQ_QUARTERS] = {.client = c.code, .by = KPI_PERIOD_QUARTER, .from = q_from, .to = to, .tz = tzname},
+	        [RQ_CATEGORY] = {.client = c.code,
+	                         .group = KPI_DIM_CATEGORY,
+	                         .from = from,
+	                         .to = to,
+	                         .tz = tzname,
+	                         .no_calls = true},
+	        [RQ_TEAM] = {.client = c.code,
+	                     .group = KPI_DIM_TEAM,
+	                     .from = from,
+	                     .to = to,
+	                     .tz = tzname,
+	                     .no_calls = true},
+	        [RQ_AGENT] = {.client = c.code,
+	                      .group = KPI_DIM_AGENT,
+	                      .from = from,
+	                      .to = to,
+	                      .tz = tzname,
+	                      .no_calls = true},
+	        [RQ_QUARTERS] = {.client = c.code,
+	                         .by = KPI_PERIOD_QUARTER,
+	                         .from = q_from,
+	                         .to = to,
+	                         .tz = tzname,
+	                         .no_calls = true},
 	};
 	size_t nk = rq->kind == REPORT_QUARTERLY ? _RQ_MAX : RQ_QUARTERS;
 	struct kpi_result res[_RQ_MAX];
-	if ((r = kpis_compute_many(s, kr, nk, res)) < 0) {
+	struct kpis_tickets tickets;
+	struct analysis an;
+	struct analysis_request ar = {.client = c.code, .from = from, .to = to, .tz = tzname};
+	bool own_tx = store_begin_read(s->st) == 0;
+	r = kpis_load(s, c.code, true, &tickets);
+	if (r == 0 && (r = kpis_compute_loaded(s, &tickets, kr, nk, res)) == 0 &&
+	    (r = analysis_run_loaded(s, &tickets, &ar, &an)) < 0)
+		for (size_t i = 0; i < nk; i++)
+			kpi_result_release(&res[i]);
+	if (own_tx)
+		store_commit(s->st);
+	if (r < 0) {
 		tz_free(zone);
 		return r;
 	}
 	/* without a targets file the client's stored targets give the lights */
 	const struct report_targets *targets = rq->targets;
-	if (!targets && res[0].targets) {
-		const struct kpi_targets *kt = res[0].targets;
+	if (!targets && tickets.targets) {
+		const struct kpi_targets *kt = tickets.targets;
 		struct report_targets *rt = arena_alloc(s->arena, sizeof(*rt));
 		rt->n = 0;
 		for (size_t i = 0; i < kt->n && rt->n < REPORT_MAX_TARGETS; i++) {
@@ -78,12 +113,6 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 		}
 		targets = rt;
 	}
-	struct analysis an;
-	struct analysis_request ar = {.client = c.code, .from = from, .to = to, .tz = tzname};
-	bool have_an = false;
-	if ((r = analysis_run(s, &ar, &an)) < 0)
-		goto out;
-	have_an = true;
 	struct report_input in = {
 	        .kind = rq->kind,
 	        .german = rq->german,
@@ -102,9 +131,7 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 	        .targets = targets,
 	};
 	r = report_build(&in, ret, s->err);
-out:
-	if (have_an)
-		analysis_release(&an);
+	analysis_release(&an);
 	for (size_t i = 0; i < nk; i++)
 		kpi_result_release(&res[i]);
 	tz_free(zone);

@@ -1,8 +1,9 @@
-/* Management reports of a client (leitstand report): computes the KPIs a report
- * shows with the same service calls `leitstand kpi` uses (kpis_compute_many: the
- * trend by period, the period by category, team and agent), the baseline findings
- * of the period (analysis_run: top findings and arrivals by hour of the week), and
- * builds the report model (report/report.h). Room: service. */
+/* Management reports of a client (leitstand report): loads the client's tickets once
+ * (kpis_load) and computes from them the KPIs a report shows with the same service
+ * calls `leitstand kpi` uses (kpis_compute_loaded: the trend by period, the period by
+ * category, team and agent), the baseline findings of the period
+ * (analysis_run_loaded: top findings and arrivals by hour of the week), and builds the
+ * report model (report/report.h). Room: service. */
 #pragma once
 #include <stdbool.h>
 

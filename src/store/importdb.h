@@ -20,16 +20,26 @@ int importdb_ticket_put(struct store *st, int64_t client_id, int64_t import_id, 
                         bool *ret_new);
 int importdb_event_add(struct store *st, int64_t client_id, int64_t import_id, const char *source,
                        const struct rec_event *ev);
-/* Every imported ticket of a client, as records in arena a. */
-int importdb_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret, size_t *ret_n);
 /* Creation instants of the client's tickets before `before`: imported (opened_at)
  * and worked in Leitstand (created_at), unordered, in arena a (what a forecast reads). */
 int importdb_arrivals(struct store *st, struct arena *a, int64_t client_id, ls_time before, ls_time **ret,
                       size_t *ret_n);
-/* Tickets worked in Leitstand, as records (source "leitstand"): counts and instants
- * from the ticket row and its history. */
-int importdb_native_tickets(struct store *st, struct arena *a, int64_t client_id, struct rec_ticket **ret,
-                            size_t *ret_n);
+/* What importdb_client_tickets() reads. */
+enum importdb_fields {
+	IMPORTDB_KPI,      /* what the KPI engine reads; number, title, ci and symptom stay NULL */
+	IMPORTDB_FINDINGS, /* also those, which the findings match and name tickets by */
+};
+/* Every ticket of a client as records, the array and its strings in arena a (the
+ * array itself is one block freed on the arena's reset): first the imported ones,
+ * ordered by opened_at (unknown first), source id and source, then the tickets worked
+ * in Leitstand (source "leitstand", counts and instants from the ticket row and its
+ * history) in creation order. Strings most tickets share (source, category, team,
+ * agent, channel, configuration item, symptom) are one copy each: tickets with the
+ * same value point at the same text. The source's state text, impact and urgency are
+ * not read (NULL, 0): no KPI and no finding uses them. Call inside a read transaction
+ * to see one snapshot. */
+int importdb_client_tickets(struct store *st, struct arena *a, int64_t client_id, enum importdb_fields fields,
+                            struct rec_ticket **ret, size_t *ret_n);
 /* Every change event of the client's imported tickets, ordered by source, source id,
  * instant and insertion, as records in arena a; (*ret_sources)[i] is the source of
  * event i (its ticket is (source, ev.ticket)). */

@@ -149,6 +149,35 @@ def test_monthly_report_in_every_format_equals_the_kpi_json(tmp):
     assert checked >= 8, cells
 
 
+def test_reports_show_the_call_kpis_of_the_kpi_json_when_there_is_acd_data(tmp):
+    db = os.path.join(tmp, "c.db")
+    cli("init", "--db", db, check=0)
+    cli("client", "add", "--db", db, "--code", "CALL", "--name", "Call GmbH", "--timezone", TZ, check=0)
+    acd = os.path.join(HERE, "..", "unit", "data", "acd-intervals-de.csv")
+    cli("import", "acd", "--db", db, "--client", "CALL", "--max-errors", "3", "--tz", TZ, acd, check=0)
+    for kind, period, by, start, end, n in (("weekly", "2024-W10", "week", "2024-01-15T00:00:00+01:00",
+                                              "2024-03-11T00:00:00+01:00", 8),
+                                             ("monthly", "2024-03", "month", "2023-04-01T00:00:00+02:00",
+                                              "2024-04-01T00:00:00+02:00", 12)):
+        out = os.path.join(tmp, kind)
+        cli("report", "--db", db, "--client", "CALL", "--kind", kind, "--period", period, "--format", "csv",
+            "-o", out, check=0)
+        rows = list(csv.DictReader(open(os.path.join(out, "calls.csv"), encoding="utf-8", newline="")))
+        k = json.loads(cli("kpi", "--db", db, "--client", "CALL", "--by", by, "--from", start, "--to", end,
+                           "--format", "json", check=0).out)
+        groups = {g["period"]: g for g in k["calls"]["groups"]}
+        assert len(rows) == n and rows[-1]["period"] == period and period in groups, (rows, groups)
+        for r in rows:
+            g = groups.get(r["period"])
+            for key in ("offered", "answered", "abandoned"):
+                assert int(r[key]) == (g[key] if g else 0), (r, g)
+            for key in ("abandonment_rate", "service_level", "aht_seconds", "asa_seconds"):
+                assert same(r[key] or None, g[key] if g else None), (key, r, g)
+    html = os.path.join(tmp, "m.html")
+    cli("report", "--db", db, "--client", "CALL", "--kind", "monthly", "--period", "2024-03", "-o", html, check=0)
+    assert "Telefonie (Call-Center)" in open(html, encoding="utf-8").read()
+
+
 def write_targets(tmp):
     p = os.path.join(tmp, "targets.json")
     with open(p, "w") as f:

@@ -493,6 +493,91 @@ static void test_period_boundaries_follow_the_zone(void **state)
 	tz_free(tz);
 }
 
+/* Many tickets (equal team texts at different addresses, instants before 1970, DST
+ * switches, tickets solved before their opening): every period's received, solved
+ * and backlog figures, by week, month and quarter in a zone and per team over a
+ * custom range, equal a ticket-by-ticket count with kpi_period_key() and
+ * kpi_period_bounds(). */
+static void test_periods_and_backlog_equal_a_count_ticket_by_ticket(void **state)
+{
+	(void)state;
+	struct tz *tz = NULL;
+	if (tz_load("Europe/Berlin", &tz, NULL) < 0)
+		skip();
+	enum { N = 4000 };
+	static char teams[4][8] = { "A", "B", "A", "C" }; /* "A" twice, at two addresses */
+	struct rec_ticket *x = calloc(N, sizeof(*x));
+	assert_non_null(x);
+	uint64_t seed = 7;
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		uint64_t r = seed >> 11;
+		rec_ticket_init(&x[i]);
+		x[i].team = r % 5 == 4 ? NULL : teams[r % 4];
+		x[i].opened_at = at(1969, 11, 1, 0, 0) + (ls_time)(r % (800 * D));
+		if (r % 7 != 0) /* solved, a few of them before the opening */
+			x[i].resolved_at = x[i].opened_at + (ls_time)((r >> 20) % (40 * D)) - (r % 13 == 0 ? 2 * D : 0);
+	}
+	const enum kpi_period periods[] = { KPI_PERIOD_WEEK, KPI_PERIOD_MONTH, KPI_PERIOD_QUARTER };
+	for (size_t p = 0; p < 3; p++) {
+		struct kpi_options o = { .period = periods[p], .tz = tz };
+		struct kpi_result r;
+		assert_int_equal(kpi_compute(x, N, &o, &r, NULL), 0);
+		uint64_t tickets = 0;
+		for (size_t g = 0; g < r.n_groups; g++) {
+			const struct kpi_group *kg = &r.groups[g];
+			uint64_t rec = 0, sol = 0, open = 0;
+			for (size_t i = 0; i < N; i++) {
+				int64_t k1, k2;
+				ls_time s = rec_ticket_solved_at(&x[i]);
+				ls_time s_clamped = s > x[i].opened_at ? s : x[i].opened_at;
+				ls_time start, end;
+				char label[32];
+				kpi_period_key(&o, x[i].opened_at, &k1);
+				kpi_period_bounds(&o, k1, &start, &end, label, sizeof(label));
+				rec += strcmp(label, kg->period) == 0;
+				if (s) {
+					kpi_period_key(&o, s, &k2);
+					kpi_period_bounds(&o, k2, &start, &end, label, sizeof(label));
+					sol += strcmp(label, kg->period) == 0;
+				}
+				open += x[i].opened_at < kg->period_end && !(s && s_clamped < kg->period_end);
+			}
+			assert_int_equal(kg->set.tickets, rec);
+			assert_int_equal(kg->set.solved, sol);
+			assert_int_equal(kg->set.backlog, open);
+			tickets += rec;
+		}
+		assert_int_equal(tickets, N);
+		kpi_result_release(&r);
+	}
+	struct kpi_options o = { .period = KPI_PERIOD_RANGE, .group_by = KPI_DIM_TEAM,
+				 .from = at(1970, 3, 1, 0, 0), .to = at(1970, 6, 1, 0, 0) };
+	struct kpi_result r;
+	assert_int_equal(kpi_compute(x, N, &o, &r, NULL), 0);
+	assert_int_equal(r.n_groups, 4); /* A, B, C and none: one "A" however stored */
+	uint64_t all_open = 0;
+	for (size_t g = 0; g < r.n_groups; g++) {
+		const struct kpi_group *kg = &r.groups[g];
+		uint64_t rec = 0, open = 0;
+		for (size_t i = 0; i < N; i++) {
+			if (!(kg->value ? x[i].team && strcmp(x[i].team, kg->value) == 0 : !x[i].team))
+				continue;
+			ls_time s = rec_ticket_solved_at(&x[i]);
+			ls_time s_clamped = s > x[i].opened_at ? s : x[i].opened_at;
+			rec += x[i].opened_at >= o.from && x[i].opened_at < o.to;
+			open += x[i].opened_at < o.to && !(s && s_clamped < o.to);
+		}
+		assert_int_equal(kg->set.tickets, rec);
+		assert_int_equal(kg->set.backlog, open);
+		all_open += open;
+	}
+	assert_int_equal(r.total.backlog, all_open);
+	kpi_result_release(&r);
+	free(x);
+	tz_free(tz);
+}
+
 static void test_variants_need_their_data(void **state)
 {
 	(void)state;
@@ -635,6 +720,7 @@ int main(void)
 		cmocka_unit_test_setup(test_groups_by_team_with_zero_denominators_as_nan, setup),
 		cmocka_unit_test_setup(test_business_hours_use_the_calendar, setup),
 		cmocka_unit_test_setup(test_period_boundaries_follow_the_zone, setup),
+		cmocka_unit_test(test_periods_and_backlog_equal_a_count_ticket_by_ticket),
 		cmocka_unit_test(test_pause_across_a_weekend_and_a_holiday_is_subtracted),
 		cmocka_unit_test(test_pause_spanning_the_resolution_ends_there),
 		cmocka_unit_test(test_several_pauses_are_clipped_to_the_ticket_and_summed),

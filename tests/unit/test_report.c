@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/limits.h"
 #include "kpi/kpi.h"
+#include "kpi/kpi_calls.h"
 #include "report/numfmt.h"
 #include "report/report.h"
 #include "report/report_csv.h"
@@ -323,6 +324,59 @@ static void test_english_report_without_data_in_the_period(void **state)
 	assert_int_equal(report_build(&in, &r, &e), -EINVAL);
 }
 
+static void test_calls_table_when_the_client_has_acd_data(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, true, NULL);
+	assert_null(table_by_id(b.r, "calls")); /* no ACD data: no calls section */
+	report_free(b.r);
+	/* two intervals in March, one in January; February has none */
+	struct rec_interval iv[3];
+	for (int i = 0; i < 3; i++)
+		rec_interval_init(&iv[i]);
+	iv[0].start = at(2024, 1, 15, 9);
+	iv[1].start = at(2024, 3, 4, 8);
+	iv[2].start = at(2024, 3, 4, 9);
+	int64_t offered[] = { 10, 20, 30 }, answered[] = { 9, 15, 29 }, within[] = { 8, 12, 20 };
+	for (int i = 0; i < 3; i++) {
+		iv[i].length = 900;
+		iv[i].offered = offered[i];
+		iv[i].answered = answered[i];
+		iv[i].abandoned = offered[i] - answered[i];
+		iv[i].answered_within = within[i];
+		iv[i].threshold = 20;
+		iv[i].talk = 180.0 * (double)answered[i];
+	}
+	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
+	struct lserr e = { 0 };
+	assert_int_equal(kpi_calls_compute(iv, 3, &o, false, &b.trend.calls, &e), 0);
+	struct report_input in = {
+		.kind = REPORT_MONTHLY, .german = true, .client_code = "ACME", .client_name = "ACME GmbH",
+		.tz_name = "UTC", .period_key = 2024 * 12 + 2, .generated_at = at(2024, 4, 2, 7),
+		.trend = &b.trend, .by_category = &b.cat, .by_team = &b.team, .by_agent = &b.agent,
+	};
+	assert_int_equal(report_build(&in, &b.r, &e), 0);
+	const struct report_table *t = table_by_id(b.r, "calls");
+	assert_non_null(t);
+	assert_int_equal(t->n_cols, 8);
+	assert_int_equal(t->n_rows, 12); /* the trend window */
+	assert_string_equal(t->keys[5], "service_level");
+	const struct report_cell *mar = &t->cells[11 * t->n_cols], *feb = &t->cells[10 * t->n_cols];
+	const struct report_cell *jan = &t->cells[9 * t->n_cols];
+	assert_string_equal(mar[0].text, "2024-03");
+	assert_true(mar[1].v == 50 && mar[2].v == 44 && mar[3].v == 6);
+	assert_true(mar[4].v == 6.0 / 50);               /* abandonment rate */
+	assert_true(mar[5].v == 32.0 / 50);              /* ICMI 3: within / (answered + abandoned) */
+	assert_true(mar[6].v == 180.0);                  /* AHT seconds */
+	assert_int_equal(mar[7].kind, REPORT_CELL_EMPTY); /* no ASA data */
+	assert_string_equal(mar[5].text, "64,0\u202f%");
+	assert_true(feb[1].v == 0);                       /* a month without intervals */
+	assert_int_equal(feb[5].kind, REPORT_CELL_EMPTY);
+	assert_true(jan[1].v == 10 && jan[5].v == 8.0 / 10);
+	release(&b);
+}
+
 static int teardown_fonts(void **state)
 {
 	(void)state;
@@ -340,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_html_is_self_contained_with_exact_values),
 		cmocka_unit_test(test_pdf_is_a_pdf_with_its_pages),
 		cmocka_unit_test(test_english_report_without_data_in_the_period),
+		cmocka_unit_test(test_calls_table_when_the_client_has_acd_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_fonts);
 }
