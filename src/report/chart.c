@@ -357,6 +357,12 @@ static void draw_line(cairo_t *cr, const struct chart *c, double x, double y, do
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 	}
+	struct end_label {
+		char text[48];
+		unsigned series;
+		double x, y, align;
+	} ends[8];
+	size_t n_ends = 0;
 	/* series: segments between consecutive values, a dot on every value */
 	for (size_t s = 0; s < k; s++) {
 		double r, g, b, v;
@@ -381,17 +387,44 @@ static void draw_line(cairo_t *cr, const struct chart *c, double x, double y, do
 				cairo_arc(cr, x0 + slot * i, YPOS(v), 2.6, 0, 2 * M_PI);
 				cairo_fill(cr);
 			}
-		/* the last value, labelled: what a reader looks for first */
-		for (size_t i = c->n; i-- > 0;)
+		/* the last value, labelled: what a reader looks for first (drawn below,
+		 * once every series' label has a place) */
+		for (size_t i = c->n; i-- > 0 && s < ELEMENTSOF(ends);)
 			if (value_at(c, s, i, &v)) {
-				value_label(v, c->percent, c->german, buf, sizeof(buf));
-				font(cr, 8.5, true);
-				double tx = x0 + slot * i, ty = YPOS(v) - 6 - 10.0 * (double)s;
-				text_at(cr, buf, tx, ty < top + 8 ? top + 8 : ty, i + 1 == c->n && c->n > 1 ? 1 : 0.5);
-				font(cr, 8.5, false);
+				struct end_label *e = &ends[n_ends++];
+				value_label(v, c->percent, c->german, e->text, sizeof(e->text));
+				e->series = (unsigned)s;
+				e->x = x0 + slot * i;
+				e->y = YPOS(v) - 6;
+				e->align = i + 1 == c->n && c->n > 1 ? 1 : 0.5;
 				break;
 			}
 	}
+	/* labels at least a line apart, the higher value above, none above the plot */
+	for (size_t i = 1; i < n_ends; i++)
+		for (size_t j = i; j > 0 && ends[j].y < ends[j - 1].y; j--) {
+			struct end_label t = ends[j];
+			ends[j] = ends[j - 1];
+			ends[j - 1] = t;
+		}
+	for (size_t i = 0; i < n_ends; i++) {
+		if (ends[i].y < top + 8)
+			ends[i].y = top + 8;
+		if (i && ends[i].y - ends[i - 1].y < 11)
+			ends[i].y = ends[i - 1].y + 11;
+	}
+	font(cr, 8.5, true);
+	for (size_t i = 0; i < n_ends; i++) {
+		/* a light halo keeps the label readable where it crosses a line */
+		double tw = text_width(cr, ends[i].text), r, g, b;
+		cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+		cairo_rectangle(cr, ends[i].x - ends[i].align * tw - 1.5, ends[i].y - 8.5, tw + 3, 10.5);
+		cairo_fill(cr);
+		chart_palette(ends[i].series, &r, &g, &b);
+		set_rgb(cr, r, g, b);
+		text_at(cr, ends[i].text, ends[i].x, ends[i].y, ends[i].align);
+	}
+	font(cr, 8.5, false);
 #undef YPOS
 }
 
