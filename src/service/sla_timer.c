@@ -105,8 +105,22 @@ static char *payload(struct svc *s, const struct sla_ticket_result *r, const str
 	return ret;
 }
 
-/* A reassign level: the ticket goes to the owner's team; *t is the ticket afterwards.
- * NULL, or why it could not. */
+static int system_event(struct svc *s, const struct ticket *t, const char *field, const char *from, const char *to)
+{
+	struct ticket_event ev = {.client_id = t->client_id,
+	                          .ticket_id = t->id,
+	                          .at = s->now,
+	                          .actor_kind = AUTHOR_KIND_SYSTEM,
+	                          .field = field,
+	                          .old_value = from,
+	                          .new_value = to};
+	return ticketdb_event_append(s->st, &ev);
+}
+
+/* A reassign level: the ticket goes to the owner's team; an assignee who is not in
+ * that team is taken off, and a new ticket, or one in progress that lost its
+ * assignee, becomes `assigned`: the new team has to pick it up. Waiting states stay.
+ * *t is the ticket afterwards. NULL, or why it could not. */
 static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner, struct ticket *ret, int *rc)
 {
 	struct team team;
@@ -122,22 +136,25 @@ static const char *reassign(struct svc *s, int64_t ticket_id, const char *owner,
 	*ret = t;
 	if (t.team_id == team.id || t.state == TICKET_STATE_CLOSED)
 		return NULL;
-	const char *old = t.team_code;
+	const char *old = t.team_code, *old_assignee = t.assignee_email;
+	enum ticket_state old_state = t.state;
 	t.team_id = team.id;
 	t.team_code = team.code;
+	bool unassigned = t.assignee_id && !dirdb_team_has_member(s->st, team.id, t.assignee_id);
+	if (unassigned) {
+		t.assignee_id = 0;
+		t.assignee_email = NULL;
+	}
+	if (t.state == TICKET_STATE_NEW || (t.state == TICKET_STATE_IN_PROGRESS && unassigned))
+		t.state = TICKET_STATE_ASSIGNED;
 	t.updated_at = s->now;
-	if ((r = ticketdb_update(s->st, &t, t.version)) < 0) {
+	if ((r = ticketdb_update(s->st, &t, t.version)) < 0 || (r = system_event(s, &t, "team", old, team.code)) < 0 ||
+	    (unassigned && (r = system_event(s, &t, "assignee", old_assignee, NULL)) < 0) ||
+	    (t.state != old_state && (r = system_event(s, &t, "state", ticket_state_to_string(old_state),
+	                                               ticket_state_to_string(t.state))) < 0)) {
 		*rc = r;
 		return NULL;
 	}
-	struct ticket_event ev = {.client_id = t.client_id,
-	                          .ticket_id = t.id,
-	                          .at = s->now,
-	                          .actor_kind = AUTHOR_KIND_SYSTEM,
-	                          .field = "team",
-	                          .old_value = old,
-	                          .new_value = team.code};
-	*rc = ticketdb_event_append(s->st, &ev);
 	t.version++;
 	*ret = t;
 	return NULL;

@@ -497,3 +497,14 @@ int dirdb_login_throttle_clear(struct store *st, const char *account)
 	store_bind_text(s, 1, account);
 	return store_step_done(s);
 }
+
+bool dirdb_team_has_member(struct store *st, int64_t team_id, int64_t user_id)
+{
+	static const char sql[] = "SELECT 1 FROM team_members WHERE team_id = ? AND user_id = ?";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, team_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	return sqlite3_step(s) == SQLITE_ROW;
+}

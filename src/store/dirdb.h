@@ -11,6 +11,8 @@
 #include "store/store.h"
 
 int dirdb_client_insert(struct store *st, struct client *c);
+/* Whether the user is a member of the team. */
+bool dirdb_team_has_member(struct store *st, int64_t team_id, int64_t user_id);
 int dirdb_client_by_code(struct store *st, struct arena *a, const char *code, struct client *ret);
 int dirdb_client_by_id(struct store *st, struct arena *a, int64_t id, struct client *ret);
 int dirdb_client_list(struct store *st, struct arena *a, struct client **ret, size_t *ret_n);

@@ -547,6 +547,13 @@ static void test_unacknowledged_level_climbs_and_reassign_moves_the_ticket(void 
 	assert_string_equal(team[0].new_value, "L2");
 	assert_int_equal(team[0].actor_kind, AUTHOR_KIND_SYSTEM);
 	assert_int_equal(team[0].at, t0 + 2 * H + 30 * M);
+	/* a new ticket given to a team is assigned: L2 has to pick it up */
+	assert_int_equal(now.state, TICKET_STATE_ASSIGNED);
+	const struct ticket_event *st = events_of(f, t.number, "state", &nt);
+	assert_int_equal(nt, 1);
+	assert_string_equal(st[0].old_value, "new");
+	assert_string_equal(st[0].new_value, "assigned");
+	assert_int_equal(st[0].actor_kind, AUTHOR_KIND_SYSTEM);
 
 	/* the breach fires; level 2 does not fire again at its own threshold */
 	r = fire_at(f, t.id, t0 + 4 * H, 0);
@@ -634,6 +641,36 @@ static void test_acknowledged_level_does_not_climb(void **state)
 	                                                               "sla_breach resolution at=+14400\n"
 	                                                               "sla_escalation resolution 2 %lld at=+14400\n",
 	                                                               (long long)e1, (long long)t0, (long long)e[1].id));
+}
+
+static void test_reassign_takes_the_ticket_from_an_assignee_outside_the_new_team(void **state)
+{
+	struct fixture *f = *state;
+	fx_client(f, "ACME", NULL);
+	fx_team(f, "L2");
+	fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
+	create_policy(f, "ESC", ESCALATING);
+	const ls_time t0 = TEST_T0;
+	struct ticket_input in = {.client = "ACME", .type = TICKET_TYPE_INCIDENT, .title = "t", .channel = -1,
+	                          .assignee = "anna@example.com"};
+	struct ticket t;
+	assert_ok(f, tickets_create(&f->svc, &in, &t));
+	assert_ok(f, tickets_transition(&f->svc, t.number, t.version, TICKET_STATE_IN_PROGRESS, &t));
+	fire_at(f, t.id, t0 + 2 * H, 0);
+	fire_at(f, t.id, t0 + 2 * H + 30 * M, 0); /* level 2 climbs: reassign to L2 */
+	struct ticket now = reload(f, t.number);
+	assert_string_equal(now.team_code, "L2");
+	assert_int_equal(now.assignee_id, 0);
+	assert_int_equal(now.state, TICKET_STATE_ASSIGNED);
+	size_t n;
+	const struct ticket_event *a = events_of(f, t.number, "assignee", &n);
+	assert_int_equal(n, 2); /* given at creation, taken by the escalation */
+	assert_string_equal(a[1].old_value, "anna@example.com");
+	assert_null(a[1].new_value);
+	assert_int_equal(a[1].actor_kind, AUTHOR_KIND_SYSTEM);
+	const struct ticket_event *st = events_of(f, t.number, "state", &n);
+	assert_string_equal(st[n - 1].old_value, "in_progress");
+	assert_string_equal(st[n - 1].new_value, "assigned");
 }
 
 static void test_reassign_to_an_unknown_team_is_recorded_not_fatal(void **state)
@@ -953,6 +990,7 @@ int main(void)
 	        T(test_pending_customer_delays_warnings_and_breach),
 	        T(test_unacknowledged_level_climbs_and_reassign_moves_the_ticket),
 	        T(test_acknowledged_level_does_not_climb),
+	        T(test_reassign_takes_the_ticket_from_an_assignee_outside_the_new_team),
 	        T(test_reassign_to_an_unknown_team_is_recorded_not_fatal),
 	        T(test_office_reaction_time_counts_business_hours_and_ignores_pauses),
 	        T(test_ack_of_a_superseded_targets_level_leaves_the_sla_readable),
