@@ -136,7 +136,13 @@ def test_a_ticket_event_arrives_signed_and_logged(w):
         assert ev["event"] == "ticket.created" and ev["client"] == "ACME", ev
         assert ev["ticket"]["number"] == t["number"] and ev["ticket"]["title"] == "Drucker brennt", ev
         assert isinstance(ev["id"], int) and t["number"] in ev["text"], ev
-        log = w.req("GET", HOOKS + "/%d/deliveries" % h["id"]).json["items"]
+        # the receiver has the request before the sender records the answer: wait for the log
+        deadline = time.time() + 10
+        while True:
+            log = w.req("GET", HOOKS + "/%d/deliveries" % h["id"]).json["items"]
+            if (log and log[0]["state"] == "delivered") or time.time() > deadline:
+                break
+            time.sleep(0.05)
         assert len(log) == 1 and log[0]["state"] == "delivered" and log[0]["attempts"] == 1, log
         assert log[0]["last_status"] == 200 and log[0]["event"] == "ticket.created", log
         assert str(log[0]["id"]) == headers["X-Leitstand-Delivery"], (log, headers)
