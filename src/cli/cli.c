@@ -33,6 +33,8 @@ const struct cli_command cli_commands[] = {
         {"import", "import a client's ticket history from its old tool", cmd_import},
         {"kpi", "KPIs of a client: resolution, reopen, SLA, reassignment, ...", cmd_kpi},
         {"report", "weekly, monthly or quarterly report of a client as HTML, PDF, XLSX or CSV", cmd_report},
+        {"action", "a client's action plan: add, list or change agreed actions", cmd_action},
+        {"contract", "a client's service contract (fees, included tickets, SLA penalty)", cmd_contract},
         {"analyze", "baseline findings of a client: peaks, SLA hot spots, ping-pong, ...", cmd_analyze},
         {NULL, NULL, NULL},
 };

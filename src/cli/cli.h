@@ -59,6 +59,8 @@ int cmd_import(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_action(int argc, char **argv);
+int cmd_contract(int argc, char **argv);
 int cmd_holidays(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_sla(int argc, char **argv);

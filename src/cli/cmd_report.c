@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "core/alloc.h"
 #include "core/limits.h"
+#include "core/parse.h"
 #include "core/strbuf.h"
 #include "report/chart.h"
 #include "report/report_csv.h"
@@ -20,10 +21,12 @@
 
 static const char help[] = "Usage: leitstand report --client CODE --kind weekly|monthly|quarterly --period PERIOD\n"
                            "                        [--format html|pdf|xlsx|csv] [--lang de|en] [-o FILE]\n"
-                           "                        [--tz ZONE] [--targets FILE.json] [--db PATH]\n\n"
+                           "                        [--tz ZONE] [--targets FILE.json] [--bench-min-tickets N]\n"
+                           "                        [--db PATH]\n\n"
                            "A management report of a client: weekly (volume, backlog, SLA outcomes, agent\n"
                            "load), monthly (every KPI against its target with traffic lights, 12-month trend,\n"
-                           "top findings) or quarterly (quarter comparison, trends, findings). The numbers are\n"
+                           "top findings, action plan) or quarterly (quarter comparison, trends, findings, action\n"
+                           "plan, contract economics, benchmark). The numbers are\n"
                            "those of `leitstand kpi` for the same period. Details: docs/reports.md.\n\n"
                            "  --client CODE     the client\n"
                            "  --kind KIND       weekly, monthly or quarterly\n"
@@ -35,6 +38,8 @@ static const char help[] = "Usage: leitstand report --client CODE --kind weekly|
                            "  -o, --output FILE where to write (default: stdout; xlsx needs a file; csv: a directory)\n"
                            "  --tz ZONE         zone of the period boundaries (default: the client's)\n"
                            "  --targets FILE    KPI targets as JSON: {\"sla_compliance\": {\"target\": 0.9}, ...}\n"
+                           "  --bench-min-tickets N  quarterly: clients with fewer tickets in the quarter stay\n"
+                           "                    out of the benchmark (default 100)\n"
                            "  --db PATH         database file (default $LEITSTAND_DB, then var/leitstand.db)\n"
                            "  --help            show this help\n";
 
@@ -111,17 +116,12 @@ static int write_csv(const struct report *rep, const char *dir)
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	        {"db", required_argument, NULL, 'd'},
-	        {"client", required_argument, NULL, 'c'},
-	        {"kind", required_argument, NULL, 'k'},
-	        {"period", required_argument, NULL, 'p'},
-	        {"format", required_argument, NULL, 'f'},
-	        {"lang", required_argument, NULL, 'l'},
-	        {"output", required_argument, NULL, 'o'},
-	        {"tz", required_argument, NULL, 'z'},
-	        {"targets", required_argument, NULL, 't'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
+	        {"db", required_argument, NULL, 'd'},      {"client", required_argument, NULL, 'c'},
+	        {"kind", required_argument, NULL, 'k'},    {"period", required_argument, NULL, 'p'},
+	        {"format", required_argument, NULL, 'f'},  {"lang", required_argument, NULL, 'l'},
+	        {"output", required_argument, NULL, 'o'},  {"tz", required_argument, NULL, 'z'},
+	        {"targets", required_argument, NULL, 't'}, {"bench-min-tickets", required_argument, NULL, 'b'},
+	        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
 	};
 	struct report_request rq = {.kind = _REPORT_KIND_INVALID, .german = true};
 	enum report_format fmt = REPORT_HTML;
@@ -153,6 +153,14 @@ int cmd_report(int argc, char **argv)
 		case 'o': out = strcmp(optarg, "-") == 0 ? NULL : optarg; break;
 		case 'z': rq.tz = optarg; break;
 		case 't': targets_path = optarg; break;
+		case 'b': {
+			int64_t v;
+			if (parse_i64(optarg, 1, 1000000000, &v) < 0)
+				return cli_usage("report", "--bench-min-tickets must be 1 to 1000000000, not '%s'",
+				                 optarg);
+			rq.benchmark_min_tickets = (uint64_t)v;
+			break;
+		}
 		case 'h': fputs(help, stdout); return 0;
 		default: return cli_usage("report", "unknown or incomplete option '%s'", argv[optind - 1]);
 		}

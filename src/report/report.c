@@ -721,6 +721,371 @@ static struct report_table *dim_table(struct builder *b, const struct kpi_result
 	return t;
 }
 
+/* ---- action plan, contract economics ---- */
+
+static int64_t local_day(const struct report_input *in, ls_time t)
+{
+	int64_t y;
+	unsigned m, d;
+	local_date(in, t, &y, &m, &d);
+	return time_days_from_civil(y, m, d);
+}
+
+static const char *day_text(struct builder *b, int64_t day)
+{
+	int64_t y;
+	unsigned m, d;
+	char buf[32];
+	time_civil_from_days(day, &y, &m, &d);
+	return arena_strdup(&b->r->arena, numfmt_date(y, m, d, de(b), buf, sizeof(buf)));
+}
+
+static struct report_cell cell_day(struct builder *b, int64_t day)
+{
+	char buf[16];
+	if (day == PLAN_NO_DAY)
+		return (struct report_cell){REPORT_CELL_EMPTY, NAN, 0, "–"};
+	struct report_cell c = cell_text(b, day_text(b, day));
+	c.code = arena_strdup(&b->r->arena, plan_day_format(day, buf, sizeof(buf)));
+	return c;
+}
+
+static const char *state_text(struct builder *b, enum action_state s)
+{
+	static const char *const de_s[] = {"offen", "in Arbeit", "erledigt", "verworfen"};
+	static const char *const en_s[] = {"open", "in progress", "done", "dropped"};
+	return (unsigned)s < _ACTION_STATE_MAX ? (de(b) ? de_s : en_s)[s] : "?";
+}
+
+/* Exact money text from cents: "12.500,00" (de), "12,500.00" (en). */
+static const char *money_text(struct builder *b, int64_t cents)
+{
+	char digits[32], out[48];
+	uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(a / 100));
+	size_t k = 0;
+	if (cents < 0)
+		out[k++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = de(b) ? '.' : ',';
+		out[k++] = digits[i];
+	}
+	snprintf(out + k, sizeof(out) - k, "%c%02u", de(b) ? ',' : '.', (unsigned)(a % 100));
+	return arena_strdup(&b->r->arena, out);
+}
+
+static struct report_cell cell_money(struct builder *b, int64_t cents)
+{
+	return (struct report_cell){REPORT_CELL_NUM, (double)cents / 100.0, 2, money_text(b, cents)};
+}
+
+static const struct action *sort_actions_base;
+static int cmp_action_due(const void *x, const void *y)
+{
+	const struct action *a = &sort_actions_base[*(const size_t *)x], *c = &sort_actions_base[*(const size_t *)y];
+	if (a->due_on != c->due_on)
+		return a->due_on < c->due_on ? -1 : 1;
+	return a->id < c->id ? -1 : a->id > c->id;
+}
+
+/* The action plan as of the period end (model/plan.h gives the rules). */
+static void actions_section(struct builder *b, const struct plan_period *pp)
+{
+	const struct report_input *in = b->in;
+	add_block(b, REPORT_BLOCK_HEADING, L(b, "Maßnahmenplan", "Action plan"));
+	if (!in->n_actions) {
+		add_block(b, REPORT_BLOCK_TEXT,
+		          L(b, "Für diesen Mandanten ist noch kein Maßnahmenplan hinterlegt.",
+		            "No action plan has been recorded for this client yet."));
+		return;
+	}
+	size_t *idx = arena_alloc(&b->r->arena, (in->n_actions + 1) * sizeof(*idx));
+	size_t n = 0, done = 0, open = 0, overdue = 0;
+	for (size_t i = 0; i < in->n_actions; i++)
+		if (action_in_period(&in->actions[i], pp))
+			idx[n++] = i;
+	if (!n) {
+		add_block(b, REPORT_BLOCK_TEXT,
+		          L(b, "Im Berichtszeitraum war keine Maßnahme des Maßnahmenplans vereinbart oder offen.",
+		            "No action of the action plan was agreed or open in the period."));
+		return;
+	}
+	sort_actions_base = in->actions;
+	qsort(idx, n, sizeof(*idx), cmp_action_due);
+	static const char *const keys[] = {"title", "owner", "due_on", "status", "closed_on", "overdue"};
+	const char *head[] = {
+	        L(b, "Maßnahme", "Action"), L(b, "Verantwortlich", "Owner"),  L(b, "Fällig", "Due"),
+	        L(b, "Status", "Status"),   L(b, "Erledigt am", "Closed on"), L(b, "Überfällig", "Overdue")};
+	size_t nc = ELEMENTSOF(keys);
+	struct report_table *t = add_table(b, "actions", L(b, "Maßnahmen", "Actions"), nc, n);
+	for (size_t c = 0; c < nc; c++) {
+		t->keys[c] = keys[c];
+		t->head[c] = head[c];
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct action *a = &in->actions[idx[i]];
+		enum action_state st = action_state_at(a, pp);
+		bool od = action_overdue_at(a, pp);
+		done += action_done_in(a, pp);
+		open += !action_state_closed(st);
+		overdue += od;
+		struct report_cell *row = &t->cells[i * nc];
+		row[0] = cell_text(b, a->title);
+		row[1] = cell_text(b, a->owner && *a->owner ? a->owner : "–");
+		if (!a->owner || !*a->owner)
+			row[1].code = "";
+		row[2] = cell_day(b, a->due_on);
+		row[3] = cell_text(b, state_text(b, st));
+		row[3].code = action_state_to_string(st);
+		row[4] = cell_day(b, action_state_closed(st) ? a->closed_on : PLAN_NO_DAY);
+		row[5] = cell_text(b, od ? L(b, "überfällig", "overdue") : L(b, "nein", "no"));
+		row[5].code = od ? "true" : "false";
+	}
+	const char *end = day_text(b, pp->last);
+	add_block(b, REPORT_BLOCK_TEXT,
+	          de(b) ? fmt(b,
+	                      "Stand zum Periodenende (%s): %zu %s im Zeitraum erledigt, %zu %s offen, davon %zu "
+	                      "überfällig (Fälligkeitsdatum am oder vor dem %s).",
+	                      end, done, done == 1 ? "Maßnahme" : "Maßnahmen", open, open == 1 ? "ist" : "sind",
+	                      overdue, end)
+	                : fmt(b,
+	                      "As of the period end (%s): %zu %s done in the period, %zu open, %zu of them overdue "
+	                      "(due on or before %s).",
+	                      end, done, done == 1 ? "action" : "actions", open, overdue, end));
+	table_block(b, t);
+}
+
+/* Per month of the quarter and the total: the contract's economics from the
+ * month's received tickets and SLA compliance as the trend window has them. */
+static void contract_section(struct builder *b, const struct window *w)
+{
+	const struct contract *k = b->in->contract;
+	add_block(b, REPORT_BLOCK_HEADING, L(b, "Vertragsökonomie", "Contract economics"));
+	if (!k) {
+		add_block(b, REPORT_BLOCK_TEXT,
+		          L(b, "Für diesen Mandanten ist kein Vertrag hinterlegt; die Vertragsökonomie entfällt.",
+		            "No contract is stored for this client; contract economics are left out."));
+		return;
+	}
+	static const char *const keys[] = {"period",          "tickets",     "fixed_fee",
+	                                   "overage_tickets", "overage",     "sla_compliance",
+	                                   "sla_penalty",     "net_revenue", "revenue_per_ticket"};
+	const char *head[] = {L(b, "Monat", "Month"),
+	                      L(b, "Tickets", "Tickets"),
+	                      L(b, "Grundgebühr", "Fixed fee"),
+	                      L(b, "Mehrtickets", "Overage tickets"),
+	                      L(b, "Mehrvergütung", "Overage"),
+	                      L(b, "SLA", "SLA"),
+	                      L(b, "SLA-Malus", "SLA penalty"),
+	                      L(b, "Nettoerlös", "Net revenue"),
+	                      L(b, "Erlös je Ticket", "Per ticket")};
+	size_t nc = ELEMENTSOF(keys), months = 3;
+	struct report_table *t = add_table(
+	        b, "contract",
+	        fmt(b, "%s (%s)", L(b, "Vertragsökonomie je Monat", "Contract economics per month"), k->currency), nc,
+	        months + 1);
+	for (size_t c = 0; c < nc; c++) {
+		t->keys[c] = keys[c];
+		t->head[c] = head[c];
+	}
+	struct contract_month total = {0};
+	struct kpi_options mo = {.period = KPI_PERIOD_MONTH, .tz = b->in->tz};
+	const struct report_cell none = {REPORT_CELL_EMPTY, NAN, 0, "–", NULL};
+	for (size_t i = 0; i <= months; i++) {
+		struct report_cell *row = &t->cells[i * nc];
+		struct contract_month m;
+		double sla = NAN;
+		if (i < months) {
+			size_t wi = w->n - months + i;
+			const struct kpi_set *set = w->set[wi];
+			ls_time from, to;
+			char lb[32];
+			kpi_period_bounds(&mo, w->key[wi], &from, &to, lb, sizeof(lb));
+			struct plan_period mp = {local_day(b->in, from), local_day(b->in, to - 1)};
+			contract_month_compute(k, &mp, set ? set->tickets : 0, set ? set->sla_compliance.num : 0,
+			                       set ? set->sla_compliance.den : 0, &m);
+			contract_month_add(&total, &m);
+			sla = set ? set->sla_compliance.value : NAN;
+			row[0] = cell_text(b, w->show[wi]);
+			row[0].code = arena_strdup(&b->r->arena, w->label[wi]);
+		} else {
+			m = total;
+			row[0] = cell_text(b, L(b, "Quartal", "Quarter"));
+			row[0].code = "total";
+			if (total.covered && total.tickets) {
+				/* the quarter's compliance for reference: the months' targets together */
+				uint64_t num = 0, den = 0;
+				for (size_t j = w->n - months; j < w->n; j++)
+					if (w->set[j]) {
+						num += w->set[j]->sla_compliance.num;
+						den += w->set[j]->sla_compliance.den;
+					}
+				sla = den ? (double)num / (double)den : NAN;
+			}
+		}
+		row[1] = cell_int(b, (double)m.tickets);
+		if (!m.covered) {
+			for (size_t c = 2; c < nc; c++)
+				row[c] = none;
+			row[5] = cell_value(b, REPORT_CELL_RATE, sla, 1);
+			continue;
+		}
+		row[2] = cell_money(b, m.fee);
+		row[3] = cell_int(b, (double)m.overage_tickets);
+		row[4] = cell_money(b, m.overage);
+		row[5] = cell_value(b, REPORT_CELL_RATE, sla, 1);
+		row[6] = k->sla_target_bp ? cell_money(b, m.penalty) : none;
+		row[7] = cell_money(b, m.net);
+		row[8] = m.has_per_ticket ? cell_money(b, m.revenue_per_ticket) : none;
+	}
+	const char *valid = k->valid_to == PLAN_NO_DAY
+	                            ? fmt(b, "%s %s", L(b, "ab", "from"), day_text(b, k->valid_from))
+	                            : fmt(b, "%s – %s", day_text(b, k->valid_from), day_text(b, k->valid_to));
+	const char *sla_txt = "";
+	if (k->sla_target_bp) {
+		char pct[32];
+		numfmt_percent(k->sla_target_bp / 10000.0, 2, de(b), pct, sizeof(pct));
+		sla_txt = de(b) ? fmt(b,
+		                      " SLA-Ziel %s; je Prozentpunkt darunter %s %s Malus im Monat, anteilig für "
+		                      "Bruchteile, auf den Cent gerundet.",
+		                      pct, money_text(b, k->penalty_per_point), k->currency)
+		                : fmt(b,
+		                      " SLA target %s; %s %s penalty per percentage point below it per month, pro "
+		                      "rata for fractions, rounded to the cent.",
+		                      pct, money_text(b, k->penalty_per_point), k->currency);
+	}
+	add_block(b, REPORT_BLOCK_TEXT,
+	          de(b) ? fmt(b,
+	                      "Vertrag %s: Grundgebühr %s %s je Monat mit %s inklusiven Tickets, je weiterem Ticket "
+	                      "%s %s.%s Tickets sind die im Monat eingegangenen Tickets (Kennzahl „Eingegangene "
+	                      "Tickets“ dieses Berichts); Nettoerlös = Grundgebühr + Mehrvergütung − SLA-Malus; "
+	                      "Monate außerhalb der Vertragslaufzeit bleiben leer und zählen nicht zur Quartalssumme.",
+	                      valid, money_text(b, k->monthly_fee), k->currency,
+	                      show(b, KF_INT, (double)k->included_tickets), money_text(b, k->price_per_ticket),
+	                      k->currency, sla_txt)
+	                : fmt(b,
+	                      "Contract %s: fixed fee %s %s per month including %s tickets, %s %s per further "
+	                      "ticket.%s Tickets are the tickets received in the month (this report's \"Tickets "
+	                      "received\"); net revenue = fixed fee + overage charge − SLA penalty; months outside "
+	                      "the contract term stay empty and are not part of the quarter's total.",
+	                      valid, money_text(b, k->monthly_fee), k->currency,
+	                      show(b, KF_INT, (double)k->included_tickets), money_text(b, k->price_per_ticket),
+	                      k->currency, sla_txt));
+	table_block(b, t);
+}
+
+/* ---- benchmark ---- */
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, c = *(const double *)y;
+	return a < c ? -1 : a > c;
+}
+
+/* The q-quantile of sorted v[0..n) by linear interpolation between order
+ * statistics (Hyndman–Fan type 7, the default of R and NumPy). */
+static double quantile(const double *v, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+	if (lo + 1 >= n)
+		return v[n - 1];
+	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+static void benchmark_section(struct builder *b, const struct kpi_set *cur)
+{
+	const struct report_benchmark *bm = b->in->benchmark;
+	add_block(b, REPORT_BLOCK_HEADING, L(b, "Benchmark", "Benchmark"));
+	if (!bm) {
+		add_block(b, REPORT_BLOCK_TEXT,
+		          L(b, "Für diesen Bericht wurde kein Vergleich mit anderen Mandanten berechnet.",
+		            "No comparison with other clients was computed for this report."));
+		return;
+	}
+	if (bm->n < REPORT_BENCH_MIN_CLIENTS) {
+		add_block(b, REPORT_BLOCK_TEXT,
+		          de(b) ? fmt(b,
+		                      "Zu wenige Mandanten für einen anonymen Vergleich: %zu %s dieser Installation "
+		                      "%s im Quartal mindestens %s Tickets, nötig sind %d.",
+		                      bm->n, bm->n == 1 ? "Mandant" : "Mandanten", bm->n == 1 ? "hatte" : "hatten",
+		                      show(b, KF_INT, (double)bm->min_tickets), REPORT_BENCH_MIN_CLIENTS)
+		                : fmt(b,
+		                      "Too few clients for an anonymous comparison: %zu %s of this installation had at "
+		                      "least %s tickets in the quarter; %d are needed.",
+		                      bm->n, bm->n == 1 ? "client" : "clients",
+		                      show(b, KF_INT, (double)bm->min_tickets), REPORT_BENCH_MIN_CLIENTS));
+		return;
+	}
+	static const int bk[] = {K_TICKETS, K_SLA,    K_FRT_MEDIAN, K_RES_MEDIAN, K_RES_P90,
+	                         K_FCR,     K_REOPEN, K_REASSIGNED, K_CSAT};
+	static const char *const keys[] = {"key", "kpi", "value", "p25", "median", "p75", "clients", "position"};
+	const char *head[] = {L(b, "Schlüssel", "Key"),     L(b, "Kennzahl", "KPI"),
+	                      L(b, "Mandant", "Client"),    L(b, "Unteres Quartil", "Lower quartile"),
+	                      L(b, "Median", "Median"),     L(b, "Oberes Quartil", "Upper quartile"),
+	                      L(b, "Mandanten", "Clients"), L(b, "Einordnung", "Position")};
+	size_t nc = ELEMENTSOF(keys);
+	struct report_table *t =
+	        add_table(b, "benchmark", L(b, "Mandant im Vergleich", "Client compared"), nc, ELEMENTSOF(bk));
+	for (size_t c = 0; c < nc; c++) {
+		t->keys[c] = keys[c];
+		t->head[c] = head[c];
+	}
+	double *v = arena_alloc(&b->r->arena, (bm->n + 1) * sizeof(*v));
+	for (size_t i = 0; i < ELEMENTSOF(bk); i++) {
+		int k = bk[i];
+		size_t n = 0;
+		for (size_t j = 0; j < bm->n; j++) {
+			double x = kval(&bm->sets[j], k);
+			if (isfinite(x))
+				v[n++] = x;
+		}
+		qsort(v, n, sizeof(*v), cmp_double);
+		double mine = cur ? kval(cur, k) : (k == K_TICKETS ? 0 : NAN);
+		double q1 = n ? quantile(v, n, 0.25) : NAN, q2 = n ? quantile(v, n, 0.5) : NAN,
+		       q3 = n ? quantile(v, n, 0.75) : NAN;
+		struct report_cell *row = &t->cells[i * nc];
+		row[0] = cell_text(b, kpis[k].key);
+		row[1] = cell_text(b, de(b) ? kpis[k].de : kpis[k].en);
+		row[2] = cell_kpi(b, k, mine);
+		row[3] = cell_kpi(b, k, q1);
+		row[4] = cell_kpi(b, k, q2);
+		row[5] = cell_kpi(b, k, q3);
+		row[6] = cell_int(b, (double)n);
+		const char *pos = "–", *code = "";
+		if (isfinite(mine) && n >= REPORT_BENCH_MIN_CLIENTS && kpis[k].better) {
+			/* in the better direction: above the upper quartile is the best quarter */
+			double s = kpis[k].better > 0 ? 1 : -1;
+			double hi = s > 0 ? q3 : q1, lo = s > 0 ? q1 : q3;
+			if (s * (mine - hi) > 0)
+				pos = L(b, "bestes Viertel", "best quarter"), code = "best_quarter";
+			else if (s * (mine - q2) >= 0)
+				pos = L(b, "über dem Median", "above median"), code = "above_median";
+			else if (s * (mine - lo) >= 0)
+				pos = L(b, "unter dem Median", "below median"), code = "below_median";
+			else
+				pos = L(b, "schwächstes Viertel", "weakest quarter"), code = "weakest_quarter";
+		}
+		row[7] = cell_text(b, pos);
+		row[7].code = code;
+	}
+	add_block(b, REPORT_BLOCK_TEXT,
+	          de(b) ? fmt(b,
+	                      "Vergleich mit den %zu Mandanten dieser Installation, die im Quartal mindestens %s "
+	                      "Tickets erhielten (dieser eingeschlossen, wenn er so viele hatte); die anderen "
+	                      "bleiben anonym. Quartile linear interpoliert; „Einordnung“ in Richtung der besseren "
+	                      "Werte (kürzere Zeiten, weniger Wiedereröffnungen und Weiterleitungen sind besser).",
+	                      bm->n, show(b, KF_INT, (double)bm->min_tickets))
+	                : fmt(b,
+	                      "Compared with the %zu clients of this installation that received at least %s "
+	                      "tickets in the quarter (this one included when it had that many); the others stay "
+	                      "anonymous. Quartiles linearly interpolated; \"Position\" in the direction of the "
+	                      "better values (shorter times, fewer reopens and reassignments are better).",
+	                      bm->n, show(b, KF_INT, (double)bm->min_tickets)));
+	table_block(b, t);
+}
+
 static struct chart bar_chart(struct builder *b, const char *title, const char *x_label, const struct kpi_group **g,
                               size_t n, size_t top, int k, const char *none_label)
 {
@@ -1136,15 +1501,11 @@ int report_build(const struct report_input *in, struct report **ret, struct lser
 	if (in->kind != REPORT_WEEKLY) {
 		if (in->findings)
 			findings_section(b, in->findings, 5);
+		struct plan_period pp = {local_day(in, from), local_day(in, to - 1)};
+		actions_section(b, &pp);
 		if (in->kind == REPORT_QUARTERLY) {
-			add_block(b, REPORT_BLOCK_HEADING,
-			          L(b, "Benchmarks und Vertragsökonomie", "Benchmarks and contract economics"));
-			add_block(b, REPORT_BLOCK_TEXT,
-			          L(b,
-			            "Für diesen Mandanten liegen noch keine Vertrags- oder Benchmarkdaten vor; der "
-			            "Abschnitt entfällt.",
-			            "There are no contract or benchmark data for this client yet; the section is left "
-			            "out."));
+			contract_section(b, &w);
+			benchmark_section(b, cur);
 		}
 	}
 

@@ -13,8 +13,9 @@
  *
  * Kinds: weekly (operations: volume, backlog, SLA outcomes, agent load), monthly
  * (management: every KPI against its target with traffic lights, 12-month trend,
- * top findings), quarterly (steering committee: quarter comparison, 12-month
- * trends, findings). docs/reports.md describes each section.
+ * top findings, action plan), quarterly (steering committee: quarter comparison,
+ * 12-month trends, findings, action plan, contract economics, benchmark).
+ * docs/reports.md describes each section.
  *
  * Ownership: report_build() allocates the model in its own arena; report_free()
  * releases it (accepts NULL). The model copies what it keeps from the inputs, so
@@ -28,6 +29,7 @@
 #include "core/err.h"
 #include "kpi/findings.h"
 #include "kpi/kpi.h"
+#include "model/plan.h"
 #include "report/chart.h"
 
 enum report_kind {
@@ -85,6 +87,16 @@ struct report_targets {
  * (e names them). Returns 0 or -EINVAL. */
 int report_targets_parse(const char *text, size_t n, struct report_targets *ret, struct lserr *e);
 
+/* The installation benchmark of a quarter: the quarter's KPI sets of every client
+ * with at least min_tickets received in it (this client's among them when it has
+ * that many), in no particular order and without names. */
+#define REPORT_BENCH_MIN_CLIENTS 5 /* fewer: the section says so (anonymity) */
+struct report_benchmark {
+	uint64_t min_tickets;
+	size_t n;
+	const struct kpi_set *sets;
+};
+
 /* What report_build() reads; everything is the caller's and only read. */
 struct report_input {
 	enum report_kind kind;
@@ -104,6 +116,14 @@ struct report_input {
 	const struct kpi_result *by_agent;
 	const struct findings_result *findings; /* the period's; NULL: section left out */
 	const struct report_targets *targets;   /* NULL: no targets */
+	/* monthly and quarterly: the client's action plan (every action; the report
+	 * picks those of the period, model/plan.h) */
+	const struct action *actions;
+	size_t n_actions;
+	/* quarterly: the client's contract; NULL: none stored (the section says so) */
+	const struct contract *contract;
+	/* quarterly: the installation's benchmark (report_benchmark); NULL: left out */
+	const struct report_benchmark *benchmark;
 };
 
 /* One table cell. Numbers keep the exact double; `text` is the display text. */
@@ -121,6 +141,8 @@ struct report_cell {
 	double v;
 	int decimals;     /* display decimals (NUM, RATE: of the percent) */
 	const char *text; /* display text (localised); never NULL */
+	const char *code; /* TEXT: the machine value CSV writes instead of the localised
+	                   * text ("in_progress", "2026-10-31", "true"); NULL: the text */
 };
 
 struct report_table {

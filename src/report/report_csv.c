@@ -38,7 +38,7 @@ int report_csv_table(const struct report_table *t, struct strbuf *out)
 			if (c)
 				strbuf_addch(out, ',');
 			switch (x->kind) {
-			case REPORT_CELL_TEXT: field(out, x->text); break;
+			case REPORT_CELL_TEXT: field(out, x->code ? x->code : x->text); break;
 			case REPORT_CELL_INT:
 			case REPORT_CELL_NUM:
 			case REPORT_CELL_RATE: strbuf_adds(out, numfmt_exact(x->v, buf, sizeof(buf))); break;

@@ -355,7 +355,26 @@ static void table(struct pdf *p, const struct report_table *t)
 		cw[c] = fmin(m, c == 0 || (c == 1 && key_col == 0) ? 200 : 110) + 8;
 		total += cw[c];
 	}
-	/* scale to the text width: widen evenly, or shrink in proportion */
+	/* fit the text width: widen evenly; or shrink the widest columns first (cap every
+	 * width at the level that makes them fit), so short columns — dates, counts,
+	 * amounts — keep their full text and long texts are cut instead */
+	if (total > CONTENT_W) {
+		double lo = 0, hi = 0;
+		for (size_t c = 0; c < t->n_cols; c++)
+			hi = fmax(hi, cw[c]);
+		for (int it = 0; it < 60; it++) {
+			double mid = (lo + hi) / 2, sum = 0;
+			for (size_t c = 0; c < t->n_cols; c++)
+				sum += fmin(cw[c], mid);
+			if (sum > CONTENT_W)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		total = 0;
+		for (size_t c = 0; c < t->n_cols; c++)
+			total += cw[c] = fmin(cw[c], lo);
+	}
 	for (size_t c = 0; c < t->n_cols; c++)
 		cw[c] *= CONTENT_W / total;
 	char buf[256];

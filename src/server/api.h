@@ -49,6 +49,11 @@ int api_calendars_elapsed(struct request *rq);
 int api_calendars_due(struct request *rq);
 int api_kpi_targets_get(struct request *rq);
 int api_kpi_targets_put(struct request *rq);
+int api_actions_list(struct request *rq);
+int api_actions_create(struct request *rq);
+int api_actions_update(struct request *rq);
+int api_contract_get(struct request *rq);
+int api_contract_put(struct request *rq);
 
 int api_staffing(struct request *rq);
 int api_shift_plans(struct request *rq);

@@ -14,10 +14,61 @@
 #include "calendar/tz.h"
 #include "service/analysis.h"
 #include "service/kpis.h"
+#include "service/plans.h"
 #include "service/targets.h"
 #include "store/dirdb.h"
+#include "store/importdb.h"
 
 enum { RQ_TREND, RQ_CATEGORY, RQ_TEAM, RQ_AGENT, RQ_QUARTERS, _RQ_MAX };
+
+/* The quarter's KPI sets of every client with at least min_tickets opened in
+ * [from, to): a count per client (two index ranges) first, then one load and one
+ * range computation for each client that passes, in an arena of its own that is
+ * released before the next, as the system actor (the result keeps no name). The
+ * client's own set is `own` (its report's computation), not loaded again. */
+static int benchmark(struct svc *s, int64_t own_id, const struct kpi_set *own, ls_time from, ls_time to,
+                     const char *tzname, uint64_t min_tickets, struct report_benchmark *ret)
+{
+	struct client *cl;
+	size_t n;
+	if (dirdb_client_list(s->st, s->arena, &cl, &n) < 0)
+		return store_error(s->st, s->err, "listing the clients");
+	struct kpi_set *sets = arena_alloc(s->arena, (n + 1) * sizeof(*sets));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cl[i].id == own_id) {
+			if (own && own->tickets >= min_tickets)
+				sets[k++] = *own;
+			continue;
+		}
+		uint64_t count;
+		if (importdb_count_opened(s->st, cl[i].id, from, to, &count) < 0)
+			return store_error(s->st, s->err, "counting a client's tickets");
+		if (count < min_tickets)
+			continue;
+		struct arena tmp;
+		arena_init(&tmp);
+		struct svc peer = *s;
+		peer.arena = &tmp;
+		peer.actor = &actor_system;
+		peer.audit = NULL;
+		struct kpis_tickets kt;
+		struct kpi_result res;
+		struct kpi_request kr = {.client = cl[i].code, .from = from, .to = to, .tz = tzname, .no_calls = true};
+		int r = kpis_load(&peer, cl[i].code, false, &kt);
+		if (r == 0 && (r = kpis_compute_loaded(&peer, &kt, &kr, 1, &res)) == 0) {
+			for (size_t g = 0; g < res.n_groups; g++)
+				if (!res.groups[g].value && res.groups[g].set.tickets >= min_tickets)
+					sets[k++] = res.groups[g].set;
+			kpi_result_release(&res);
+		}
+		arena_release(&tmp);
+		if (r < 0)
+			return r;
+	}
+	*ret = (struct report_benchmark){.min_tickets = min_tickets, .n = k, .sets = sets};
+	return 0;
+}
 
 int reports_build(struct svc *s, const struct report_request *rq, struct report **ret)
 {
@@ -91,8 +142,28 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 	    (r = analysis_run_loaded(s, &tickets, &ar, &an)) < 0)
 		for (size_t i = 0; i < nk; i++)
 			kpi_result_release(&res[i]);
+	struct action *actions = NULL;
+	size_t n_actions = 0;
+	const struct contract *contract = NULL;
+	if (r == 0 && rq->kind != REPORT_WEEKLY && (r = plans_of_client(s, c.id, &actions, &n_actions, &contract)) < 0)
+		goto release;
+	struct report_benchmark bench;
+	if (r == 0 && rq->kind == REPORT_QUARTERLY) {
+		/* the quarter's own set: the last group of the quarter comparison */
+		const struct kpi_set *own = NULL;
+		char ql[32];
+		kpi_period_bounds(&po, key, &dummy, &dummy, ql, sizeof(ql));
+		for (size_t g = 0; g < res[RQ_QUARTERS].n_groups; g++)
+			if (!res[RQ_QUARTERS].groups[g].value && strcmp(res[RQ_QUARTERS].groups[g].period, ql) == 0)
+				own = &res[RQ_QUARTERS].groups[g].set;
+		if ((r = benchmark(s, c.id, own, from, to, tzname,
+		                   rq->benchmark_min_tickets ? rq->benchmark_min_tickets : REPORTS_BENCH_MIN_TICKETS,
+		                   &bench)) < 0)
+			goto release;
+	}
 	if (own_tx)
 		store_commit(s->st);
+	own_tx = false;
 	if (r < 0) {
 		tz_free(zone);
 		return r;
@@ -129,8 +200,15 @@ int reports_build(struct svc *s, const struct report_request *rq, struct report 
 	        .by_agent = &res[RQ_AGENT],
 	        .findings = &an.result,
 	        .targets = targets,
+	        .actions = actions,
+	        .n_actions = n_actions,
+	        .contract = contract,
+	        .benchmark = rq->kind == REPORT_QUARTERLY ? &bench : NULL,
 	};
 	r = report_build(&in, ret, s->err);
+release:
+	if (own_tx)
+		store_commit(s->st);
 	analysis_release(&an);
 	for (size_t i = 0; i < nk; i++)
 		kpi_result_release(&res[i]);

@@ -778,3 +778,21 @@ int importdb_native_events(struct store *st, struct arena *a, int64_t client_id,
 	*ret_n = n;
 	return 0;
 }
+
+int importdb_count_opened(struct store *st, int64_t client_id, ls_time from, ls_time to, uint64_t *ret)
+{
+	static const char sql[] =
+	        "SELECT (SELECT count(*) FROM import_tickets WHERE client_id = ?1 AND opened_at >= ?2 "
+	        "AND opened_at < ?3) + (SELECT count(*) FROM tickets WHERE client_id = ?1 AND "
+	        "created_at >= ?2 AND created_at < ?3)";
+	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
+	if (!s)
+		return -LS_EDB;
+	sqlite3_bind_int64(s, 1, client_id);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return -LS_EDB;
+	*ret = (uint64_t)sqlite3_column_int64(s, 0);
+	return 0;
+}

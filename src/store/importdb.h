@@ -49,3 +49,6 @@ int importdb_events(struct store *st, struct arena *a, int64_t client_id, struct
  * actor = the agent's email (NULL for customer and system changes), ordered by
  * ticket and insertion. */
 int importdb_native_events(struct store *st, struct arena *a, int64_t client_id, struct rec_event **ret, size_t *ret_n);
+/* Tickets of a client opened in [from, to): imported ones by opened_at and Leitstand
+ * ones by created_at (an index range each; the benchmark's pre-filter). */
+int importdb_count_opened(struct store *st, int64_t client_id, ls_time from, ls_time to, uint64_t *ret);

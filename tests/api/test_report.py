@@ -233,3 +233,124 @@ def test_report_usage_errors_name_the_option(tmp):
     html = cli(*base, "--kind", "monthly", "--period", "2026-10", check=0).out
     assert html.startswith("<!DOCTYPE html>") and "nan" not in html
     assert cli("report", "--help", check=0).out.startswith("Usage: leitstand report")
+
+
+def quantile(v, q):
+    """Type 7 (linear between order statistics), as the report computes it."""
+    v = sorted(v)
+    h = (len(v) - 1) * q
+    lo = int(math.floor(h))
+    return v[-1] if lo + 1 >= len(v) else v[lo] + (h - lo) * (v[lo + 1] - v[lo])
+
+
+def test_quarterly_report_shows_action_plan_contract_and_benchmark_in_every_format(tmp):
+    db = uci_db(tmp)
+    excerpt = os.path.join(HERE, "..", "unit", "data", "servicenow-audit.csv")
+    for i in range(4):
+        cli("client", "add", "--db", db, "--code", "PEER%d" % i, "--name", "Geheim %d AG" % i, "--timezone", TZ,
+            check=0)
+        cli("import", "servicenow", "--db", db, "--client", "PEER%d" % i, excerpt, check=0)
+    act = ("action", "add", "--db", db, "--client", "UCI")
+    cli(*act, "--title", "Problem-Management für Netzwerkstörungen", "--owner", "IT-Leitung", "--agreed",
+        "2016-01-15", "--due", "2016-02-29", "--state", "done", "--closed", "2016-03-10", "--finding",
+        "sla_hotspot", check=0)
+    cli(*act, "--title", "Wissensdatenbank aufbauen", "--owner", "Service Desk", "--agreed", "2016-01-15", "--due",
+        "2016-03-31", check=0)
+    cli(*act, "--title", "Eskalationsmatrix abstimmen", "--agreed", "2016-02-01", "--due", "2016-06-30", "--state",
+        "in_progress", check=0)
+    cli("contract", "set", "--db", db, "--client", "UCI", "--fee", "12500", "--included", "1500", "--price", "6.50",
+        "--sla-target", "0.95", "--penalty", "250", "--valid-from", "2016-01-01", check=0)
+    base = ("report", "--db", db, "--client", "UCI", "--kind", "quarterly", "--period", "2016-Q1",
+            "--bench-min-tickets", "1")
+    k = json.loads(cli("kpi", "--db", db, "--client", "UCI", "--by", "month", "--format", "json", check=0).out)
+    months = {g["period"]: g for g in k["groups"]}
+
+    # CSV: the three tables, numbers by hand from the KPI JSON of each month
+    out = os.path.join(tmp, "q1csv")
+    cli(*base, "--format", "csv", "-o", out, check=0)
+    actions = list(csv.DictReader(open(os.path.join(out, "actions.csv"), encoding="utf-8", newline="")))
+    assert [(a["due_on"], a["status"], a["overdue"]) for a in actions] == [
+        ("2016-02-29", "done", "false"), ("2016-03-31", "open", "true"), ("2016-06-30", "in_progress", "false")], \
+        actions
+    contract = list(csv.DictReader(open(os.path.join(out, "contract.csv"), encoding="utf-8", newline="")))
+    assert [r["period"] for r in contract] == ["2016-01", "2016-02", "2016-03", "total"], contract
+    net_total = 0
+    for r in contract[:3]:
+        k = months.get(r["period"], {"tickets": 0, "sla_compliance": None})
+        t = k["tickets"]
+        over = max(0, t - 1500)
+        penalty = 0
+        sla = k.get("sla_compliance")
+        if sla is not None and sla < 0.95:
+            # exact: the report uses num/den; the JSON's double gives the same cents here
+            penalty = int(math.floor((0.95 - sla) * 100 * 25000 + 0.5 + 1e-9))
+        net = 1250000 + over * 650 - penalty
+        net_total += net
+        assert int(r["tickets"]) == t and int(r["overage_tickets"]) == over, (r, k)
+        assert round(float(r["overage"]) * 100) == over * 650 and round(float(r["sla_penalty"]) * 100) == penalty, r
+        assert round(float(r["net_revenue"]) * 100) == net, (r, net)
+        if t:
+            assert round(float(r["revenue_per_ticket"]) * 100) == int(math.floor(net / t + 0.5)), r
+    assert round(float(contract[3]["net_revenue"]) * 100) == net_total, contract[3]
+    bench = {r["key"]: r for r in csv.DictReader(open(os.path.join(out, "benchmark.csv"), encoding="utf-8",
+                                                      newline=""))}
+    kq = json.loads(cli("kpi", "--db", db, "--client", "UCI", "--by", "quarter", check=0).out)
+    own = next(g for g in kq["groups"] if g["period"] == "2016-Q1")
+    peer = json.loads(cli("kpi", "--db", db, "--client", "PEER0", "--from", "2016-01-01T00:00:00+01:00", "--to",
+                          "2016-04-01T00:00:00+02:00", check=0).out)
+    tickets = [own["tickets"]] + [peer["tickets"]] * 4
+    assert int(bench["tickets"]["value"]) == own["tickets"] and int(bench["tickets"]["clients"]) == 5, bench
+    for q, col in ((0.25, "p25"), (0.5, "median"), (0.75, "p75")):
+        assert float(bench["tickets"][col]) == quantile(tickets, q), (col, bench["tickets"])
+    for name in os.listdir(out):
+        text = open(os.path.join(out, name), encoding="utf-8").read()
+        assert "PEER" not in text and "Geheim" not in text, name
+
+    # HTML and PDF (German), XLSX (English)
+    html_path = os.path.join(tmp, "q1.html")
+    cli(*base, "-o", html_path, check=0)
+    html = open(html_path, encoding="utf-8").read()
+    for s in ('id="t-actions"', 'id="t-contract"', 'id="t-benchmark"', "Maßnahmenplan", "Vertragsökonomie",
+              "Benchmark", "1 Maßnahme im Zeitraum erledigt, 2 sind offen, davon 1 überfällig", "12.500,00"):
+        assert s in html, s
+    assert "PEER" not in html and "Geheim" not in html and "nan" not in html
+    pdf = os.path.join(tmp, "q1.pdf")
+    cli(*base, "--format", "pdf", "-o", pdf, check=0)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    for s in ("Maßnahmenplan", "Vertragsökonomie je Monat (EUR)", "Mandant im Vergleich", "Wissensdatenbank aufbauen",
+              "überfällig", "37.500,00", "Unteres Quartil"):
+        assert s in text, s
+    toc = subprocess.run(["pdftotext", "-l", "1", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert "Maßnahmenplan" in toc and "Vertragsökonomie" in toc and "Benchmark" in toc, toc
+    assert "PEER" not in text and "Geheim" not in text
+    xlsx = os.path.join(tmp, "q1.xlsx")
+    cli(*base, "--format", "xlsx", "--lang", "en", "-o", xlsx, check=0)
+    z = zipfile.ZipFile(xlsx)
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    names = [s.get("name") for s in ET.fromstring(z.read("xl/workbook.xml")).find("m:sheets", ns)]
+    assert "actions" in names and "contract" in names and "benchmark" in names, names
+    shared = [si.find("m:t", ns).text for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+    sheet = ET.fromstring(z.read("xl/worksheets/sheet%d.xml" % (names.index("contract") + 1)))
+    cells = {}
+    for c in sheet.iter("{%s}c" % ns["m"]):
+        v = c.find("m:v", ns)
+        if v is not None:
+            cells[c.get("r")] = shared[int(v.text)] if c.get("t") == "s" else float(v.text)
+    assert cells["A1"] == "Month" and cells["H1"] == "Net revenue" and cells["A5"] == "Quarter", cells
+    assert round(cells["H5"] * 100) == net_total and cells["C5"] == 37500, cells
+    asheet = ET.fromstring(z.read("xl/worksheets/sheet%d.xml" % (names.index("actions") + 1)))
+    strings = [shared[int(c.find("m:v", ns).text)] for c in asheet.iter("{%s}c" % ns["m"]) if c.get("t") == "s"]
+    assert "Wissensdatenbank aufbauen" in strings and "overdue" in strings and "in progress" in strings, strings
+
+    # without plan, contract and other clients: one sentence each
+    db2 = os.path.join(tmp, "e.db")
+    cli("init", "--db", db2, check=0)
+    cli("client", "add", "--db", db2, "--code", "ACME", "--name", "ACME", check=0)
+    html = cli("report", "--db", db2, "--client", "ACME", "--kind", "quarterly", "--period", "2016-Q1",
+               check=0).out
+    assert "Für diesen Mandanten ist noch kein Maßnahmenplan hinterlegt." in html
+    assert "Für diesen Mandanten ist kein Vertrag hinterlegt" in html
+    assert "Zu wenige Mandanten für einen anonymen Vergleich" in html
+    assert 'id="t-actions"' not in html and 'id="t-contract"' not in html
+    monthly = cli("report", "--db", db, "--client", "UCI", "--kind", "monthly", "--period", "2016-03", check=0).out
+    assert 'id="t-actions"' in monthly and 'id="t-contract"' not in monthly and "Benchmark" not in monthly

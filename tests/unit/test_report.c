@@ -384,6 +384,183 @@ static int teardown_fonts(void **state)
 	return 0;
 }
 
+static struct kpi_set bench_set(uint64_t tickets, double sla)
+{
+	struct kpi_set k;
+	memset(&k, 0, sizeof(k));
+	k.tickets = tickets;
+	k.sla_compliance.value = sla;
+	k.first_response_hours.median = NAN;
+	k.resolution_hours.median = NAN;
+	k.resolution_hours.p90 = NAN;
+	k.fcr_canonical.value = NAN;
+	k.reopen_rate.value = NAN;
+	k.reassigned_share.value = NAN;
+	k.csat.value = NAN;
+	return k;
+}
+
+static char *csv_of(const struct report *r, const char *id)
+{
+	const struct report_table *t = table_by_id(r, id);
+	assert_non_null(t);
+	struct strbuf sb = STRBUF_INIT;
+	assert_int_equal(report_csv_table(t, &sb), 0);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Q1 2024 with the five tickets: January none, February 2 (1 of 2 SLA targets met),
+ * March 3 (2 of 2 met). Contract: 100.00 a month with 1 ticket, 10.00 beyond, 95 %
+ * with 10.00 a point below. By hand: January 100.00 net, no per-ticket figure;
+ * February 1 over = 10.00, 45 points = 450.00 penalty, net −340.00, −170.00 a
+ * ticket; March 2 over = 20.00, net 120.00, 40.00 a ticket; the quarter 5 tickets,
+ * net −120.00, −24.00 a ticket. */
+static void test_quarterly_action_plan_contract_and_benchmark(void **state)
+{
+	(void)state;
+	tickets();
+	struct lserr e = {0};
+	struct kpi_result trend, quarters, cat, team, agent;
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
+	assert_int_equal(kpi_compute(T, 5, &o, &trend, &e), 0);
+	o.period = KPI_PERIOD_QUARTER;
+	assert_int_equal(kpi_compute(T, 5, &o, &quarters, &e), 0);
+	struct kpi_options rg = {.period = KPI_PERIOD_RANGE, .from = at(2024, 1, 1, 0), .to = at(2024, 4, 1, 0)};
+	rg.group_by = KPI_DIM_CATEGORY;
+	assert_int_equal(kpi_compute(T, 5, &rg, &cat, &e), 0);
+	rg.group_by = KPI_DIM_TEAM;
+	assert_int_equal(kpi_compute(T, 5, &rg, &team, &e), 0);
+	rg.group_by = KPI_DIM_AGENT;
+	assert_int_equal(kpi_compute(T, 5, &rg, &agent, &e), 0);
+	int64_t d0 = time_days_from_civil(2024, 1, 1);
+	struct action acts[] = {
+	        {.id = 1,
+	         .title = "VPN: Problem-Ticket",
+	         .owner = "IT-Leitung",
+	         .finding = "sla_hotspot:VPN",
+	         .state = ACTION_DONE,
+	         .agreed_on = d0 + 9,
+	         .due_on = d0 + 90,
+	         .closed_on = d0 + 79},
+	        {.id = 2,
+	         .title = "Wissensdatenbank, \"Drucker\"",
+	         .owner = "",
+	         .state = ACTION_OPEN,
+	         .agreed_on = d0 + 9,
+	         .due_on = d0 + 45,
+	         .closed_on = PLAN_NO_DAY},
+	        {.id = 3,
+	         .title = "Eskalationsmatrix",
+	         .owner = "Frau Berg",
+	         .state = ACTION_IN_PROGRESS,
+	         .agreed_on = d0 + 31,
+	         .due_on = d0 + 181,
+	         .closed_on = PLAN_NO_DAY},
+	        {.id = 4,
+	         .title = "Alt",
+	         .owner = "x",
+	         .state = ACTION_DROPPED,
+	         .agreed_on = d0 - 60,
+	         .due_on = d0 - 30,
+	         .closed_on = d0 - 1},
+	};
+	struct contract k = {.currency = "EUR",
+	                     .monthly_fee = 10000,
+	                     .included_tickets = 1,
+	                     .price_per_ticket = 1000,
+	                     .sla_target_bp = 9500,
+	                     .penalty_per_point = 1000,
+	                     .valid_from = d0,
+	                     .valid_to = PLAN_NO_DAY};
+	struct kpi_set sets[6];
+	static const double sla[] = {0.5, 0.625, 0.75, 0.875, 0.9375, 1};
+	for (int i = 0; i < 6; i++)
+		sets[i] = bench_set(100 * (uint64_t)(i + 1), sla[i]);
+	struct report_benchmark bm = {.min_tickets = 100, .n = 6, .sets = sets};
+	struct report_input in = {
+	        .kind = REPORT_QUARTERLY,
+	        .german = true,
+	        .client_code = "ACME",
+	        .client_name = "ACME GmbH",
+	        .tz_name = "UTC",
+	        .period_key = 2024 * 4,
+	        .generated_at = at(2024, 4, 2, 7),
+	        .trend = &trend,
+	        .quarters = &quarters,
+	        .by_category = &cat,
+	        .by_team = &team,
+	        .by_agent = &agent,
+	        .actions = acts,
+	        .n_actions = 4,
+	        .contract = &k,
+	        .benchmark = &bm,
+	};
+	struct report *r;
+	assert_int_equal(report_build(&in, &r, &e), 0);
+
+	char *csv = csv_of(r, "actions");
+	assert_string_equal(csv, "title,owner,due_on,status,closed_on,overdue\r\n"
+	                         "\"Wissensdatenbank, \"\"Drucker\"\"\",,2024-02-15,open,,true\r\n"
+	                         "VPN: Problem-Ticket,IT-Leitung,2024-03-31,done,2024-03-20,false\r\n"
+	                         "Eskalationsmatrix,Frau Berg,2024-06-30,in_progress,,false\r\n");
+	free(csv);
+	csv = csv_of(r, "contract");
+	assert_string_equal(csv, "period,tickets,fixed_fee,overage_tickets,overage,sla_compliance,sla_penalty,"
+	                         "net_revenue,revenue_per_ticket\r\n"
+	                         "2024-01,0,100,0,0,,0,100,\r\n"
+	                         "2024-02,2,100,1,10,0.5,450,-340,-170\r\n"
+	                         "2024-03,3,100,2,20,1,0,120,40\r\n"
+	                         "total,5,300,3,30,0.75,450,-120,-24\r\n");
+	free(csv);
+	csv = csv_of(r, "benchmark");
+	/* tickets 100…600: quartiles at 1.25, 2.5, 3.75 between order statistics (type 7):
+	 * 225, 350, 475; SLA 0.5 … 1: 0.65625, 0.8125, 0.921875; ours 0.75 (3 of 4) */
+	assert_non_null(strstr(csv, "tickets,Eingegangene Tickets,5,225,350,475,6,\r\n"));
+	assert_non_null(strstr(csv, "sla_compliance,SLA-Erfüllung,0.75,0.65625,0.8125,0.921875,6,below_median\r\n"));
+	free(csv);
+
+	struct strbuf sb = STRBUF_INIT;
+	assert_int_equal(report_html(r, &sb), 0);
+	assert_non_null(strstr(sb.buf, "Maßnahmenplan"));
+	assert_non_null(strstr(sb.buf, "1 Maßnahme im Zeitraum erledigt, 2 sind offen, davon 1 überfällig"));
+	assert_non_null(strstr(sb.buf, "id=\"t-actions\""));
+	assert_non_null(strstr(sb.buf, "Vertragsökonomie"));
+	assert_non_null(strstr(sb.buf, "id=\"t-contract\""));
+	assert_non_null(strstr(sb.buf, "−340,00") ? strstr(sb.buf, "−340,00") : strstr(sb.buf, "-340,00"));
+	assert_non_null(strstr(sb.buf, "id=\"t-benchmark\""));
+	assert_non_null(strstr(sb.buf, "unter dem Median"));
+	assert_null(strstr(sb.buf, "nan"));
+	strbuf_reset(&sb);
+	assert_int_equal(report_pdf(r, &sb), 0);
+	assert_memory_equal(sb.buf, "%PDF-", 5);
+	strbuf_release(&sb);
+	report_free(r);
+
+	/* English, no plan, no contract, too few clients: one sentence each */
+	in.german = false;
+	in.n_actions = 0;
+	in.contract = NULL;
+	bm.n = 4;
+	assert_int_equal(report_build(&in, &r, &e), 0);
+	assert_null(table_by_id(r, "actions"));
+	assert_null(table_by_id(r, "contract"));
+	assert_null(table_by_id(r, "benchmark"));
+	int sentences = 0;
+	for (size_t i = 0; i < r->n_blocks; i++)
+		if (r->blocks[i].kind == REPORT_BLOCK_TEXT &&
+		    (strstr(r->blocks[i].text, "No action plan has been recorded") ||
+		     strstr(r->blocks[i].text, "No contract is stored") ||
+		     strstr(r->blocks[i].text, "Too few clients for an anonymous comparison: 4 clients")))
+			sentences++;
+	assert_int_equal(sentences, 3);
+	report_free(r);
+	kpi_result_release(&trend);
+	kpi_result_release(&quarters);
+	kpi_result_release(&cat);
+	kpi_result_release(&team);
+	kpi_result_release(&agent);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_pdf_is_a_pdf_with_its_pages),
 		cmocka_unit_test(test_english_report_without_data_in_the_period),
 		cmocka_unit_test(test_calls_table_when_the_client_has_acd_data),
+		cmocka_unit_test(test_quarterly_action_plan_contract_and_benchmark),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_fonts);
 }
