@@ -15,8 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Reports a violated property for the given input and aborts. */
-void fuzz_fail(const uint8_t *data, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
+void fuzz_fail(const uint8_t *data, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
 /* The input as a NUL-terminated string (malloc'ed; caller frees). Bytes after
  * an embedded NUL are kept but invisible to C string functions. */
 char *fuzz_cstring(const uint8_t *data, size_t size);

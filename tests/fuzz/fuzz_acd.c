@@ -37,21 +37,21 @@ static int on_interval(void *ctx, const struct rec_interval *iv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char seps[] = { 0, ';' };
-	static const int lengths[] = { 0, 900 };
-	struct seen s = { data, size };
+	static const char seps[] = {0, ';'};
+	static const int lengths[] = {0, 900};
+	struct seen s = {data, size};
 	for (size_t i = 0; i < sizeof(seps); i++) {
 		struct csv_reader *r = NULL;
 		struct lserr e;
 		if (csv_open_mem(data, size, seps[i], &r, &e) < 0)
 			return 0;
-		struct import_options o = { .max_bad_rows = i ? 3 : 0 };
-		struct import_sink sink = { .ctx = &s, .interval = on_interval };
-		struct import_stats st = { 0 };
+		struct import_options o = {.max_bad_rows = i ? 3 : 0};
+		struct import_sink sink = {.ctx = &s, .interval = on_interval};
+		struct import_stats st = {0};
 		if (acd_import(r, &o, lengths[i], &sink, &st, &e) == 0 &&
 		    (st.bad_rows > st.rows || st.intervals > st.rows || st.queues > st.intervals))
 			fuzz_fail(data, size, "%zu bad rows, %zu intervals, %zu queues of %zu rows", st.bad_rows,
-				  st.intervals, st.queues, st.rows);
+			          st.intervals, st.queues, st.rows);
 		csv_close(r);
 	}
 	return 0;

@@ -12,7 +12,7 @@
 #include "fuzz.h"
 #include "service/audit.h"
 
-static const char *const names[] = { "client", "actor", "kind", "from", "to", "limit", "cursor" };
+static const char *const names[] = {"client", "actor", "kind", "from", "to", "limit", "cursor"};
 
 struct params {
 	const char *v[7];
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf = malloc(size + 1);
 	memcpy(buf, data, size);
 	buf[size] = '\0';
-	struct params p = { { 0 } };
+	struct params p = {{0}};
 	size_t k = 0;
 	for (char *s = buf; k < 7 && s <= buf + size; k++) {
 		size_t n = strlen(s);
@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct arena a;
 	arena_init(&a);
-	struct lserr e = { 0 };
-	struct svc s = { .arena = &a, .err = &e, .actor = &actor_system };
+	struct lserr e = {0};
+	struct svc s = {.arena = &a, .err = &e, .actor = &actor_system};
 	struct audit_query q;
 	if (audit_query_parse(&s, get, &p, &q) < 0) {
 		bool named = false;
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!e.message[0] || !named)
 			fuzz_fail(data, size, "refused without a message or a parameter name ('%s')", e.field);
 	} else if (q.limit < 1 || q.limit > LS_MAX_PAGE_SIZE || (q.kind && audit_kind_from_string(q.kind) < 0) ||
-		   (q.from && q.to && q.to <= q.from) || q.before_id < 0) {
+	           (q.from && q.to && q.to <= q.from) || q.before_id < 0) {
 		fuzz_fail(data, size, "accepted a query with limit %u", q.limit);
 	}
 	arena_release(&a);

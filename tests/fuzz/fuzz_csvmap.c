@@ -29,7 +29,7 @@ static int on_ticket(void *ctx, const struct rec_ticket *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seen s = { data, size };
+	struct seen s = {data, size};
 	struct csvmap *m = NULL;
 	struct lserr e;
 	const uint8_t *csv;
@@ -59,9 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct csv_reader *r = NULL;
 	if (csv_open_mem(csv, n, csvmap_separator(m), &r, &e) == 0) {
-		struct import_options o = { .events = true };
-		struct import_sink sink = { .ctx = &s, .ticket = on_ticket };
-		struct import_stats st = { 0 };
+		struct import_options o = {.events = true};
+		struct import_sink sink = {.ctx = &s, .ticket = on_ticket};
+		struct import_stats st = {0};
 		if (csvmap_import(r, m, &o, &sink, &st, &e) == 0 && (st.bad_rows > st.rows || st.tickets > st.rows))
 			fuzz_fail(data, size, "%zu tickets, %zu bad rows of %zu", st.tickets, st.bad_rows, st.rows);
 		csv_close(r);

@@ -37,7 +37,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	if (store_open(":memory:", STORE_OPEN_CREATE, &st, &e) < 0) {
 		fprintf(stderr, "fuzz_fts: cannot open the in-memory store: %s\n", e.message);
 		abort();
@@ -94,7 +94,8 @@ static void check_sqlite(const uint8_t *data, size_t size, const char *out)
 {
 	sqlite3_stmt *s = NULL;
 	sqlite3 *db = store_handle(st);
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ?", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM ticket_fts WHERE ticket_fts MATCH ?", -1, &s, NULL) !=
+	    SQLITE_OK)
 		fuzz_fail(data, size, "prepare: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(s, 1, out, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
@@ -115,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (strlen(q) <= LS_MAX_SEARCH_BYTES) {
 		for (const char *c = q; *c; c++)
 			if (letter((unsigned char)*c))
-				fuzz_fail(data, size, "no expression although byte 0x%02x is searchable", (unsigned char)*c);
+				fuzz_fail(data, size, "no expression although byte 0x%02x is searchable",
+				          (unsigned char)*c);
 	}
 	arena_release(&a);
 	free(q);

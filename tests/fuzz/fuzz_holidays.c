@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstring(data, size);
-	struct lserr e1 = { 0 }, e2 = { 0 };
+	struct lserr e1 = {0}, e2 = {0};
 	int r1 = holidays_check_text("fuzz.txt", s, size, &e1);
 	int r2 = holidays_check_text("fuzz.txt", s, size, &e2);
 	if (r1 != r2)

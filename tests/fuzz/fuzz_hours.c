@@ -30,14 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_cstring(data, size);
 	struct hours *h = calloc(1, sizeof(*h)), *again = calloc(1, sizeof(*again));
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	if (hours_parse(s, h, &e) == 0) {
 		check_frames(data, size, h);
 		struct strbuf sb = STRBUF_INIT_MAX(1 << 20);
 		if (hours_format(h, &sb) < 0)
 			fuzz_fail(data, size, "formatting an accepted schedule failed");
 		if (sb.len) {
-			struct lserr e2 = { 0 };
+			struct lserr e2 = {0};
 			if (hours_parse(sb.buf, again, &e2) != 0)
 				fuzz_fail(data, size, "canonical text '%s' does not parse: %s", sb.buf, e2.message);
 			if (memcmp(h->first, again->first, sizeof(h->first)) != 0 ||

@@ -12,7 +12,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena a = ARENA_INIT;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	struct staffing_input defaults;
 	staffing_input_init(&defaults);
 	defaults.target = 0.8;

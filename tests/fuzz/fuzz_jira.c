@@ -34,18 +34,19 @@ static int on_event(void *ctx, const struct rec_event *ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char seps[] = { 0, ';' };
-	struct seen s = { data, size };
+	static const char seps[] = {0, ';'};
+	struct seen s = {data, size};
 	for (size_t i = 0; i < sizeof(seps); i++) {
 		struct csv_reader *r = NULL;
 		struct lserr e;
 		if (csv_open_mem(data, size, seps[i], &r, &e) < 0)
 			return 0;
-		struct import_options o = { .events = true, .max_bad_rows = i ? 3 : 0 };
-		struct import_sink sink = { .ctx = &s, .ticket = on_ticket, .event = on_event };
-		struct import_stats st = { 0 };
+		struct import_options o = {.events = true, .max_bad_rows = i ? 3 : 0};
+		struct import_sink sink = {.ctx = &s, .ticket = on_ticket, .event = on_event};
+		struct import_stats st = {0};
 		if (jira_import(r, &o, &sink, &st, &e) == 0 && (st.bad_rows > st.rows || st.tickets > st.rows))
-			fuzz_fail(data, size, "%zu bad rows, %zu tickets of %zu rows", st.bad_rows, st.tickets, st.rows);
+			fuzz_fail(data, size, "%zu bad rows, %zu tickets of %zu rows", st.bad_rows, st.tickets,
+			          st.rows);
 		csv_close(r);
 	}
 	return 0;

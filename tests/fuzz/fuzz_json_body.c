@@ -34,9 +34,9 @@ static unsigned created;
 
 /* The caller: an admin user of the database (user_id set in open_store()). */
 static struct actor fuzz_admin = {
-	.email = "admin@leitstand.example",
-	.role = USER_ROLE_ADMIN,
-	.all_clients = true,
+        .email = "admin@leitstand.example",
+        .role = USER_ROLE_ADMIN,
+        .all_clients = true,
 };
 
 static void close_store(void)
@@ -46,19 +46,20 @@ static void close_store(void)
 
 static void open_store(void)
 {
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	struct arena a;
 	arena_init(&a);
 	if (store_open(":memory:", STORE_OPEN_CREATE, &st, &e) < 0)
 		goto fail;
-	struct svc s = { .st = st, .arena = &a, .actor = &actor_system, .now = 1795000000, .err = &e };
+	struct svc s = {.st = st, .arena = &a, .actor = &actor_system, .now = 1795000000, .err = &e};
 	struct client c;
 	struct team t;
 	struct user u;
-	if (directory_user_add(&s, &(struct user_input){ .email = fuzz_admin.email, .name = "Admin", .role = USER_ROLE_ADMIN },
-			       &u) < 0 ||
-	    directory_client_add(&s, &(struct client_input){ .code = "SWN", .name = "Stadtwerke Nordhafen" }, &c) < 0 ||
-	    directory_team_add(&s, &(struct team_input){ .code = "L1-DESK", .name = "Service Desk" }, &t) < 0)
+	if (directory_user_add(
+	            &s, &(struct user_input){.email = fuzz_admin.email, .name = "Admin", .role = USER_ROLE_ADMIN}, &u) <
+	            0 ||
+	    directory_client_add(&s, &(struct client_input){.code = "SWN", .name = "Stadtwerke Nordhafen"}, &c) < 0 ||
+	    directory_team_add(&s, &(struct team_input){.code = "L1-DESK", .name = "Service Desk"}, &t) < 0)
 		goto fail;
 	fuzz_admin.user_id = u.id;
 	arena_release(&a);
@@ -116,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strbuf_add(&rq->body, data, size) < 0)
 		abort();
 	rq->actor = fuzz_admin;
-	rq->svc = (struct svc){ .st = st, .arena = &rq->arena, .actor = &rq->actor, .now = 1795000000, .err = &rq->err };
+	rq->svc = (struct svc){.st = st, .arena = &rq->arena, .actor = &rq->actor, .now = 1795000000, .err = &rq->err};
 
 	int r = api_tickets_create(rq);
 	if (rq->status == 0) /* as run_handler() in http.c does */

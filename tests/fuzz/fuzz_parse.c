@@ -22,8 +22,8 @@
 static const struct {
 	int64_t min, max;
 } ranges[] = {
-	{ INT64_MIN, INT64_MAX }, { 0, INT64_MAX }, { 1, INT64_MAX }, { 0, 65535 },
-	{ 1, 500 }, { -5, 5 }, { INT32_MIN, INT32_MAX }, { 0, 0 },
+        {INT64_MIN, INT64_MAX}, {0, INT64_MAX}, {1, INT64_MAX}, {0, 65535}, {1, 500}, {-5, 5},
+        {INT32_MIN, INT32_MAX}, {0, 0},
 };
 #define N_RANGES (sizeof(ranges) / sizeof(ranges[0]))
 
@@ -48,8 +48,8 @@ static void check_i64(const uint8_t *data, size_t size, const char *s, int64_t m
 		if (!well_formed(s))
 			fuzz_fail(data, size, "parse_i64 accepted \"%s\"", s);
 		if (v < min || v > max)
-			fuzz_fail(data, size, "parse_i64(\"%s\") = %" PRId64 " outside [%" PRId64 ", %" PRId64 "]", s, v,
-				  min, max);
+			fuzz_fail(data, size, "parse_i64(\"%s\") = %" PRId64 " outside [%" PRId64 ", %" PRId64 "]", s,
+			          v, min, max);
 		errno = 0;
 		long long ref = strtoll(s, NULL, 10);
 		if (errno || ref != v)

@@ -151,12 +151,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0; /* the HTTP layer answers 413 before a handler sees it */
 	unsigned route = data[0] % 6;
 	static const char *const methods[] = {"POST", "POST", "POST", "PATCH", "PATCH", "POST"};
-	static int (*const handlers[])(struct request *) = {api_person_consents_create,
-	                                                    api_consents_withdraw,
-	                                                    api_dsr_create,
-	                                                    api_dsr_update,
-	                                                    api_persons_update,
-	                                                    api_persons_erase};
+	static int (*const handlers[])(struct request *) = {
+	        api_person_consents_create, api_consents_withdraw, api_dsr_create, api_dsr_update,
+	        api_persons_update,         api_persons_erase};
 	struct request *rq = xcalloc(1, sizeof(*rq));
 	arena_init(&rq->arena);
 	strbuf_init(&rq->body, LS_MAX_BODY_BYTES);

@@ -19,8 +19,8 @@
 #include "fuzz.h"
 
 /* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what four-digit years can write. */
-#define T_MIN INT64_C(-62167219200)
-#define T_MAX INT64_C(253402300799)
+#define T_MIN    INT64_C(-62167219200)
+#define T_MAX    INT64_C(253402300799)
 #define SENTINEL INT64_C(0x5a5a5a5a5a5a5a5a)
 
 static void check_format(const uint8_t *data, size_t size, ls_time t)
@@ -30,8 +30,8 @@ static void check_format(const uint8_t *data, size_t size, ls_time t)
 	char *r = time_format_rfc3339(t, buf, sizeof(buf));
 	if (r != buf)
 		fuzz_fail(data, size, "format returned another pointer");
-	if (strlen(buf) != 20 || buf[4] != '-' || buf[7] != '-' || buf[10] != 'T' || buf[13] != ':' ||
-	    buf[16] != ':' || buf[19] != 'Z')
+	if (strlen(buf) != 20 || buf[4] != '-' || buf[7] != '-' || buf[10] != 'T' || buf[13] != ':' || buf[16] != ':' ||
+	    buf[19] != 'Z')
 		fuzz_fail(data, size, "format(%" PRId64 ") = \"%s\" is not YYYY-MM-DDThh:mm:ssZ", t, buf);
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -39,7 +39,7 @@ static void check_format(const uint8_t *data, size_t size, ls_time t)
 		fuzz_fail(data, size, "gmtime_r(%" PRId64 ") failed", t);
 	char want[64];
 	snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	         tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (strcmp(buf, want) != 0)
 		fuzz_fail(data, size, "format(%" PRId64 ") = \"%s\", gmtime_r says \"%s\"", t, buf, want);
 	ls_time back = SENTINEL;

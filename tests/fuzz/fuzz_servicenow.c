@@ -27,14 +27,14 @@ static int on_ticket(void *ctx, const struct rec_ticket *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seen s = { data, size };
+	struct seen s = {data, size};
 	struct csv_reader *r = NULL;
 	struct lserr e;
 	if (csv_open_mem(data, size, 0, &r, &e) < 0)
 		return 0;
-	struct import_options o = { .events = true };
-	struct import_sink sink = { .ctx = &s, .ticket = on_ticket };
-	struct import_stats st = { 0 };
+	struct import_options o = {.events = true};
+	struct import_sink sink = {.ctx = &s, .ticket = on_ticket};
+	struct import_stats st = {0};
 	if (servicenow_import(r, &o, &sink, &st, &e) == 0 && st.bad_rows > st.rows)
 		fuzz_fail(data, size, "%zu bad rows of %zu", st.bad_rows, st.rows);
 	csv_close(r);

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	struct arena a = ARENA_INIT;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	const char *text = (const char *)data + 1;
 	size_t n = size - 1;
 	if (data[0] & 1) {
@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail(data, size, "policy refused without a message");
 		if (r == 0) {
 			struct calendar *cal = NULL;
-			struct lserr ce = { 0 };
+			struct lserr ce = {0};
 			int cr = policy_compile_calendar(p, 2025, 2025, &cal, &ce);
 			if (cr < 0 && cr != -ENOENT && !ce.message[0])
 				fuzz_fail(data, size, "calendar refused without a message");

@@ -34,15 +34,16 @@ static int on_event(void *ctx, const struct rec_event *ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seen s = { data, size };
+	struct seen s = {data, size};
 	struct lserr e;
 	for (int pass = 0; pass < 2; pass++) {
-		struct import_options o = { .events = pass == 0, .max_bad_rows = pass ? 2 : 0 };
-		struct import_sink sink = { .ctx = &s, .ticket = on_ticket, .event = on_event };
-		struct import_stats st = { 0 };
+		struct import_options o = {.events = pass == 0, .max_bad_rows = pass ? 2 : 0};
+		struct import_sink sink = {.ctx = &s, .ticket = on_ticket, .event = on_event};
+		struct import_stats st = {0};
 		if (zendesk_import_mem(data, size, "<fuzz>", &o, &sink, &st, &e) == 0 &&
 		    (st.bad_rows > st.rows || st.tickets > st.rows))
-			fuzz_fail(data, size, "%zu bad rows, %zu tickets of %zu rows", st.bad_rows, st.tickets, st.rows);
+			fuzz_fail(data, size, "%zu bad rows, %zu tickets of %zu rows", st.bad_rows, st.tickets,
+			          st.rows);
 	}
 	return 0;
 }

@@ -74,11 +74,11 @@ static inline int fixture_setup(void **state)
 		fail_msg("store_open: %s", f->err.message);
 	arena_init(&f->arena);
 	f->svc = (struct svc){
-		.st = f->st,
-		.arena = &f->arena,
-		.actor = &actor_system,
-		.now = TEST_T0,
-		.err = &f->err,
+	        .st = f->st,
+	        .arena = &f->arena,
+	        .actor = &actor_system,
+	        .now = TEST_T0,
+	        .err = &f->err,
 	};
 	*state = f;
 	return 0;
@@ -97,22 +97,22 @@ static inline int fixture_teardown(void **state)
 }
 
 /* Fails the test with the service error when r < 0. */
-#define assert_ok(f, expr)                                                                          \
-	do {                                                                                        \
-		int _r = (expr);                                                                    \
-		if (_r < 0)                                                                         \
-			fail_msg("%s failed: %d %s (%s: %s)", #expr, _r, err_str(_r),               \
-				 (f)->err.code ? (f)->err.code : "-", (f)->err.message);            \
+#define assert_ok(f, expr)                                                                                             \
+	do {                                                                                                           \
+		int _r = (expr);                                                                                       \
+		if (_r < 0)                                                                                            \
+			fail_msg("%s failed: %d %s (%s: %s)", #expr, _r, err_str(_r),                                  \
+			         (f)->err.code ? (f)->err.code : "-", (f)->err.message);                               \
 	} while (0)
 
 /* Asserts a service failure: return code, catalogue code and field. */
-#define assert_svc_error(f, expr, rc, code_, field_)                                                \
-	do {                                                                                        \
-		int _r = (expr);                                                                    \
-		assert_int_equal(_r, (rc));                                                         \
-		assert_non_null((f)->err.code);                                                     \
-		assert_string_equal((f)->err.code, (code_));                                       \
-		assert_string_equal((f)->err.field, (field_));                                     \
+#define assert_svc_error(f, expr, rc, code_, field_)                                                                   \
+	do {                                                                                                           \
+		int _r = (expr);                                                                                       \
+		assert_int_equal(_r, (rc));                                                                            \
+		assert_non_null((f)->err.code);                                                                        \
+		assert_string_equal((f)->err.code, (code_));                                                           \
+		assert_string_equal((f)->err.field, (field_));                                                         \
 	} while (0)
 
 /* Adds a client as the system actor; matrix NULL gives the default. Returns its id. */
@@ -121,7 +121,7 @@ static inline int64_t fx_client(struct fixture *f, const char *code, const char 
 	const struct actor *saved = f->svc.actor;
 	f->svc.actor = &actor_system;
 	struct client c;
-	struct client_input in = { .code = code, .name = code, .priority_matrix = matrix };
+	struct client_input in = {.code = code, .name = code, .priority_matrix = matrix};
 	assert_ok(f, directory_client_add(&f->svc, &in, &c));
 	f->svc.actor = saved;
 	return c.id;
@@ -136,19 +136,19 @@ static inline int64_t fx_user_v(struct fixture *f, const char *email, enum user_
 	while (clients && clients[n])
 		n++;
 	struct user u;
-	struct user_input in = { .email = email, .name = email, .role = role, .clients = clients, .n_clients = n };
+	struct user_input in = {.email = email, .name = email, .role = role, .clients = clients, .n_clients = n};
 	assert_ok(f, directory_user_add(&f->svc, &in, &u));
 	f->svc.actor = saved;
 	return u.id;
 }
-#define fx_user(f, email, role, ...) fx_user_v((f), (email), (role), (const char *const[]){ __VA_ARGS__, NULL })
+#define fx_user(f, email, role, ...) fx_user_v((f), (email), (role), (const char *const[]){__VA_ARGS__, NULL})
 
 static inline int64_t fx_team(struct fixture *f, const char *code)
 {
 	const struct actor *saved = f->svc.actor;
 	f->svc.actor = &actor_system;
 	struct team t;
-	struct team_input in = { .code = code, .name = code };
+	struct team_input in = {.code = code, .name = code};
 	assert_ok(f, directory_team_add(&f->svc, &in, &t));
 	f->svc.actor = saved;
 	return t.id;

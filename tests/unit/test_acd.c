@@ -3,8 +3,8 @@
  * and line; an English gzip export with quoted queues, averages as M:SS and the
  * abandon counts; date and time columns with a time range; end and length columns;
  * the --interval option and the inferred length (also past the look-ahead); the
- * repeated hour of a DST change in local-time exports; a total column beating an average; Windows-1252 and "Ø" headers; duplicates and overlaps;
- * missing required columns; the bad-row limit; a sink error. */
+ * repeated hour of a DST change in local-time exports; a total column beating an average; Windows-1252 and "Ø" headers;
+ * duplicates and overlaps; missing required columns; the bad-row limit; a sink error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,7 +81,7 @@ static void reset(struct got *g)
 
 static struct import_sink sink_of(struct got *g)
 {
-	return (struct import_sink){ .ctx = g, .interval = on_interval, .bad_row = on_bad };
+	return (struct import_sink){.ctx = g, .interval = on_interval, .bad_row = on_bad};
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -96,7 +96,7 @@ static ls_time utc(int y, unsigned m, unsigned d, int hh, int mm)
 }
 
 static int import_mem(struct got *g, const char *csv, const struct import_options *o, int interval,
-		      struct import_stats *st, struct lserr *e)
+                      struct import_stats *st, struct lserr *e)
 {
 	struct csv_reader *r = NULL;
 	assert_int_equal(csv_open_mem(csv, strlen(csv), o->sep, &r, e), 0);
@@ -114,7 +114,7 @@ static void test_german_export_with_bom_crlf_decimal_commas_missing_markers_and_
 	struct tz *berlin = NULL;
 	struct lserr e;
 	assert_int_equal(tz_load("Europe/Berlin", &berlin, &e), 0);
-	struct import_options o = { .tz = berlin };
+	struct import_options o = {.tz = berlin};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	assert_int_equal(acd_import_file(path, &o, 0, &s, &st, &e), 0);
@@ -169,7 +169,7 @@ static void test_english_gzip_export_with_averages_as_clock_values(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "acd-intervals-en.csv.gz");
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -196,22 +196,22 @@ static void test_english_gzip_export_with_averages_as_clock_values(void **state)
 static void test_date_and_time_columns_with_a_time_range(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .sep = ';' };
+	struct import_options o = {.sep = ';'};
 	struct import_stats st;
 	struct lserr e;
 	const char *csv = "Datum;Uhrzeit;Skill;Angenommen;Verloren;Kurz aufgelegt;Ø Gesprächszeit;Wartezeit (min)\n"
-			  "04.03.2024;08:00 - 08:15;A;4;1;1;01:30;2,5\n"
-			  "04.03.2024;23:45-24:00;A;2;0;0;2:00;0\n"
-			  "04.03.2024;8:15;A;1;0;0;0:10;0\n"
-			  "04.03.2024;25:00;A;1;0;0;0:10;0\n";
+	                  "04.03.2024;08:00 - 08:15;A;4;1;1;01:30;2,5\n"
+	                  "04.03.2024;23:45-24:00;A;2;0;0;2:00;0\n"
+	                  "04.03.2024;8:15;A;1;0;0;0:10;0\n"
+	                  "04.03.2024;25:00;A;1;0;0;0:10;0\n";
 	assert_int_equal(import_mem(g, csv, &o, 0, &st, &e), 0);
 	assert_int_equal(g->n, 3);
 	assert_int_equal(g->v[0].start, utc(2024, 3, 4, 8, 0));
 	assert_int_equal(g->v[0].length, 900);
 	assert_int_equal(g->v[0].offered, 5);
 	assert_int_equal(g->v[0].abandoned_short, 1);
-	assert_true(g->v[0].talk == 90 * 4);  /* "Ø": an average, M:SS */
-	assert_true(g->v[0].wait == 150);     /* a total in minutes */
+	assert_true(g->v[0].talk == 90 * 4); /* "Ø": an average, M:SS */
+	assert_true(g->v[0].wait == 150);    /* a total in minutes */
 	assert_int_equal(g->v[1].start, utc(2024, 3, 4, 23, 45));
 	assert_int_equal(g->v[1].length, 900); /* to midnight */
 	assert_int_equal(g->v[2].start, utc(2024, 3, 4, 8, 15));
@@ -223,30 +223,29 @@ static void test_date_and_time_columns_with_a_time_range(void **state)
 static void test_end_and_length_columns_and_the_interval_option(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import_mem(g,
-				    "Interval Start,Interval End,Answered,Abandoned\n"
-				    "2024-03-04 08:00,2024-03-04 09:00,1,0\n"
-				    "2024-03-04 09:00,10:00,1,0\n"
-				    "2024-03-04 10:00,2024-03-04 10:00,1,0\n",
-				    &o, 0, &st, &e),
-			 0);
+	                            "Interval Start,Interval End,Answered,Abandoned\n"
+	                            "2024-03-04 08:00,2024-03-04 09:00,1,0\n"
+	                            "2024-03-04 09:00,10:00,1,0\n"
+	                            "2024-03-04 10:00,2024-03-04 10:00,1,0\n",
+	                            &o, 0, &st, &e),
+	                 0);
 	assert_int_equal(g->n, 2);
 	assert_int_equal(g->v[0].length, 3600);
 	assert_int_equal(g->v[1].length, 3600);
-	assert_string_equal(g->bad[0],
-			    "<memory>:4: Interval End '2024-03-04 10:00' is not after the interval start");
+	assert_string_equal(g->bad[0], "<memory>:4: Interval End '2024-03-04 10:00' is not after the interval start");
 
 	reset(g);
 	assert_int_equal(import_mem(g,
-				    "Start,Interval Length,Answered,Abandoned\n"
-				    "2024-03-04 08:00,15,1,0\n"
-				    "2024-03-04 08:15,0:15,1,0\n"
-				    "2024-03-04 08:30,,1,0\n",
-				    &o, 0, &st, &e),
-			 0);
+	                            "Start,Interval Length,Answered,Abandoned\n"
+	                            "2024-03-04 08:00,15,1,0\n"
+	                            "2024-03-04 08:15,0:15,1,0\n"
+	                            "2024-03-04 08:30,,1,0\n",
+	                            &o, 0, &st, &e),
+	                 0);
 	assert_int_equal(g->n, 3);
 	assert_int_equal(g->v[0].length, 900);
 	assert_int_equal(g->v[1].length, 900); /* H:MM */
@@ -268,23 +267,23 @@ static void test_end_and_length_columns_and_the_interval_option(void **state)
 static void test_duplicates_and_overlaps_are_bad_rows(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	struct lserr e;
 	const char *csv = "Interval,Queue,Answered,Abandoned\n"
-			  "2024-03-04 08:00,A,1,0\n"
-			  "2024-03-04 08:30,A,2,0\n"
-			  "2024-03-04 08:00,A,3,0\n"
-			  "2024-03-04 08:45,A,4,0\n"
-			  "2024-03-04 09:00,A,5,0\n";
+	                  "2024-03-04 08:00,A,1,0\n"
+	                  "2024-03-04 08:30,A,2,0\n"
+	                  "2024-03-04 08:00,A,3,0\n"
+	                  "2024-03-04 08:45,A,4,0\n"
+	                  "2024-03-04 09:00,A,5,0\n";
 	assert_int_equal(import_mem(g, csv, &o, 1800, &st, &e), 0);
 	assert_int_equal(st.intervals, 3);
 	assert_int_equal(st.bad_rows, 2);
 	assert_string_equal(g->bad[0], "<memory>:4: queue 'A': a second interval starting at 2024-03-04T08:00:00Z; "
-				       "this row is ignored");
+	                               "this row is ignored");
 	assert_string_equal(g->bad[1], "<memory>:5: queue 'A': the interval starting at 2024-03-04T08:45:00Z "
-				       "overlaps the previous one (900 s apart, interval length 1800 s); this row "
-				       "is ignored");
+	                               "overlaps the previous one (900 s apart, interval length 1800 s); this row "
+	                               "is ignored");
 	/* inferred: the smallest gap is 15 minutes, so nothing overlaps, the repeat stays bad */
 	reset(g);
 	assert_int_equal(import_mem(g, csv, &o, 0, &st, &e), 0);
@@ -304,7 +303,7 @@ static void test_rows_past_the_look_ahead_stream_with_the_inferred_length(void *
 	/* 15 minutes after the last start of Q1 (03-12 16:45): an overlap once the
 	 * length (45 minutes: each queue has every third row) is known */
 	strbuf_adds(&sb, "2024-03-12 17:00,Q1,1,0\n");
-	struct import_options o = { .max_bad_rows = 5 };
+	struct import_options o = {.max_bad_rows = 5};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import_mem(g, sb.buf, &o, 0, &st, &e), 0);
@@ -322,13 +321,13 @@ static void test_the_repeated_hour_when_clocks_go_back_is_its_second_pass(void *
 	struct tz *berlin = NULL;
 	struct lserr e;
 	assert_int_equal(tz_load("Europe/Berlin", &berlin, &e), 0);
-	struct import_options o = { .tz = berlin };
+	struct import_options o = {.tz = berlin};
 	struct import_stats st;
 	/* 2024-10-27: 03:00 CEST becomes 02:00 CET, so 02:00 and 02:30 occur twice */
 	const char *csv = "Intervallbeginn;Angenommen;Aufgelegt\n"
-			  "27.10.2024 01:30;1;0\n27.10.2024 02:00;1;0\n27.10.2024 02:30;1;0\n"
-			  "27.10.2024 02:00;1;0\n27.10.2024 02:30;1;0\n27.10.2024 03:00;1;0\n"
-			  "27.10.2024 03:00;1;0\n";
+	                  "27.10.2024 01:30;1;0\n27.10.2024 02:00;1;0\n27.10.2024 02:30;1;0\n"
+	                  "27.10.2024 02:00;1;0\n27.10.2024 02:30;1;0\n27.10.2024 03:00;1;0\n"
+	                  "27.10.2024 03:00;1;0\n";
 	assert_int_equal(import_mem(g, csv, &o, 0, &st, &e), 0);
 	assert_int_equal(st.intervals, 6);
 	for (size_t i = 0; i < 6; i++)
@@ -337,11 +336,14 @@ static void test_the_repeated_hour_when_clocks_go_back_is_its_second_pass(void *
 	/* 03:00 exists once: its repeat is a repeat */
 	assert_int_equal(g->n_bad, 1);
 	assert_string_equal(g->bad[0], "<memory>:8: queue 'default': a second interval starting at "
-				       "2024-10-27T02:00:00Z; this row is ignored");
+	                               "2024-10-27T02:00:00Z; this row is ignored");
 	/* with an explicit offset a repeat stays a repeat */
 	reset(g);
-	assert_int_equal(import_mem(g, "Interval,Answered,Abandoned\n2024-10-27 02:00+02:00,1,0\n"
-				       "2024-10-27 02:00+02:00,1,0\n", &o, 1800, &st, &e), 0);
+	assert_int_equal(import_mem(g,
+	                            "Interval,Answered,Abandoned\n2024-10-27 02:00+02:00,1,0\n"
+	                            "2024-10-27 02:00+02:00,1,0\n",
+	                            &o, 1800, &st, &e),
+	                 0);
 	assert_int_equal(st.intervals, 1);
 	tz_free(berlin);
 }
@@ -349,17 +351,18 @@ static void test_the_repeated_hour_when_clocks_go_back_is_its_second_pass(void *
 static void test_header_rules_total_beats_average_and_windows_1252(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .sep = ';' };
+	struct import_options o = {.sep = ';'};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import_mem(g,
-				    "Intervall;Angenommen;Aufgelegt;Durchschn. Gespr\xe4" "chszeit;Gespr\xe4"
-				    "chszeit gesamt (min);AHT\n"
-				    "2024-03-04 08:00;2;0;100;3;7\n",
-				    &o, 0, &st, &e),
-			 0);
+	                            "Intervall;Angenommen;Aufgelegt;Durchschn. Gespr\xe4"
+	                            "chszeit;Gespr\xe4"
+	                            "chszeit gesamt (min);AHT\n"
+	                            "2024-03-04 08:00;2;0;100;3;7\n",
+	                            &o, 0, &st, &e),
+	                 0);
 	assert_int_equal(g->n, 1);
-	assert_true(g->v[0].talk == 180); /* the total in minutes, not the average */
+	assert_true(g->v[0].talk == 180);  /* the total in minutes, not the average */
 	assert_true(g->v[0].handle == 14); /* AHT: an average, times 2 answered */
 	assert_int_equal(g->v[0].offered, 2);
 	assert_string_equal(g->v[0].queue, "default");
@@ -368,36 +371,36 @@ static void test_header_rules_total_beats_average_and_windows_1252(void **state)
 static void test_counts_and_seconds_are_checked(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .max_bad_rows = 0 };
+	struct import_options o = {.max_bad_rows = 0};
 	struct import_stats st;
 	struct lserr e;
 	const char *csv = "Interval Start,Queue,Offered,Answered,Abandoned,Short Abandoned,Abandoned within SL,"
-			  "SL Threshold,Talk Time\n"
-			  "2024-03-04 08:00,A,3,-1,0,0,0,20,0\n"
-			  "2024-03-04 08:00,B,3,1,5,0,0,20,0\n"
-			  "2024-03-04 08:00,C,3,1,1,2,0,20,0\n"
-			  "2024-03-04 08:00,D,3,1,1,0,2,20,0\n"
-			  "2024-03-04 08:00,E,3,1,1,0,0,0,0\n"
-			  "2024-03-04 08:00,F,3,1,1,0,0,20,-5\n"
-			  "2024-03-04 08:00,G,3,1,5;,0,0,20,0\n"
-			  "2024-03-04 08:00,H,3,1,1,5,2\n"
-			  "2024-03-04 08:00,,3,1,1,0,0,20,0\n"
-			  "2024-03-04 08:00,I,3,,1,0,0,20,0\n"
-			  "2024-03-04 08:00,J,3,1,1,0,0,20,x\n"
-			  "2024-03-04 08:00,K,3,1,1,0,0,20,0,,\n";
+	                  "SL Threshold,Talk Time\n"
+	                  "2024-03-04 08:00,A,3,-1,0,0,0,20,0\n"
+	                  "2024-03-04 08:00,B,3,1,5,0,0,20,0\n"
+	                  "2024-03-04 08:00,C,3,1,1,2,0,20,0\n"
+	                  "2024-03-04 08:00,D,3,1,1,0,2,20,0\n"
+	                  "2024-03-04 08:00,E,3,1,1,0,0,0,0\n"
+	                  "2024-03-04 08:00,F,3,1,1,0,0,20,-5\n"
+	                  "2024-03-04 08:00,G,3,1,5;,0,0,20,0\n"
+	                  "2024-03-04 08:00,H,3,1,1,5,2\n"
+	                  "2024-03-04 08:00,,3,1,1,0,0,20,0\n"
+	                  "2024-03-04 08:00,I,3,,1,0,0,20,0\n"
+	                  "2024-03-04 08:00,J,3,1,1,0,0,20,x\n"
+	                  "2024-03-04 08:00,K,3,1,1,0,0,20,0,,\n";
 	assert_int_equal(import_mem(g, csv, &o, 0, &st, &e), 0);
 	static const char *const want[] = {
-		"<memory>:2: Answered is negative (-1)",
-		"<memory>:3: answered 1 + abandoned 5 is more than offered 3",
-		"<memory>:4: Short Abandoned 2 is more than abandoned 1",
-		"<memory>:5: Abandoned within SL 2 is more than abandoned 1",
-		"<memory>:6: SL Threshold 0 s is not between 1 s and 1 day",
-		"<memory>:7: Talk Time is negative (-5)",
-		"<memory>:8: Abandoned: not a whole number: '5;'",
-		"<memory>:9: 7 fields, the header has 9",
-		"<memory>:10: Queue (the queue) is missing",
-		"<memory>:11: Answered (answered calls) is missing",
-		"<memory>:12: Talk Time: not a duration: 'x'",
+	        "<memory>:2: Answered is negative (-1)",
+	        "<memory>:3: answered 1 + abandoned 5 is more than offered 3",
+	        "<memory>:4: Short Abandoned 2 is more than abandoned 1",
+	        "<memory>:5: Abandoned within SL 2 is more than abandoned 1",
+	        "<memory>:6: SL Threshold 0 s is not between 1 s and 1 day",
+	        "<memory>:7: Talk Time is negative (-5)",
+	        "<memory>:8: Abandoned: not a whole number: '5;'",
+	        "<memory>:9: 7 fields, the header has 9",
+	        "<memory>:10: Queue (the queue) is missing",
+	        "<memory>:11: Answered (answered calls) is missing",
+	        "<memory>:12: Talk Time: not a duration: 'x'",
 	};
 	assert_int_equal(g->n_bad, ELEMENTSOF(want));
 	for (size_t i = 0; i < ELEMENTSOF(want); i++)
@@ -409,7 +412,7 @@ static void test_counts_and_seconds_are_checked(void **state)
 static void test_missing_columns_the_bad_row_limit_and_a_sink_error(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .max_bad_rows = 2 };
+	struct import_options o = {.max_bad_rows = 2};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import_mem(g, "Queue,Answered,Abandoned\nA,1,0\n", &o, 0, &st, &e), -EINVAL);
@@ -419,38 +422,41 @@ static void test_missing_columns_the_bad_row_limit_and_a_sink_error(void **state
 	assert_int_equal(import_mem(g, "Interval,Answered,Offered\n", &o, 0, &st, &e), -EINVAL);
 	assert_non_null(strstr(e.message, "abandoned calls"));
 	assert_int_equal(import_mem(g, "", &o, 0, &st, &e), -EINVAL);
-	assert_int_equal(import_mem(g, "Interval,Answered,Abandoned\nx,1,0\ny,1,0\n2024-03-04 08:00,1,0\n", &o, 0, &st,
-				    &e),
-			 -EINVAL);
+	assert_int_equal(
+	        import_mem(g, "Interval,Answered,Abandoned\nx,1,0\ny,1,0\n2024-03-04 08:00,1,0\n", &o, 0, &st, &e),
+	        -EINVAL);
 	assert_non_null(strstr(e.message, "2 bad rows, giving up"));
 
 	reset(g);
 	g->fail_at = 2;
 	o.max_bad_rows = 0;
 	assert_int_equal(import_mem(g,
-				    "Interval,Answered,Abandoned\n2024-03-04 08:00,1,0\n2024-03-04 08:30,1,0\n"
-				    "2024-03-04 09:00,1,0\n",
-				    &o, 1800, &st, &e),
-			 -ECANCELED);
+	                            "Interval,Answered,Abandoned\n2024-03-04 08:00,1,0\n2024-03-04 08:30,1,0\n"
+	                            "2024-03-04 09:00,1,0\n",
+	                            &o, 1800, &st, &e),
+	                 -ECANCELED);
 	assert_int_equal(g->n, 1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_german_export_with_bom_crlf_decimal_commas_missing_markers_and_bad_rows,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_english_gzip_export_with_averages_as_clock_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_date_and_time_columns_with_a_time_range, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_end_and_length_columns_and_the_interval_option, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_and_overlaps_are_bad_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_past_the_look_ahead_stream_with_the_inferred_length, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_the_repeated_hour_when_clocks_go_back_is_its_second_pass, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_header_rules_total_beats_average_and_windows_1252, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_counts_and_seconds_are_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_columns_the_bad_row_limit_and_a_sink_error, setup, teardown),
+	        cmocka_unit_test_setup_teardown(
+	                test_german_export_with_bom_crlf_decimal_commas_missing_markers_and_bad_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_english_gzip_export_with_averages_as_clock_values, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_date_and_time_columns_with_a_time_range, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_end_and_length_columns_and_the_interval_option, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_duplicates_and_overlaps_are_bad_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_rows_past_the_look_ahead_stream_with_the_inferred_length, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_the_repeated_hour_when_clocks_go_back_is_its_second_pass, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_header_rules_total_beats_average_and_windows_1252, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_counts_and_seconds_are_checked, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_missing_columns_the_bad_row_limit_and_a_sink_error, setup,
+	                                        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ static void test_every_allocation_is_aligned_to_max_align_t(void **state)
 	(void)state;
 	struct arena a;
 	arena_init(&a);
-	static const size_t sizes[] = { 1, 3, 7, 8, 15, 16, 17, 31, 100, 1000, 5000, 9000 };
+	static const size_t sizes[] = {1, 3, 7, 8, 15, 16, 17, 31, 100, 1000, 5000, 9000};
 	for (int round = 0; round < 20; round++)
 		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 			unsigned char *p = arena_alloc(&a, sizes[i]);
@@ -172,7 +172,7 @@ static void record(void *p)
 static void test_cleanups_run_newest_first_and_once(void **state)
 {
 	(void)state;
-	static int ids[] = { 1, 2, 3 };
+	static int ids[] = {1, 2, 3};
 	struct arena a;
 	arena_init(&a);
 	n_order = 0;
@@ -287,7 +287,7 @@ static void test_push_first_element_allocates_eight(void **state)
 static void test_impossible_size_aborts_instead_of_returning(void **state)
 {
 	(void)state;
-	static const size_t sizes[] = { SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40 };
+	static const size_t sizes[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX - 40};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		pid_t pid = fork();
 		assert_true(pid >= 0);
@@ -312,21 +312,21 @@ static void test_impossible_size_aborts_instead_of_returning(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_allocation_is_aligned_to_max_align_t),
-		cmocka_unit_test(test_allocations_do_not_overlap),
-		cmocka_unit_test(test_zalloc_returns_zeroed_memory_even_when_reused),
-		cmocka_unit_test(test_first_allocation_larger_than_a_block_is_usable),
-		cmocka_unit_test(test_big_allocation_keeps_current_block_free_space),
-		cmocka_unit_test(test_reset_reuses_the_first_block),
-		cmocka_unit_test(test_reset_after_big_allocation_keeps_the_first_block),
-		cmocka_unit_test(test_arena_keeps_working_over_many_resets),
-		cmocka_unit_test(test_cleanups_run_newest_first_and_once),
-		cmocka_unit_test(test_cleanup_registered_in_a_later_block_still_runs),
-		cmocka_unit_test(test_release_accepts_null_and_empty_arena),
-		cmocka_unit_test(test_string_helpers_copy_and_format),
-		cmocka_unit_test(test_push_grows_by_doubling_and_keeps_elements),
-		cmocka_unit_test(test_push_first_element_allocates_eight),
-		cmocka_unit_test(test_impossible_size_aborts_instead_of_returning),
+	        cmocka_unit_test(test_every_allocation_is_aligned_to_max_align_t),
+	        cmocka_unit_test(test_allocations_do_not_overlap),
+	        cmocka_unit_test(test_zalloc_returns_zeroed_memory_even_when_reused),
+	        cmocka_unit_test(test_first_allocation_larger_than_a_block_is_usable),
+	        cmocka_unit_test(test_big_allocation_keeps_current_block_free_space),
+	        cmocka_unit_test(test_reset_reuses_the_first_block),
+	        cmocka_unit_test(test_reset_after_big_allocation_keeps_the_first_block),
+	        cmocka_unit_test(test_arena_keeps_working_over_many_resets),
+	        cmocka_unit_test(test_cleanups_run_newest_first_and_once),
+	        cmocka_unit_test(test_cleanup_registered_in_a_later_block_still_runs),
+	        cmocka_unit_test(test_release_accepts_null_and_empty_arena),
+	        cmocka_unit_test(test_string_helpers_copy_and_format),
+	        cmocka_unit_test(test_push_grows_by_doubling_and_keeps_elements),
+	        cmocka_unit_test(test_push_first_element_allocates_eight),
+	        cmocka_unit_test(test_impossible_size_aborts_instead_of_returning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@ static void append_n(struct fixture *f, int n, int64_t client)
 	for (int i = 0; i < n; i++) {
 		f->svc.now = TEST_T0 + i;
 		assert_ok(f, audit_record(&f->svc, AUDIT_KIND_API_WRITE, client, "INC0000001",
-					  json_pack("{s:s,s:i}", "route", "/api/v1/tickets", "i", i)));
+		                          json_pack("{s:s,s:i}", "route", "/api/v1/tickets", "i", i)));
 	}
 }
 
@@ -37,8 +37,14 @@ static void test_hash_of_a_fixed_entry_matches_the_documented_serialisation(void
 {
 	(void)state;
 	struct audit_entry e = {
-		.id = 1, .at = 1772442000, .actor_id = 0, .actor_email = "system", .kind = "login",
-		.client_id = 0, .subject = "a@b.de", .detail = "{}",
+	        .id = 1,
+	        .at = 1772442000,
+	        .actor_id = 0,
+	        .actor_email = "system",
+	        .kind = "login",
+	        .client_id = 0,
+	        .subject = "a@b.de",
+	        .detail = "{}",
 	};
 	memcpy(e.prev_hash, audit_genesis_hash, sizeof(e.prev_hash));
 	char h[AUDIT_HASH_HEX_LEN + 1];
@@ -85,8 +91,8 @@ static void test_schema_refuses_update_delete_and_out_of_chain_inserts(void **st
 	assert_int_not_equal(exec_sql(f, "DELETE FROM audit_head"), SQLITE_OK);
 	assert_int_not_equal(exec_sql(f, "UPDATE audit_head SET last_id = 2"), SQLITE_OK);
 	assert_int_not_equal(exec_sql(f, "INSERT INTO audit_log (id, at, actor_email, kind, detail, prev_hash, hash) "
-					 "VALUES (9, 0, 'x', 'login', '{}', printf('%064d', 0), printf('%064d', 0))"),
-			     SQLITE_OK);
+	                                 "VALUES (9, 0, 'x', 'login', '{}', printf('%064d', 0), printf('%064d', 0))"),
+	                     SQLITE_OK);
 	assert_int_equal(verify(f).n, 3);
 }
 
@@ -95,8 +101,8 @@ static void test_verify_names_an_edited_detail(void **state)
 	struct fixture *f = *state;
 	append_n(f, 4, 0);
 	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_update; "
-				     "UPDATE audit_log SET detail = '{\"i\":9}' WHERE id = 3"),
-			 SQLITE_OK);
+	                             "UPDATE audit_log SET detail = '{\"i\":9}' WHERE id = 3"),
+	                 SQLITE_OK);
 	struct audit_verify_result r = verify(f);
 	assert_int_equal(r.bad_id, 3);
 	assert_int_equal(r.n, 2);
@@ -108,8 +114,8 @@ static void test_verify_names_an_edited_hash(void **state)
 	struct fixture *f = *state;
 	append_n(f, 4, 0);
 	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_update; "
-				     "UPDATE audit_log SET hash = printf('%064d', 1) WHERE id = 2"),
-			 SQLITE_OK);
+	                             "UPDATE audit_log SET hash = printf('%064d', 1) WHERE id = 2"),
+	                 SQLITE_OK);
 	assert_int_equal(verify(f).bad_id, 2);
 }
 
@@ -117,7 +123,8 @@ static void test_verify_names_a_deleted_middle_row(void **state)
 {
 	struct fixture *f = *state;
 	append_n(f, 4, 0);
-	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2"), SQLITE_OK);
+	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 2"),
+	                 SQLITE_OK);
 	struct audit_verify_result r = verify(f);
 	assert_int_equal(r.bad_id, 3);
 	assert_non_null(strstr(r.problem, "entry 2 before it is missing"));
@@ -127,7 +134,8 @@ static void test_verify_names_a_deleted_last_row_by_the_head(void **state)
 {
 	struct fixture *f = *state;
 	append_n(f, 4, 0);
-	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 4"), SQLITE_OK);
+	assert_int_equal(exec_sql(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 4"),
+	                 SQLITE_OK);
 	struct audit_verify_result r = verify(f);
 	assert_int_equal(r.bad_id, 4);
 	assert_int_equal(r.n, 3);
@@ -143,7 +151,7 @@ static void test_dpo_lists_only_entries_of_granted_clients(void **state)
 	append_n(f, 2, acme);
 	append_n(f, 3, beta);
 	append_n(f, 1, 0);
-	struct audit_query q = { .limit = 50 };
+	struct audit_query q = {.limit = 50};
 	struct audit_entry *v;
 	size_t n;
 	bool more;
@@ -168,14 +176,14 @@ static void test_dpo_lists_only_entries_of_granted_clients(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_hash_of_a_fixed_entry_matches_the_documented_serialisation),
-		T(test_appends_continue_the_chain_and_verify_ok),
-		T(test_schema_refuses_update_delete_and_out_of_chain_inserts),
-		T(test_verify_names_an_edited_detail),
-		T(test_verify_names_an_edited_hash),
-		T(test_verify_names_a_deleted_middle_row),
-		T(test_verify_names_a_deleted_last_row_by_the_head),
-		T(test_dpo_lists_only_entries_of_granted_clients),
+	        T(test_hash_of_a_fixed_entry_matches_the_documented_serialisation),
+	        T(test_appends_continue_the_chain_and_verify_ok),
+	        T(test_schema_refuses_update_delete_and_out_of_chain_inserts),
+	        T(test_verify_names_an_edited_detail),
+	        T(test_verify_names_an_edited_hash),
+	        T(test_verify_names_a_deleted_middle_row),
+	        T(test_verify_names_a_deleted_last_row_by_the_head),
+	        T(test_dpo_lists_only_entries_of_granted_clients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,8 @@
  * sorted client grants, malformed, unknown, tampered and expired tokens all fail
  * with -LS_EAUTH, only a hash is stored, deactivated users lose access) and
  * password login (right and wrong password, unknown email and token-only users
- * fail alike; failed logins lock an account; revoked tokens stop at once). argon2id costs ~0.1 s per hash, so the password paths share one
- * test and the length checks are exercised without hashing. */
+ * fail alike; failed logins lock an account; revoked tokens stop at once). argon2id costs ~0.1 s per hash, so the
+ * password paths share one test and the length checks are exercised without hashing. */
 #include "helpers.h"
 
 #include <sodium.h>
@@ -36,7 +36,7 @@ static void test_token_resolves_to_the_users_actor(void **state)
 	assert_int_equal(strncmp(tok, "lst_", 4), 0);
 	for (const char *p = tok + 4; *p; p++)
 		assert_true((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '_');
+		            *p == '-' || *p == '_');
 	struct actor a;
 	assert_ok(f, auth_actor_from_token(&f->svc, tok, &a));
 	assert_true(a.user_id == uid);
@@ -81,16 +81,16 @@ static void test_malformed_tokens_fail_with_eauth(void **state)
 	fx_user_v(f, "anna@example.com", USER_ROLE_AGENT, NULL);
 	const char *good = token_for(f, "anna@example.com", 0);
 	const char *bad[] = {
-		"",
-		"lst_",
-		"Bearer",
-		arena_strndup(&f->arena, good, AUTH_TOKEN_LEN - 1),
-		arena_printf(&f->arena, "%sx", good),
-		arena_printf(&f->arena, "xyz_%s", good + 4),
-		arena_printf(&f->arena, "LST_%s", good + 4),
+	        "",
+	        "lst_",
+	        "Bearer",
+	        arena_strndup(&f->arena, good, AUTH_TOKEN_LEN - 1),
+	        arena_printf(&f->arena, "%sx", good),
+	        arena_printf(&f->arena, "xyz_%s", good + 4),
+	        arena_printf(&f->arena, "LST_%s", good + 4),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct actor a = { .user_id = 4242 };
+		struct actor a = {.user_id = 4242};
 		assert_svc_error(f, auth_actor_from_token(&f->svc, bad[i], &a), -LS_EAUTH, "unauthorized", "");
 		assert_non_null(strstr(f->err.message, "malformed"));
 		assert_true(a.user_id == 4242); /* untouched */
@@ -104,7 +104,7 @@ static void test_unknown_and_tampered_tokens_fail_with_eauth(void **state)
 	char *tok = arena_strdup(&f->arena, token_for(f, "anna@example.com", 0));
 	struct actor a;
 	assert_svc_error(f, auth_actor_from_token(&f->svc, "lst_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &a),
-			 -LS_EAUTH, "unauthorized", "");
+	                 -LS_EAUTH, "unauthorized", "");
 	assert_non_null(strstr(f->err.message, "unknown or expired"));
 	tok[20] = tok[20] == 'A' ? 'B' : 'A';
 	assert_svc_error(f, auth_actor_from_token(&f->svc, tok, &a), -LS_EAUTH, "unauthorized", "");
@@ -129,13 +129,13 @@ static void test_token_needs_an_existing_active_user(void **state)
 	struct fixture *f = *state;
 	const char *tok = "x";
 	assert_svc_error(f, auth_token_create(&f->svc, "nobody@example.com", "t", 0, &tok), -ENOENT, "not_found",
-			 "email");
+	                 "email");
 	assert_string_equal(tok, "x");
 	fx_user_v(f, "anna@example.com", USER_ROLE_AGENT, NULL);
 	const char *old = token_for(f, "anna@example.com", 0);
 	assert_int_equal(exec_sql(f, "UPDATE users SET active = 0"), SQLITE_OK);
 	assert_svc_error(f, auth_token_create(&f->svc, "anna@example.com", "t", 0, &tok), -LS_EFORBIDDEN, "forbidden",
-			 "email");
+	                 "email");
 	struct actor a;
 	assert_svc_error(f, auth_actor_from_token(&f->svc, old, &a), -LS_EAUTH, "unauthorized", "");
 }
@@ -151,9 +151,9 @@ static void test_only_the_token_hash_is_stored(void **state)
 	crypto_generichash(want, sizeof(want), (const unsigned char *)tok, strlen(tok), NULL, 0);
 	sqlite3_stmt *s = NULL;
 	assert_int_equal(sqlite3_prepare_v2(store_handle(f->st),
-					    "SELECT token_hash, name, created_at, expires_at FROM api_tokens", -1, &s,
-					    NULL),
-			 SQLITE_OK);
+	                                    "SELECT token_hash, name, created_at, expires_at FROM api_tokens", -1, &s,
+	                                    NULL),
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_bytes(s, 0), 32);
 	assert_memory_equal(sqlite3_column_blob(s, 0), want, 32);
@@ -192,9 +192,12 @@ static void test_login_accepts_only_the_right_password(void **state)
 {
 	struct fixture *f = *state;
 	fx_client(f, "ACME", NULL);
-	struct user_input in = { .email = "anna@example.com", .name = "Anna", .role = USER_ROLE_AGENT,
-				 .password = "correct horse battery", .clients = (const char *const[]){ "ACME" },
-				 .n_clients = 1 };
+	struct user_input in = {.email = "anna@example.com",
+	                        .name = "Anna",
+	                        .role = USER_ROLE_AGENT,
+	                        .password = "correct horse battery",
+	                        .clients = (const char *const[]){"ACME"},
+	                        .n_clients = 1};
 	struct user u;
 	assert_ok(f, directory_user_add(&f->svc, &in, &u));
 	const char *hash;
@@ -216,19 +219,20 @@ static void test_login_accepts_only_the_right_password(void **state)
 	assert_int_equal(auth_actor_from_token(&f->svc, tok, &a), -LS_EAUTH);
 
 	const char *none = "none";
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "correct horse batterY", 3600, &none, NULL), -LS_EAUTH,
-			 "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "correct horse batterY", 3600, &none, NULL),
+	                 -LS_EAUTH, "login_failed", "");
 	char wrong_msg[sizeof(f->err.message)];
 	snprintf(wrong_msg, sizeof(wrong_msg), "%s", f->err.message);
 	assert_svc_error(f, auth_login(&f->svc, "nobody@example.com", "correct horse battery", 3600, &none, NULL),
-			 -LS_EAUTH, "login_failed", "");
+	                 -LS_EAUTH, "login_failed", "");
 	assert_string_equal(f->err.message, wrong_msg); /* no hint which emails exist */
 	assert_svc_error(f, auth_login(&f->svc, "tokenonly@example.com", "correct horse battery", 3600, &none, NULL),
-			 -LS_EAUTH, "login_failed", "");
+	                 -LS_EAUTH, "login_failed", "");
 	char *huge = arena_alloc(&f->arena, LS_MAX_PASSWORD_BYTES + 2);
 	memset(huge, 'h', LS_MAX_PASSWORD_BYTES + 1);
 	huge[LS_MAX_PASSWORD_BYTES + 1] = '\0';
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", huge, 3600, &none, NULL), -LS_EAUTH, "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", huge, 3600, &none, NULL), -LS_EAUTH, "login_failed",
+	                 "");
 	assert_string_equal(none, "none");
 
 	/* a new password replaces the stored hash */
@@ -238,8 +242,8 @@ static void test_login_accepts_only_the_right_password(void **state)
 	assert_int_equal(strncmp(hash2, "$argon2id$", 10), 0);
 	assert_string_not_equal(hash, hash2);
 	assert_int_equal(exec_sql(f, "UPDATE users SET active = 0 WHERE email = 'anna@example.com'"), SQLITE_OK);
-	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "another long password", 3600, &none, NULL), -LS_EAUTH,
-			 "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "anna@example.com", "another long password", 3600, &none, NULL),
+	                 -LS_EAUTH, "login_failed", "");
 }
 
 static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked(void **state)
@@ -251,9 +255,9 @@ static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked
 	/* an email nobody has: it locks like a real one, so a lockout tells nothing */
 	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++)
 		assert_svc_error(f, auth_login(&f->svc, "Ghost@example.com", "wrong password 1", 3600, &none, &retry),
-				 -LS_EAUTH, "login_failed", "");
+		                 -LS_EAUTH, "login_failed", "");
 	assert_svc_error(f, auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry), -EAGAIN,
-			 "login_locked", "");
+	                 "login_locked", "");
 	assert_true(retry == LS_LOGIN_LOCK_S);
 	f->svc.now = TEST_T0 + LS_LOGIN_LOCK_S - 1;
 	assert_int_equal(auth_login(&f->svc, "ghost@example.com", "x", 3600, &none, &retry), -EAGAIN);
@@ -262,13 +266,13 @@ static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked
 	f->svc.now = TEST_T0 + LS_LOGIN_LOCK_S;
 	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++)
 		assert_int_equal(auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry),
-				 -LS_EAUTH);
+		                 -LS_EAUTH);
 	assert_int_equal(auth_login(&f->svc, "ghost@example.com", "x", 3600, &none, &retry), -EAGAIN);
 	assert_true(retry == 2 * LS_LOGIN_LOCK_S);
 	assert_true(auth_lockout_seconds(30) == LS_LOGIN_LOCK_MAX_S);
 	assert_string_equal(none, "none");
 	/* failures, lockouts and refused attempts are all on record */
-	struct audit_query q = { .limit = 50 };
+	struct audit_query q = {.limit = 50};
 	struct audit_entry *e;
 	size_t n;
 	bool more;
@@ -283,8 +287,8 @@ static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked
 	assert_int_equal(locked, 2 + 3); /* two lockouts, three refused attempts */
 	/* an administrator unlocks; then the password is checked again */
 	assert_ok(f, auth_unlock(&f->svc, "GHOST@example.com"));
-	assert_svc_error(f, auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry), -LS_EAUTH,
-			 "login_failed", "");
+	assert_svc_error(f, auth_login(&f->svc, "ghost@example.com", "wrong password 1", 3600, &none, &retry),
+	                 -LS_EAUTH, "login_failed", "");
 	assert_svc_error(f, auth_unlock(&f->svc, "nobody.else@example.com"), -ENOENT, "not_found", "email");
 }
 
@@ -349,20 +353,20 @@ static void test_csrf_token_belongs_to_its_session_token_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_token_resolves_to_the_users_actor),
-		T(test_admin_token_sees_all_clients),
-		T(test_every_token_is_new_and_each_works),
-		T(test_malformed_tokens_fail_with_eauth),
-		T(test_unknown_and_tampered_tokens_fail_with_eauth),
-		T(test_token_expiry_follows_the_injected_clock),
-		T(test_token_needs_an_existing_active_user),
-		T(test_only_the_token_hash_is_stored),
-		T(test_actor_for_a_vanished_user_is_unauthorized),
-		T(test_password_length_is_checked_before_hashing),
-		T(test_login_accepts_only_the_right_password),
-		T(test_failed_logins_lock_the_account_for_growing_times_until_unlocked),
-		T(test_a_revoked_token_stops_working_at_once),
-		T(test_csrf_token_belongs_to_its_session_token_only),
+	        T(test_token_resolves_to_the_users_actor),
+	        T(test_admin_token_sees_all_clients),
+	        T(test_every_token_is_new_and_each_works),
+	        T(test_malformed_tokens_fail_with_eauth),
+	        T(test_unknown_and_tampered_tokens_fail_with_eauth),
+	        T(test_token_expiry_follows_the_injected_clock),
+	        T(test_token_needs_an_existing_active_user),
+	        T(test_only_the_token_hash_is_stored),
+	        T(test_actor_for_a_vanished_user_is_unauthorized),
+	        T(test_password_length_is_checked_before_hashing),
+	        T(test_login_accepts_only_the_right_password),
+	        T(test_failed_logins_lock_the_account_for_growing_times_until_unlocked),
+	        T(test_a_revoked_token_stops_working_at_once),
+	        T(test_csrf_token_belongs_to_its_session_token_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

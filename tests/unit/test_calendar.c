@@ -44,15 +44,15 @@ struct cal_args {
 
 static struct calendar *make(struct cal_args a)
 {
-	struct calendar_spec spec = { .tz = a.tz,
-				      .hours = a.hours,
-				      .holidays = a.holidays,
-				      .closed = a.closed,
-				      .n_closed = a.n_closed,
-				      .open = a.open,
-				      .n_open = a.n_open,
-				      .first_year = a.first_year,
-				      .last_year = a.last_year };
+	struct calendar_spec spec = {.tz = a.tz,
+	                             .hours = a.hours,
+	                             .holidays = a.holidays,
+	                             .closed = a.closed,
+	                             .n_closed = a.n_closed,
+	                             .open = a.open,
+	                             .n_open = a.n_open,
+	                             .first_year = a.first_year,
+	                             .last_year = a.last_year};
 	struct calendar *cal = NULL;
 	struct lserr e;
 	lserr_clear(&e);
@@ -60,7 +60,7 @@ static struct calendar *make(struct cal_args a)
 		fail_msg("calendar_compile(%s, %s, %s): %s", a.tz, a.hours, a.holidays, e.message);
 	return cal;
 }
-#define CAL(...) make((struct cal_args){ __VA_ARGS__ })
+#define CAL(...) make((struct cal_args){__VA_ARGS__})
 
 static void assert_add(const struct calendar *cal, const char *from, int64_t s, const char *want)
 {
@@ -146,8 +146,8 @@ static void test_servicenow_and_jira_examples(void **state)
 static void test_time_running_out_at_frame_end_gives_frame_end(void **state)
 {
 	(void)state;
-	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-12:00 13:00-17:00",
-				   .holidays = "DE-BY");
+	struct calendar *cal =
+	        CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-12:00 13:00-17:00", .holidays = "DE-BY");
 	assert_add(cal, "2025-06-02T16:00:00+02:00", H, "2025-06-02T17:00:00+02:00");
 	assert_add(cal, "2025-06-02T11:00:00+02:00", H, "2025-06-02T12:00:00+02:00");
 	assert_add(cal, "2025-06-02T11:00:00+02:00", H + 1, "2025-06-02T13:00:01+02:00");
@@ -173,8 +173,8 @@ static void test_add_zero_and_closed_starts(void **state)
 static void test_next_open_and_next_close(void **state)
 {
 	(void)state;
-	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-12:00 13:00-17:00",
-				   .holidays = "DE-HE");
+	struct calendar *cal =
+	        CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-12:00 13:00-17:00", .holidays = "DE-HE");
 	assert_next(cal, true, "2025-06-03T09:00:00+02:00", "2025-06-03T09:00:00+02:00");
 	assert_next(cal, true, "2025-06-03T12:00:00+02:00", "2025-06-03T13:00:00+02:00");
 	assert_next(cal, true, "2025-06-18T17:30:00+02:00", "2025-06-20T08:00:00+02:00"); /* Fronleichnam */
@@ -253,14 +253,14 @@ static void test_dst_changes_in_business_hours_of_several_zones(void **state)
 		const char *tz, *from, *want;
 		int64_t elapsed_week;
 	} v[] = {
-		/* Friday 16:00 + 4 h over the spring-forward weekend: Monday 11:00 in summer time */
-		{ "Europe/Berlin", "2025-03-28T16:00:00+01:00", "2025-03-31T11:00:00+02:00", 45 * H },
-		{ "Europe/Berlin", "2025-10-24T16:00:00+02:00", "2025-10-27T11:00:00+01:00", 45 * H },
-		{ "Europe/London", "2025-03-28T16:00:00+00:00", "2025-03-31T11:00:00+01:00", 45 * H },
-		{ "America/New_York", "2025-03-07T16:00:00-05:00", "2025-03-10T11:00:00-04:00", 45 * H },
-		{ "America/New_York", "2025-10-31T16:00:00-04:00", "2025-11-03T11:00:00-05:00", 45 * H },
-		{ "Australia/Sydney", "2025-04-04T16:00:00+11:00", "2025-04-07T11:00:00+10:00", 45 * H },
-		{ "Australia/Sydney", "2025-10-03T16:00:00+10:00", "2025-10-06T11:00:00+11:00", 45 * H },
+	        /* Friday 16:00 + 4 h over the spring-forward weekend: Monday 11:00 in summer time */
+	        {"Europe/Berlin", "2025-03-28T16:00:00+01:00", "2025-03-31T11:00:00+02:00", 45 * H},
+	        {"Europe/Berlin", "2025-10-24T16:00:00+02:00", "2025-10-27T11:00:00+01:00", 45 * H},
+	        {"Europe/London", "2025-03-28T16:00:00+00:00", "2025-03-31T11:00:00+01:00", 45 * H},
+	        {"America/New_York", "2025-03-07T16:00:00-05:00", "2025-03-10T11:00:00-04:00", 45 * H},
+	        {"America/New_York", "2025-10-31T16:00:00-04:00", "2025-11-03T11:00:00-05:00", 45 * H},
+	        {"Australia/Sydney", "2025-04-04T16:00:00+11:00", "2025-04-07T11:00:00+10:00", 45 * H},
+	        {"Australia/Sydney", "2025-10-03T16:00:00+10:00", "2025-10-06T11:00:00+11:00", 45 * H},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(v); i++) {
 		struct calendar *cal = CAL(.tz = v[i].tz, .hours = "mon-fri 08:00-17:00", .holidays = "none");
@@ -271,8 +271,8 @@ static void test_dst_changes_in_business_hours_of_several_zones(void **state)
 		ls_time f = T(v[i].from);
 		int64_t monday = (f + tz_offset_at(tz, f)) / 86400 - 4, s;
 		assert_int_equal(calendar_elapsed(cal, tz_local_to_utc(tz, monday * 86400),
-						  tz_local_to_utc(tz, (monday + 7) * 86400), &s, NULL),
-				 0);
+		                                  tz_local_to_utc(tz, (monday + 7) * 86400), &s, NULL),
+		                 0);
 		assert_int_equal(s, v[i].elapsed_week);
 		calendar_free(cal);
 	}
@@ -282,8 +282,8 @@ static void test_holiday_removes_whole_local_day_for_night_shifts(void **state)
 {
 	(void)state;
 	/* Wednesday 1 January 2025 is Neujahr */
-	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "tue 22:00-24:00; wed 00:00-06:00",
-				   .holidays = "DE");
+	struct calendar *cal =
+	        CAL(.tz = "Europe/Berlin", .hours = "tue 22:00-24:00; wed 00:00-06:00", .holidays = "DE");
 	assert_int_equal(elapsed(cal, "2024-12-31T00:00:00+01:00", "2025-01-02T00:00:00+01:00"), 2 * H);
 	assert_next(cal, false, "2024-12-31T22:30:00+01:00", "2025-01-01T00:00:00+01:00");
 	/* an ordinary week: one interval Tue 22:00 → Wed 06:00 */
@@ -320,9 +320,9 @@ static void test_holidays_on_weekends(void **state)
 static void test_calendar_closed_for_weeks(void **state)
 {
 	(void)state;
-	const char *closed[] = { "2025-07-28..2025-08-22", "2025-12-24", "2025-12-31" };
+	const char *closed[] = {"2025-07-28..2025-08-22", "2025-12-24", "2025-12-31"};
 	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE-NW",
-				   .closed = closed, .n_closed = 3);
+	                           .closed = closed, .n_closed = 3);
 	assert_add(cal, "2025-07-25T16:00:00+02:00", 2 * H, "2025-08-25T09:00:00+02:00");
 	assert_next(cal, true, "2025-07-28T10:00:00+02:00", "2025-08-25T08:00:00+02:00");
 	assert_int_equal(elapsed(cal, "2025-07-26T00:00:00+02:00", "2025-08-25T00:00:00+02:00"), 0);
@@ -331,7 +331,7 @@ static void test_calendar_closed_for_weeks(void **state)
 	calendar_free(cal);
 	/* a schedule that opens one hour a month */
 	cal = CAL(.tz = "Europe/Berlin", .hours = "mon 08:00-09:00", .holidays = "none",
-		  .closed = (const char *[]){ "2025-01-07..2025-01-31", "2025-02-08..2025-02-28" }, .n_closed = 2);
+	          .closed = (const char *[]){"2025-01-07..2025-01-31", "2025-02-08..2025-02-28"}, .n_closed = 2);
 	assert_add(cal, "2025-01-06T08:30:00+01:00", H, "2025-02-03T08:30:00+01:00");
 	calendar_free(cal);
 }
@@ -339,10 +339,10 @@ static void test_calendar_closed_for_weeks(void **state)
 static void test_extra_open_days(void **state)
 {
 	(void)state;
-	const char *open[] = { "2025-04-18", "2025-12-27 09:00-13:00", "2025-12-23 08:00-12:00" };
-	const char *closed[] = { "2025-12-24" };
+	const char *open[] = {"2025-04-18", "2025-12-27 09:00-13:00", "2025-12-23 08:00-12:00"};
+	const char *closed[] = {"2025-12-24"};
 	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE-NW",
-				   .closed = closed, .n_closed = 1, .open = open, .n_open = 3);
+	                           .closed = closed, .n_closed = 1, .open = open, .n_open = 3);
 	/* Karfreitag reopened with Friday's hours */
 	assert_int_equal(elapsed(cal, "2025-04-18T00:00:00+02:00", "2025-04-19T00:00:00+02:00"), 9 * H);
 	assert_int_equal(elapsed(cal, "2025-04-21T00:00:00+02:00", "2025-04-22T00:00:00+02:00"), 0);
@@ -356,10 +356,10 @@ static void test_extra_open_days(void **state)
 static void test_extra_days_at_the_edges_of_the_range(void **state)
 {
 	(void)state;
-	const char *closed[] = { "1995-01-02", "2099-12-31" }; /* a Monday and a Thursday */
-	const char *open[] = { "1995-01-01 10:00-11:00", "2099-12-25" }; /* a Sunday; Friday, 1. Weihnachtstag */
+	const char *closed[] = {"1995-01-02", "2099-12-31"};           /* a Monday and a Thursday */
+	const char *open[] = {"1995-01-01 10:00-11:00", "2099-12-25"}; /* a Sunday; Friday, 1. Weihnachtstag */
 	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE",
-				   .closed = closed, .n_closed = 2, .open = open, .n_open = 2);
+	                           .closed = closed, .n_closed = 2, .open = open, .n_open = 2);
 	assert_int_equal(elapsed(cal, "1995-01-01T00:00:00+01:00", "1995-01-03T00:00:00+01:00"), H);
 	assert_int_equal(elapsed(cal, "2099-12-25T00:00:00+01:00", "2100-01-01T00:00:00+01:00"), 4 * 9 * H);
 	assert_add(cal, "2099-12-30T16:00:00+01:00", H, "2099-12-30T17:00:00+01:00");
@@ -368,7 +368,7 @@ static void test_extra_days_at_the_edges_of_the_range(void **state)
 	calendar_free(cal);
 	/* closed for the whole range */
 	cal = CAL(.tz = "UTC", .hours = "mon-sun 00:00-24:00", .holidays = "none",
-		  .closed = (const char *[]){ "1995-01-01..2099-12-31" }, .n_closed = 1);
+	          .closed = (const char *[]){"1995-01-01..2099-12-31"}, .n_closed = 1);
 	assert_int_equal(calendar_interval_count(cal), 0);
 	calendar_free(cal);
 }
@@ -389,7 +389,7 @@ static void expect_compile_error(struct calendar_spec spec, int rc, const char *
 		fail_msg("message '%s' does not name '%s'", e.message, part);
 }
 
-#define SPEC(...) ((struct calendar_spec){ __VA_ARGS__ })
+#define SPEC(...) ((struct calendar_spec){__VA_ARGS__})
 
 static void test_compile_errors_name_the_field(void **state)
 {
@@ -400,54 +400,48 @@ static void test_compile_errors_name_the_field(void **state)
 	expect_compile_error(SPEC(.tz = "UTC", .hours = "mon-fri 8-17"), -EINVAL, "hours", "'8-17'");
 	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .holidays = "DE-XX"), -EINVAL, "holidays", "DE-XX");
 	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .holidays = ""), -EINVAL, "holidays", "''");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 1994, .last_year = 2000), -ERANGE,
-			     "year", "1994");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2000, .last_year = 2100), -ERANGE,
-			     "year", "2100");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2001, .last_year = 2000), -ERANGE,
-			     "year", "2001");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){ "2025-02-30" },
-				  .n_closed = 1),
-			     -EINVAL, "closed", "2025-02-30");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 1994, .last_year = 2000), -ERANGE, "year",
+	                     "1994");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2000, .last_year = 2100), -ERANGE, "year",
+	                     "2100");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .first_year = 2001, .last_year = 2000), -ERANGE, "year",
+	                     "2001");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){"2025-02-30"}, .n_closed = 1),
+	                     -EINVAL, "closed", "2025-02-30");
+	expect_compile_error(
+	        SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){"2025-03-01..2025-02-01"}, .n_closed = 1),
+	        -EINVAL, "closed", "ends before");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){"1990-01-01"}, .n_closed = 1),
+	                     -ERANGE, "closed", "1990-01-01");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){"2025-12-27"}, .n_open = 1),
+	                     -EINVAL, "open", "sat");
+	expect_compile_error(
+	        SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){"2025-12-27 9-13"}, .n_open = 1), -EINVAL,
+	        "open", "'9-13'");
 	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
-				  .closed = (const char *[]){ "2025-03-01..2025-02-01" }, .n_closed = 1),
-			     -EINVAL, "closed", "ends before");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){ "1990-01-01" },
-				  .n_closed = 1),
-			     -ERANGE, "closed", "1990-01-01");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){ "2025-12-27" }, .n_open = 1),
-			     -EINVAL, "open", "sat");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .open = (const char *[]){ "2025-12-27 9-13" },
-				  .n_open = 1),
-			     -EINVAL, "open", "'9-13'");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
-				  .open = (const char *[]){ "2025-12-22", "2025-12-22 08:00-09:00" }, .n_open = 2),
-			     -EINVAL, "open", "twice");
-	expect_compile_error(SPEC(.tz = "UTC", .hours = hours,
-				  .closed = (const char *[]){ "2025-12-20..2025-12-31" }, .n_closed = 1,
-				  .open = (const char *[]){ "2025-12-22" }, .n_open = 1),
-			     -EINVAL, "open", "also a closed day");
+	                          .open = (const char *[]){"2025-12-22", "2025-12-22 08:00-09:00"}, .n_open = 2),
+	                     -EINVAL, "open", "twice");
+	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .closed = (const char *[]){"2025-12-20..2025-12-31"},
+	                          .n_closed = 1, .open = (const char *[]){"2025-12-22"}, .n_open = 1),
+	                     -EINVAL, "open", "also a closed day");
 	expect_compile_error(SPEC(.tz = "UTC", .hours = hours, .n_closed = LS_MAX_CALENDAR_DAYS + 1), -LS_ETOOLARGE,
-			     "closed", "extra days");
+	                     "closed", "extra days");
 }
 
 static void test_query_errors_name_the_field(void **state)
 {
 	(void)state;
 	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE",
-				   .first_year = 2025, .last_year = 2025);
+	                           .first_year = 2025, .last_year = 2025);
 	ls_time out;
 	int64_t s;
 	struct lserr e;
-	assert_int_equal(calendar_elapsed(cal, T("2024-12-31T12:00:00Z"), T("2025-01-02T00:00:00Z"), &s, &e),
-			 -ERANGE);
+	assert_int_equal(calendar_elapsed(cal, T("2024-12-31T12:00:00Z"), T("2025-01-02T00:00:00Z"), &s, &e), -ERANGE);
 	assert_string_equal(e.field, "from");
 	assert_non_null(strstr(e.message, "2025-2025"));
-	assert_int_equal(calendar_elapsed(cal, T("2025-06-01T00:00:00Z"), T("2026-01-01T00:00:00Z"), &s, &e),
-			 -ERANGE);
+	assert_int_equal(calendar_elapsed(cal, T("2025-06-01T00:00:00Z"), T("2026-01-01T00:00:00Z"), &s, &e), -ERANGE);
 	assert_string_equal(e.field, "to");
-	assert_int_equal(calendar_elapsed(cal, T("2025-06-02T00:00:00Z"), T("2025-06-01T00:00:00Z"), &s, &e),
-			 -EINVAL);
+	assert_int_equal(calendar_elapsed(cal, T("2025-06-02T00:00:00Z"), T("2025-06-01T00:00:00Z"), &s, &e), -EINVAL);
 	assert_string_equal(e.field, "to");
 	assert_int_equal(calendar_add(cal, T("2025-06-02T00:00:00Z"), -1, &out, &e), -EINVAL);
 	assert_string_equal(e.field, "seconds");
@@ -459,12 +453,10 @@ static void test_query_errors_name_the_field(void **state)
 	assert_int_equal(calendar_next_open(cal, T("2025-12-31T18:00:00+01:00"), &out, &e), -ERANGE);
 	assert_int_equal(calendar_next_close(cal, T("2025-12-31T18:00:00+01:00"), &out, &e), -ERANGE);
 	/* the range ends at local midnight of the last year: inclusive */
-	assert_int_equal(calendar_elapsed(cal, T("2025-01-01T00:00:00+01:00"), T("2026-01-01T00:00:00+01:00"), &s,
-					  NULL),
-			 0);
-	assert_int_equal(calendar_elapsed(cal, T("2025-01-01T00:00:00+01:00") - 1, T("2025-06-01T00:00:00Z"), &s,
-					  NULL),
-			 -ERANGE);
+	assert_int_equal(
+	        calendar_elapsed(cal, T("2025-01-01T00:00:00+01:00"), T("2026-01-01T00:00:00+01:00"), &s, NULL), 0);
+	assert_int_equal(calendar_elapsed(cal, T("2025-01-01T00:00:00+01:00") - 1, T("2025-06-01T00:00:00Z"), &s, NULL),
+	                 -ERANGE);
 	/* untouched outputs on failure */
 	out = 42;
 	assert_int_equal(calendar_add(cal, T("2030-01-01T00:00:00Z"), 1, &out, NULL), -ERANGE);
@@ -477,8 +469,8 @@ static void test_calendar_that_never_opens(void **state)
 {
 	(void)state;
 	struct calendar *cal = CAL(.tz = "UTC", .hours = "mon 08:00-09:00", .holidays = "none",
-				   .closed = (const char *[]){ "2025-01-01..2025-12-31" }, .n_closed = 1,
-				   .first_year = 2025, .last_year = 2025);
+	                           .closed = (const char *[]){"2025-01-01..2025-12-31"}, .n_closed = 1,
+	                           .first_year = 2025, .last_year = 2025);
 	assert_int_equal(calendar_interval_count(cal), 0);
 	assert_int_equal(elapsed(cal, "2025-01-01T00:00:00Z", "2025-12-31T00:00:00Z"), 0);
 	ls_time out;
@@ -492,7 +484,7 @@ static void test_extend_widens_the_range(void **state)
 {
 	(void)state;
 	struct calendar *cal = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE-SN",
-				   .first_year = 2025, .last_year = 2025);
+	                           .first_year = 2025, .last_year = 2025);
 	struct calendar *full = CAL(.tz = "Europe/Berlin", .hours = "mon-fri 08:00-17:00", .holidays = "DE-SN");
 	ls_time out;
 	assert_int_equal(calendar_add(cal, T("2025-12-31T16:00:00+01:00"), 2 * H, &out, NULL), -ERANGE);
@@ -521,8 +513,8 @@ static void test_extend_widens_the_range(void **state)
 static void test_minute_precision_frames(void **state)
 {
 	(void)state;
-	struct calendar *cal = CAL(.tz = "Asia/Kolkata", .hours = "mon-fri 08:07-08:09 23:59-24:00",
-				   .holidays = "none");
+	struct calendar *cal =
+	        CAL(.tz = "Asia/Kolkata", .hours = "mon-fri 08:07-08:09 23:59-24:00", .holidays = "none");
 	assert_int_equal(elapsed(cal, "2025-06-02T00:00:00+05:30", "2025-06-03T00:00:00+05:30"), 180);
 	assert_add(cal, "2025-06-02T08:08:00+05:30", 61, "2025-06-02T23:59:01+05:30");
 	calendar_free(cal);
@@ -531,8 +523,8 @@ static void test_minute_precision_frames(void **state)
 /* ---- properties ---- */
 
 /* Slow reference: walks local days and intersects each frame with [from, to). */
-static int64_t reference_elapsed(const struct tz *tz, const struct hours *h, enum holidays_region region,
-				 ls_time from, ls_time to)
+static int64_t reference_elapsed(const struct tz *tz, const struct hours *h, enum holidays_region region, ls_time from,
+                                 ls_time to)
 {
 	int64_t d0 = (from + tz_offset_at(tz, from)) / 86400 - 2, d1 = (to + tz_offset_at(tz, to)) / 86400 + 2;
 	int64_t sum = 0;
@@ -551,7 +543,7 @@ static int64_t reference_elapsed(const struct tz *tz, const struct hours *h, enu
 		unsigned wd = (unsigned)((d % 7 + 7 + 3) % 7);
 		for (unsigned i = h->first[wd]; i < h->first[wd + 1]; i++) {
 			ls_time s = tz_local_to_utc(tz, d * 86400 + h->f[i].start * 60),
-				e = tz_local_to_utc(tz, d * 86400 + h->f[i].end * 60);
+			        e = tz_local_to_utc(tz, d * 86400 + h->f[i].end * 60);
 			if (s < from)
 				s = from;
 			if (e > to)
@@ -569,22 +561,22 @@ static void test_properties_against_reference(void **state)
 	static const struct {
 		const char *tz, *hours, *holidays;
 	} cals[] = {
-		{ "Europe/Berlin", "mon-fri 08:00-17:00", "DE-NW" },
-		{ "Europe/Berlin", "mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00", "DE-BY-AUGSBURG" },
-		{ "Europe/Berlin", "mon-sun 00:00-24:00", "none" },
-		{ "Europe/Berlin", "mon-sun 00:00-24:00", "DE-BB" },
-		{ "Europe/Berlin", "mon-fri 22:00-24:00; tue-sat 00:00-06:00", "DE-SN" },
-		{ "Europe/Berlin", "sun 01:30-03:30 23:00-24:00; mon 00:00-01:00", "DE-TH" },
-		{ "America/New_York", "mon-fri 07:00-19:00; sat-sun 01:00-03:00", "none" },
-		{ "Australia/Sydney", "mon-fri 09:00-17:30", "DE-BE" },
-		{ "America/Santiago", "sat 20:00-24:00; sun 00:00-02:00; wed 12:00-12:01", "none" },
-		{ "Australia/Lord_Howe", "mon-sun 01:45-02:15", "DE-HB" },
+	        {"Europe/Berlin", "mon-fri 08:00-17:00", "DE-NW"},
+	        {"Europe/Berlin", "mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00", "DE-BY-AUGSBURG"},
+	        {"Europe/Berlin", "mon-sun 00:00-24:00", "none"},
+	        {"Europe/Berlin", "mon-sun 00:00-24:00", "DE-BB"},
+	        {"Europe/Berlin", "mon-fri 22:00-24:00; tue-sat 00:00-06:00", "DE-SN"},
+	        {"Europe/Berlin", "sun 01:30-03:30 23:00-24:00; mon 00:00-01:00", "DE-TH"},
+	        {"America/New_York", "mon-fri 07:00-19:00; sat-sun 01:00-03:00", "none"},
+	        {"Australia/Sydney", "mon-fri 09:00-17:30", "DE-BE"},
+	        {"America/Santiago", "sat 20:00-24:00; sun 00:00-02:00; wed 12:00-12:01", "none"},
+	        {"Australia/Lord_Howe", "mon-sun 01:45-02:15", "DE-HB"},
 	};
 	struct rng rng;
 	rng_seed(&rng, 20250328);
 	for (size_t c = 0; c < ELEMENTSOF(cals); c++) {
 		struct calendar *cal = CAL(.tz = cals[c].tz, .hours = cals[c].hours, .holidays = cals[c].holidays,
-					   .first_year = 2023, .last_year = 2028);
+		                           .first_year = 2023, .last_year = 2028);
 		struct hours h;
 		assert_int_equal(hours_parse(cals[c].hours, &h, NULL), 0);
 		const struct tz *tz = calendar_tz(cal);
@@ -602,8 +594,8 @@ static void test_properties_against_reference(void **state)
 				int64_t ref = reference_elapsed(tz, &h, calendar_region(cal), a, b);
 				if (ref != ab)
 					fail_msg("%s '%s' [%lld, %lld): %lld, reference %lld", cals[c].tz,
-						 cals[c].hours, (long long)a, (long long)b, (long long)ab,
-						 (long long)ref);
+					         cals[c].hours, (long long)a, (long long)b, (long long)ab,
+					         (long long)ref);
 			}
 			int64_t s = (int64_t)rng_below(&rng, (uint64_t)(hours_weekly_minutes(&h) * 60 * 30));
 			ls_time due, n, lo_r, hi_r;
@@ -619,7 +611,7 @@ static void test_properties_against_reference(void **state)
 			assert_int_equal(calendar_elapsed(cal, a, due, &back, NULL), 0);
 			if (back != s)
 				fail_msg("%s '%s': elapsed(%lld, add(%lld)) = %lld", cals[c].tz, cals[c].hours,
-					 (long long)a, (long long)s, (long long)back);
+				         (long long)a, (long long)s, (long long)back);
 			assert_true(due >= a);
 			assert_int_equal(calendar_next_open(cal, a, &n, NULL), 0);
 			if (s > 0) { /* the earliest such instant */
@@ -677,7 +669,7 @@ static void test_concurrent_readers_agree(void **state)
 	struct worker w[4], single[4];
 	pthread_t th[4];
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct worker){ cal, (uint64_t)i + 1, 0 };
+		w[i] = (struct worker){cal, (uint64_t)i + 1, 0};
 		single[i] = w[i];
 		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
 	}
@@ -692,27 +684,27 @@ static void test_concurrent_readers_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dst_example_from_domain_research),
-		cmocka_unit_test(test_holiday_example_from_domain_research),
-		cmocka_unit_test(test_servicenow_and_jira_examples),
-		cmocka_unit_test(test_time_running_out_at_frame_end_gives_frame_end),
-		cmocka_unit_test(test_add_zero_and_closed_starts),
-		cmocka_unit_test(test_next_open_and_next_close),
-		cmocka_unit_test(test_24x7_counts_real_seconds_on_dst_days),
-		cmocka_unit_test(test_frames_in_dst_gaps_and_overlaps),
-		cmocka_unit_test(test_dst_changes_in_business_hours_of_several_zones),
-		cmocka_unit_test(test_holiday_removes_whole_local_day_for_night_shifts),
-		cmocka_unit_test(test_holidays_on_weekends),
-		cmocka_unit_test(test_calendar_closed_for_weeks),
-		cmocka_unit_test(test_extra_open_days),
-		cmocka_unit_test(test_extra_days_at_the_edges_of_the_range),
-		cmocka_unit_test(test_compile_errors_name_the_field),
-		cmocka_unit_test(test_query_errors_name_the_field),
-		cmocka_unit_test(test_calendar_that_never_opens),
-		cmocka_unit_test(test_extend_widens_the_range),
-		cmocka_unit_test(test_minute_precision_frames),
-		cmocka_unit_test(test_properties_against_reference),
-		cmocka_unit_test(test_concurrent_readers_agree),
+	        cmocka_unit_test(test_dst_example_from_domain_research),
+	        cmocka_unit_test(test_holiday_example_from_domain_research),
+	        cmocka_unit_test(test_servicenow_and_jira_examples),
+	        cmocka_unit_test(test_time_running_out_at_frame_end_gives_frame_end),
+	        cmocka_unit_test(test_add_zero_and_closed_starts),
+	        cmocka_unit_test(test_next_open_and_next_close),
+	        cmocka_unit_test(test_24x7_counts_real_seconds_on_dst_days),
+	        cmocka_unit_test(test_frames_in_dst_gaps_and_overlaps),
+	        cmocka_unit_test(test_dst_changes_in_business_hours_of_several_zones),
+	        cmocka_unit_test(test_holiday_removes_whole_local_day_for_night_shifts),
+	        cmocka_unit_test(test_holidays_on_weekends),
+	        cmocka_unit_test(test_calendar_closed_for_weeks),
+	        cmocka_unit_test(test_extra_open_days),
+	        cmocka_unit_test(test_extra_days_at_the_edges_of_the_range),
+	        cmocka_unit_test(test_compile_errors_name_the_field),
+	        cmocka_unit_test(test_query_errors_name_the_field),
+	        cmocka_unit_test(test_calendar_that_never_opens),
+	        cmocka_unit_test(test_extend_widens_the_range),
+	        cmocka_unit_test(test_minute_precision_frames),
+	        cmocka_unit_test(test_properties_against_reference),
+	        cmocka_unit_test(test_concurrent_readers_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

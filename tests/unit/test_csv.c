@@ -87,7 +87,7 @@ static void test_tab_detected_and_fixed_separator_wins(void **state)
 {
 	(void)state;
 	struct csv_reader *r = open_mem("a\tb,c\n", 0);
-	assert_int_equal(csv_separator(r), ',');  /* one of each: ',' wins ties */
+	assert_int_equal(csv_separator(r), ','); /* one of each: ',' wins ties */
 	csv_close(r);
 	r = open_mem("a\tb\tc,d\n", 0);
 	assert_int_equal(csv_separator(r), '\t');
@@ -222,18 +222,18 @@ static void test_missing_file_is_enoent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_rows_and_empty_fields),
-		cmocka_unit_test(test_quotes_hold_separators_quotes_and_line_ends),
-		cmocka_unit_test(test_crlf_bom_and_semicolon_are_detected),
-		cmocka_unit_test(test_tab_detected_and_fixed_separator_wins),
-		cmocka_unit_test(test_blank_lines_are_skipped_but_counted),
-		cmocka_unit_test(test_stray_quotes_are_data),
-		cmocka_unit_test(test_unterminated_quote_is_an_error_naming_the_line),
-		cmocka_unit_test(test_too_long_record_is_skipped_and_reading_goes_on),
-		cmocka_unit_test(test_too_many_fields_is_too_large),
-		cmocka_unit_test(test_fields_lie_back_to_back),
-		cmocka_unit_test(test_gzip_file_reads_like_the_plain_file),
-		cmocka_unit_test(test_missing_file_is_enoent),
+	        cmocka_unit_test(test_plain_rows_and_empty_fields),
+	        cmocka_unit_test(test_quotes_hold_separators_quotes_and_line_ends),
+	        cmocka_unit_test(test_crlf_bom_and_semicolon_are_detected),
+	        cmocka_unit_test(test_tab_detected_and_fixed_separator_wins),
+	        cmocka_unit_test(test_blank_lines_are_skipped_but_counted),
+	        cmocka_unit_test(test_stray_quotes_are_data),
+	        cmocka_unit_test(test_unterminated_quote_is_an_error_naming_the_line),
+	        cmocka_unit_test(test_too_long_record_is_skipped_and_reading_goes_on),
+	        cmocka_unit_test(test_too_many_fields_is_too_large),
+	        cmocka_unit_test(test_fields_lie_back_to_back),
+	        cmocka_unit_test(test_gzip_file_reads_like_the_plain_file),
+	        cmocka_unit_test(test_missing_file_is_enoent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

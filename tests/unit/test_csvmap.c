@@ -46,8 +46,8 @@ static int on_event(void *ctx, const struct rec_event *ev)
 	struct got *g = ctx;
 	if (g->n_events < 64)
 		snprintf(g->events[g->n_events++], sizeof(g->events[0]), "%s %lld %s %s>%s by %s", ev->ticket,
-			 (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
-			 ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
+		         (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
+		         ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
 	return 0;
 }
 
@@ -89,7 +89,7 @@ static ls_time utc(int y, unsigned m, unsigned d, int hh, int mm, int ss)
 
 /* Imports data/file with the preset or mapping file; returns the import's code. */
 static int import(struct got *g, const char *mapping, const char *file, const struct import_options *o,
-		  struct import_stats *st, struct lserr *e)
+                  struct import_stats *st, struct lserr *e)
 {
 	char path[512], mpath[512];
 	data_path(path, sizeof(path), file);
@@ -99,7 +99,7 @@ static int import(struct got *g, const char *mapping, const char *file, const st
 		mapping = mpath;
 	}
 	assert_int_equal(csvmap_load(mapping, &m, e), 0);
-	struct import_sink s = { .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
+	struct import_sink s = {.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
 	int rc = csvmap_import_file(path, m, o, &s, st, e);
 	csvmap_free(m);
 	return rc;
@@ -123,7 +123,7 @@ static void test_presets_are_listed_and_parse(void **state)
 static void test_bpi2013_log_groups_cases_with_reopen_waits_and_reassignments(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .events = true, .client = "VOLVO" };
+	struct import_options o = {.events = true, .client = "VOLVO"};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import(g, "bpi2013-incidents", "bpi2013-excerpt.csv", &o, &st, &e), 0);
@@ -166,17 +166,18 @@ static void test_bpi2013_log_groups_cases_with_reopen_waits_and_reassignments(vo
 
 	char want[160];
 	snprintf(want, sizeof(want), "1-100 %lld activity ->Accepted-In Progress by fr-Frederic",
-		 (long long)utc(2010, 3, 31, 14, 59, 42));
+	         (long long)utc(2010, 3, 31, 14, 59, 42));
 	assert_string_equal(g->events[0], want);
-	snprintf(want, sizeof(want), "1-100 %lld activity Accepted-In Progress>Queued-Awaiting Assignment by fr-Frederic",
-		 (long long)utc(2010, 3, 31, 15, 10, 0));
+	snprintf(want, sizeof(want),
+	         "1-100 %lld activity Accepted-In Progress>Queued-Awaiting Assignment by fr-Frederic",
+	         (long long)utc(2010, 3, 31, 15, 10, 0));
 	assert_string_equal(g->events[1], want);
 }
 
 static void test_bpi2014_incident_table_maps_rows_and_skips_padding(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import(g, "bpi2014-incidents", "bpi2014-incidents-excerpt.csv", &o, &st, &e), 0);
@@ -212,7 +213,7 @@ static void test_bpi2014_incident_table_maps_rows_and_skips_padding(void **state
 static void test_bpi2014_activity_log_need_not_be_grouped(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import(g, "bpi2014-activities", "bpi2014-activities-excerpt.csv", &o, &st, &e), 0);
@@ -246,7 +247,7 @@ static void test_helpdesk_log_in_a_named_zone(void **state)
 	struct tz *rome = NULL;
 	struct lserr e;
 	assert_int_equal(tz_load("Europe/Rome", &rome, &e), 0);
-	struct import_options o = { .events = false, .tz = rome };
+	struct import_options o = {.events = false, .tz = rome};
 	struct import_stats st;
 	assert_int_equal(import(g, "helpdesk", "helpdesk-excerpt.csv", &o, &st, &e), 0);
 	tz_free(rome);
@@ -271,7 +272,7 @@ static void test_helpdesk_log_in_a_named_zone(void **state)
 static void test_mapping_file_and_bad_rows_by_line(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .events = false, .max_bad_rows = 3 };
+	struct import_options o = {.events = false, .max_bad_rows = 3};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(import(g, "mapping-interactions.json", "interactions-excerpt.csv", &o, &st, &e), 0);
@@ -303,8 +304,8 @@ static int import_text(struct got *g, const char *json, const char *csv, struct 
 		return rc;
 	struct csv_reader *r = NULL;
 	assert_int_equal(csv_open_mem(csv, strlen(csv), csvmap_separator(m), &r, e), 0);
-	struct import_sink s = { .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
-	struct import_options o = { .events = true };
+	struct import_sink s = {.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
+	struct import_options o = {.events = true};
 	rc = csvmap_import(r, m, &o, &s, st, e);
 	csv_close(r);
 	csvmap_free(m);
@@ -318,7 +319,7 @@ static void test_grouped_log_reports_a_case_that_comes_back(void **state)
 	struct lserr e;
 	const char *map = "{\"shape\":\"log\",\"columns\":{\"id\":\"case\",\"at\":\"when\",\"activity\":\"what\"}}";
 	const char *csv = "case,when,what\nA,2020-01-01 10:00,x\nB,2020-01-01 11:00,y\nA,2020-01-02 10:00,z\n"
-			  "B,,w\n";
+	                  "B,,w\n";
 	assert_int_equal(import_text(g, map, csv, &st, &e), 0); /* no limit on bad rows */
 	assert_int_equal(st.rows, 4);
 	assert_int_equal(st.tickets, 2);
@@ -338,18 +339,19 @@ static void test_mapping_errors_say_what_is_wrong(void **state)
 	static const struct {
 		const char *json, *msg;
 	} cases[] = {
-		{ "[1]", "expected an object" },
-		{ "{\"shape\":\"log\"", "not JSON" },
-		{ "{\"shape\":\"tabel\",\"columns\":{\"id\":\"x\"}}", "shape must be" },
-		{ "{\"shape\":\"table\"}", "id is required" },
-		{ "{\"shape\":\"log\",\"columns\":{\"id\":\"x\"}}", "at (the instant" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\",\"owner\":\"y\"}}", "unknown role 'owner'" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"colour\":1}", "unknown key 'colour'" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"states\":{\"Done\":\"finished\"}}", "'Done' is not" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"levels\":{\"Low\":9}}", "1 to 5" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"separator\":\"|\"}", "separator must be" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"time_format\":\"%d\"}", "time_format must be" },
-		{ "{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"shape\":\"log\"}", "not JSON" },
+	        {"[1]", "expected an object"},
+	        {"{\"shape\":\"log\"", "not JSON"},
+	        {"{\"shape\":\"tabel\",\"columns\":{\"id\":\"x\"}}", "shape must be"},
+	        {"{\"shape\":\"table\"}", "id is required"},
+	        {"{\"shape\":\"log\",\"columns\":{\"id\":\"x\"}}", "at (the instant"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\",\"owner\":\"y\"}}", "unknown role 'owner'"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"colour\":1}", "unknown key 'colour'"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"states\":{\"Done\":\"finished\"}}",
+	         "'Done' is not"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"levels\":{\"Low\":9}}", "1 to 5"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"separator\":\"|\"}", "separator must be"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"time_format\":\"%d\"}", "time_format must be"},
+	        {"{\"shape\":\"table\",\"columns\":{\"id\":\"x\"},\"shape\":\"log\"}", "not JSON"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct csvmap *m = NULL;
@@ -375,15 +377,16 @@ static void test_mapping_errors_say_what_is_wrong(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_presets_are_listed_and_parse),
-		cmocka_unit_test_setup_teardown(test_bpi2013_log_groups_cases_with_reopen_waits_and_reassignments, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bpi2014_incident_table_maps_rows_and_skips_padding, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bpi2014_activity_log_need_not_be_grouped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_helpdesk_log_in_a_named_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mapping_file_and_bad_rows_by_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_grouped_log_reports_a_case_that_comes_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mapping_errors_say_what_is_wrong, setup, teardown),
+	        cmocka_unit_test(test_presets_are_listed_and_parse),
+	        cmocka_unit_test_setup_teardown(test_bpi2013_log_groups_cases_with_reopen_waits_and_reassignments,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bpi2014_incident_table_maps_rows_and_skips_padding, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_bpi2014_activity_log_need_not_be_grouped, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_helpdesk_log_in_a_named_zone, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_mapping_file_and_bad_rows_by_line, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_grouped_log_reports_a_case_that_comes_back, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_mapping_errors_say_what_is_wrong, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

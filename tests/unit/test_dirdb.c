@@ -10,9 +10,12 @@
 static void test_clients_insert_lookup_and_list_by_code(void **state)
 {
 	struct fixture *f = *state;
-	struct client z = { .code = "ZETA", .name = "Zeta AG", .created_at = 5 };
-	struct client a = { .code = "ALPHA", .name = "Alpha GmbH", .timezone = "Europe/Vienna",
-			    .priority_matrix = "112223345", .created_at = 6 };
+	struct client z = {.code = "ZETA", .name = "Zeta AG", .created_at = 5};
+	struct client a = {.code = "ALPHA",
+	                   .name = "Alpha GmbH",
+	                   .timezone = "Europe/Vienna",
+	                   .priority_matrix = "112223345",
+	                   .created_at = 6};
 	assert_int_equal(dirdb_client_insert(f->st, &z), 0);
 	assert_int_equal(dirdb_client_insert(f->st, &a), 0);
 	assert_true(z.id > 0 && a.id > z.id);
@@ -35,15 +38,18 @@ static void test_clients_insert_lookup_and_list_by_code(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].code, "ALPHA");
 	assert_string_equal(v[1].code, "ZETA");
-	struct client dup = { .code = "ZETA", .name = "Other", .created_at = 7 };
+	struct client dup = {.code = "ZETA", .name = "Other", .created_at = 7};
 	assert_int_equal(dirdb_client_insert(f->st, &dup), -LS_ECONFLICT);
 }
 
 static void test_user_email_is_case_insensitive(void **state)
 {
 	struct fixture *f = *state;
-	struct user u = { .email = "Anna.Berg@Example.com", .name = "Anna", .role = USER_ROLE_MANAGER,
-			  .active = true, .created_at = 9 };
+	struct user u = {.email = "Anna.Berg@Example.com",
+	                 .name = "Anna",
+	                 .role = USER_ROLE_MANAGER,
+	                 .active = true,
+	                 .created_at = 9};
 	assert_int_equal(dirdb_user_insert(f->st, &u, NULL), 0);
 	struct user g;
 	assert_int_equal(dirdb_user_by_email(f->st, &f->arena, "anna.berg@example.COM", &g), 0);
@@ -51,7 +57,7 @@ static void test_user_email_is_case_insensitive(void **state)
 	assert_string_equal(g.email, "Anna.Berg@Example.com");
 	assert_int_equal(g.role, USER_ROLE_MANAGER);
 	assert_true(g.active);
-	struct user dup = { .email = "ANNA.BERG@EXAMPLE.COM", .name = "Dup", .role = USER_ROLE_AGENT, .active = true };
+	struct user dup = {.email = "ANNA.BERG@EXAMPLE.COM", .name = "Dup", .role = USER_ROLE_AGENT, .active = true};
 	assert_int_equal(dirdb_user_insert(f->st, &dup, NULL), -LS_ECONFLICT);
 	assert_int_equal(dirdb_user_by_email(f->st, &f->arena, "nobody@example.com", &g), -ENOENT);
 	assert_int_equal(dirdb_user_by_id(f->st, &f->arena, u.id, &g), 0);
@@ -96,11 +102,11 @@ static void test_password_hash_is_absent_until_set(void **state)
 static void test_teams_and_members(void **state)
 {
 	struct fixture *f = *state;
-	struct team t = { .code = "L2-APPS", .name = "Apps", .created_at = 3 };
+	struct team t = {.code = "L2-APPS", .name = "Apps", .created_at = 3};
 	assert_int_equal(dirdb_team_insert(f->st, &t), 0);
-	struct team dup = { .code = "L2-APPS", .name = "Again" };
+	struct team dup = {.code = "L2-APPS", .name = "Again"};
 	assert_int_equal(dirdb_team_insert(f->st, &dup), -LS_ECONFLICT);
-	struct team a = { .code = "A-TEAM", .name = "A" };
+	struct team a = {.code = "A-TEAM", .name = "A"};
 	assert_int_equal(dirdb_team_insert(f->st, &a), 0);
 	struct team g;
 	assert_int_equal(dirdb_team_by_code(f->st, &f->arena, "L2-APPS", &g), 0);
@@ -114,7 +120,7 @@ static void test_teams_and_members(void **state)
 	assert_string_equal(v[0].code, "A-TEAM");
 	int64_t uid = fx_user_v(f, "agent@example.com", USER_ROLE_AGENT, NULL);
 	assert_int_equal(dirdb_team_add_member(f->st, t.id, uid), 0);
-	assert_int_equal(dirdb_team_add_member(f->st, t.id, uid), 0); /* idempotent */
+	assert_int_equal(dirdb_team_add_member(f->st, t.id, uid), 0);              /* idempotent */
 	assert_int_equal(dirdb_team_add_member(f->st, t.id, 4242), -LS_ECONFLICT); /* no such user */
 }
 
@@ -148,12 +154,12 @@ static void test_token_lookup_honours_expiry_and_deactivation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_clients_insert_lookup_and_list_by_code),
-		T(test_user_email_is_case_insensitive),
-		T(test_grants_are_sorted_and_idempotent),
-		T(test_password_hash_is_absent_until_set),
-		T(test_teams_and_members),
-		T(test_token_lookup_honours_expiry_and_deactivation),
+	        T(test_clients_insert_lookup_and_list_by_code),
+	        T(test_user_email_is_case_insensitive),
+	        T(test_grants_are_sorted_and_idempotent),
+	        T(test_password_hash_is_absent_until_set),
+	        T(test_teams_and_members),
+	        T(test_token_lookup_honours_expiry_and_deactivation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -389,7 +389,7 @@ static void test_erlang_a_properties(void **state)
 	assert_near(m.prob_wait, 1.0, 1e-9);
 	assert_near(m.prob_abandon, 1.0 - 10.0 / 2000.0, 1e-9);
 	/* callers with almost no patience: whoever waits hangs up, however tiny the queue */
-	static const double instant[] = { 1e-3, 1e-12, 1e-300 };
+	static const double instant[] = {1e-3, 1e-12, 1e-300};
 	for (size_t i = 0; i < ELEMENTSOF(instant); i++) {
 		m = eval_ok(10.0, 180.0, 20.0, instant[i], 11);
 		assert_near(m.prob_abandon, m.prob_wait, 1e-4);

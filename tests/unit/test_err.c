@@ -18,39 +18,38 @@ static void test_catalogue_statuses(void **state)
 		const char *code;
 		int status;
 	} want[] = {
-		{ "invalid_json", 400 },
-		{ "invalid_field", 400 },
-		{ "missing_field", 400 },
-		{ "unknown_field", 400 },
-		{ "invalid_parameter", 400 },
-		{ "invalid_cursor", 400 },
-		{ "unauthorized", 401 },
-		{ "login_failed", 401 },
-		{ "forbidden", 403 },
-		{ "not_found", 404 },
-		{ "route_not_found", 404 },
-		{ "method_not_allowed", 405 },
-		{ "conflict", 409 },
-		{ "invalid_transition", 409 },
-		{ "version_mismatch", 412 },
-		{ "body_too_large", 413 },
-		{ "unsupported_media_type", 415 },
-		{ "precondition_required", 428 },
-		{ "internal", 500 },
-		{ "unavailable", 503 },
-		{ "invalid_file", 400 },
-		{ "invalid_csv", 400 },
-		{ "csrf_failed", 403 },
-		{ "login_locked", 429 },
-		{ "erased", 409 },
-		{ "shredded", 410 },
-		{ "key_missing", 500 },
-		{ "key_mismatch", 500 },
+	        {"invalid_json", 400},
+	        {"invalid_field", 400},
+	        {"missing_field", 400},
+	        {"unknown_field", 400},
+	        {"invalid_parameter", 400},
+	        {"invalid_cursor", 400},
+	        {"unauthorized", 401},
+	        {"login_failed", 401},
+	        {"forbidden", 403},
+	        {"not_found", 404},
+	        {"route_not_found", 404},
+	        {"method_not_allowed", 405},
+	        {"conflict", 409},
+	        {"invalid_transition", 409},
+	        {"version_mismatch", 412},
+	        {"body_too_large", 413},
+	        {"unsupported_media_type", 415},
+	        {"precondition_required", 428},
+	        {"internal", 500},
+	        {"unavailable", 503},
+	        {"invalid_file", 400},
+	        {"invalid_csv", 400},
+	        {"csrf_failed", 403},
+	        {"login_locked", 429},
+	        {"erased", 409},
+	        {"shredded", 410},
+	        {"key_missing", 500},
+	        {"key_mismatch", 500},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if (err_http_status(want[i].code) != want[i].status)
-			fail_msg("%s maps to %d, want %d", want[i].code, err_http_status(want[i].code),
-				 want[i].status);
+			fail_msg("%s maps to %d, want %d", want[i].code, err_http_status(want[i].code), want[i].status);
 	}
 	/* the catalogue holds exactly these codes */
 	unsigned n = 0;
@@ -161,13 +160,13 @@ static void test_err_str_names_project_and_errno_codes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalogue_statuses),
-		cmocka_unit_test(test_catalogue_iteration_is_consistent_and_unique),
-		cmocka_unit_test(test_unknown_codes_are_internal_errors),
-		cmocka_unit_test(test_lserr_set_fills_the_record_and_returns_rc),
-		cmocka_unit_test(test_lserr_accepts_null_and_truncates_long_texts),
-		cmocka_unit_test(test_lserr_clear_resets_everything),
-		cmocka_unit_test(test_err_str_names_project_and_errno_codes),
+	        cmocka_unit_test(test_catalogue_statuses),
+	        cmocka_unit_test(test_catalogue_iteration_is_consistent_and_unique),
+	        cmocka_unit_test(test_unknown_codes_are_internal_errors),
+	        cmocka_unit_test(test_lserr_set_fills_the_record_and_returns_rc),
+	        cmocka_unit_test(test_lserr_accepts_null_and_truncates_long_texts),
+	        cmocka_unit_test(test_lserr_clear_resets_everything),
+	        cmocka_unit_test(test_err_str_names_project_and_errno_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

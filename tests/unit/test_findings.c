@@ -57,9 +57,9 @@ static struct rec_ticket *add(ls_time opened, double res_hours)
 }
 
 static void event(size_t ticket, ls_time when, const char *field, const char *old, const char *new_value,
-		  const char *actor)
+                  const char *actor)
 {
-	EV[NE++] = (struct findings_event){ ticket, when, field, old, new_value, actor };
+	EV[NE++] = (struct findings_event){ticket, when, field, old, new_value, actor};
 }
 
 static int reset(void **state)
@@ -71,7 +71,7 @@ static int reset(void **state)
 
 static void run(const struct findings_options *o, struct findings_result *r)
 {
-	struct findings_input in = { T, NT, EV, NE, NULL, 0 };
+	struct findings_input in = {T, NT, EV, NE, NULL, 0};
 	struct lserr e;
 	assert_int_equal(findings_compute(&in, o, r, &e), 0);
 }
@@ -153,7 +153,7 @@ static void test_arrival_peaks_against_agents_active_in_events(void **state)
 	event(4, at(2024, 1, 5, 9, 30), "state", NULL, NULL, NULL);
 	event(0, at(2024, 1, 1, 10, 30), "state", NULL, NULL, "a");
 	event(0, at(2023, 12, 31, 9, 0), "state", NULL, NULL, "z");
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH, .min_support = 3 };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH, .min_support = 3};
 	struct findings_result r;
 	run(&o, &r);
 	const struct findings_profile *p = &r.profile;
@@ -187,9 +187,9 @@ static void test_arrival_peaks_against_agents_active_in_events(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(hours, 1), "hour")), "Mon 09:00");
 	assert_near(json_number_value(json_object_get(json_array_get(hours, 1), "times_median")), 2);
 	assert_string_equal(it->title, "Arrival peaks without staff: 2 hours of the week, worst Fri 09:00 with 3 "
-				       "tickets and no agent active");
+	                               "tickets and no agent active");
 	assert_string_equal(it->title_de, "Ankunftsspitzen ohne Besetzung: 2 Wochenstunden, am stärksten Fr 09:00 mit "
-					  "3 Tickets und keinem aktiven Agenten");
+	                                  "3 Tickets und keinem aktiven Agenten");
 	findings_result_release(&r);
 }
 
@@ -210,9 +210,9 @@ static void test_arrival_peaks_against_acd_handled_load(void **state)
 		int64_t offered, answered, abandoned;
 		double talk;
 	} rows[] = {
-		{ at(2024, 1, 1, 9, 0), 100, 20, 80, 6000 }, { at(2024, 1, 1, 9, 30), 100, 20, 80, 6000 },
-		{ at(2024, 1, 2, 9, 0), 40, 40, 0, 12000 },  { at(2024, 1, 3, 9, 0), 40, 40, 0, 12000 },
-		{ at(2024, 1, 4, 9, 0), 40, 38, 2, 11400 },  { at(2023, 12, 4, 9, 0), 999, 0, 999, 0 },
+	        {at(2024, 1, 1, 9, 0), 100, 20, 80, 6000}, {at(2024, 1, 1, 9, 30), 100, 20, 80, 6000},
+	        {at(2024, 1, 2, 9, 0), 40, 40, 0, 12000},  {at(2024, 1, 3, 9, 0), 40, 40, 0, 12000},
+	        {at(2024, 1, 4, 9, 0), 40, 38, 2, 11400},  {at(2023, 12, 4, 9, 0), 999, 0, 999, 0},
 	};
 	for (size_t i = 0; i < 6; i++) {
 		rec_interval_init(&iv[i]);
@@ -223,8 +223,8 @@ static void test_arrival_peaks_against_acd_handled_load(void **state)
 		iv[i].abandoned = rows[i].abandoned;
 		iv[i].talk = rows[i].talk;
 	}
-	struct findings_input in = { .intervals = iv, .n_intervals = 6 };
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH, .min_support = 3 };
+	struct findings_input in = {.intervals = iv, .n_intervals = 6};
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH, .min_support = 3};
 	struct findings_result r;
 	struct lserr e;
 	assert_int_equal(findings_compute(&in, &o, &r, &e), 0);
@@ -245,7 +245,7 @@ static void test_arrival_peaks_against_acd_handled_load(void **state)
 	assert_near(evnum(it, "aht_hours"), 300.0 / 3600);
 	assert_near(it->value_hours_per_month, (160 - 200 * 2.0 / 120) * 300 / 3600);
 	assert_string_equal(it->title, "Arrival peaks without matching staff: 1 hour of the week, worst Mon 09:00 with "
-				       "4.9 times the median calls per agent-hour");
+	                               "4.9 times the median calls per agent-hour");
 	findings_result_release(&r);
 }
 
@@ -260,7 +260,7 @@ static void test_arrival_peaks_without_staffing_data(void **state)
 		add(at(2024, 1, 2, 9, i), NAN);
 		add(at(2024, 1, 3, 9, i), NAN);
 	}
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.profile.staffing, FINDINGS_STAFF_NONE);
@@ -269,7 +269,7 @@ static void test_arrival_peaks_without_staffing_data(void **state)
 	assert_non_null(it);
 	assert_true(isnan(it->value_hours_per_month)); /* no resolution times */
 	assert_string_equal(it->title, "Arrival peaks: 1 hour of the week with 2.0 times the median arrivals or more "
-				       "(no staffing data), worst Mon 09:00 with 4.0 times");
+	                               "(no staffing data), worst Mon 09:00 with 4.0 times");
 	findings_result_release(&r);
 }
 
@@ -285,7 +285,7 @@ static void test_sla_hotspot_needs_support_and_a_z_score_of_three(void **state)
 	struct {
 		const char *team;
 		int prio, n, breached;
-	} g[] = { { "A", 2, 40, 30 }, { "B", 3, 60, 10 }, { "C", 3, 10, 10 } };
+	} g[] = {{"A", 2, 40, 30}, {"B", 3, 60, 10}, {"C", 3, 10, 10}};
 	for (size_t k = 0; k < 3; k++)
 		for (int i = 0; i < g[k].n; i++) {
 			bool b = i < g[k].breached;
@@ -302,7 +302,7 @@ static void test_sla_hotspot_needs_support_and_a_z_score_of_three(void **state)
 	t->made_sla = 1; /* in flight */
 	t = add(FROM + 4 * D, 5);
 	t->team = "A"; /* no outcome */
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.sla_variant, KPI_SLA_SOURCE);
@@ -326,10 +326,10 @@ static void test_sla_hotspot_needs_support_and_a_z_score_of_three(void **state)
 	assert_near(team->value_hours_per_month, (30 - 40 * p0) * 20);
 	assert_near(prio->value_hours_per_month, team->value_hours_per_month);
 	assert_string_equal(team->title,
-			    "SLA breaches concentrate in team A: 75 % of 40 tickets breached vs 45 % overall");
+	                    "SLA breaches concentrate in team A: 75 % of 40 tickets breached vs 45 % overall");
 	assert_string_equal(
-		team->title_de,
-		"SLA-Verletzungen gehäuft in Team A: 75 % von 40 Tickets verletzt gegenüber 45 % insgesamt");
+	        team->title_de,
+	        "SLA-Verletzungen gehäuft in Team A: 75 % von 40 Tickets verletzt gegenüber 45 % insgesamt");
 	findings_result_release(&r);
 
 	/* the cut per kind keeps the best one and counts the other */
@@ -341,7 +341,7 @@ static void test_sla_hotspot_needs_support_and_a_z_score_of_three(void **state)
 	findings_result_release(&r);
 
 	/* a stricter test finds nothing: z 3.75 < 4 */
-	o = (struct findings_options){ .from = FROM, .to = FROM + MONTH, .z_min = 4 };
+	o = (struct findings_options){.from = FROM, .to = FROM + MONTH, .z_min = 4};
 	run(&o, &r);
 	assert_int_equal(r.n_items, 0);
 	findings_result_release(&r);
@@ -357,9 +357,9 @@ static void test_sla_outcome_is_the_kpi_engines(void **state)
 	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_SOURCE, 0), -1);
 	t.resolution_due_at = FROM + 8 * H;
 	assert_int_equal(kpi_sla_variant_of(&t, 1), KPI_SLA_TARGET);
-	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, FROM + H), -1);	/* in flight */
+	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, FROM + H), -1);    /* in flight */
 	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, FROM + 9 * H), 0); /* overdue */
-	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, 0), 0);		/* after everything */
+	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, 0), 0);            /* after everything */
 	t.resolved_at = FROM + 8 * H;
 	assert_int_equal(kpi_sla_outcome(&t, KPI_SLA_TARGET, 0), 1); /* at the due time is in time */
 	t.made_sla = 0;
@@ -382,7 +382,7 @@ static void test_sla_outcome_is_the_kpi_engines(void **state)
 static void test_pingpong_counts_hand_backs_between_teams(void **state)
 {
 	(void)state;
-	double res[] = { 50, 10, 30, 20, 40 };
+	double res[] = {50, 10, 30, 20, 40};
 	for (int i = 0; i < 5; i++)
 		add(FROM + D, res[i]);
 	add(FROM - D, 99);
@@ -402,7 +402,7 @@ static void test_pingpong_counts_hand_backs_between_teams(void **state)
 	event(4, t0 + 2 * H, "team", "A", "B", "x");
 	event(5, FROM - D + H, "team", "A", "B", "x");
 	event(5, FROM - D + 2 * H, "team", "B", "A", "x");
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.tickets, 5);
@@ -430,8 +430,8 @@ static void test_pingpong_counts_hand_backs_between_teams(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(ac, "teams"), 1)), "C");
 	assert_int_equal(json_integer_value(json_object_get(ac, "bounces")), 1);
 	assert_string_equal(it->title,
-			    "Reassignment ping-pong: 3 tickets handed back between teams (most: A \xe2\x86\x94 "
-			    "B), median resolution 25.0 h longer");
+	                    "Reassignment ping-pong: 3 tickets handed back between teams (most: A \xe2\x86\x94 "
+	                    "B), median resolution 25.0 h longer");
 	findings_result_release(&r);
 }
 
@@ -448,7 +448,7 @@ static void test_pingpong_counts_hand_backs_between_teams(void **state)
 static void test_repeat_incidents_become_problem_candidates(void **state)
 {
 	(void)state;
-	int srv[] = { 0, 2, 5, 20, 21, 40, 41, 42, 49 };
+	int srv[] = {0, 2, 5, 20, 21, 40, 41, 42, 49};
 	for (size_t i = 0; i < 9; i++) {
 		struct rec_ticket *t = add(FROM + srv[i] * D + 10 * H, 2);
 		t->ci = "srv1";
@@ -458,7 +458,7 @@ static void test_repeat_incidents_become_problem_candidates(void **state)
 	struct rec_ticket *sr = add(FROM + D + 10 * H, 2);
 	sr->ci = "srv1";
 	sr->type = TICKET_TYPE_SERVICE_REQUEST;
-	int net[] = { 1, 9, 17 };
+	int net[] = {1, 9, 17};
 	for (size_t i = 0; i < 3; i++) {
 		struct rec_ticket *t = add(FROM + net[i] * D + 10 * H, 4);
 		t->category = "net";
@@ -469,17 +469,17 @@ static void test_repeat_incidents_become_problem_candidates(void **state)
 		t->category = "app";
 		t->symptom = "S1";
 	}
-	const char *titles[] = { "Printer on floor 3 not printing!", "printer NOT printing on floor 2",
-				 "Floor printer: printing?" };
+	const char *titles[] = {"Printer on floor 3 not printing!", "printer NOT printing on floor 2",
+	                        "Floor printer: printing?"};
 	for (int i = 0; i < 3; i++)
 		add(FROM + (10 + i) * D + 10 * H, 1)->title = titles[i];
-	struct findings_options o = { .from = FROM, .to = FROM + 2 * MONTH, .generic_share = 1 };
+	struct findings_options o = {.from = FROM, .to = FROM + 2 * MONTH, .generic_share = 1};
 	struct findings_result r;
 	run(&o, &r);
 	assert_near(r.months, 2);
 	const struct findings_item *ci = item(&r, FINDINGS_PROBLEM_CANDIDATE, 0),
-				   *sym = item(&r, FINDINGS_PROBLEM_CANDIDATE, 1),
-				   *ttl = item(&r, FINDINGS_PROBLEM_CANDIDATE, 2);
+	                           *sym = item(&r, FINDINGS_PROBLEM_CANDIDATE, 1),
+	                           *ttl = item(&r, FINDINGS_PROBLEM_CANDIDATE, 2);
 	assert_non_null(ttl);
 	assert_null(item(&r, FINDINGS_PROBLEM_CANDIDATE, 3));
 	assert_string_equal(evstr(ci, "match"), "configuration_item");
@@ -497,9 +497,9 @@ static void test_repeat_incidents_become_problem_candidates(void **state)
 	assert_near(evnum(ci, "median_hours_per_incident"), 2);
 	assert_near(ci->value_hours_per_month, 5);
 	assert_string_equal(ci->title, "Problem candidate: 7 incidents on configuration item srv1 in 2 bursts (gaps of "
-				       "at most 7 days), 2024-01-01 to 2024-02-19");
+	                               "at most 7 days), 2024-01-01 to 2024-02-19");
 	assert_string_equal(ci->title_de, "Problemkandidat: 7 Incidents am Konfigurationselement srv1 in 2 Häufungen "
-					  "(Abstand höchstens 7 Tage), 2024-01-01 bis 2024-02-19");
+	                                  "(Abstand höchstens 7 Tage), 2024-01-01 bis 2024-02-19");
 	assert_string_equal(evstr(sym, "match"), "category_symptom");
 	assert_string_equal(evstr(sym, "category"), "app");
 	assert_string_equal(evstr(sym, "symptom"), "S1");
@@ -521,7 +521,7 @@ static void test_a_generic_symptom_is_no_problem_candidate(void **state)
 		struct rec_ticket *t = add(FROM + i * D, 1);
 		t->symptom = i < 5 ? "Other" : i < 8 ? "Disk full" : NULL;
 	}
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.generic_skipped, 5);
@@ -544,7 +544,7 @@ static void test_pareto_sets_cover_eighty_percent(void **state)
 		const char *cat;
 		int n;
 		double minutes;
-	} c[] = { { "A", 50, 6 }, { "B", 30, 60 }, { "C", 10, 120 }, { "D", 5, 600 }, { "E", 5, 0 } };
+	} c[] = {{"A", 50, 6}, {"B", 30, 60}, {"C", 10, 120}, {"D", 5, 600}, {"E", 5, 0}};
 	for (size_t k = 0; k < 5; k++)
 		for (int i = 0; i < c[k].n; i++) {
 			struct rec_ticket *t = add(FROM + D, NAN);
@@ -553,11 +553,11 @@ static void test_pareto_sets_cover_eighty_percent(void **state)
 		}
 	add(FROM + D, NAN);
 	add(FROM + D, NAN);
-	struct findings_options o = { .from = FROM, .to = FROM + MONTH };
+	struct findings_options o = {.from = FROM, .to = FROM + MONTH};
 	struct findings_result r;
 	run(&o, &r);
 	const struct findings_item *vol = item(&r, FINDINGS_PARETO_VOLUME, 0),
-				   *eff = item(&r, FINDINGS_PARETO_EFFORT, 0);
+	                           *eff = item(&r, FINDINGS_PARETO_EFFORT, 0);
 	assert_non_null(vol);
 	assert_non_null(eff);
 	assert_near(evnum(vol, "categories"), 5);
@@ -593,21 +593,21 @@ static void test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape(void
 	assert_int_equal(tz_load("Europe/Berlin", &berlin, &e), 0);
 	add(at(2024, 1, 1, 8, 30), 2)->team = "A";
 	add(at(2024, 7, 1, 7, 10), NAN); /* summer: 09:10 local */
-	struct findings_options o = { .tz = berlin };
+	struct findings_options o = {.tz = berlin};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.profile.tickets[9], 2);
 	assert_int_equal(r.from, at(2024, 1, 1, 8, 0));
 	assert_int_equal(r.to, at(2024, 7, 1, 8, 0));
 	json_t *j = findings_json(&r, "ACME", berlin);
-	const char *want[] = { "client",
-			       "period",
-			       "tickets",
-			       "sla_variant",
-			       "findings",
-			       "omitted",
-			       "incidents_with_generic_symptom",
-			       "hour_of_week" };
+	const char *want[] = {"client",
+	                      "period",
+	                      "tickets",
+	                      "sla_variant",
+	                      "findings",
+	                      "omitted",
+	                      "incidents_with_generic_symptom",
+	                      "hour_of_week"};
 	size_t i = 0;
 	const char *k;
 	json_t *v;
@@ -633,11 +633,11 @@ static void test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape(void
 	reset(NULL);
 	for (int i2 = 0; i2 < 3; i2++)
 		add(FROM + D, 1)->category = i2 ? "B" : "A";
-	o = (struct findings_options){ .from = FROM, .to = FROM + MONTH };
+	o = (struct findings_options){.from = FROM, .to = FROM + MONTH};
 	run(&o, &r);
 	j = findings_json(&r, "ACME", NULL);
 	json_t *f = json_array_get(json_object_get(j, "findings"), 0);
-	const char *fkeys[] = { "kind", "title", "title_de", "value_hours_per_month", "evidence" };
+	const char *fkeys[] = {"kind", "title", "title_de", "value_hours_per_month", "evidence"};
 	i = 0;
 	json_object_foreach(f, k, v)
 	{
@@ -646,7 +646,7 @@ static void test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape(void
 	}
 	assert_non_null(json_object_get(json_object_get(f, "evidence"), "value_assumption"));
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "period"), "from")),
-			    "2024-01-01T00:00:00Z");
+	                    "2024-01-01T00:00:00Z");
 	json_decref(j);
 	findings_result_release(&r);
 	tz_free(berlin);
@@ -655,7 +655,7 @@ static void test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape(void
 static void test_no_tickets_no_findings_and_bad_input(void **state)
 {
 	(void)state;
-	struct findings_options o = { 0 };
+	struct findings_options o = {0};
 	struct findings_result r;
 	run(&o, &r);
 	assert_int_equal(r.tickets, 0);
@@ -669,33 +669,33 @@ static void test_no_tickets_no_findings_and_bad_input(void **state)
 
 	add(FROM, 1);
 	event(1, FROM, "team", "A", "B", NULL); /* ticket 1 does not exist */
-	struct findings_input in = { T, NT, EV, NE, NULL, 0 };
+	struct findings_input in = {T, NT, EV, NE, NULL, 0};
 	struct lserr e;
 	assert_int_equal(findings_compute(&in, &o, &r, &e), -EINVAL);
 	assert_string_equal(e.field, "events");
 	in.n_events = 0;
-	o = (struct findings_options){ .from = FROM, .to = FROM };
+	o = (struct findings_options){.from = FROM, .to = FROM};
 	assert_int_equal(findings_compute(&in, &o, &r, &e), -EINVAL);
 	assert_string_equal(e.field, "to");
-	o = (struct findings_options){ .pareto_share = 1.5 };
+	o = (struct findings_options){.pareto_share = 1.5};
 	assert_int_equal(findings_compute(&in, &o, &r, &e), -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_and_hour_labels),
-		cmocka_unit_test_setup(test_arrival_peaks_against_agents_active_in_events, reset),
-		cmocka_unit_test_setup(test_arrival_peaks_against_acd_handled_load, reset),
-		cmocka_unit_test_setup(test_arrival_peaks_without_staffing_data, reset),
-		cmocka_unit_test_setup(test_sla_hotspot_needs_support_and_a_z_score_of_three, reset),
-		cmocka_unit_test(test_sla_outcome_is_the_kpi_engines),
-		cmocka_unit_test_setup(test_pingpong_counts_hand_backs_between_teams, reset),
-		cmocka_unit_test_setup(test_repeat_incidents_become_problem_candidates, reset),
-		cmocka_unit_test_setup(test_a_generic_symptom_is_no_problem_candidate, reset),
-		cmocka_unit_test_setup(test_pareto_sets_cover_eighty_percent, reset),
-		cmocka_unit_test_setup(test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape, reset),
-		cmocka_unit_test_setup(test_no_tickets_no_findings_and_bad_input, reset),
+	        cmocka_unit_test(test_names_and_hour_labels),
+	        cmocka_unit_test_setup(test_arrival_peaks_against_agents_active_in_events, reset),
+	        cmocka_unit_test_setup(test_arrival_peaks_against_acd_handled_load, reset),
+	        cmocka_unit_test_setup(test_arrival_peaks_without_staffing_data, reset),
+	        cmocka_unit_test_setup(test_sla_hotspot_needs_support_and_a_z_score_of_three, reset),
+	        cmocka_unit_test(test_sla_outcome_is_the_kpi_engines),
+	        cmocka_unit_test_setup(test_pingpong_counts_hand_backs_between_teams, reset),
+	        cmocka_unit_test_setup(test_repeat_incidents_become_problem_candidates, reset),
+	        cmocka_unit_test_setup(test_a_generic_symptom_is_no_problem_candidate, reset),
+	        cmocka_unit_test_setup(test_pareto_sets_cover_eighty_percent, reset),
+	        cmocka_unit_test_setup(test_hours_of_the_week_are_local_and_the_json_has_the_cli_shape, reset),
+	        cmocka_unit_test_setup(test_no_tickets_no_findings_and_bad_input, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,8 +50,8 @@ static int on_event(void *ctx, const struct rec_event *ev)
 	struct got *g = ctx;
 	if (g->n_events < 64)
 		snprintf(g->events[g->n_events++], sizeof(g->events[0]), "%s %lld %s %s>%s by %s", ev->ticket,
-			 (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
-			 ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
+		         (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
+		         ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
 	return 0;
 }
 
@@ -82,7 +82,7 @@ static int teardown(void **state)
 
 static struct import_sink sink_of(struct got *g)
 {
-	return (struct import_sink){ .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
+	return (struct import_sink){.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -119,7 +119,7 @@ static void test_export_with_bom_crlf_semicolon_and_bad_rows(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "freshdesk-tickets.csv");
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -129,7 +129,8 @@ static void test_export_with_bom_crlf_semicolon_and_bad_rows(void **state)
 	assert_int_equal(st.bad_rows, 2);
 	assert_int_equal(g->n_bad, 2);
 	assert_string_equal(g->bad[0], "freshdesk-tickets.csv:5: Created time: not a timestamp: 'yesterday'");
-	assert_string_equal(g->bad[1], "freshdesk-tickets.csv:6: ticket 101 appears a second time; this row is ignored");
+	assert_string_equal(g->bad[1],
+	                    "freshdesk-tickets.csv:6: ticket 101 appears a second time; this row is ignored");
 
 	const struct rec_ticket *t = &g->t[0];
 	assert_string_equal(t->source, "freshdesk");
@@ -194,14 +195,14 @@ static void test_export_with_bom_crlf_semicolon_and_bad_rows(void **state)
 static void test_some_columns_only_and_hours_with_decimal_comma(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	assert_int_equal(import_mem(g,
-				    "ticket id;Created time;Resolution time (in hrs);First response time (in hrs)\n"
-				    "9;2024-01-01 00:00;2,5;0:45\n"
-				    "10;2024-01-01 00:00;soon;\n",
-				    &o, &st),
-			 0);
+	                            "ticket id;Created time;Resolution time (in hrs);First response time (in hrs)\n"
+	                            "9;2024-01-01 00:00;2,5;0:45\n"
+	                            "10;2024-01-01 00:00;soon;\n",
+	                            &o, &st),
+	                 0);
 	assert_int_equal(st.tickets, 1);
 	assert_int_equal(g->t[0].resolved_at, utc(2024, 1, 1, 2, 30));
 	assert_int_equal(g->t[0].first_response_at, utc(2024, 1, 1, 0, 45));
@@ -214,7 +215,7 @@ static void test_some_columns_only_and_hours_with_decimal_comma(void **state)
 static void test_too_many_bad_rows_and_no_ticket_id(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .max_bad_rows = 2 };
+	struct import_options o = {.max_bad_rows = 2};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, "Ticket ID,Status\n,Open\n1,Open,extra\n2,Open\n", &o, &st), -EINVAL);
 	assert_int_equal(g->n_bad, 2);
@@ -228,7 +229,7 @@ static void test_sink_error_stops_the_import(void **state)
 {
 	struct got *g = *state;
 	g->fail_at = 2;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, "Ticket ID\n1\n2\n3\n", &o, &st), -ECANCELED);
 	assert_int_equal(g->n, 1);
@@ -237,10 +238,10 @@ static void test_sink_error_stops_the_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_export_with_bom_crlf_semicolon_and_bad_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_some_columns_only_and_hours_with_decimal_comma, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_bad_rows_and_no_ticket_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sink_error_stops_the_import, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_export_with_bom_crlf_semicolon_and_bad_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_some_columns_only_and_hours_with_decimal_comma, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_too_many_bad_rows_and_no_ticket_id, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sink_error_stops_the_import, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,14 +31,13 @@
 #include "core/timeutil.h"
 
 /* Easter Sunday (MMDD) 1995..2099 from python-dateutil 2.8 (dateutil.easter.easter). */
-static const char dateutil_easter[] =
-	"0416 0407 0330 0412 0404 0423 0415 0331 0420 0411 0327 0416 0408 0323 0412 "
-	"0404 0424 0408 0331 0420 0405 0327 0416 0401 0421 0412 0404 0417 0409 0331 "
-	"0420 0405 0328 0416 0401 0421 0413 0328 0417 0409 0325 0413 0405 0425 0410 "
-	"0401 0421 0406 0329 0417 0409 0325 0414 0405 0418 0410 0402 0421 0406 0329 "
-	"0418 0402 0422 0414 0330 0418 0410 0326 0415 0406 0329 0411 0403 0422 0414 "
-	"0330 0419 0410 0326 0415 0407 0419 0411 0403 0423 0407 0330 0419 0404 0326 "
-	"0415 0331 0420 0411 0403 0416 0408 0330 0412 0404 0424 0415 0331 0420 0412 ";
+static const char dateutil_easter[] = "0416 0407 0330 0412 0404 0423 0415 0331 0420 0411 0327 0416 0408 0323 0412 "
+                                      "0404 0424 0408 0331 0420 0405 0327 0416 0401 0421 0412 0404 0417 0409 0331 "
+                                      "0420 0405 0328 0416 0401 0421 0413 0328 0417 0409 0325 0413 0405 0425 0410 "
+                                      "0401 0421 0406 0329 0417 0409 0325 0414 0405 0418 0410 0402 0421 0406 0329 "
+                                      "0418 0402 0422 0414 0330 0418 0410 0326 0415 0406 0329 0411 0403 0422 0414 "
+                                      "0330 0419 0410 0326 0415 0407 0419 0411 0403 0423 0407 0330 0419 0404 0326 "
+                                      "0415 0331 0420 0411 0403 0416 0408 0330 0412 0404 0424 0415 0331 0420 0412 ";
 
 static void easter_of(int y, unsigned *m, unsigned *d)
 {
@@ -52,9 +51,8 @@ static void test_easter_published_dates(void **state)
 		int y;
 		unsigned m, d;
 	} v[] = {
-		{ 1961, 4, 2 },	 { 2008, 3, 23 }, { 2024, 3, 31 }, { 2025, 4, 20 }, { 2026, 4, 5 },
-		{ 2027, 3, 28 }, { 2028, 4, 16 }, { 2038, 4, 25 }, { 2285, 3, 22 }, { 1818, 3, 22 },
-		{ 1943, 4, 25 }, { 2000, 4, 23 }, { 1995, 4, 16 }, { 2099, 4, 12 },
+	        {1961, 4, 2},  {2008, 3, 23}, {2024, 3, 31}, {2025, 4, 20}, {2026, 4, 5},  {2027, 3, 28}, {2028, 4, 16},
+	        {2038, 4, 25}, {2285, 3, 22}, {1818, 3, 22}, {1943, 4, 25}, {2000, 4, 23}, {1995, 4, 16}, {2099, 4, 12},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(v); i++) {
 		unsigned m, d;
@@ -74,7 +72,7 @@ static void test_easter_matches_dateutil_and_carter_1995_to_2099(void **state)
 		easter_of(y, &m, &d);
 		const char *ref = dateutil_easter + (y - 1995) * 5;
 		unsigned rm = (unsigned)((ref[0] - '0') * 10 + ref[1] - '0'),
-			 rd = (unsigned)((ref[2] - '0') * 10 + ref[3] - '0');
+		         rd = (unsigned)((ref[2] - '0') * 10 + ref[3] - '0');
 		if (m != rm || d != rd)
 			fail_msg("Easter %d: %u-%u, dateutil says %u-%u", y, m, d, rm, rd);
 		/* Carter's algorithm, valid 1900-2099 */
@@ -198,13 +196,12 @@ static void test_buss_und_bettag_only_in_saxony_from_1995(void **state)
 static void test_reformationstag_rules(void **state)
 {
 	(void)state;
-	static const enum holidays_region always[] = { HOLIDAYS_DE_BB, HOLIDAYS_DE_MV, HOLIDAYS_DE_SN, HOLIDAYS_DE_ST,
-						       HOLIDAYS_DE_TH };
-	static const enum holidays_region from2018[] = { HOLIDAYS_DE_HB, HOLIDAYS_DE_HH, HOLIDAYS_DE_NI,
-							 HOLIDAYS_DE_SH };
-	static const enum holidays_region never[] = { HOLIDAYS_DE,    HOLIDAYS_DE_BW, HOLIDAYS_DE_BY, HOLIDAYS_DE_BE,
-						      HOLIDAYS_DE_HE, HOLIDAYS_DE_NW, HOLIDAYS_DE_RP, HOLIDAYS_DE_SL,
-						      HOLIDAYS_DE_BY_CATHOLIC, HOLIDAYS_DE_BY_AUGSBURG };
+	static const enum holidays_region always[] = {HOLIDAYS_DE_BB, HOLIDAYS_DE_MV, HOLIDAYS_DE_SN, HOLIDAYS_DE_ST,
+	                                              HOLIDAYS_DE_TH};
+	static const enum holidays_region from2018[] = {HOLIDAYS_DE_HB, HOLIDAYS_DE_HH, HOLIDAYS_DE_NI, HOLIDAYS_DE_SH};
+	static const enum holidays_region never[] = {
+	        HOLIDAYS_DE,    HOLIDAYS_DE_BW, HOLIDAYS_DE_BY, HOLIDAYS_DE_BE,          HOLIDAYS_DE_HE,
+	        HOLIDAYS_DE_NW, HOLIDAYS_DE_RP, HOLIDAYS_DE_SL, HOLIDAYS_DE_BY_CATHOLIC, HOLIDAYS_DE_BY_AUGSBURG};
 	for (size_t i = 0; i < ELEMENTSOF(always); i++)
 		for (int y = 1995; y <= 2099; y += 13)
 			assert_true(has(always[i], y, 10, 31));
@@ -350,8 +347,7 @@ static void test_structure_of_every_region_and_year(void **state)
 			assert_true(n < HOLIDAYS_MAX_PER_YEAR);
 			for (size_t i = 0; i < n; i++) {
 				assert_int_equal(h[i].year, y);
-				assert_true(h[i].day ==
-					    time_days_from_civil(y, h[i].month, h[i].mday));
+				assert_true(h[i].day == time_days_from_civil(y, h[i].month, h[i].mday));
 				if (i)
 					assert_true(h[i].day > h[i - 1].day);
 			}
@@ -398,9 +394,10 @@ static void dump_all_holidays(struct strbuf *out)
 				strbuf_addf(&days, " %02u-%02u", h[i].month, h[i].mday);
 				for (unsigned k = 0; k < h[i].n; k++) {
 					const char *de = holidays_name(h[i].ids[k], HOLIDAYS_LANG_DE),
-						   *en = holidays_name(h[i].ids[k], HOLIDAYS_LANG_EN);
+					           *en = holidays_name(h[i].ids[k], HOLIDAYS_LANG_EN);
 					size_t j = 0;
-					while (j < nseen && !(strcmp(seen[j][0], de) == 0 && strcmp(seen[j][1], en) == 0))
+					while (j < nseen &&
+					       !(strcmp(seen[j][0], de) == 0 && strcmp(seen[j][1], en) == 0))
 						j++;
 					if (j == nseen) {
 						assert_true(nseen < ELEMENTSOF(seen));
@@ -423,14 +420,14 @@ static void dump_all_holidays(struct strbuf *out)
 static void dump_header(struct strbuf *out)
 {
 	strbuf_addf(out,
-		    "# Every German holiday day of every region, 1995-2099, under the holiday rules %s.\n"
-		    "# First written from the C rule table of holidays.c (de-2025.1) before the rules\n"
-		    "# moved into src/calendar/holidays-de.txt; test_holidays.c compares the built-in\n"
-		    "# rules with it line by line. Format: 'name N \"German\" \"English\"' numbers the\n"
-		    "# names in order of first use; then 'REGION YEAR' and MM-DD=N[+N] per holiday day.\n"
-		    "# Generated; after a deliberate change of the rules, regenerate it with\n"
-		    "#   build/tests/test_holidays --dump-expected > tests/unit/data/holidays-de-expected.txt\n",
-		    holidays_data_version());
+	            "# Every German holiday day of every region, 1995-2099, under the holiday rules %s.\n"
+	            "# First written from the C rule table of holidays.c (de-2025.1) before the rules\n"
+	            "# moved into src/calendar/holidays-de.txt; test_holidays.c compares the built-in\n"
+	            "# rules with it line by line. Format: 'name N \"German\" \"English\"' numbers the\n"
+	            "# names in order of first use; then 'REGION YEAR' and MM-DD=N[+N] per holiday day.\n"
+	            "# Generated; after a deliberate change of the rules, regenerate it with\n"
+	            "#   build/tests/test_holidays --dump-expected > tests/unit/data/holidays-de-expected.txt\n",
+	            holidays_data_version());
 }
 
 /* A file of tests/unit/data, found next to this source file: meson compiles it as
@@ -439,8 +436,7 @@ static char *read_test_data(const char *name, size_t *ret_len)
 {
 	char path[4096];
 	const char *slash = strrchr(__FILE__, '/');
-	snprintf(path, sizeof(path), "%.*s/data/%s", slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".",
-		 name);
+	snprintf(path, sizeof(path), "%.*s/data/%s", slash ? (int)(slash - __FILE__) : 1, slash ? __FILE__ : ".", name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s: run the test from the build directory, as meson test does", path);
@@ -522,8 +518,8 @@ static void test_builtin_rules_give_the_holidays_of_the_c_table_1995_to_2099(voi
 		if (*w != '#') {
 			size_t gl = strcspn(g, "\n");
 			if (wl != gl || memcmp(w, g, wl) != 0)
-				fail_msg("holidays-de-expected.txt:%u differs:\n want %.*s\n got  %.*s", line, (int)wl, w,
-					 (int)gl, g);
+				fail_msg("holidays-de-expected.txt:%u differs:\n want %.*s\n got  %.*s", line, (int)wl,
+				         w, (int)gl, g);
 			g += gl + (g[gl] == '\n');
 			compared++;
 		}
@@ -537,8 +533,8 @@ static void test_builtin_rules_give_the_holidays_of_the_c_table_1995_to_2099(voi
 }
 
 static const char test_holiday[] = "\nname testtag \"Testfeiertag\" \"Test Holiday\"\n"
-				   "rule testtag fixed 09-01 2027- DE-BE\n"
-				   "rule testtag fixed 05-01 2030 DE-BE\n";
+                                   "rule testtag fixed 09-01 2027- DE-BE\n"
+                                   "rule testtag fixed 05-01 2030 DE-BE\n";
 
 static void test_custom_rule_file_changes_holidays_and_version(void **state)
 {
@@ -618,52 +614,52 @@ static void test_malformed_rule_files_name_the_line(void **state)
 		const char *text;
 		const char *want; /* start of the message */
 	} v[] = {
-		{ "", "bad.txt: no version line" },
-		{ "# only a comment\n\n", "bad.txt: no version line" },
-		{ V, "bad.txt: no rule lines" },
-		{ NA, "bad.txt: no rule lines" },
-		{ "name a \"A\" \"B\"\n", "bad.txt:1: the file must start with a version line" },
-		{ V "version t2\n", "bad.txt:2: a second version line (the first is line 1)" },
-		{ "version\n", "bad.txt:1: expected 'version VERSION'" },
-		{ "version a/b\n", "bad.txt:1: version 'a/b' must be" },
-		{ V "rule neujahr fixed 01-01 always ALL\n", "bad.txt:2: unknown holiday 'neujahr'" },
-		{ NA "rule a fixed 13-01 always ALL\n", "bad.txt:3: '13-01' is not a date MM-DD" },
-		{ NA "rule a fixed 04-31 always ALL\n", "bad.txt:3: '04-31' is not a date" },
-		{ NA "rule a fixed 1-1 always ALL\n", "bad.txt:3: '1-1' is not a date" },
-		{ NA "rule a fixed 02-29 always ALL\n", "bad.txt:3: 29 February" },
-		{ NA "rule a easter +251 always ALL\n", "bad.txt:3: easter offset '+251'" },
-		{ NA "rule a easter -81 always ALL\n", "bad.txt:3: easter offset '-81'" },
-		{ NA "rule a easter x always ALL\n", "bad.txt:3: easter offset 'x'" },
-		{ NA "rule a easter always ALL\n", "bad.txt:3: expected 'rule ID" },
-		{ NA "rule a buss-bettag always\n", "bad.txt:3: expected 'rule ID" },
-		{ NA "rule a yearly 01-01 always ALL\n", "bad.txt:3: unknown date kind 'yearly'" },
-		{ NA "rule a fixed 01-01 2030-2020 ALL\n", "bad.txt:3: years '2030-2020' end before" },
-		{ NA "rule a fixed 01-01 20x0 ALL\n", "bad.txt:3: years '20x0' must be" },
-		{ NA "rule a fixed 01-01 1500- ALL\n", "bad.txt:3: years '1500-' must be" },
-		{ NA "rule a fixed 01-01 always DE-XX\n", "bad.txt:3: unknown region or group 'DE-XX'" },
-		{ NA "rule a fixed 01-01 always none\n", "bad.txt:3: region 'none'" },
-		{ NA "rule a fixed 01-01 always DE-BE,,DE-BB\n", "bad.txt:3: empty region" },
-		{ NA "rule a fixed 01-01 always \"ALL\"\n", "bad.txt:3: rule: word 6 must not be quoted" },
-		{ NA "name a \"A\" \"B\"\n", "bad.txt:3: holiday 'a' is declared twice" },
-		{ V "name A \"A\" \"B\"\n", "bad.txt:2: holiday id 'A' must be" },
-		{ V "name b \"open\n", "bad.txt:2: a quoted name is not closed" },
-		{ V "name b \"x\" \"y\\n\"\n", "bad.txt:2: unknown escape" },
-		{ V "name b \"x\"\"y\"\n", "bad.txt:2: a space must follow the closing" },
-		{ V "name b Name \"B\"\n", "bad.txt:2: the German name must be in double quotes" },
-		{ V "name b \"\" \"B\"\n", "bad.txt:2: the German name must be 1-200 bytes" },
-		{ V "name b \"A\"\n", "bad.txt:2: expected 'name ID" },
-		{ V "name b \"\xff\" \"B\"\n", "bad.txt:2: is not valid UTF-8" },
-		{ V "name b \"\xc3\x28\" \"B\"\n", "bad.txt:2: is not valid UTF-8" },
-		{ V "name b \"\t\" \"B\"\n", "bad.txt:2: control character" },
-		{ V "group DE-BY DE-BY\n", "bad.txt:2: group name 'DE-BY' must be" },
-		{ V "group DE DE-BY\n", "bad.txt:2: group name 'DE' is a region code" },
-		{ V "group G DE-BY\ngroup g DE-BE\n", "bad.txt:3: group 'g' is declared twice" },
-		{ V "frobnicate 1\n", "bad.txt:2: unknown statement 'frobnicate'" },
-		{ V "name b \"a\" \"b\" \"c\" d e f g h\n", "bad.txt:2: too many words" },
-		{ NA "name b \"B\" \"B\"\nname c \"C\" \"C\"\nname d \"D\" \"D\"\n"
-		     "rule a fixed 01-01 always DE-SN\nrule b fixed 01-01 always DE-SN\n"
-		     "rule c fixed 01-01 always DE-SN\nrule d fixed 01-01 always DE-SN\n",
-		  "bad.txt:9: DE-SN in 1995: more than 3 holidays on one day" },
+	        {"", "bad.txt: no version line"},
+	        {"# only a comment\n\n", "bad.txt: no version line"},
+	        {V, "bad.txt: no rule lines"},
+	        {NA, "bad.txt: no rule lines"},
+	        {"name a \"A\" \"B\"\n", "bad.txt:1: the file must start with a version line"},
+	        {V "version t2\n", "bad.txt:2: a second version line (the first is line 1)"},
+	        {"version\n", "bad.txt:1: expected 'version VERSION'"},
+	        {"version a/b\n", "bad.txt:1: version 'a/b' must be"},
+	        {V "rule neujahr fixed 01-01 always ALL\n", "bad.txt:2: unknown holiday 'neujahr'"},
+	        {NA "rule a fixed 13-01 always ALL\n", "bad.txt:3: '13-01' is not a date MM-DD"},
+	        {NA "rule a fixed 04-31 always ALL\n", "bad.txt:3: '04-31' is not a date"},
+	        {NA "rule a fixed 1-1 always ALL\n", "bad.txt:3: '1-1' is not a date"},
+	        {NA "rule a fixed 02-29 always ALL\n", "bad.txt:3: 29 February"},
+	        {NA "rule a easter +251 always ALL\n", "bad.txt:3: easter offset '+251'"},
+	        {NA "rule a easter -81 always ALL\n", "bad.txt:3: easter offset '-81'"},
+	        {NA "rule a easter x always ALL\n", "bad.txt:3: easter offset 'x'"},
+	        {NA "rule a easter always ALL\n", "bad.txt:3: expected 'rule ID"},
+	        {NA "rule a buss-bettag always\n", "bad.txt:3: expected 'rule ID"},
+	        {NA "rule a yearly 01-01 always ALL\n", "bad.txt:3: unknown date kind 'yearly'"},
+	        {NA "rule a fixed 01-01 2030-2020 ALL\n", "bad.txt:3: years '2030-2020' end before"},
+	        {NA "rule a fixed 01-01 20x0 ALL\n", "bad.txt:3: years '20x0' must be"},
+	        {NA "rule a fixed 01-01 1500- ALL\n", "bad.txt:3: years '1500-' must be"},
+	        {NA "rule a fixed 01-01 always DE-XX\n", "bad.txt:3: unknown region or group 'DE-XX'"},
+	        {NA "rule a fixed 01-01 always none\n", "bad.txt:3: region 'none'"},
+	        {NA "rule a fixed 01-01 always DE-BE,,DE-BB\n", "bad.txt:3: empty region"},
+	        {NA "rule a fixed 01-01 always \"ALL\"\n", "bad.txt:3: rule: word 6 must not be quoted"},
+	        {NA "name a \"A\" \"B\"\n", "bad.txt:3: holiday 'a' is declared twice"},
+	        {V "name A \"A\" \"B\"\n", "bad.txt:2: holiday id 'A' must be"},
+	        {V "name b \"open\n", "bad.txt:2: a quoted name is not closed"},
+	        {V "name b \"x\" \"y\\n\"\n", "bad.txt:2: unknown escape"},
+	        {V "name b \"x\"\"y\"\n", "bad.txt:2: a space must follow the closing"},
+	        {V "name b Name \"B\"\n", "bad.txt:2: the German name must be in double quotes"},
+	        {V "name b \"\" \"B\"\n", "bad.txt:2: the German name must be 1-200 bytes"},
+	        {V "name b \"A\"\n", "bad.txt:2: expected 'name ID"},
+	        {V "name b \"\xff\" \"B\"\n", "bad.txt:2: is not valid UTF-8"},
+	        {V "name b \"\xc3\x28\" \"B\"\n", "bad.txt:2: is not valid UTF-8"},
+	        {V "name b \"\t\" \"B\"\n", "bad.txt:2: control character"},
+	        {V "group DE-BY DE-BY\n", "bad.txt:2: group name 'DE-BY' must be"},
+	        {V "group DE DE-BY\n", "bad.txt:2: group name 'DE' is a region code"},
+	        {V "group G DE-BY\ngroup g DE-BE\n", "bad.txt:3: group 'g' is declared twice"},
+	        {V "frobnicate 1\n", "bad.txt:2: unknown statement 'frobnicate'"},
+	        {V "name b \"a\" \"b\" \"c\" d e f g h\n", "bad.txt:2: too many words"},
+	        {NA "name b \"B\" \"B\"\nname c \"C\" \"C\"\nname d \"D\" \"D\"\n"
+	            "rule a fixed 01-01 always DE-SN\nrule b fixed 01-01 always DE-SN\n"
+	            "rule c fixed 01-01 always DE-SN\nrule d fixed 01-01 always DE-SN\n",
+	         "bad.txt:9: DE-SN in 1995: more than 3 holidays on one day"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(v); i++) {
 		struct lserr e;
@@ -692,14 +688,14 @@ static void test_malformed_rule_files_name_the_line(void **state)
 	xfree(big);
 	/* the same rule file in every syntax the format allows */
 	static const char ok[] = "\xEF\xBB\xBF# comment\r\n"
-				 "version t-1.2_b  # trailing comment\r\n"
-				 "\tname a \"Tag \\\"A\\\" \\\\ x\" \"Day A\"\n"
-				 "group Some_Group de-be,DE-bb\n"
-				 "group MORE some_group,DE-SN\n"
-				 "rule a fixed 03-01 1995 more\n"
-				 "rule a easter -80 1996-1997 ALL\n"
-				 "rule a buss-bettag always DE\n"
-				 "rule a easter 0 2000- DE-BY,DE-BY-AUGSBURG";
+	                         "version t-1.2_b  # trailing comment\r\n"
+	                         "\tname a \"Tag \\\"A\\\" \\\\ x\" \"Day A\"\n"
+	                         "group Some_Group de-be,DE-bb\n"
+	                         "group MORE some_group,DE-SN\n"
+	                         "rule a fixed 03-01 1995 more\n"
+	                         "rule a easter -80 1996-1997 ALL\n"
+	                         "rule a buss-bettag always DE\n"
+	                         "rule a easter 0 2000- DE-BY,DE-BY-AUGSBURG";
 	lserr_clear(&e);
 	if (holidays_check_text("ok.txt", ok, sizeof(ok) - 1, &e) < 0)
 		fail_msg("%s", e.message);
@@ -738,19 +734,19 @@ static void *first_use_thread(void *arg)
 	return NULL;
 }
 
-#define CHILD_CHECK(c)                                                                   \
-	do {                                                                             \
-		if (!(c)) {                                                              \
-			printf("env child: %s:%d: %s failed\n", __FILE__, __LINE__, #c); \
-			return 1;                                                        \
-		}                                                                        \
+#define CHILD_CHECK(c)                                                                                                 \
+	do {                                                                                                           \
+		if (!(c)) {                                                                                            \
+			printf("env child: %s:%d: %s failed\n", __FILE__, __LINE__, #c);                               \
+			return 1;                                                                                      \
+		}                                                                                                      \
 	} while (0)
 
 /* want "good": the file of test_holiday is in force; "bad": it is refused. */
 static int env_child(const char *want, const char *path)
 {
 	pthread_t t[4];
-	struct first_use f[4] = { 0 };
+	struct first_use f[4] = {0};
 	for (int i = 0; i < 4; i++)
 		CHILD_CHECK(pthread_create(&t[i], NULL, first_use_thread, &f[i]) == 0);
 	for (int i = 0; i < 4; i++)
@@ -833,23 +829,23 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_easter_published_dates),
-		cmocka_unit_test(test_easter_matches_dateutil_and_carter_1995_to_2099),
-		cmocka_unit_test(test_2026_lists_by_hand),
-		cmocka_unit_test(test_names_in_german_and_english),
-		cmocka_unit_test(test_buss_und_bettag_only_in_saxony_from_1995),
-		cmocka_unit_test(test_reformationstag_rules),
-		cmocka_unit_test(test_frauentag_weltkindertag_and_berlin_one_offs),
-		cmocka_unit_test(test_brandenburg_lists_its_sunday_holidays),
-		cmocka_unit_test(test_day_with_two_holidays_counts_once),
-		cmocka_unit_test(test_years_and_regions_outside_are_refused),
-		cmocka_unit_test(test_region_codes_round_trip),
-		cmocka_unit_test(test_structure_of_every_region_and_year),
-		cmocka_unit_test(test_builtin_rule_file_parses),
-		cmocka_unit_test(test_builtin_rules_give_the_holidays_of_the_c_table_1995_to_2099),
-		cmocka_unit_test(test_custom_rule_file_changes_holidays_and_version),
-		cmocka_unit_test(test_malformed_rule_files_name_the_line),
-		cmocka_unit_test(test_environment_variable_names_the_rule_file),
+	        cmocka_unit_test(test_easter_published_dates),
+	        cmocka_unit_test(test_easter_matches_dateutil_and_carter_1995_to_2099),
+	        cmocka_unit_test(test_2026_lists_by_hand),
+	        cmocka_unit_test(test_names_in_german_and_english),
+	        cmocka_unit_test(test_buss_und_bettag_only_in_saxony_from_1995),
+	        cmocka_unit_test(test_reformationstag_rules),
+	        cmocka_unit_test(test_frauentag_weltkindertag_and_berlin_one_offs),
+	        cmocka_unit_test(test_brandenburg_lists_its_sunday_holidays),
+	        cmocka_unit_test(test_day_with_two_holidays_counts_once),
+	        cmocka_unit_test(test_years_and_regions_outside_are_refused),
+	        cmocka_unit_test(test_region_codes_round_trip),
+	        cmocka_unit_test(test_structure_of_every_region_and_year),
+	        cmocka_unit_test(test_builtin_rule_file_parses),
+	        cmocka_unit_test(test_builtin_rules_give_the_holidays_of_the_c_table_1995_to_2099),
+	        cmocka_unit_test(test_custom_rule_file_changes_holidays_and_version),
+	        cmocka_unit_test(test_malformed_rule_files_name_the_line),
+	        cmocka_unit_test(test_environment_variable_names_the_rule_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

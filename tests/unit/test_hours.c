@@ -127,12 +127,12 @@ static void test_canonical_format(void **state)
 {
 	(void)state;
 	assert_format("mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00",
-		      "mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00");
+	              "mon-fri 08:00-12:00 13:00-17:00; sat 09:00-13:00");
 	assert_format("sun 10:00-11:00; mon,tue,wed 08:00-09:00", "mon-wed 08:00-09:00; sun 10:00-11:00");
 	assert_format("mon,wed,fri 08:00-09:00", "mon,wed,fri 08:00-09:00");
 	assert_format("sat-mon 08:00-09:00", "mon,sat-sun 08:00-09:00");
 	assert_format("mon-sun 00:00-24:00", "mon-sun 00:00-24:00");
-	struct hours empty = { 0 };
+	struct hours empty = {0};
 	struct strbuf sb = STRBUF_INIT;
 	assert_int_equal(hours_format(&empty, &sb), 0);
 	assert_string_equal(sb.buf, "");
@@ -202,7 +202,7 @@ static void test_limits(void **state)
 	strbuf_adds(&sb, "mon-sun");
 	for (unsigned i = 0; i < 73; i++)
 		strbuf_addf(&sb, " %02u:%02u-%02u:%02u", (i * 2) / 60, (i * 2) % 60, (i * 2 + 1) / 60,
-			    (i * 2 + 1) % 60);
+		            (i * 2 + 1) % 60);
 	assert_true(strbuf_ok(&sb));
 	assert_int_equal(hours_parse(sb.buf, h, &e), 0);
 	assert_int_equal(h->first[7], 511);
@@ -225,7 +225,7 @@ static void test_frame_lists_for_single_days(void **state)
 	assert_int_equal(hours_parse_frames("", "open", f, 4, &n, &e), -EINVAL);
 	assert_string_equal(e.field, "open");
 	assert_int_equal(hours_parse_frames("08:00-09:00 10:00-11:00 12:00-13:00", "open", f, 2, &n, &e),
-			 -LS_ETOOLARGE);
+	                 -LS_ETOOLARGE);
 	assert_int_equal(hours_parse_frames("mon 08:00-09:00", "open", f, 4, &n, &e), -EINVAL);
 	assert_non_null(strstr(e.message, "'mon'"));
 	assert_string_equal(hours_day_to_string(6), "sun");
@@ -235,14 +235,14 @@ static void test_frame_lists_for_single_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_weekdays_with_lunch_break_and_saturday),
-		cmocka_unit_test(test_lists_ranges_and_wrapping),
-		cmocka_unit_test(test_24x7_and_midnight_frames),
-		cmocka_unit_test(test_touching_frames_merge_and_order_is_free),
-		cmocka_unit_test(test_canonical_format),
-		cmocka_unit_test(test_errors_name_the_bad_part),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_frame_lists_for_single_days),
+	        cmocka_unit_test(test_weekdays_with_lunch_break_and_saturday),
+	        cmocka_unit_test(test_lists_ranges_and_wrapping),
+	        cmocka_unit_test(test_24x7_and_midnight_frames),
+	        cmocka_unit_test(test_touching_frames_merge_and_order_is_free),
+	        cmocka_unit_test(test_canonical_format),
+	        cmocka_unit_test(test_errors_name_the_bad_part),
+	        cmocka_unit_test(test_limits),
+	        cmocka_unit_test(test_frame_lists_for_single_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,7 +187,8 @@ static void test_errors_name_line_and_column(void **state)
 	parse_fails(f, "queue,contacts,aht,min_agents\nA,5,180,1.5\n", -EINVAL, "min_agents", "whole number");
 	parse_fails(f, "queue,contacts,aht\nA\xff,5,180\n", -EINVAL, "queue", "line 2: queue is not valid UTF-8");
 	parse_fails(f, "queue,start,contacts,aht\nA,\xed\xa0\x80,5,180\n", -EINVAL, "start", "not valid UTF-8");
-	parse_fails(f, "queue,contacts,aht\n\xc3\xa4\xe2\x82\xac,5,180\nB,5,180,\n", -EINVAL, "", "line 3: more fields");
+	parse_fails(f, "queue,contacts,aht\n\xc3\xa4\xe2\x82\xac,5,180\nB,5,180,\n", -EINVAL, "",
+	            "line 3: more fields");
 	parse_fails(f,
 	            "queue,skill,channel,start,contacts,aht,interval,target,answer_time,max_occupancy,max_asa,"
 	            "patience,max_abandon,response_time,shrinkage,min_agents,queue,x,y\n",

@@ -49,8 +49,8 @@ static int on_event(void *ctx, const struct rec_event *ev)
 	struct got *g = ctx;
 	if (g->n_events < 64)
 		snprintf(g->events[g->n_events++], sizeof(g->events[0]), "%s %lld %s %s>%s by %s", ev->ticket,
-			 (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
-			 ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
+		         (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
+		         ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
 	return 0;
 }
 
@@ -81,7 +81,7 @@ static int teardown(void **state)
 
 static struct import_sink sink_of(struct got *g)
 {
-	return (struct import_sink){ .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
+	return (struct import_sink){.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -118,7 +118,7 @@ static void test_issue_export_with_repeated_columns_and_bad_rows(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "jira-issues.csv");
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -209,7 +209,7 @@ static void test_gzip_gives_the_same_tickets(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "jira-issues.csv.gz");
-	struct import_options o = { .max_bad_rows = 4 };
+	struct import_options o = {.max_bad_rows = 4};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -224,7 +224,7 @@ static void test_gzip_gives_the_same_tickets(void **state)
 static void test_header_without_issue_key_and_too_many_bad_rows(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, "Key,Summary\nA-1,x\n", &o, &st), -EINVAL);
 	o.max_bad_rows = 1;
@@ -238,10 +238,10 @@ static void test_header_without_issue_key_and_too_many_bad_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_issue_export_with_repeated_columns_and_bad_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jira_time, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_without_issue_key_and_too_many_bad_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_issue_export_with_repeated_columns_and_bad_rows, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_jira_time, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_header_without_issue_key_and_too_many_bad_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,9 +115,9 @@ static void test_client_key_rotation_reseals_and_rehashes(void **state)
 	int64_t a = fx_client(f, "ACME", NULL);
 	struct person p = add_person(f, a, "Eva Rot", "eva@acme.example");
 	sqlite3_stmt *s;
-	assert_int_equal(sqlite3_prepare_v2(store_handle(f->st), "SELECT email_enc, email_hash FROM persons", -1, &s,
-	                                    NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(store_handle(f->st), "SELECT email_enc, email_hash FROM persons", -1, &s, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	uint8_t before[200], hbefore[KEYRING_HASH_BYTES];
 	size_t nb = (size_t)sqlite3_column_bytes(s, 0);
@@ -133,10 +133,11 @@ static void test_client_key_rotation_reseals_and_rehashes(void **state)
 	assert_int_equal(persondb_find_email(f->st, &f->arena, a, "eva@acme.example", &q, NULL), 0);
 	assert_true(q.id == p.id);
 	assert_string_equal(q.name, "Eva Rot");
-	assert_int_equal(sqlite3_prepare_v2(store_handle(f->st),
-	                                    "SELECT email_enc, email_hash, (SELECT version FROM client_keys) FROM persons",
-	                                    -1, &s, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	        sqlite3_prepare_v2(store_handle(f->st),
+	                           "SELECT email_enc, email_hash, (SELECT version FROM client_keys) FROM persons", -1,
+	                           &s, NULL),
+	        SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_false((size_t)sqlite3_column_bytes(s, 0) == nb && memcmp(before, sqlite3_column_blob(s, 0), nb) == 0);
 	assert_memory_not_equal(hbefore, sqlite3_column_blob(s, 1), sizeof(hbefore));
@@ -278,7 +279,8 @@ static void test_zip_reads_back_with_its_checksums(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup_teardown(test_sealed_values_open_only_for_their_client_and_field, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sealed_values_open_only_for_their_client_and_field, setup,
+	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_email_hash_ignores_case_and_spaces_and_differs_by_client, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_persons_are_found_by_email_and_unique_per_client, setup, teardown),

@@ -28,14 +28,14 @@ static ls_time at(int y, unsigned m, unsigned d, int hh, int mm)
 }
 
 #define assert_near(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-9)
-#define assert_rate(r, n, d)                                                                                   \
-	do {                                                                                                   \
-		assert_int_equal((r).num, (n));                                                                \
-		assert_int_equal((r).den, (d));                                                                \
-		if ((d) == 0)                                                                                  \
-			assert_true(isnan((r).value));                                                         \
-		else                                                                                           \
-			assert_near((r).value, (double)(n) / (double)(d));                                     \
+#define assert_rate(r, n, d)                                                                                           \
+	do {                                                                                                           \
+		assert_int_equal((r).num, (n));                                                                        \
+		assert_int_equal((r).den, (d));                                                                        \
+		if ((d) == 0)                                                                                          \
+			assert_true(isnan((r).value));                                                                 \
+		else                                                                                                   \
+			assert_near((r).value, (double)(n) / (double)(d));                                             \
 	} while (0)
 
 static struct rec_ticket T[5];
@@ -103,24 +103,24 @@ static void test_percentiles_follow_the_documented_definition(void **state)
 	struct kpi_dist d = kpi_dist_of(NULL, 0);
 	assert_int_equal(d.n, 0);
 	assert_true(isnan(d.mean) && isnan(d.median) && isnan(d.p90));
-	double one[] = { 5 };
+	double one[] = {5};
 	d = kpi_dist_of(one, 1);
 	assert_near(d.median, 5);
 	assert_near(d.p90, 5);
-	double four[] = { 4, 1, 3, 2 };
+	double four[] = {4, 1, 3, 2};
 	d = kpi_dist_of(four, 4);
 	assert_near(d.mean, 2.5);
 	assert_near(d.median, 2.5); /* mean of the two middle values */
 	assert_near(d.p90, 4);      /* rank ceil(3.6) = 4 */
-	double ten[] = { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+	double ten[] = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
 	d = kpi_dist_of(ten, 10);
 	assert_near(d.median, 5.5);
 	assert_near(d.p90, 9); /* rank 9 of 10 */
-	double eleven[] = { 7, 7, 1, 11, 2, 3, 10, 4, 5, 6, 7 };
+	double eleven[] = {7, 7, 1, 11, 2, 3, 10, 4, 5, 6, 7};
 	d = kpi_dist_of(eleven, 11);
 	assert_near(d.median, 6);
 	assert_near(d.p90, 10); /* rank ceil(9.9) = 10 */
-	double same[] = { 2, 2, 2, 2, 2, 2 };
+	double same[] = {2, 2, 2, 2, 2, 2};
 	d = kpi_dist_of(same, 6);
 	assert_near(d.median, 2);
 	assert_near(d.p90, 2);
@@ -129,7 +129,7 @@ static void test_percentiles_follow_the_documented_definition(void **state)
 static void test_totals_by_hand(void **state)
 {
 	(void)state;
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_result r;
 	struct lserr e;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, &e), 0);
@@ -152,9 +152,9 @@ static void test_totals_by_hand(void **state)
 	assert_near(s->handle_minutes.mean, 60);
 	assert_near(s->handle_minutes.p90, 90);
 	assert_rate(s->fcr_one_touch, 1, 3);
-	assert_rate(s->fcr_zoho, 1, 1);       /* only T1 is closed */
+	assert_rate(s->fcr_zoho, 1, 1); /* only T1 is closed */
 	assert_rate(s->fcr_canonical, 1, 3);
-	assert_rate(s->fcr_net, 1, 3);        /* no category excluded */
+	assert_rate(s->fcr_net, 1, 3); /* no category excluded */
 	assert_rate(s->fcr_freshservice, 0, 0);
 	assert_rate(s->fcr_one_touch_messaging, 0, 0); /* wait counts unknown */
 	assert_rate(s->fcr_one_business_hour, 0, 0);   /* no calendar */
@@ -170,7 +170,7 @@ static void test_totals_by_hand(void **state)
 static void test_backlog_as_of_an_instant(void **state)
 {
 	(void)state;
-	struct kpi_options o = { .as_of = at(2024, 2, 1, 0, 0) };
+	struct kpi_options o = {.as_of = at(2024, 2, 1, 0, 0)};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	assert_int_equal(r.total.backlog, 1); /* T2: opened before, resolved after */
@@ -180,7 +180,7 @@ static void test_backlog_as_of_an_instant(void **state)
 static void test_months_count_each_kpi_at_its_own_event(void **state)
 {
 	(void)state;
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	assert_int_equal(r.n_groups, 2);
@@ -189,13 +189,13 @@ static void test_months_count_each_kpi_at_its_own_event(void **state)
 	assert_int_equal(jan->period_start, at(2024, 1, 1, 0, 0));
 	assert_int_equal(jan->period_end, at(2024, 2, 1, 0, 0));
 	assert_null(jan->value);
-	assert_int_equal(jan->set.tickets, 2);    /* T1, T2 opened in January */
-	assert_int_equal(jan->set.solved, 1);     /* T2 was solved in February */
+	assert_int_equal(jan->set.tickets, 2); /* T1, T2 opened in January */
+	assert_int_equal(jan->set.solved, 1);  /* T2 was solved in February */
 	assert_rate(jan->set.reopen_rate, 0, 1);
 	assert_int_equal(jan->set.resolution_hours.n, 1);
 	assert_rate(jan->set.sla_compliance, 1, 1);
 	assert_rate(jan->set.reassigned_share, 1, 2);
-	assert_int_equal(jan->set.backlog, 1);    /* T2 open at the end of January */
+	assert_int_equal(jan->set.backlog, 1); /* T2 open at the end of January */
 
 	assert_string_equal(feb->period, "2024-02");
 	assert_int_equal(feb->set.tickets, 3);
@@ -218,10 +218,10 @@ static void test_weeks_and_quarters_are_labelled_iso(void **state)
 	struct rec_ticket x[3];
 	for (int i = 0; i < 3; i++)
 		rec_ticket_init(&x[i]);
-	x[0].opened_at = at(2021, 1, 3, 12, 0);  /* Sunday: ISO week 53 of 2020 */
+	x[0].opened_at = at(2021, 1, 3, 12, 0);   /* Sunday: ISO week 53 of 2020 */
 	x[1].opened_at = at(2024, 12, 30, 12, 0); /* Monday: week 1 of 2025 */
 	x[2].opened_at = at(2024, 1, 1, 0, 0);    /* Monday: week 1 of 2024 */
-	struct kpi_options o = { .period = KPI_PERIOD_WEEK };
+	struct kpi_options o = {.period = KPI_PERIOD_WEEK};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(x, 3, &o, &r, NULL), 0);
 	assert_int_equal(r.n_groups, 3);
@@ -244,7 +244,7 @@ static void test_weeks_and_quarters_are_labelled_iso(void **state)
 static void test_custom_range_limits_total_and_group(void **state)
 {
 	(void)state;
-	struct kpi_options o = { .period = KPI_PERIOD_RANGE, .from = at(2024, 2, 1, 0, 0), .to = at(2024, 3, 1, 0, 0) };
+	struct kpi_options o = {.period = KPI_PERIOD_RANGE, .from = at(2024, 2, 1, 0, 0), .to = at(2024, 3, 1, 0, 0)};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	assert_int_equal(r.total.tickets, 3);
@@ -263,7 +263,7 @@ static void test_custom_range_limits_total_and_group(void **state)
 static void test_groups_by_team_with_zero_denominators_as_nan(void **state)
 {
 	(void)state;
-	struct kpi_options o = { .group_by = KPI_DIM_TEAM };
+	struct kpi_options o = {.group_by = KPI_DIM_TEAM};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	assert_int_equal(r.n_groups, 3);
@@ -276,9 +276,9 @@ static void test_groups_by_team_with_zero_denominators_as_nan(void **state)
 	assert_rate(a->reopen_rate, 1, 2);
 	assert_int_equal(b->tickets, 2);
 	assert_int_equal(b->solved, 0);
-	assert_rate(b->reopen_rate, 0, 0);          /* nothing solved: NaN, not 0 */
+	assert_rate(b->reopen_rate, 0, 0); /* nothing solved: NaN, not 0 */
 	assert_true(isnan(b->resolution_hours.mean));
-	assert_rate(b->sla_compliance, 0, 1);       /* T4's in-flight breach */
+	assert_rate(b->sla_compliance, 0, 1); /* T4's in-flight breach */
 	assert_int_equal(b->backlog, 2);
 	kpi_result_release(&r);
 
@@ -291,13 +291,13 @@ static void test_groups_by_team_with_zero_denominators_as_nan(void **state)
 static void test_business_hours_use_the_calendar(void **state)
 {
 	(void)state;
-	struct calendar_spec spec = { .tz = "UTC", .hours = "mon-fri 08:00-17:00", .holidays = "none",
-				      .first_year = 2024, .last_year = 2024 };
+	struct calendar_spec spec = {
+	        .tz = "UTC", .hours = "mon-fri 08:00-17:00", .holidays = "none", .first_year = 2024, .last_year = 2024};
 	struct calendar *cal = NULL;
 	struct lserr e;
 	if (calendar_compile(&spec, &cal, &e) < 0)
 		fail_msg("calendar: %s", e.message);
-	struct kpi_options o = { .cal = cal };
+	struct kpi_options o = {.cal = cal};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	const struct kpi_set *s = &r.total;
@@ -325,7 +325,7 @@ static void test_business_hours_use_the_calendar(void **state)
  * the German national holidays (2024-05-01, a Wednesday, is Labour Day). */
 static double net_bh(const struct calendar *cal, const struct rec_ticket *t, uint64_t *ret_n)
 {
-	struct kpi_options o = { .cal = cal };
+	struct kpi_options o = {.cal = cal};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(t, 1, &o, &r, NULL), 0);
 	double v = r.total.resolution_business_hours_net.median;
@@ -336,8 +336,8 @@ static double net_bh(const struct calendar *cal, const struct rec_ticket *t, uin
 
 static struct calendar *de_calendar(void)
 {
-	struct calendar_spec spec = { .tz = "UTC", .hours = "mon-fri 08:00-17:00", .holidays = "DE",
-				      .first_year = 2024, .last_year = 2024 };
+	struct calendar_spec spec = {
+	        .tz = "UTC", .hours = "mon-fri 08:00-17:00", .holidays = "DE", .first_year = 2024, .last_year = 2024};
 	struct calendar *cal = NULL;
 	struct lserr e;
 	if (calendar_compile(&spec, &cal, &e) < 0)
@@ -352,7 +352,7 @@ static void test_pause_across_a_weekend_and_a_holiday_is_subtracted(void **state
 	/* opened Fri 04-26 09:00, waiting Fri 15:00 .. Thu 05-02 10:00, resolved Thu
 	 * 12:00: gross Fri 8 + Mon 9 + Tue 9 + Wed 0 (holiday) + Thu 4 = 30 h; paused Fri
 	 * 2 + Mon 9 + Tue 9 + Thu 2 = 22 h; net 8 h (Fri 09-15, Thu 10-12) */
-	struct rec_pause p[] = { { at(2024, 4, 26, 15, 0), at(2024, 5, 2, 10, 0) } };
+	struct rec_pause p[] = {{at(2024, 4, 26, 15, 0), at(2024, 5, 2, 10, 0)}};
 	struct rec_ticket t;
 	rec_ticket_init(&t);
 	t.opened_at = at(2024, 4, 26, 9, 0);
@@ -362,7 +362,7 @@ static void test_pause_across_a_weekend_and_a_holiday_is_subtracted(void **state
 	uint64_t n;
 	assert_near(net_bh(cal, &t, &n), 8);
 	assert_int_equal(n, 1);
-	struct kpi_options o = { .cal = cal };
+	struct kpi_options o = {.cal = cal};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(&t, 1, &o, &r, NULL), 0);
 	assert_near(r.total.resolution_business_hours.median, 30); /* gross unchanged */
@@ -377,8 +377,8 @@ static void test_pause_spanning_the_resolution_ends_there(void **state)
 	/* opened Mon 04-29 08:00, resolved Tue 10:00 (gross 9 + 2 = 11 h), waiting from
 	 * Mon 12:00: still waiting, or until Tue 16:00: both count Mon 12-17 + Tue 08-10
 	 * = 7 h; net 4 h */
-	struct rec_pause open_end[] = { { at(2024, 4, 29, 12, 0), REC_TIME_NONE } };
-	struct rec_pause late_end[] = { { at(2024, 4, 29, 12, 0), at(2024, 4, 30, 16, 0) } };
+	struct rec_pause open_end[] = {{at(2024, 4, 29, 12, 0), REC_TIME_NONE}};
+	struct rec_pause late_end[] = {{at(2024, 4, 29, 12, 0), at(2024, 4, 30, 16, 0)}};
 	struct rec_ticket t;
 	rec_ticket_init(&t);
 	t.opened_at = at(2024, 4, 29, 8, 0);
@@ -400,10 +400,10 @@ static void test_several_pauses_are_clipped_to_the_ticket_and_summed(void **stat
 	 * 07:00-08:30 (before the opening: 0.5 h counts), 09:00-10:00 (1 h), Mon 16:00 -
 	 * Tue 09:00 (1 + 1 h), Tue 11:00-11:30 (0.5 h): 4 h paused, net 9 h */
 	struct rec_pause p[] = {
-		{ at(2024, 4, 29, 7, 0), at(2024, 4, 29, 8, 30) },
-		{ at(2024, 4, 29, 9, 0), at(2024, 4, 29, 10, 0) },
-		{ at(2024, 4, 29, 16, 0), at(2024, 4, 30, 9, 0) },
-		{ at(2024, 4, 30, 11, 0), at(2024, 4, 30, 11, 30) },
+	        {at(2024, 4, 29, 7, 0), at(2024, 4, 29, 8, 30)},
+	        {at(2024, 4, 29, 9, 0), at(2024, 4, 29, 10, 0)},
+	        {at(2024, 4, 29, 16, 0), at(2024, 4, 30, 9, 0)},
+	        {at(2024, 4, 30, 11, 0), at(2024, 4, 30, 11, 30)},
 	};
 	struct rec_ticket t;
 	rec_ticket_init(&t);
@@ -425,8 +425,8 @@ static void test_reopened_ticket_counts_the_resolved_time_but_not_its_pauses(voi
 	 * last resolution: gross 9 + 5 = 14 h (the resolved hours Mon 14-17 are no
 	 * pause); paused 2 + 2 h; net 10 h */
 	struct rec_pause p[] = {
-		{ at(2024, 4, 29, 10, 0), at(2024, 4, 29, 12, 0) },
-		{ at(2024, 4, 30, 9, 0), at(2024, 4, 30, 11, 0) },
+	        {at(2024, 4, 29, 10, 0), at(2024, 4, 29, 12, 0)},
+	        {at(2024, 4, 30, 9, 0), at(2024, 4, 30, 11, 0)},
 	};
 	struct rec_ticket t;
 	rec_ticket_init(&t);
@@ -453,7 +453,7 @@ static void test_net_needs_known_pauses_and_a_calendar(void **state)
 		t[i].resolved_at = at(2024, 4, 29, 10, 0);
 	}
 	t[1].n_pauses = 0; /* known: never waited */
-	struct kpi_options o = { .cal = cal };
+	struct kpi_options o = {.cal = cal};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(t, 2, &o, &r, NULL), 0);
 	assert_int_equal(r.total.resolution_business_hours.n, 2);
@@ -480,7 +480,7 @@ static void test_period_boundaries_follow_the_zone(void **state)
 	struct rec_ticket x;
 	rec_ticket_init(&x);
 	x.opened_at = at(2024, 1, 31, 23, 30); /* 00:30 on 1 February in Berlin */
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(&x, 1, &o, &r, NULL), 0);
 	assert_string_equal(r.groups[0].period, "2024-01");
@@ -505,7 +505,7 @@ static void test_periods_and_backlog_equal_a_count_ticket_by_ticket(void **state
 	if (tz_load("Europe/Berlin", &tz, NULL) < 0)
 		skip();
 	enum { N = 4000 };
-	static char teams[4][8] = { "A", "B", "A", "C" }; /* "A" twice, at two addresses */
+	static char teams[4][8] = {"A", "B", "A", "C"}; /* "A" twice, at two addresses */
 	struct rec_ticket *x = calloc(N, sizeof(*x));
 	assert_non_null(x);
 	uint64_t seed = 7;
@@ -518,9 +518,9 @@ static void test_periods_and_backlog_equal_a_count_ticket_by_ticket(void **state
 		if (r % 7 != 0) /* solved, a few of them before the opening */
 			x[i].resolved_at = x[i].opened_at + (ls_time)((r >> 20) % (40 * D)) - (r % 13 == 0 ? 2 * D : 0);
 	}
-	const enum kpi_period periods[] = { KPI_PERIOD_WEEK, KPI_PERIOD_MONTH, KPI_PERIOD_QUARTER };
+	const enum kpi_period periods[] = {KPI_PERIOD_WEEK, KPI_PERIOD_MONTH, KPI_PERIOD_QUARTER};
 	for (size_t p = 0; p < 3; p++) {
-		struct kpi_options o = { .period = periods[p], .tz = tz };
+		struct kpi_options o = {.period = periods[p], .tz = tz};
 		struct kpi_result r;
 		assert_int_equal(kpi_compute(x, N, &o, &r, NULL), 0);
 		uint64_t tickets = 0;
@@ -551,8 +551,10 @@ static void test_periods_and_backlog_equal_a_count_ticket_by_ticket(void **state
 		assert_int_equal(tickets, N);
 		kpi_result_release(&r);
 	}
-	struct kpi_options o = { .period = KPI_PERIOD_RANGE, .group_by = KPI_DIM_TEAM,
-				 .from = at(1970, 3, 1, 0, 0), .to = at(1970, 6, 1, 0, 0) };
+	struct kpi_options o = {.period = KPI_PERIOD_RANGE,
+	                        .group_by = KPI_DIM_TEAM,
+	                        .from = at(1970, 3, 1, 0, 0),
+	                        .to = at(1970, 6, 1, 0, 0)};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(x, N, &o, &r, NULL), 0);
 	assert_int_equal(r.n_groups, 4); /* A, B, C and none: one "A" however stored */
@@ -603,8 +605,8 @@ static void test_variants_need_their_data(void **state)
 	x[2].wait_count = 1;
 	x[2].resolved_at = at(2024, 3, 1, 11, 0); /* after the due time */
 	x[2].fcr_flag = 1;
-	const char *not_l1[] = { "hardware" };
-	struct kpi_options o = { .not_l1_categories = not_l1, .n_not_l1 = 1 };
+	const char *not_l1[] = {"hardware"};
+	struct kpi_options o = {.not_l1_categories = not_l1, .n_not_l1 = 1};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(x, 3, &o, &r, NULL), 0);
 	const struct kpi_set *s = &r.total;
@@ -630,7 +632,7 @@ static void test_negative_durations_are_left_out(void **state)
 	rec_ticket_init(&x);
 	x.opened_at = at(2024, 3, 2, 0, 0);
 	x.resolved_at = at(2024, 3, 1, 0, 0);
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(&x, 1, &o, &r, NULL), 0);
 	assert_int_equal(r.skipped_negative, 1);
@@ -642,7 +644,7 @@ static void test_negative_durations_are_left_out(void **state)
 static void test_no_tickets_gives_nulls(void **state)
 {
 	(void)state;
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(NULL, 0, &o, &r, NULL), 0);
 	json_t *j = kpi_json_result(&r);
@@ -658,12 +660,12 @@ static void test_no_tickets_gives_nulls(void **state)
 static void test_json_has_the_cli_shape(void **state)
 {
 	(void)state;
-	struct kpi_options o = { .group_by = KPI_DIM_TEAM };
+	struct kpi_options o = {.group_by = KPI_DIM_TEAM};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, NULL), 0);
 	json_t *j = kpi_json_result(&r);
-	static const char *const keys[] = { "tickets", "reopen_rate", "sla_compliance", "resolution_hours",
-					    "reassigned_share", "reassignments_mean" };
+	static const char *const keys[] = {"tickets",          "reopen_rate",      "sla_compliance",
+	                                   "resolution_hours", "reassigned_share", "reassignments_mean"};
 	const char *k;
 	json_t *v;
 	size_t i = 0;
@@ -701,7 +703,7 @@ static void test_names_round_trip(void **state)
 		assert_int_equal(kpi_period_from_string(kpi_period_to_string((enum kpi_period)p)), p);
 	assert_int_equal(kpi_dim_from_string("region"), _KPI_DIM_INVALID);
 	assert_int_equal(kpi_period_from_string(NULL), _KPI_PERIOD_INVALID);
-	struct kpi_options o = { .group_by = (enum kpi_dim)42 };
+	struct kpi_options o = {.group_by = (enum kpi_dim)42};
 	struct kpi_result r;
 	struct lserr e;
 	assert_int_equal(kpi_compute(T, 5, &o, &r, &e), -EINVAL);
@@ -711,26 +713,26 @@ static void test_names_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_percentiles_follow_the_documented_definition),
-		cmocka_unit_test_setup(test_totals_by_hand, setup),
-		cmocka_unit_test_setup(test_backlog_as_of_an_instant, setup),
-		cmocka_unit_test_setup(test_months_count_each_kpi_at_its_own_event, setup),
-		cmocka_unit_test_setup(test_weeks_and_quarters_are_labelled_iso, setup),
-		cmocka_unit_test_setup(test_custom_range_limits_total_and_group, setup),
-		cmocka_unit_test_setup(test_groups_by_team_with_zero_denominators_as_nan, setup),
-		cmocka_unit_test_setup(test_business_hours_use_the_calendar, setup),
-		cmocka_unit_test_setup(test_period_boundaries_follow_the_zone, setup),
-		cmocka_unit_test(test_periods_and_backlog_equal_a_count_ticket_by_ticket),
-		cmocka_unit_test(test_pause_across_a_weekend_and_a_holiday_is_subtracted),
-		cmocka_unit_test(test_pause_spanning_the_resolution_ends_there),
-		cmocka_unit_test(test_several_pauses_are_clipped_to_the_ticket_and_summed),
-		cmocka_unit_test(test_reopened_ticket_counts_the_resolved_time_but_not_its_pauses),
-		cmocka_unit_test(test_net_needs_known_pauses_and_a_calendar),
-		cmocka_unit_test(test_variants_need_their_data),
-		cmocka_unit_test(test_negative_durations_are_left_out),
-		cmocka_unit_test(test_no_tickets_gives_nulls),
-		cmocka_unit_test_setup(test_json_has_the_cli_shape, setup),
-		cmocka_unit_test_setup(test_names_round_trip, setup),
+	        cmocka_unit_test(test_percentiles_follow_the_documented_definition),
+	        cmocka_unit_test_setup(test_totals_by_hand, setup),
+	        cmocka_unit_test_setup(test_backlog_as_of_an_instant, setup),
+	        cmocka_unit_test_setup(test_months_count_each_kpi_at_its_own_event, setup),
+	        cmocka_unit_test_setup(test_weeks_and_quarters_are_labelled_iso, setup),
+	        cmocka_unit_test_setup(test_custom_range_limits_total_and_group, setup),
+	        cmocka_unit_test_setup(test_groups_by_team_with_zero_denominators_as_nan, setup),
+	        cmocka_unit_test_setup(test_business_hours_use_the_calendar, setup),
+	        cmocka_unit_test_setup(test_period_boundaries_follow_the_zone, setup),
+	        cmocka_unit_test(test_periods_and_backlog_equal_a_count_ticket_by_ticket),
+	        cmocka_unit_test(test_pause_across_a_weekend_and_a_holiday_is_subtracted),
+	        cmocka_unit_test(test_pause_spanning_the_resolution_ends_there),
+	        cmocka_unit_test(test_several_pauses_are_clipped_to_the_ticket_and_summed),
+	        cmocka_unit_test(test_reopened_ticket_counts_the_resolved_time_but_not_its_pauses),
+	        cmocka_unit_test(test_net_needs_known_pauses_and_a_calendar),
+	        cmocka_unit_test(test_variants_need_their_data),
+	        cmocka_unit_test(test_negative_durations_are_left_out),
+	        cmocka_unit_test(test_no_tickets_gives_nulls),
+	        cmocka_unit_test_setup(test_json_has_the_cli_shape, setup),
+	        cmocka_unit_test_setup(test_names_round_trip, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

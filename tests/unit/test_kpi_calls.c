@@ -21,14 +21,14 @@
 #include "kpi/kpi_json.h"
 
 #define assert_near(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-9)
-#define assert_rate(r, n, d)                                                                                   \
-	do {                                                                                                   \
-		assert_int_equal((r).num, (n));                                                                \
-		assert_int_equal((r).den, (d));                                                                \
-		if ((d) == 0)                                                                                  \
-			assert_true(isnan((r).value));                                                         \
-		else                                                                                           \
-			assert_near((r).value, (double)(n) / (double)(d));                                     \
+#define assert_rate(r, n, d)                                                                                           \
+	do {                                                                                                           \
+		assert_int_equal((r).num, (n));                                                                        \
+		assert_int_equal((r).den, (d));                                                                        \
+		if ((d) == 0)                                                                                          \
+			assert_true(isnan((r).value));                                                                 \
+		else                                                                                                   \
+			assert_near((r).value, (double)(n) / (double)(d));                                             \
 	} while (0)
 
 static ls_time at(int y, unsigned m, unsigned d, int hh, int mm)
@@ -36,8 +36,7 @@ static ls_time at(int y, unsigned m, unsigned d, int hh, int mm)
 	return time_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60;
 }
 
-static struct rec_interval iv_of(const char *queue, ls_time start, int64_t offered, int64_t answered,
-				 int64_t abandoned)
+static struct rec_interval iv_of(const char *queue, ls_time start, int64_t offered, int64_t answered, int64_t abandoned)
 {
 	struct rec_interval iv;
 	rec_interval_init(&iv);
@@ -70,7 +69,7 @@ static void test_icmi_example_gives_every_service_level_formula(void **state)
 	(void)state;
 	struct rec_interval v[2];
 	icmi(v);
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_calls *c = NULL;
 	assert_int_equal(kpi_calls_compute(v, 2, &o, false, &c, NULL), 0);
 	const struct kpi_calls_set *s = &c->total;
@@ -113,7 +112,7 @@ static void test_aht_is_talk_hold_and_wrap_up_over_answered(void **state)
 	v[2].handle = 450; /* only a handle total */
 	v[2].wait = 40;
 	v[3] = iv_of("A", at(2024, 3, 4, 9, 30), 7, 7, 0); /* no handle data: left out */
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_calls *c = NULL;
 	assert_int_equal(kpi_calls_compute(v, 4, &o, false, &c, NULL), 0);
 	/* (1200 + 60 + 240 + 600 + 450) / (8 + 4 + 3) = 2550 / 15 = 170 */
@@ -135,12 +134,12 @@ static void test_aht_is_talk_hold_and_wrap_up_over_answered(void **state)
 static void test_zero_denominators_are_null_in_json(void **state)
 {
 	(void)state;
-	struct rec_interval v[1] = { iv_of("Quiet", at(2024, 3, 4, 8, 0), 0, 0, 0) };
+	struct rec_interval v[1] = {iv_of("Quiet", at(2024, 3, 4, 8, 0), 0, 0, 0)};
 	v[0].answered_within = 0;
 	v[0].abandoned_within = 0;
 	v[0].abandoned_short = 0;
 	v[0].talk = 0;
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_calls *c = NULL;
 	assert_int_equal(kpi_calls_compute(v, 1, &o, false, &c, NULL), 0);
 	assert_rate(c->total.abandonment_rate, 0, 0);
@@ -150,9 +149,9 @@ static void test_zero_denominators_are_null_in_json(void **state)
 	json_t *j = kpi_json_calls(c);
 	assert_int_equal(json_integer_value(json_object_get(j, "offered")), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "intervals")), 1);
-	static const char *const nulls[] = { "abandonment_rate", "service_level", "aht_seconds",
-					     "abandonment_rate_excl_short", "asa_seconds",
-					     "service_level_threshold_seconds" };
+	static const char *const nulls[] = {"abandonment_rate", "service_level",
+	                                    "aht_seconds",      "abandonment_rate_excl_short",
+	                                    "asa_seconds",      "service_level_threshold_seconds"};
 	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
 		assert_true(json_is_null(json_object_get(j, nulls[i])));
 	assert_true(json_is_null(json_object_get(json_object_get(j, "service_level_formulas"), "icmi1")));
@@ -172,10 +171,10 @@ static void test_periods_in_a_zone_queues_and_a_range(void **state)
 	(void)state;
 	/* 2024-03-31 22:30 UTC is 2024-04-01 00:30 in Berlin (CEST) */
 	struct rec_interval v[4] = {
-		iv_of("B", at(2024, 3, 31, 22, 30), 4, 3, 1),
-		iv_of("A", at(2024, 3, 31, 21, 30), 10, 9, 1),
-		iv_of("A", at(2024, 3, 4, 8, 0), 6, 6, 0),
-		iv_of("A", at(2024, 4, 2, 8, 0), 2, 1, 1),
+	        iv_of("B", at(2024, 3, 31, 22, 30), 4, 3, 1),
+	        iv_of("A", at(2024, 3, 31, 21, 30), 10, 9, 1),
+	        iv_of("A", at(2024, 3, 4, 8, 0), 6, 6, 0),
+	        iv_of("A", at(2024, 4, 2, 8, 0), 2, 1, 1),
 	};
 	v[0].answered_within = 3;
 	v[0].threshold = 20;
@@ -184,7 +183,7 @@ static void test_periods_in_a_zone_queues_and_a_range(void **state)
 	struct tz *berlin = NULL;
 	struct lserr e;
 	assert_int_equal(tz_load("Europe/Berlin", &berlin, &e), 0);
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH, .tz = berlin };
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH, .tz = berlin};
 	struct kpi_calls *c = NULL;
 	assert_int_equal(kpi_calls_compute(v, 4, &o, true, &c, NULL), 0);
 	assert_int_equal(c->queues, 2);
@@ -219,7 +218,7 @@ static void test_periods_in_a_zone_queues_and_a_range(void **state)
 	kpi_calls_free(c);
 
 	/* a custom range: only intervals starting in it */
-	struct kpi_options r = { .period = KPI_PERIOD_RANGE, .from = at(2024, 3, 31, 0, 0), .to = at(2024, 4, 1, 0, 0) };
+	struct kpi_options r = {.period = KPI_PERIOD_RANGE, .from = at(2024, 3, 31, 0, 0), .to = at(2024, 4, 1, 0, 0)};
 	assert_int_equal(kpi_calls_compute(v, 4, &r, false, &c, NULL), 0);
 	assert_int_equal(c->total.offered, 14);
 	assert_int_equal(c->queues, 2);
@@ -235,7 +234,7 @@ static void test_periods_in_a_zone_queues_and_a_range(void **state)
 static void test_result_json_appends_calls_after_the_ticket_keys(void **state)
 {
 	(void)state;
-	struct kpi_options o = { 0 };
+	struct kpi_options o = {0};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(NULL, 0, &o, &r, NULL), 0);
 	json_t *plain = kpi_json_result(&r);
@@ -248,15 +247,16 @@ static void test_result_json_appends_calls_after_the_ticket_keys(void **state)
 	const char *k;
 	json_t *x;
 	void *it = json_object_iter(j);
-	json_object_foreach (plain, k, x) {
+	json_object_foreach(plain, k, x)
+	{
 		assert_non_null(it);
 		assert_string_equal(json_object_iter_key(it), k);
 		it = json_object_iter_next(j, it);
 	}
 	assert_string_equal(json_object_iter_key(it), "calls");
 	json_t *c = json_object_get(j, "calls");
-	static const char *const first[] = { "offered", "answered", "abandoned", "abandonment_rate", "service_level",
-					     "aht_seconds" };
+	static const char *const first[] = {"offered",          "answered",      "abandoned",
+	                                    "abandonment_rate", "service_level", "aht_seconds"};
 	it = json_object_iter(c);
 	for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++, it = json_object_iter_next(c, it))
 		assert_string_equal(json_object_iter_key(it), first[i]);
@@ -265,7 +265,7 @@ static void test_result_json_appends_calls_after_the_ticket_keys(void **state)
 	assert_near(json_real_value(json_object_get(c, "service_level")), 860.0 / 1060);
 	assert_string_equal(json_string_value(json_object_get(c, "service_level_formula")), "icmi3");
 	assert_near(json_real_value(json_object_get(json_object_get(c, "service_level_formulas"), "icmi4")),
-		    860.0 / 1040);
+	            860.0 / 1040);
 	assert_int_equal(json_integer_value(json_object_get(c, "queues")), 1);
 	assert_null(json_object_get(c, "groups"));
 	json_decref(j);
@@ -277,11 +277,11 @@ static void test_result_json_appends_calls_after_the_ticket_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_icmi_example_gives_every_service_level_formula),
-		cmocka_unit_test(test_aht_is_talk_hold_and_wrap_up_over_answered),
-		cmocka_unit_test(test_zero_denominators_are_null_in_json),
-		cmocka_unit_test(test_periods_in_a_zone_queues_and_a_range),
-		cmocka_unit_test(test_result_json_appends_calls_after_the_ticket_keys),
+	        cmocka_unit_test(test_icmi_example_gives_every_service_level_formula),
+	        cmocka_unit_test(test_aht_is_talk_hold_and_wrap_up_over_answered),
+	        cmocka_unit_test(test_zero_denominators_are_null_in_json),
+	        cmocka_unit_test(test_periods_in_a_zone_queues_and_a_range),
+	        cmocka_unit_test(test_result_json_appends_calls_after_the_ticket_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@
 static void test_higher_is_better_lights_at_the_thresholds(void **state)
 {
 	(void)state;
-	struct kpi_target t = { "sla_compliance", 0.95, 0.95, 0.90, false };
+	struct kpi_target t = {"sla_compliance", 0.95, 0.95, 0.90, false};
 	assert_int_equal(kpi_light_of(&t, 0.95), KPI_LIGHT_GREEN); /* exactly green */
 	assert_int_equal(kpi_light_of(&t, 1.0), KPI_LIGHT_GREEN);
 	assert_int_equal(kpi_light_of(&t, 0.9499999), KPI_LIGHT_AMBER);
@@ -28,7 +28,7 @@ static void test_higher_is_better_lights_at_the_thresholds(void **state)
 static void test_lower_is_better_lights_at_the_thresholds(void **state)
 {
 	(void)state;
-	struct kpi_target t = { "resolution_hours.median", 24, 24, 48, true };
+	struct kpi_target t = {"resolution_hours.median", 24, 24, 48, true};
 	assert_int_equal(kpi_light_of(&t, 24), KPI_LIGHT_GREEN);
 	assert_int_equal(kpi_light_of(&t, 0), KPI_LIGHT_GREEN);
 	assert_int_equal(kpi_light_of(&t, 24.0001), KPI_LIGHT_AMBER);
@@ -55,10 +55,11 @@ static void expect_error(const char *text, const char *field)
 static void test_target_sets_are_checked_field_by_field(void **state)
 {
 	(void)state;
-	json_t *j = json_loads("{\"sla_compliance\":{\"target\":0.95,\"green\":0.95,\"amber\":0.9,\"better\":\"higher\"},"
-			       "\"resolution_hours.p90\":{\"green\":100,\"amber\":200,\"better\":\"lower\"},"
-			       "\"fcr.canonical\":{\"green\":0.7,\"amber\":0.7,\"better\":\"higher\"}}",
-			       0, NULL);
+	json_t *j =
+	        json_loads("{\"sla_compliance\":{\"target\":0.95,\"green\":0.95,\"amber\":0.9,\"better\":\"higher\"},"
+	                   "\"resolution_hours.p90\":{\"green\":100,\"amber\":200,\"better\":\"lower\"},"
+	                   "\"fcr.canonical\":{\"green\":0.7,\"amber\":0.7,\"better\":\"higher\"}}",
+	                   0, NULL);
 	struct kpi_targets t;
 	struct lserr e;
 	assert_int_equal(kpi_targets_from_json(j, &t, &e), 0);
@@ -85,19 +86,19 @@ static void test_kpi_json_gets_lights_only_for_kpis_with_values(void **state)
 	struct kpi_set s;
 	memset(&s, 0, sizeof(s));
 	s.tickets = 10;
-	s.sla_compliance = (struct kpi_rate){ 9, 10, 0.9 };
-	s.reopen_rate = (struct kpi_rate){ 0, 0, NAN };
-	s.resolution_hours = (struct kpi_dist){ 4, 10, 30, 50 };
-	s.resolution_business_hours = (struct kpi_dist){ 0, NAN, NAN, NAN };
+	s.sla_compliance = (struct kpi_rate){9, 10, 0.9};
+	s.reopen_rate = (struct kpi_rate){0, 0, NAN};
+	s.resolution_hours = (struct kpi_dist){4, 10, 30, 50};
+	s.resolution_business_hours = (struct kpi_dist){0, NAN, NAN, NAN};
 	s.resolution_business_hours_net = s.resolution_business_hours;
 	s.first_response_hours = s.first_response_business_hours = s.handle_minutes = s.resolution_business_hours;
 	s.reassignments_mean = s.csat.value = s.nps.value = NAN;
 	json_t *j = kpi_json_set(&s, KPI_SLA_SOURCE);
 	json_t *before = json_deep_copy(j);
 	json_t *tj = json_loads("{\"sla_compliance\":{\"green\":0.95,\"amber\":0.90,\"better\":\"higher\"},"
-				"\"resolution_hours.median\":{\"green\":24,\"amber\":48,\"better\":\"lower\"},"
-				"\"reopen_rate\":{\"green\":0.02,\"amber\":0.05,\"better\":\"lower\"}}",
-				0, NULL);
+	                        "\"resolution_hours.median\":{\"green\":24,\"amber\":48,\"better\":\"lower\"},"
+	                        "\"reopen_rate\":{\"green\":0.02,\"amber\":0.05,\"better\":\"lower\"}}",
+	                        0, NULL);
 	struct kpi_targets t;
 	struct lserr e;
 	assert_int_equal(kpi_targets_from_json(tj, &t, &e), 0);
@@ -118,10 +119,10 @@ static void test_kpi_json_gets_lights_only_for_kpis_with_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_higher_is_better_lights_at_the_thresholds),
-		cmocka_unit_test(test_lower_is_better_lights_at_the_thresholds),
-		cmocka_unit_test(test_target_sets_are_checked_field_by_field),
-		cmocka_unit_test(test_kpi_json_gets_lights_only_for_kpis_with_values),
+	        cmocka_unit_test(test_higher_is_better_lights_at_the_thresholds),
+	        cmocka_unit_test(test_lower_is_better_lights_at_the_thresholds),
+	        cmocka_unit_test(test_target_sets_are_checked_field_by_field),
+	        cmocka_unit_test(test_kpi_json_gets_lights_only_for_kpis_with_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,8 +20,8 @@
 static void test_base64_matches_rfc4648_vectors(void **state)
 {
 	(void)state;
-	static const char *const v[][2] = { { "f", "Zg==" },	 { "fo", "Zm8=" },	{ "foo", "Zm9v" },
-					    { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" } };
+	static const char *const v[][2] = {{"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
+	                                   {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
 	for (size_t i = 0; i < 6; i++) {
 		struct strbuf sb = STRBUF_INIT;
 		assert_int_equal(mail_base64(v[i][0], strlen(v[i][0]), &sb), 0);
@@ -62,24 +62,24 @@ static void test_base64_lines_are_76_characters_with_crlf(void **state)
 	strbuf_release(&sb);
 }
 
-static const char *const to2[] = { "cio@acme.example", "ops@acme.example" };
+static const char *const to2[] = {"cio@acme.example", "ops@acme.example"};
 
 static struct mail_message sample(void)
 {
 	static const unsigned char pdf[200] = "%PDF-1.5 not really";
 	return (struct mail_message){
-		.from = "reports@leitstand.example",
-		.to = to2,
-		.n_to = 2,
-		.subject = "ACME monthly report 2026-10",
-		.text = "Hello,\n\nattached.\n",
-		.attachment_name = "ACME-monthly-2026-10.pdf",
-		.attachment_type = "application/pdf",
-		.attachment = pdf,
-		.attachment_len = sizeof(pdf),
-		.date = 1795763520, /* 2026-11-27T07:12:00Z, a Friday */
-		.message_id = "report-1-abc@leitstand.example",
-		.boundary = "=_b1",
+	        .from = "reports@leitstand.example",
+	        .to = to2,
+	        .n_to = 2,
+	        .subject = "ACME monthly report 2026-10",
+	        .text = "Hello,\n\nattached.\n",
+	        .attachment_name = "ACME-monthly-2026-10.pdf",
+	        .attachment_type = "application/pdf",
+	        .attachment = pdf,
+	        .attachment_len = sizeof(pdf),
+	        .date = 1795763520, /* 2026-11-27T07:12:00Z, a Friday */
+	        .message_id = "report-1-abc@leitstand.example",
+	        .boundary = "=_b1",
 	};
 }
 
@@ -99,12 +99,12 @@ static void test_message_has_rfc5322_headers_and_two_parts(void **state)
 	assert_non_null(strstr(s, "\r\nContent-Type: multipart/mixed; boundary=\"=_b1\"\r\n\r\n"));
 	/* the text part, base64 of the text with CRLF line ends */
 	const char *t = strstr(s, "\r\n--=_b1\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-				  "Content-Transfer-Encoding: base64\r\n\r\n");
+	                          "Content-Transfer-Encoding: base64\r\n\r\n");
 	assert_non_null(t);
 	assert_non_null(strstr(t, "SGVsbG8sDQoNCmF0dGFjaGVkLg0K\r\n"));
 	const char *a = strstr(s, "\r\n--=_b1\r\nContent-Type: application/pdf; name=\"ACME-monthly-2026-10.pdf\"\r\n"
-				  "Content-Disposition: attachment; filename=\"ACME-monthly-2026-10.pdf\"\r\n"
-				  "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjUg");
+	                          "Content-Disposition: attachment; filename=\"ACME-monthly-2026-10.pdf\"\r\n"
+	                          "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjUg");
 	assert_non_null(a);
 	assert_true(a > t);
 	/* closes with the final boundary */
@@ -155,7 +155,7 @@ static void test_header_injection_and_bad_addresses_are_refused(void **state)
 	m.subject = "report\r\nBcc: evil@example.com";
 	assert_int_equal(mail_write(&m, &sb), -EINVAL);
 	m = sample();
-	static const char *const bad_to[] = { "ops@acme.example\r\nBcc: x@y.z" };
+	static const char *const bad_to[] = {"ops@acme.example\r\nBcc: x@y.z"};
 	m.to = bad_to;
 	m.n_to = 1;
 	assert_int_equal(mail_write(&m, &sb), -EINVAL);
@@ -197,13 +197,13 @@ static void test_message_larger_than_the_buffer_is_too_large(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base64_matches_rfc4648_vectors),
-		cmocka_unit_test(test_base64_lines_are_76_characters_with_crlf),
-		cmocka_unit_test(test_message_has_rfc5322_headers_and_two_parts),
-		cmocka_unit_test(test_non_ascii_subject_is_an_encoded_word),
-		cmocka_unit_test(test_header_injection_and_bad_addresses_are_refused),
-		cmocka_unit_test(test_attachment_name_is_reduced_to_safe_characters),
-		cmocka_unit_test(test_message_larger_than_the_buffer_is_too_large),
+	        cmocka_unit_test(test_base64_matches_rfc4648_vectors),
+	        cmocka_unit_test(test_base64_lines_are_76_characters_with_crlf),
+	        cmocka_unit_test(test_message_has_rfc5322_headers_and_two_parts),
+	        cmocka_unit_test(test_non_ascii_subject_is_an_encoded_word),
+	        cmocka_unit_test(test_header_injection_and_bad_addresses_are_refused),
+	        cmocka_unit_test(test_attachment_name_is_reduced_to_safe_characters),
+	        cmocka_unit_test(test_message_larger_than_the_buffer_is_too_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

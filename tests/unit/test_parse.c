@@ -21,14 +21,14 @@ static void test_i64_accepts_plain_and_signed_decimals(void **state)
 		const char *s;
 		int64_t v;
 	} ok[] = {
-		{ "0", 0 },
-		{ "7", 7 },
-		{ "-7", -7 },
-		{ "+7", 7 },
-		{ "007", 7 },
-		{ "-0", 0 },
-		{ "9223372036854775807", INT64_MAX },
-		{ "-9223372036854775808", INT64_MIN },
+	        {"0", 0},
+	        {"7", 7},
+	        {"-7", -7},
+	        {"+7", 7},
+	        {"007", 7},
+	        {"-0", 0},
+	        {"9223372036854775807", INT64_MAX},
+	        {"-9223372036854775808", INT64_MIN},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		int64_t v = UNTOUCHED;
@@ -41,8 +41,8 @@ static void test_i64_rejects_malformed_input_untouched(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"", " ", " 1", "1 ", "\t1", "1\n", "+", "-", "--1", "+-1", "1a", "a1", "0x10", "1.5", "1e3",
-		"１", "1,000", "- 1",
+	        "",    " ",  " 1", "1 ",   "\t1", "1\n", "+",  "-",     "--1",
+	        "+-1", "1a", "a1", "0x10", "1.5", "1e3", "１", "1,000", "- 1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t v = UNTOUCHED;
@@ -132,8 +132,8 @@ static void test_listen_rejects_bad_input_and_leaves_outputs(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"", "8080", ":8080", "host:", "host:-1", "host:65536", "host:80x", "host: 80", "[::1]",
-		"host:99999999999",
+	        "",           "8080",     ":8080",    "host:", "host:-1",
+	        "host:65536", "host:80x", "host: 80", "[::1]", "host:99999999999",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char host[64] = "untouched";
@@ -166,16 +166,16 @@ static void test_double_accepts_plain_decimals_only(void **state)
 		const char *s;
 		double v;
 	} ok[] = {
-		{ "0", 0.0 }, { "180", 180.0 }, { "-0.5", -0.5 }, { "+2.25", 2.25 }, { ".25", 0.25 },
-		{ "1e3", 1000.0 }, { "1.5E-3", 0.0015 }, { "0.34", 0.34 }, { "1e-320", 1e-320 },
+	        {"0", 0.0},      {"180", 180.0},     {"-0.5", -0.5}, {"+2.25", 2.25},    {".25", 0.25},
+	        {"1e3", 1000.0}, {"1.5E-3", 0.0015}, {"0.34", 0.34}, {"1e-320", 1e-320},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		double v = UNTOUCHED;
 		assert_int_equal(parse_double(ok[i].s, -1e300, 1e300, &v), 0);
 		assert_true(v == ok[i].v);
 	}
-	static const char *const bad[] = { "", " 1", "1 ", "abc", "0x10", "inf", "nan", "-inf", "1e", "1.2.3",
-					   ".", "-", "1,5", "e5" };
+	static const char *const bad[] = {"",     " 1", "1 ",    "abc", "0x10", "inf", "nan",
+	                                  "-inf", "1e", "1.2.3", ".",   "-",    "1,5", "e5"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		double v = UNTOUCHED;
 		if (parse_double(bad[i], -1e300, 1e300, &v) != -EINVAL)
@@ -194,16 +194,16 @@ static void test_double_accepts_plain_decimals_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_i64_accepts_plain_and_signed_decimals),
-		cmocka_unit_test(test_i64_rejects_malformed_input_untouched),
-		cmocka_unit_test(test_i64_overflow_is_a_range_error),
-		cmocka_unit_test(test_i64_enforces_the_given_bounds_inclusively),
-		cmocka_unit_test(test_int_checks_bounds_and_int_range),
-		cmocka_unit_test(test_listen_splits_ipv4_host_and_port),
-		cmocka_unit_test(test_listen_accepts_bracketed_ipv6),
-		cmocka_unit_test(test_listen_rejects_bad_input_and_leaves_outputs),
-		cmocka_unit_test(test_listen_refuses_host_longer_than_buffer),
-		cmocka_unit_test(test_double_accepts_plain_decimals_only),
+	        cmocka_unit_test(test_i64_accepts_plain_and_signed_decimals),
+	        cmocka_unit_test(test_i64_rejects_malformed_input_untouched),
+	        cmocka_unit_test(test_i64_overflow_is_a_range_error),
+	        cmocka_unit_test(test_i64_enforces_the_given_bounds_inclusively),
+	        cmocka_unit_test(test_int_checks_bounds_and_int_range),
+	        cmocka_unit_test(test_listen_splits_ipv4_host_and_port),
+	        cmocka_unit_test(test_listen_accepts_bracketed_ipv6),
+	        cmocka_unit_test(test_listen_rejects_bad_input_and_leaves_outputs),
+	        cmocka_unit_test(test_listen_refuses_host_longer_than_buffer),
+	        cmocka_unit_test(test_double_accepts_plain_decimals_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,11 +44,23 @@ static void tickets(void)
 		T[i].reopen_count = 0;
 	}
 	/* February: two tickets, one resolved in 4 h with SLA made, one in 30 h missed */
-	T[0] = (struct rec_ticket){ .source = "test", .team = "Service Desk", .category = "Netz, VPN", .agent = "anna",
-				    .opened_at = at(2024, 2, 5, 9), .resolved_at = at(2024, 2, 5, 13), .made_sla = 1,
-				    .reopen_count = 0, .reassignment_count = 0, .effort_minutes = NAN, .csat = NAN,
-				    .nps = NAN, .agent_replies = -1, .customer_interactions = -1, .wait_count = -1,
-				    .group_escalations = -1, .fcr_flag = -1 };
+	T[0] = (struct rec_ticket){.source = "test",
+	                           .team = "Service Desk",
+	                           .category = "Netz, VPN",
+	                           .agent = "anna",
+	                           .opened_at = at(2024, 2, 5, 9),
+	                           .resolved_at = at(2024, 2, 5, 13),
+	                           .made_sla = 1,
+	                           .reopen_count = 0,
+	                           .reassignment_count = 0,
+	                           .effort_minutes = NAN,
+	                           .csat = NAN,
+	                           .nps = NAN,
+	                           .agent_replies = -1,
+	                           .customer_interactions = -1,
+	                           .wait_count = -1,
+	                           .group_escalations = -1,
+	                           .fcr_flag = -1};
 	T[1] = T[0];
 	T[1].opened_at = at(2024, 2, 20, 9);
 	T[1].resolved_at = at(2024, 2, 21, 15);
@@ -80,10 +92,10 @@ struct built {
 static void build(struct built *b, bool german, const struct report_targets *targets)
 {
 	tickets();
-	struct lserr e = { 0 };
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
+	struct lserr e = {0};
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
 	assert_int_equal(kpi_compute(T, 5, &o, &b->trend, &e), 0);
-	struct kpi_options rg = { .period = KPI_PERIOD_RANGE, .from = at(2024, 3, 1, 0), .to = at(2024, 4, 1, 0) };
+	struct kpi_options rg = {.period = KPI_PERIOD_RANGE, .from = at(2024, 3, 1, 0), .to = at(2024, 4, 1, 0)};
 	rg.group_by = KPI_DIM_CATEGORY;
 	assert_int_equal(kpi_compute(T, 5, &rg, &b->cat, &e), 0);
 	rg.group_by = KPI_DIM_TEAM;
@@ -91,18 +103,18 @@ static void build(struct built *b, bool german, const struct report_targets *tar
 	rg.group_by = KPI_DIM_AGENT;
 	assert_int_equal(kpi_compute(T, 5, &rg, &b->agent, &e), 0);
 	struct report_input in = {
-		.kind = REPORT_MONTHLY,
-		.german = german,
-		.client_code = "ACME",
-		.client_name = "ACME GmbH",
-		.tz_name = "UTC",
-		.period_key = 2024 * 12 + 2,
-		.generated_at = at(2024, 4, 2, 7),
-		.trend = &b->trend,
-		.by_category = &b->cat,
-		.by_team = &b->team,
-		.by_agent = &b->agent,
-		.targets = targets,
+	        .kind = REPORT_MONTHLY,
+	        .german = german,
+	        .client_code = "ACME",
+	        .client_name = "ACME GmbH",
+	        .tz_name = "UTC",
+	        .period_key = 2024 * 12 + 2,
+	        .generated_at = at(2024, 4, 2, 7),
+	        .trend = &b->trend,
+	        .by_category = &b->cat,
+	        .by_team = &b->team,
+	        .by_agent = &b->agent,
+	        .targets = targets,
 	};
 	assert_int_equal(report_build(&in, &b->r, &e), 0);
 }
@@ -145,11 +157,11 @@ static void test_periods_parse_iso_weeks_months_and_quarters(void **state)
 {
 	(void)state;
 	int64_t k;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	assert_int_equal(report_period_parse("2026-W43", REPORT_WEEKLY, &k, &e), 0);
 	assert_int_equal(k, time_days_from_civil(2026, 10, 19)); /* a Monday */
 	assert_int_equal(report_period_parse("2026-W01", REPORT_WEEKLY, &k, &e), 0);
-	assert_int_equal(k, time_days_from_civil(2025, 12, 29)); /* ISO week 1 starts in December */
+	assert_int_equal(k, time_days_from_civil(2025, 12, 29));                     /* ISO week 1 starts in December */
 	assert_int_equal(report_period_parse("2026-W53", REPORT_WEEKLY, &k, &e), 0); /* 2026 has 53 weeks */
 	assert_int_equal(report_period_parse("2025-W53", REPORT_WEEKLY, &k, &e), -EINVAL);
 	assert_string_equal(e.field, "period");
@@ -186,7 +198,7 @@ static void test_targets_parse_and_reject_unknown_kpis(void **state)
 {
 	(void)state;
 	struct report_targets t;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	const char *ok = "{\"sla_compliance\":{\"target\":0.9,\"warn\":0.8},\"resolution_hours.median\":24}";
 	assert_int_equal(report_targets_parse(ok, strlen(ok), &t, &e), 0);
 	assert_int_equal(t.n, 2);
@@ -204,12 +216,12 @@ static void test_csv_of_the_kpi_table_matches_the_golden_file(void **state)
 {
 	(void)state;
 	struct report_targets t;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	const char *tg = "{\"sla_compliance\":{\"target\":0.9,\"warn\":0.5},\"resolution_hours.median\":4}";
 	assert_int_equal(report_targets_parse(tg, strlen(tg), &t, &e), 0);
 	struct built b;
 	build(&b, false, &t);
-	const char *ids[] = { "kpis", "trend", "by_category" };
+	const char *ids[] = {"kpis", "trend", "by_category"};
 	for (size_t i = 0; i < 3; i++) {
 		const struct report_table *tab = table_by_id(b.r, ids[i]);
 		assert_non_null(tab);
@@ -273,7 +285,7 @@ static void test_html_is_self_contained_with_exact_values(void **state)
 	assert_null(strstr(h, "id=\"glyph"));
 	/* March: 3 received, 2 solved, SLA 2 of 2 made; the exact value is an attribute */
 	assert_non_null(strstr(h, "<tr data-key=\"tickets\"><td data-col=\"kpi\">Eingegangene Tickets</td>"
-				  "<td class=\"n\" data-col=\"value\" data-value=\"3\">3</td>"));
+	                          "<td class=\"n\" data-col=\"value\" data-value=\"3\">3</td>"));
 	assert_non_null(strstr(h, "<tr data-key=\"reopen_rate\">"));
 	assert_non_null(strstr(h, "data-col=\"value\" data-value=\"0.5\">50,0\u202f%</td>"));
 	/* text from imported data is escaped */
@@ -301,12 +313,18 @@ static void test_english_report_without_data_in_the_period(void **state)
 {
 	(void)state;
 	tickets();
-	struct kpi_result none = { 0 };
-	struct lserr e = { 0 };
+	struct kpi_result none = {0};
+	struct lserr e = {0};
 	struct report_input in = {
-		.kind = REPORT_WEEKLY, .german = false, .client_code = "X", .client_name = "X",
-		.period_key = time_days_from_civil(2026, 10, 19), .trend = &none, .by_category = &none,
-		.by_team = &none, .by_agent = &none,
+	        .kind = REPORT_WEEKLY,
+	        .german = false,
+	        .client_code = "X",
+	        .client_name = "X",
+	        .period_key = time_days_from_civil(2026, 10, 19),
+	        .trend = &none,
+	        .by_category = &none,
+	        .by_team = &none,
+	        .by_agent = &none,
 	};
 	struct report *r;
 	assert_int_equal(report_build(&in, &r, &e), 0);
@@ -338,7 +356,7 @@ static void test_calls_table_when_the_client_has_acd_data(void **state)
 	iv[0].start = at(2024, 1, 15, 9);
 	iv[1].start = at(2024, 3, 4, 8);
 	iv[2].start = at(2024, 3, 4, 9);
-	int64_t offered[] = { 10, 20, 30 }, answered[] = { 9, 15, 29 }, within[] = { 8, 12, 20 };
+	int64_t offered[] = {10, 20, 30}, answered[] = {9, 15, 29}, within[] = {8, 12, 20};
 	for (int i = 0; i < 3; i++) {
 		iv[i].length = 900;
 		iv[i].offered = offered[i];
@@ -348,13 +366,21 @@ static void test_calls_table_when_the_client_has_acd_data(void **state)
 		iv[i].threshold = 20;
 		iv[i].talk = 180.0 * (double)answered[i];
 	}
-	struct kpi_options o = { .period = KPI_PERIOD_MONTH };
-	struct lserr e = { 0 };
+	struct kpi_options o = {.period = KPI_PERIOD_MONTH};
+	struct lserr e = {0};
 	assert_int_equal(kpi_calls_compute(iv, 3, &o, false, &b.trend.calls, &e), 0);
 	struct report_input in = {
-		.kind = REPORT_MONTHLY, .german = true, .client_code = "ACME", .client_name = "ACME GmbH",
-		.tz_name = "UTC", .period_key = 2024 * 12 + 2, .generated_at = at(2024, 4, 2, 7),
-		.trend = &b.trend, .by_category = &b.cat, .by_team = &b.team, .by_agent = &b.agent,
+	        .kind = REPORT_MONTHLY,
+	        .german = true,
+	        .client_code = "ACME",
+	        .client_name = "ACME GmbH",
+	        .tz_name = "UTC",
+	        .period_key = 2024 * 12 + 2,
+	        .generated_at = at(2024, 4, 2, 7),
+	        .trend = &b.trend,
+	        .by_category = &b.cat,
+	        .by_team = &b.team,
+	        .by_agent = &b.agent,
 	};
 	assert_int_equal(report_build(&in, &b.r, &e), 0);
 	const struct report_table *t = table_by_id(b.r, "calls");
@@ -366,12 +392,12 @@ static void test_calls_table_when_the_client_has_acd_data(void **state)
 	const struct report_cell *jan = &t->cells[9 * t->n_cols];
 	assert_string_equal(mar[0].text, "2024-03");
 	assert_true(mar[1].v == 50 && mar[2].v == 44 && mar[3].v == 6);
-	assert_true(mar[4].v == 6.0 / 50);               /* abandonment rate */
-	assert_true(mar[5].v == 32.0 / 50);              /* ICMI 3: within / (answered + abandoned) */
-	assert_true(mar[6].v == 180.0);                  /* AHT seconds */
+	assert_true(mar[4].v == 6.0 / 50);                /* abandonment rate */
+	assert_true(mar[5].v == 32.0 / 50);               /* ICMI 3: within / (answered + abandoned) */
+	assert_true(mar[6].v == 180.0);                   /* AHT seconds */
 	assert_int_equal(mar[7].kind, REPORT_CELL_EMPTY); /* no ASA data */
 	assert_string_equal(mar[5].text, "64,0\u202f%");
-	assert_true(feb[1].v == 0);                       /* a month without intervals */
+	assert_true(feb[1].v == 0); /* a month without intervals */
 	assert_int_equal(feb[5].kind, REPORT_CELL_EMPTY);
 	assert_true(jan[1].v == 10 && jan[5].v == 8.0 / 10);
 	release(&b);
@@ -564,15 +590,15 @@ static void test_quarterly_action_plan_contract_and_benchmark(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_periods_parse_iso_weeks_months_and_quarters),
-		cmocka_unit_test(test_numbers_and_dates_follow_the_language),
-		cmocka_unit_test(test_targets_parse_and_reject_unknown_kpis),
-		cmocka_unit_test(test_csv_of_the_kpi_table_matches_the_golden_file),
-		cmocka_unit_test(test_html_is_self_contained_with_exact_values),
-		cmocka_unit_test(test_pdf_is_a_pdf_with_its_pages),
-		cmocka_unit_test(test_english_report_without_data_in_the_period),
-		cmocka_unit_test(test_calls_table_when_the_client_has_acd_data),
-		cmocka_unit_test(test_quarterly_action_plan_contract_and_benchmark),
+	        cmocka_unit_test(test_periods_parse_iso_weeks_months_and_quarters),
+	        cmocka_unit_test(test_numbers_and_dates_follow_the_language),
+	        cmocka_unit_test(test_targets_parse_and_reject_unknown_kpis),
+	        cmocka_unit_test(test_csv_of_the_kpi_table_matches_the_golden_file),
+	        cmocka_unit_test(test_html_is_self_contained_with_exact_values),
+	        cmocka_unit_test(test_pdf_is_a_pdf_with_its_pages),
+	        cmocka_unit_test(test_english_report_without_data_in_the_period),
+	        cmocka_unit_test(test_calls_table_when_the_client_has_acd_data),
+	        cmocka_unit_test(test_quarterly_action_plan_contract_and_benchmark),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_fonts);
 }

@@ -66,7 +66,7 @@ static void test_unit_is_in_half_open_interval(void **state)
 static void test_below_stays_in_bounds(void **state)
 {
 	(void)state;
-	static const uint64_t ns[] = { 1, 2, 3, 7, 10, 1000, (1ull << 63) + 1, UINT64_MAX };
+	static const uint64_t ns[] = {1, 2, 3, 7, 10, 1000, (1ull << 63) + 1, UINT64_MAX};
 	struct rng r;
 	rng_seed(&r, 99);
 	for (size_t k = 0; k < sizeof(ns) / sizeof(ns[0]); k++)
@@ -81,7 +81,7 @@ static void test_below_is_roughly_uniform(void **state)
 	(void)state;
 	struct rng r;
 	rng_seed(&r, 12345);
-	unsigned count[6] = { 0 };
+	unsigned count[6] = {0};
 	for (int i = 0; i < 60000; i++)
 		count[rng_below(&r, 6)]++;
 	for (int i = 0; i < 6; i++)
@@ -100,8 +100,8 @@ static void test_weighted_follows_weights(void **state)
 	(void)state;
 	struct rng r;
 	rng_seed(&r, 2026);
-	const double w[] = { 1, 2, 7 };
-	unsigned count[3] = { 0 };
+	const double w[] = {1, 2, 7};
+	unsigned count[3] = {0};
 	for (int i = 0; i < 100000; i++)
 		count[rng_weighted(&r, w, 3)]++;
 	assert_in_range(count[0], 9000, 11000);
@@ -114,15 +114,15 @@ static void test_weighted_never_picks_zero_weights(void **state)
 	(void)state;
 	struct rng r;
 	rng_seed(&r, 5);
-	const double w[] = { 0, 1.5, 0, 0.5, 0 };
-	unsigned count[5] = { 0 };
+	const double w[] = {0, 1.5, 0, 0.5, 0};
+	unsigned count[5] = {0};
 	for (int i = 0; i < 40000; i++)
 		count[rng_weighted(&r, w, 5)]++;
 	assert_int_equal(count[0], 0);
 	assert_int_equal(count[2], 0);
 	assert_int_equal(count[4], 0);
 	assert_in_range(count[1], 29000, 31000);
-	const double one[] = { 3 };
+	const double one[] = {3};
 	assert_int_equal(rng_weighted(&r, one, 1), 0);
 }
 
@@ -143,14 +143,14 @@ static void test_exp_has_the_requested_mean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sequence_matches_reference_implementation),
-		cmocka_unit_test(test_same_seed_gives_same_sequence),
-		cmocka_unit_test(test_unit_is_in_half_open_interval),
-		cmocka_unit_test(test_below_stays_in_bounds),
-		cmocka_unit_test(test_below_is_roughly_uniform),
-		cmocka_unit_test(test_weighted_follows_weights),
-		cmocka_unit_test(test_weighted_never_picks_zero_weights),
-		cmocka_unit_test(test_exp_has_the_requested_mean),
+	        cmocka_unit_test(test_sequence_matches_reference_implementation),
+	        cmocka_unit_test(test_same_seed_gives_same_sequence),
+	        cmocka_unit_test(test_unit_is_in_half_open_interval),
+	        cmocka_unit_test(test_below_stays_in_bounds),
+	        cmocka_unit_test(test_below_is_roughly_uniform),
+	        cmocka_unit_test(test_weighted_follows_weights),
+	        cmocka_unit_test(test_weighted_never_picks_zero_weights),
+	        cmocka_unit_test(test_exp_has_the_requested_mean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

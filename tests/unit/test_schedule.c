@@ -16,7 +16,7 @@
 static struct tz *berlin(void)
 {
 	struct tz *tz = NULL;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	if (tz_load("Europe/Berlin", &tz, &e) < 0)
 		fail_msg("tz_load: %s", e.message);
 	return tz;
@@ -33,7 +33,7 @@ static ls_time at(const char *rfc3339)
 static void expect_next(const char *text, enum holidays_region reg, const char *after, const char *want)
 {
 	struct schedule sc;
-	struct lserr e = { 0 };
+	struct lserr e = {0};
 	assert_int_equal(schedule_parse(text, &sc, &e), 0);
 	struct tz *tz = berlin();
 	ls_time t = 0;
@@ -49,15 +49,15 @@ static void test_schedule_forms_parse_to_canonical_text(void **state)
 {
 	(void)state;
 	static const char *const cases[][2] = {
-		{ "every monday 07:00", "every monday 07:00" },
-		{ "Every  SUNDAY 23:59", "every sunday 23:59" },
-		{ "first working day 07:00", "first working day of month 07:00" },
-		{ "first working day of month 00:00", "first working day of month 00:00" },
-		{ "First Working Day Of Quarter 07:30", "first working day of quarter 07:30" },
+	        {"every monday 07:00", "every monday 07:00"},
+	        {"Every  SUNDAY 23:59", "every sunday 23:59"},
+	        {"first working day 07:00", "first working day of month 07:00"},
+	        {"first working day of month 00:00", "first working day of month 00:00"},
+	        {"First Working Day Of Quarter 07:30", "first working day of quarter 07:30"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct schedule sc;
-		struct lserr e = { 0 };
+		struct lserr e = {0};
 		assert_int_equal(schedule_parse(cases[i][0], &sc, &e), 0);
 		char buf[SCHEDULE_MAX_BYTES];
 		assert_string_equal(schedule_format(&sc, buf, sizeof(buf)), cases[i][1]);
@@ -67,13 +67,22 @@ static void test_schedule_forms_parse_to_canonical_text(void **state)
 static void test_schedule_refuses_other_text_naming_the_field(void **state)
 {
 	(void)state;
-	static const char *const bad[] = { "", "every", "every monday", "every monday 7:00", "every monday 24:00",
-					   "every monday 07:60", "every funday 07:00", "every monday 07:00 now",
-					   "first working day", "first working day of year 07:00",
-					   "first working day of quarter", "daily 07:00", "every monday 07:00:00" };
+	static const char *const bad[] = {"",
+	                                  "every",
+	                                  "every monday",
+	                                  "every monday 7:00",
+	                                  "every monday 24:00",
+	                                  "every monday 07:60",
+	                                  "every funday 07:00",
+	                                  "every monday 07:00 now",
+	                                  "first working day",
+	                                  "first working day of year 07:00",
+	                                  "first working day of quarter",
+	                                  "daily 07:00",
+	                                  "every monday 07:00:00"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct schedule sc = { .minute = 99 };
-		struct lserr e = { 0 };
+		struct schedule sc = {.minute = 99};
+		struct lserr e = {0};
 		assert_int_equal(schedule_parse(bad[i], &sc, &e), -EINVAL);
 		assert_string_equal(e.field, "schedule");
 		assert_int_equal(sc.minute, 99);
@@ -148,24 +157,24 @@ static void test_first_working_day_of_quarter(void **state)
 static void test_weekday_of_day_numbers(void **state)
 {
 	(void)state;
-	assert_int_equal(schedule_weekday(0), 3);              /* 1970-01-01 Thursday */
-	assert_int_equal(schedule_weekday(-1), 2);             /* 1969-12-31 Wednesday */
+	assert_int_equal(schedule_weekday(0), 3);                                  /* 1970-01-01 Thursday */
+	assert_int_equal(schedule_weekday(-1), 2);                                 /* 1969-12-31 Wednesday */
 	assert_int_equal(schedule_weekday(time_days_from_civil(2026, 11, 23)), 0); /* a Monday */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_schedule_forms_parse_to_canonical_text),
-		cmocka_unit_test(test_schedule_refuses_other_text_naming_the_field),
-		cmocka_unit_test(test_weekly_run_is_strictly_after_the_instant),
-		cmocka_unit_test(test_weekly_run_keeps_wall_clock_time_across_dst_changes),
-		cmocka_unit_test(test_time_in_the_spring_gap_runs_at_the_end_of_the_gap),
-		cmocka_unit_test(test_ambiguous_time_on_fall_back_day_runs_once),
-		cmocka_unit_test(test_first_working_day_skips_new_year_and_the_weekend),
-		cmocka_unit_test(test_first_working_day_uses_the_region),
-		cmocka_unit_test(test_first_working_day_of_quarter),
-		cmocka_unit_test(test_weekday_of_day_numbers),
+	        cmocka_unit_test(test_schedule_forms_parse_to_canonical_text),
+	        cmocka_unit_test(test_schedule_refuses_other_text_naming_the_field),
+	        cmocka_unit_test(test_weekly_run_is_strictly_after_the_instant),
+	        cmocka_unit_test(test_weekly_run_keeps_wall_clock_time_across_dst_changes),
+	        cmocka_unit_test(test_time_in_the_spring_gap_runs_at_the_end_of_the_gap),
+	        cmocka_unit_test(test_ambiguous_time_on_fall_back_day_runs_once),
+	        cmocka_unit_test(test_first_working_day_skips_new_year_and_the_weekend),
+	        cmocka_unit_test(test_first_working_day_uses_the_region),
+	        cmocka_unit_test(test_first_working_day_of_quarter),
+	        cmocka_unit_test(test_weekday_of_day_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

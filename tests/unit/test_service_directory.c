@@ -20,7 +20,7 @@ static void test_client_add_stores_defaults(void **state)
 {
 	struct fixture *f = *state;
 	f->svc.now = TEST_T0 + 5;
-	struct client_input in = { .code = "ACME", .name = "Acme GmbH" };
+	struct client_input in = {.code = "ACME", .name = "Acme GmbH"};
 	struct client c;
 	assert_ok(f, directory_client_add(&f->svc, &in, &c));
 	assert_true(c.id > 0);
@@ -31,8 +31,8 @@ static void test_client_add_stores_defaults(void **state)
 	assert_int_equal(dirdb_client_by_code(f->st, &f->arena, "ACME", &g), 0);
 	assert_true(g.id == c.id);
 	assert_string_equal(g.name, "Acme GmbH");
-	struct client_input own = { .code = "own_matrix-1", .name = "Own", .timezone = "America/New_York",
-				    .priority_matrix = "112223345" };
+	struct client_input own = {
+	        .code = "own_matrix-1", .name = "Own", .timezone = "America/New_York", .priority_matrix = "112223345"};
 	assert_ok(f, directory_client_add(&f->svc, &own, &c));
 	assert_int_equal(dirdb_client_by_code(f->st, &f->arena, "own_matrix-1", &g), 0);
 	assert_string_equal(g.priority_matrix, "112223345");
@@ -46,24 +46,24 @@ static void test_client_add_validation_names_the_field(void **state)
 		struct client_input in;
 		const char *code, *field;
 	} cases[] = {
-		{ { .code = NULL, .name = "n" }, "invalid_field", "code" },
-		{ { .code = "", .name = "n" }, "invalid_field", "code" },
-		{ { .code = "has space", .name = "n" }, "invalid_field", "code" },
-		{ { .code = "Müller", .name = "n" }, "invalid_field", "code" },
-		{ { .code = "a/b", .name = "n" }, "invalid_field", "code" },
-		{ { .code = "OK", .name = NULL }, "missing_field", "name" },
-		{ { .code = "OK", .name = "" }, "missing_field", "name" },
-		{ { .code = "OK", .name = "n", .priority_matrix = "12323434" }, "invalid_field", "priority_matrix" },
-		{ { .code = "OK", .name = "n", .priority_matrix = "923234345" }, "invalid_field", "priority_matrix" },
-		{ { .code = "OK", .name = "n", .timezone = "" }, "invalid_field", "timezone" },
+	        {{.code = NULL, .name = "n"}, "invalid_field", "code"},
+	        {{.code = "", .name = "n"}, "invalid_field", "code"},
+	        {{.code = "has space", .name = "n"}, "invalid_field", "code"},
+	        {{.code = "Müller", .name = "n"}, "invalid_field", "code"},
+	        {{.code = "a/b", .name = "n"}, "invalid_field", "code"},
+	        {{.code = "OK", .name = NULL}, "missing_field", "name"},
+	        {{.code = "OK", .name = ""}, "missing_field", "name"},
+	        {{.code = "OK", .name = "n", .priority_matrix = "12323434"}, "invalid_field", "priority_matrix"},
+	        {{.code = "OK", .name = "n", .priority_matrix = "923234345"}, "invalid_field", "priority_matrix"},
+	        {{.code = "OK", .name = "n", .timezone = ""}, "invalid_field", "timezone"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct client c;
 		assert_svc_error(f, directory_client_add(&f->svc, &cases[i].in, &c), -EINVAL, cases[i].code,
-				 cases[i].field);
+		                 cases[i].field);
 	}
 	struct client c;
-	struct client_input in = { .code = repeat(f, 'C', LS_MAX_CODE_BYTES + 1), .name = "n" };
+	struct client_input in = {.code = repeat(f, 'C', LS_MAX_CODE_BYTES + 1), .name = "n"};
 	assert_svc_error(f, directory_client_add(&f->svc, &in, &c), -EINVAL, "invalid_field", "code");
 	in.code = repeat(f, 'C', LS_MAX_CODE_BYTES);
 	in.name = repeat(f, 'n', LS_MAX_NAME_BYTES + 1);
@@ -83,7 +83,7 @@ static void test_duplicate_client_code_is_a_conflict(void **state)
 {
 	struct fixture *f = *state;
 	fx_client(f, "ACME", NULL);
-	struct client_input in = { .code = "ACME", .name = "Second Acme" };
+	struct client_input in = {.code = "ACME", .name = "Second Acme"};
 	struct client c;
 	assert_svc_error(f, directory_client_add(&f->svc, &in, &c), -LS_ECONFLICT, "conflict", "code");
 	assert_string_equal(f->err.message, "client 'ACME' exists already");
@@ -98,17 +98,17 @@ static void test_only_admins_add_clients_and_users(void **state)
 	fx_client(f, "ACME", NULL);
 	int64_t mgr = fx_user(f, "mia@example.com", USER_ROLE_MANAGER, "ACME");
 	int64_t agent = fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
-	const struct actor *actors[] = { fx_actor(f, mgr), fx_actor(f, agent) };
+	const struct actor *actors[] = {fx_actor(f, mgr), fx_actor(f, agent)};
 	for (int i = 0; i < 2; i++) {
 		f->svc.actor = actors[i];
-		struct client_input ci = { .code = "NEW", .name = "New" };
+		struct client_input ci = {.code = "NEW", .name = "New"};
 		struct client c;
 		assert_svc_error(f, directory_client_add(&f->svc, &ci, &c), -LS_EFORBIDDEN, "forbidden", "");
-		struct user_input ui = { .email = "x@example.com", .name = "X", .role = USER_ROLE_AGENT };
+		struct user_input ui = {.email = "x@example.com", .name = "X", .role = USER_ROLE_AGENT};
 		struct user u;
 		assert_svc_error(f, directory_user_add(&f->svc, &ui, &u), -LS_EFORBIDDEN, "forbidden", "");
 		assert_svc_error(f, directory_user_set_password(&f->svc, "anna@example.com", "long enough pw"),
-				 -LS_EFORBIDDEN, "forbidden", "");
+		                 -LS_EFORBIDDEN, "forbidden", "");
 	}
 	f->svc.actor = &actor_system;
 	struct client *v;
@@ -147,9 +147,12 @@ static void test_user_add_grants_clients(void **state)
 {
 	struct fixture *f = *state;
 	int64_t acme = fx_client(f, "ACME", NULL), globex = fx_client(f, "GLOBEX", NULL);
-	const char *clients[] = { "GLOBEX", "ACME" };
-	struct user_input in = { .email = "anna@example.com", .name = "Anna", .role = USER_ROLE_AGENT,
-				 .clients = clients, .n_clients = 2 };
+	const char *clients[] = {"GLOBEX", "ACME"};
+	struct user_input in = {.email = "anna@example.com",
+	                        .name = "Anna",
+	                        .role = USER_ROLE_AGENT,
+	                        .clients = clients,
+	                        .n_clients = 2};
 	f->svc.now = TEST_T0 + 9;
 	struct user u;
 	assert_ok(f, directory_user_add(&f->svc, &in, &u));
@@ -178,16 +181,16 @@ static void test_user_add_validation_names_the_field(void **state)
 {
 	struct fixture *f = *state;
 	fx_client(f, "ACME", NULL);
-	const char *acme[] = { "ACME" };
-	const char *unknown[] = { "ACME", "NOPE" };
-	static const char *const bad_emails[] = { "", "x", "a@", "@b", "a b@c.de", "a@b@c.de", "a@b\tc" };
+	const char *acme[] = {"ACME"};
+	const char *unknown[] = {"ACME", "NOPE"};
+	static const char *const bad_emails[] = {"", "x", "a@", "@b", "a b@c.de", "a@b@c.de", "a@b\tc"};
 	for (size_t i = 0; i < sizeof(bad_emails) / sizeof(bad_emails[0]); i++) {
-		struct user_input in = { .email = bad_emails[i], .name = "N", .role = USER_ROLE_AGENT };
+		struct user_input in = {.email = bad_emails[i], .name = "N", .role = USER_ROLE_AGENT};
 		struct user u;
 		assert_svc_error(f, directory_user_add(&f->svc, &in, &u), -EINVAL, "invalid_field", "email");
 	}
 	struct user u;
-	struct user_input in = { .email = NULL, .name = "N", .role = USER_ROLE_AGENT };
+	struct user_input in = {.email = NULL, .name = "N", .role = USER_ROLE_AGENT};
 	assert_svc_error(f, directory_user_add(&f->svc, &in, &u), -EINVAL, "invalid_field", "email");
 	in.email = "ok@example.com";
 	in.name = "";
@@ -223,7 +226,7 @@ static void test_duplicate_email_is_a_conflict_whatever_the_case(void **state)
 {
 	struct fixture *f = *state;
 	fx_user_v(f, "anna@example.com", USER_ROLE_AGENT, NULL);
-	struct user_input in = { .email = "ANNA@Example.com", .name = "Anna 2", .role = USER_ROLE_MANAGER };
+	struct user_input in = {.email = "ANNA@Example.com", .name = "Anna 2", .role = USER_ROLE_MANAGER};
 	struct user u;
 	assert_svc_error(f, directory_user_add(&f->svc, &in, &u), -LS_ECONFLICT, "conflict", "email");
 	struct user *list;
@@ -238,8 +241,8 @@ static void test_team_add_with_members_and_role_check(void **state)
 	struct fixture *f = *state;
 	int64_t mgr = fx_user_v(f, "mia@example.com", USER_ROLE_MANAGER, NULL);
 	int64_t agent = fx_user_v(f, "anna@example.com", USER_ROLE_AGENT, NULL);
-	const char *members[] = { "anna@example.com", "MIA@example.com" };
-	struct team_input in = { .code = "L1-DESK", .name = "Service Desk", .members = members, .n_members = 2 };
+	const char *members[] = {"anna@example.com", "MIA@example.com"};
+	struct team_input in = {.code = "L1-DESK", .name = "Service Desk", .members = members, .n_members = 2};
 	struct team t;
 	f->svc.actor = fx_actor(f, agent);
 	assert_svc_error(f, directory_team_add(&f->svc, &in, &t), -LS_EFORBIDDEN, "forbidden", "");
@@ -256,7 +259,7 @@ static void test_team_add_with_members_and_role_check(void **state)
 	assert_string_equal(v[0].name, "Service Desk");
 	sqlite3_stmt *s = NULL;
 	assert_int_equal(sqlite3_prepare_v2(store_handle(f->st), "SELECT count(*) FROM team_members", -1, &s, NULL),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(s, 0), 2);
 	sqlite3_finalize(s);
@@ -265,9 +268,9 @@ static void test_team_add_with_members_and_role_check(void **state)
 static void test_team_add_validation_and_conflicts(void **state)
 {
 	struct fixture *f = *state;
-	const char *ghost[] = { "ghost@example.com" };
+	const char *ghost[] = {"ghost@example.com"};
 	struct team t;
-	struct team_input in = { .code = "bad code", .name = "x" };
+	struct team_input in = {.code = "bad code", .name = "x"};
 	assert_svc_error(f, directory_team_add(&f->svc, &in, &t), -EINVAL, "invalid_field", "code");
 	in.code = NULL;
 	assert_svc_error(f, directory_team_add(&f->svc, &in, &t), -EINVAL, "invalid_field", "code");
@@ -292,13 +295,13 @@ static void test_set_password_of_unknown_user_is_not_found(void **state)
 {
 	struct fixture *f = *state;
 	assert_svc_error(f, directory_user_set_password(&f->svc, "nobody@example.com", "long enough pw"), -ENOENT,
-			 "not_found", "email");
+	                 "not_found", "email");
 	fx_user_v(f, "anna@example.com", USER_ROLE_AGENT, NULL);
-	assert_svc_error(f, directory_user_set_password(&f->svc, "anna@example.com", "short"), -EINVAL,
-			 "invalid_field", "password");
-	assert_svc_error(f, directory_user_set_password(&f->svc, "anna@example.com",
-						      repeat(f, 'p', LS_MAX_PASSWORD_BYTES + 1)),
-			 -EINVAL, "invalid_field", "password");
+	assert_svc_error(f, directory_user_set_password(&f->svc, "anna@example.com", "short"), -EINVAL, "invalid_field",
+	                 "password");
+	assert_svc_error(
+	        f, directory_user_set_password(&f->svc, "anna@example.com", repeat(f, 'p', LS_MAX_PASSWORD_BYTES + 1)),
+	        -EINVAL, "invalid_field", "password");
 }
 
 static void test_code_and_email_shape_checks(void **state)
@@ -327,18 +330,18 @@ static void test_code_and_email_shape_checks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_client_add_stores_defaults),
-		T(test_client_add_validation_names_the_field),
-		T(test_duplicate_client_code_is_a_conflict),
-		T(test_only_admins_add_clients_and_users),
-		T(test_client_list_and_get_show_only_granted_clients),
-		T(test_user_add_grants_clients),
-		T(test_user_add_validation_names_the_field),
-		T(test_duplicate_email_is_a_conflict_whatever_the_case),
-		T(test_team_add_with_members_and_role_check),
-		T(test_team_add_validation_and_conflicts),
-		T(test_set_password_of_unknown_user_is_not_found),
-		cmocka_unit_test(test_code_and_email_shape_checks),
+	        T(test_client_add_stores_defaults),
+	        T(test_client_add_validation_names_the_field),
+	        T(test_duplicate_client_code_is_a_conflict),
+	        T(test_only_admins_add_clients_and_users),
+	        T(test_client_list_and_get_show_only_granted_clients),
+	        T(test_user_add_grants_clients),
+	        T(test_user_add_validation_names_the_field),
+	        T(test_duplicate_email_is_a_conflict_whatever_the_case),
+	        T(test_team_add_with_members_and_role_check),
+	        T(test_team_add_validation_and_conflicts),
+	        T(test_set_password_of_unknown_user_is_not_found),
+	        cmocka_unit_test(test_code_and_email_shape_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

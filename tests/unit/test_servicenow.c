@@ -50,8 +50,8 @@ static int on_event(void *ctx, const struct rec_event *ev)
 	struct got *g = ctx;
 	if (g->n_events < 64)
 		snprintf(g->events[g->n_events++], sizeof(g->events[0]), "%s %lld %s %s>%s by %s", ev->ticket,
-			 (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
-			 ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
+		         (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
+		         ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
 	return 0;
 }
 
@@ -82,7 +82,7 @@ static int teardown(void **state)
 
 static struct import_sink sink_of(struct got *g)
 {
-	return (struct import_sink){ .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
+	return (struct import_sink){.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -112,7 +112,7 @@ static void test_audit_log_takes_values_of_the_last_record(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "servicenow-audit.csv");
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -171,16 +171,17 @@ static void test_audit_log_takes_values_of_the_last_record(void **state)
 	char want[160];
 	snprintf(want, sizeof(want), "INC0000001 %lld created ->New by -", (long long)utc(2016, 3, 1, 9, 0));
 	assert_string_equal(g->events[0], want);
-	snprintf(want, sizeof(want), "INC0000001 %lld state New>Active by Updated by 2", (long long)utc(2016, 3, 1, 10, 0));
+	snprintf(want, sizeof(want), "INC0000001 %lld state New>Active by Updated by 2",
+	         (long long)utc(2016, 3, 1, 10, 0));
 	assert_string_equal(g->events[1], want);
 	snprintf(want, sizeof(want), "INC0000001 %lld team Group 1>Group 2 by Updated by 2",
-		 (long long)utc(2016, 3, 1, 10, 0));
+	         (long long)utc(2016, 3, 1, 10, 0));
 	assert_string_equal(g->events[2], want);
 	snprintf(want, sizeof(want), "INC0000001 %lld agent ->Resolver 7 by Updated by 2",
-		 (long long)utc(2016, 3, 1, 10, 0));
+	         (long long)utc(2016, 3, 1, 10, 0));
 	assert_string_equal(g->events[3], want);
 	snprintf(want, sizeof(want), "INC0000002 %lld state Resolved>Active by Updated by 5",
-		 (long long)utc(2016, 3, 4, 8, 0));
+	         (long long)utc(2016, 3, 4, 8, 0));
 	assert_string_equal(g->events[9], want);
 }
 
@@ -191,12 +192,12 @@ static void test_rows_out_of_order_use_the_highest_sys_mod_count(void **state)
 	struct got *g = *state;
 	char csv[1024];
 	snprintf(csv, sizeof(csv),
-		 "%sINC1,Resolved,0,2,1/3/2016 09:00,1/3/2016 12:00,1/3/2016 12:00\n"
-		 "INC1,Closed,0,3,1/3/2016 09:00,2/3/2016 12:00,1/3/2016 12:00\n"
-		 "INC1,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
-		 "INC1,Active,0,1,1/3/2016 09:00,1/3/2016 10:00,?\n",
-		 hdr);
-	struct import_options o = { .events = true };
+	         "%sINC1,Resolved,0,2,1/3/2016 09:00,1/3/2016 12:00,1/3/2016 12:00\n"
+	         "INC1,Closed,0,3,1/3/2016 09:00,2/3/2016 12:00,1/3/2016 12:00\n"
+	         "INC1,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
+	         "INC1,Active,0,1,1/3/2016 09:00,1/3/2016 10:00,?\n",
+	         hdr);
+	struct import_options o = {.events = true};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, csv, &o, &st), 0);
 	assert_int_equal(g->n, 1);
@@ -211,15 +212,15 @@ static void test_bad_rows_are_reported_with_file_line_and_reason(void **state)
 	struct got *g = *state;
 	char csv[1024];
 	snprintf(csv, sizeof(csv),
-		 "%sINC1,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
-		 "INC1,Active,0,1,31/2/2016 09:00,1/3/2016 10:00,?\n"
-		 "INC1,Active,0\n"
-		 "?,Active,0,1,1/3/2016 09:00,1/3/2016 10:00,?\n"
-		 "INC2,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
-		 "INC1,Closed,0,5,1/3/2016 09:00,1/3/2016 11:00,?\n"
-		 "INC2,New,0,x,1/3/2016 09:00,1/3/2016 09:00,?\n",
-		 hdr);
-	struct import_options o = { 0 };
+	         "%sINC1,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
+	         "INC1,Active,0,1,31/2/2016 09:00,1/3/2016 10:00,?\n"
+	         "INC1,Active,0\n"
+	         "?,Active,0,1,1/3/2016 09:00,1/3/2016 10:00,?\n"
+	         "INC2,New,0,0,1/3/2016 09:00,1/3/2016 09:00,?\n"
+	         "INC1,Closed,0,5,1/3/2016 09:00,1/3/2016 11:00,?\n"
+	         "INC2,New,0,x,1/3/2016 09:00,1/3/2016 09:00,?\n",
+	         hdr);
+	struct import_options o = {0};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, csv, &o, &st), 0);
 	assert_int_equal(st.rows, 7);
@@ -238,8 +239,8 @@ static void test_too_many_bad_rows_stop_the_import(void **state)
 	struct got *g = *state;
 	char csv[1024];
 	snprintf(csv, sizeof(csv), "%sINC1,New\nINC2,New\nINC3,New\n", hdr);
-	struct import_options o = { .max_bad_rows = 2 };
-	struct import_stats st = { 0 };
+	struct import_options o = {.max_bad_rows = 2};
+	struct import_stats st = {0};
 	struct csv_reader *r = NULL;
 	struct lserr e;
 	assert_int_equal(csv_open_mem(csv, strlen(csv), 0, &r, &e), 0);
@@ -252,7 +253,7 @@ static void test_too_many_bad_rows_stop_the_import(void **state)
 static void test_header_without_number_is_refused(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
 	assert_int_equal(import_mem(g, "id,state\n1,New\n", &o, &st), -EINVAL);
 	assert_int_equal(import_mem(g, "", &o, &st), -EINVAL);
@@ -263,7 +264,7 @@ static void test_table_export_with_bom_crlf_semicolon_and_missing_markers(void *
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "servicenow-table-bom-crlf-semicolon.csv");
-	struct import_options o = { .client = "ACME" };
+	struct import_options o = {.client = "ACME"};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -292,7 +293,7 @@ static void test_gzip_gives_the_same_tickets(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "servicenow-audit.csv.gz");
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -312,7 +313,7 @@ static void test_zoneless_stamps_are_read_in_the_given_zone(void **state)
 		skip();
 	char path[512];
 	data_path(path, sizeof(path), "servicenow-audit.csv");
-	struct import_options o = { .tz = tz };
+	struct import_options o = {.tz = tz};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	assert_int_equal(servicenow_import_file(path, &o, &s, &st, &e), 0);
@@ -333,14 +334,14 @@ static void test_sink_error_stops_the_import(void **state)
 	(void)state;
 	char path[512];
 	data_path(path, sizeof(path), "servicenow-audit.csv");
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	int n = 0;
-	struct import_sink s = { .ctx = &n, .ticket = stop_at_second };
-	struct import_stats st = { 0 };
+	struct import_sink s = {.ctx = &n, .ticket = stop_at_second};
+	struct import_stats st = {0};
 	struct lserr e;
 	assert_int_equal(servicenow_import_file(path, &o, &s, &st, &e), -ECANCELED);
 	assert_int_equal(n, 2);
-	struct import_sink none = { 0 };
+	struct import_sink none = {0};
 	assert_int_equal(servicenow_import_file(path, &o, &none, &st, &e), 0); /* no callbacks at all is fine */
 	assert_int_equal(st.tickets, 3);
 }
@@ -353,14 +354,14 @@ static void test_uci_event_log_end_to_end(void **state)
 	const char *shared = getenv("LEITSTAND_SHARED_DATA");
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/real/uci-incident-event-log/incident_event_log.csv.gz",
-		 shared ? shared : "../shared/data");
+	         shared ? shared : "../shared/data");
 	struct stat sb;
 	if (stat(path, &sb) != 0) {
 		printf("SKIP: real data set not found at %s (set LEITSTAND_SHARED_DATA)\n", path);
 		skip();
 	}
-	struct import_options o = { .events = false };
-	struct import_sink s = { .ctx = g, .ticket = on_ticket, .bad_row = on_bad };
+	struct import_options o = {.events = false};
+	struct import_sink s = {.ctx = g, .ticket = on_ticket, .bad_row = on_bad};
 	struct import_stats st;
 	struct lserr e;
 	assert_int_equal(servicenow_import_file(path, &o, &s, &st, &e), 0);
@@ -369,7 +370,7 @@ static void test_uci_event_log_end_to_end(void **state)
 	assert_int_equal(st.tickets, 24918);
 	assert_int_equal(st.bad_rows, 0);
 
-	struct kpi_options ko = { 0 };
+	struct kpi_options ko = {0};
 	struct kpi_result r;
 	assert_int_equal(kpi_compute(g->t, g->n, &ko, &r, &e), 0);
 	json_t *j = kpi_json_result(&r);
@@ -405,17 +406,17 @@ static void test_uci_event_log_end_to_end(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_audit_log_takes_values_of_the_last_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_out_of_order_use_the_highest_sys_mod_count, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_rows_are_reported_with_file_line_and_reason, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_bad_rows_stop_the_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_header_without_number_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_table_export_with_bom_crlf_semicolon_and_missing_markers, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_zoneless_stamps_are_read_in_the_given_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sink_error_stops_the_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_uci_event_log_end_to_end, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_audit_log_takes_values_of_the_last_record, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_rows_out_of_order_use_the_highest_sys_mod_count, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_bad_rows_are_reported_with_file_line_and_reason, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_too_many_bad_rows_stop_the_import, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_header_without_number_is_refused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_table_export_with_bom_crlf_semicolon_and_missing_markers, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_zoneless_stamps_are_read_in_the_given_zone, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sink_error_stops_the_import, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_uci_event_log_end_to_end, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -635,12 +635,13 @@ static void test_acknowledged_level_does_not_climb(void **state)
 	assert_string_equal(outbox_of(f, t.id, t0), "sla.escalation T/0/resolution/P5/l1 due=+7200 at=+7200\n"
 	                                            "sla.breach T/0/resolution/P5/breach due=+14400 at=+14400\n"
 	                                            "sla.escalation T/0/resolution/P5/l2 due=+14400 at=+14400\n");
-	assert_string_equal(sla_history(f, t.number, t0), arena_printf(&f->arena,
-	                                                               "sla_escalation resolution 1 %lld at=+7200\n"
-	                                                               "sla_ack resolution 1 P5 %lld at=+7800\n"
-	                                                               "sla_breach resolution at=+14400\n"
-	                                                               "sla_escalation resolution 2 %lld at=+14400\n",
-	                                                               (long long)e1, (long long)t0, (long long)e[1].id));
+	assert_string_equal(sla_history(f, t.number, t0),
+	                    arena_printf(&f->arena,
+	                                 "sla_escalation resolution 1 %lld at=+7200\n"
+	                                 "sla_ack resolution 1 P5 %lld at=+7800\n"
+	                                 "sla_breach resolution at=+14400\n"
+	                                 "sla_escalation resolution 2 %lld at=+14400\n",
+	                                 (long long)e1, (long long)t0, (long long)e[1].id));
 }
 
 static void test_reassign_takes_the_ticket_from_an_assignee_outside_the_new_team(void **state)
@@ -651,7 +652,10 @@ static void test_reassign_takes_the_ticket_from_an_assignee_outside_the_new_team
 	fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
 	create_policy(f, "ESC", ESCALATING);
 	const ls_time t0 = TEST_T0;
-	struct ticket_input in = {.client = "ACME", .type = TICKET_TYPE_INCIDENT, .title = "t", .channel = -1,
+	struct ticket_input in = {.client = "ACME",
+	                          .type = TICKET_TYPE_INCIDENT,
+	                          .title = "t",
+	                          .channel = -1,
 	                          .assignee = "anna@example.com"};
 	struct ticket t;
 	assert_ok(f, tickets_create(&f->svc, &in, &t));

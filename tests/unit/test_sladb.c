@@ -13,23 +13,27 @@
 #include "service/tickets.h"
 #include "store/sladb.h"
 
-#define EXAMPLE                                                                                                 \
-	"{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-NW\"},"    \
-	"\"pause_states\":[\"pending_customer\"],\"targets\":{\"P1\":{\"first_response\":\"1h\","                \
+#define EXAMPLE                                                                                                        \
+	"{\"calendar\":{\"tz\":\"Europe/Berlin\",\"hours\":\"mon-fri 08:00-17:00\",\"holidays\":\"DE-NW\"},"           \
+	"\"pause_states\":[\"pending_customer\"],\"targets\":{\"P1\":{\"first_response\":\"1h\","                      \
 	"\"resolution\":\"4h\"},\"P2\":{\"first_response\":\"4h\",\"next_update\":\"8h\",\"resolution\":\"16h\"}}}"
 
 static void test_insert_version_get_and_list(void **state)
 {
 	struct fixture *f = *state;
 	int64_t cid = fx_client(f, "ACME", NULL);
-	struct sla_def b = { .client_id = cid, .code = "B", .name = "Bee", .sort_order = 5, .definition = "{}",
-			     .created_at = 100 };
-	struct sla_def a = { .client_id = cid, .code = "A", .name = "Ay", .sort_order = 10, .definition = "{\"a\":1}",
-			     .created_at = 101 };
+	struct sla_def b = {
+	        .client_id = cid, .code = "B", .name = "Bee", .sort_order = 5, .definition = "{}", .created_at = 100};
+	struct sla_def a = {.client_id = cid,
+	                    .code = "A",
+	                    .name = "Ay",
+	                    .sort_order = 10,
+	                    .definition = "{\"a\":1}",
+	                    .created_at = 101};
 	assert_int_equal(sladb_insert(f->st, &b, 0), 0);
 	assert_int_equal(sladb_insert(f->st, &a, 0), 0);
 	assert_true(b.id > 0 && a.id > b.id && a.version == 1);
-	struct sla_def dup = { .client_id = cid, .code = "A", .name = "x", .definition = "{}", .created_at = 1 };
+	struct sla_def dup = {.client_id = cid, .code = "A", .name = "x", .definition = "{}", .created_at = 1};
 	assert_int_equal(sladb_insert(f->st, &dup, 0), -LS_ECONFLICT);
 
 	a.definition = "{\"a\":2}";
@@ -62,21 +66,25 @@ static void test_insert_version_get_and_list(void **state)
 
 	sqlite3 *db = store_handle(f->st);
 	assert_int_not_equal(sqlite3_exec(db, "UPDATE sla_policy_versions SET definition = '{}'", NULL, NULL, NULL),
-			     SQLITE_OK);
+	                     SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM sla_policy_versions", NULL, NULL, NULL), SQLITE_OK);
 }
 
 static void create_policy(struct fixture *f, const char *code, const char *definition)
 {
-	struct sla_input in = { .client = "ACME", .code = code, .definition = definition };
+	struct sla_input in = {.client = "ACME", .code = code, .definition = definition};
 	struct sla_def d;
 	assert_ok(f, sla_policies_create(&f->svc, &in, &d));
 }
 
 static struct ticket new_ticket(struct fixture *f, int impact, int urgency)
 {
-	struct ticket_input in = { .client = "ACME", .type = TICKET_TYPE_INCIDENT, .title = "t", .impact = impact,
-				   .urgency = urgency, .channel = -1 };
+	struct ticket_input in = {.client = "ACME",
+	                          .type = TICKET_TYPE_INCIDENT,
+	                          .title = "t",
+	                          .impact = impact,
+	                          .urgency = urgency,
+	                          .channel = -1};
 	struct ticket t;
 	assert_ok(f, tickets_create(&f->svc, &in, &t));
 	return t;
@@ -93,7 +101,7 @@ static const struct clock_target *find(const struct sla_ticket_result *r, enum p
 
 static void message(struct fixture *f, const char *number, enum author_kind who, enum message_kind kind)
 {
-	struct message_input in = { .kind = kind, .author_kind = who, .author_name = "x", .body = "b" };
+	struct message_input in = {.kind = kind, .author_kind = who, .author_name = "x", .body = "b"};
 	assert_ok(f, tickets_add_message(&f->svc, number, &in, NULL, NULL));
 }
 
@@ -121,7 +129,7 @@ static void test_ticket_sla_at_a_fixed_clock(void **state)
 	/* pending_customer for an hour of business time: resolution pauses, first response does not */
 	f->svc.now = TEST_T0 + 7 * H;
 	assert_ok(f, tickets_transition(&f->svc, t.number, 0, TICKET_STATE_PENDING_CUSTOMER, NULL));
-	f->svc.now = TEST_T0 + 24 * H; /* Tuesday 10:00 Berlin */
+	f->svc.now = TEST_T0 + 24 * H;                                  /* Tuesday 10:00 Berlin */
 	message(f, t.number, AUTHOR_KIND_CUSTOMER, MESSAGE_KIND_REPLY); /* resumes work */
 	assert_ok(f, sla_ticket(&f->svc, t.number, 0, &r));
 	assert_int_equal(r.clock->state, TICKET_STATE_IN_PROGRESS);
@@ -152,14 +160,15 @@ static void test_priority_change_reselects_the_policy(void **state)
 	struct fixture *f = *state;
 	fx_client(f, "ACME", NULL);
 	create_policy(f, "STD", EXAMPLE);
-	create_policy(f, "P1ONLY", "{\"order\":-1,\"applies_to\":{\"priorities\":[\"P1\"]},"
-				   "\"targets\":{\"P1\":{\"first_response\":\"30m\"}}}");
+	create_policy(f, "P1ONLY",
+	              "{\"order\":-1,\"applies_to\":{\"priorities\":[\"P1\"]},"
+	              "\"targets\":{\"P1\":{\"first_response\":\"30m\"}}}");
 	struct ticket t = new_ticket(f, 1, 2);
 	struct sla_ticket_result r;
 	assert_ok(f, sla_ticket(&f->svc, t.number, 0, &r));
 	assert_string_equal(r.policy->code, "STD");
 	f->svc.now += 60;
-	struct ticket_patch p = { .fields = PATCH_URGENCY, .v = { .urgency = 1 } };
+	struct ticket_patch p = {.fields = PATCH_URGENCY, .v = {.urgency = 1}};
 	assert_ok(f, tickets_update(&f->svc, t.number, 0, &p, NULL));
 	assert_ok(f, sla_ticket(&f->svc, t.number, 0, &r));
 	assert_int_equal(r.clock->priority, 1);
@@ -171,7 +180,7 @@ static void test_priority_change_reselects_the_policy(void **state)
 	assert_string_equal(sla_ticket_policy(&r, fr->policy)->code, "P1ONLY");
 
 	/* a policy change that does not parse is refused with the field under definition */
-	struct sla_input in = { .definition = "{\"targets\":{\"P9\":{\"resolution\":\"1h\"}}}" };
+	struct sla_input in = {.definition = "{\"targets\":{\"P9\":{\"resolution\":\"1h\"}}}"};
 	struct lserr *e = &f->err;
 	assert_int_equal(sla_policies_update(&f->svc, "ACME", "STD", 1, SLA_PATCH_DEFINITION, &in, NULL), -EINVAL);
 	assert_string_equal(e->code, "invalid_field");
@@ -183,9 +192,9 @@ static void test_priority_change_reselects_the_policy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_insert_version_get_and_list),
-		T(test_ticket_sla_at_a_fixed_clock),
-		T(test_priority_change_reselects_the_policy),
+	        T(test_insert_version_get_and_list),
+	        T(test_ticket_sla_at_a_fixed_clock),
+	        T(test_priority_change_reselects_the_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,11 +48,11 @@ static void write_file(const char *path, const char *text)
 static void seed_rows(struct store *st)
 {
 	static const char sql[] =
-		"INSERT INTO clients (code, name, created_at) VALUES ('ACME', 'Acme', 1);"
-		"INSERT INTO tickets (client_id, number, type, title, impact, urgency, priority, state, channel, "
-		"created_at, updated_at) VALUES (1, 'INC0000001', 'incident', 'Printer', 3, 3, 5, 'new', 'web', 1, 1);"
-		"INSERT INTO ticket_events (client_id, ticket_id, at, actor_kind, field, new_value) "
-		"VALUES (1, 1, 1, 'system', 'created', 'INC0000001');";
+	        "INSERT INTO clients (code, name, created_at) VALUES ('ACME', 'Acme', 1);"
+	        "INSERT INTO tickets (client_id, number, type, title, impact, urgency, priority, state, channel, "
+	        "created_at, updated_at) VALUES (1, 'INC0000001', 'incident', 'Printer', 3, 3, 5, 'new', 'web', 1, 1);"
+	        "INSERT INTO ticket_events (client_id, ticket_id, at, actor_kind, field, new_value) "
+	        "VALUES (1, 1, 1, 'system', 'created', 'INC0000001');";
 	assert_int_equal(exec_sql(st, sql), SQLITE_OK);
 }
 
@@ -75,14 +75,14 @@ static void test_create_applies_every_migration(void **state)
 	struct fixture *f = *state;
 	assert_true(store_schema_latest() >= 1);
 	assert_int_equal(store_schema_version(f->st), store_schema_latest());
-	static const char *const tables[] = { "clients", "users", "user_clients", "api_tokens", "teams",
-					      "team_members", "ticket_sequences", "tickets", "ticket_tags",
-					      "ticket_links", "ticket_messages", "ticket_efforts", "ticket_events",
-					      "ticket_fts" };
+	static const char *const tables[] = {"clients",       "users",        "user_clients",     "api_tokens",
+	                                     "teams",         "team_members", "ticket_sequences", "tickets",
+	                                     "ticket_tags",   "ticket_links", "ticket_messages",  "ticket_efforts",
+	                                     "ticket_events", "ticket_fts"};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char sql[160];
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
-			 tables[i]);
+		         tables[i]);
 		if (query_int(f->st, sql) != 1)
 			fail_msg("table %s missing", tables[i]);
 	}
@@ -107,8 +107,8 @@ static void test_foreign_keys_are_enforced(void **state)
 {
 	struct fixture *f = *state;
 	int r = exec_sql(f->st, "INSERT INTO tickets (client_id, number, type, title, impact, urgency, priority, "
-				"state, channel, created_at, updated_at) VALUES (999, 'INC0000001', 'incident', 't', "
-				"3, 3, 5, 'new', 'web', 1, 1)");
+	                        "state, channel, created_at, updated_at) VALUES (999, 'INC0000001', 'incident', 't', "
+	                        "3, 3, 5, 'new', 'web', 1, 1)");
 	assert_int_equal(r, SQLITE_CONSTRAINT);
 	assert_int_equal(sqlite3_extended_errcode(store_handle(f->st)), SQLITE_CONSTRAINT_FOREIGNKEY);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM tickets"), 0);
@@ -131,8 +131,8 @@ static void test_ticket_events_refuse_update_and_delete(void **state)
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM ticket_events"), 1);
 	/* appending still works */
 	assert_int_equal(exec_sql(f->st, "INSERT INTO ticket_events (client_id, ticket_id, at, actor_kind, field) "
-					 "VALUES (1, 1, 2, 'agent', 'note')"),
-			 SQLITE_OK);
+	                                 "VALUES (1, 1, 2, 'agent', 'note')"),
+	                 SQLITE_OK);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM ticket_events"), 2);
 }
 
@@ -230,7 +230,7 @@ static void test_readonly_open_refuses_writes(void **state)
 	assert_int_equal(store_open(f->path, STORE_OPEN_READONLY, &ro, &f->err), 0);
 	assert_int_equal(query_int(ro, "SELECT count(*) FROM tickets"), 1);
 	assert_int_equal(exec_sql(ro, "INSERT INTO clients (code, name, created_at) VALUES ('X', 'X', 1)"),
-			 SQLITE_READONLY);
+	                 SQLITE_READONLY);
 	store_close(ro);
 }
 
@@ -242,12 +242,12 @@ static void test_transactions_do_not_nest_and_rollback_discards(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_begin(f->st), -EBUSY);
 	assert_int_equal(exec_sql(f->st, "INSERT INTO clients (code, name, created_at) VALUES ('A', 'A', 1)"),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	store_rollback(f->st);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM clients"), 0);
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(exec_sql(f->st, "INSERT INTO clients (code, name, created_at) VALUES ('B', 'B', 1)"),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(query_int(f->st, "SELECT count(*) FROM clients"), 1);
 }
@@ -260,12 +260,13 @@ static int child_tries_to_write(const char *path)
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct store *other = NULL;
-		struct lserr e = { 0 };
+		struct lserr e = {0};
 		int code = 3;
 		if (store_open(path, 0, &other, &e) == 0) {
 			/* raw SQL: the store's process mutex was copied locked by fork() */
 			sqlite3_busy_timeout(store_handle(other), 0);
-			code = sqlite3_exec(store_handle(other), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : 1;
+			code = sqlite3_exec(store_handle(other), "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0
+			                                                                                           : 1;
 			if (code == 0)
 				sqlite3_exec(store_handle(other), "COMMIT", NULL, NULL, NULL);
 		}
@@ -328,9 +329,9 @@ static void test_store_error_maps_constraints_to_conflict(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(exec_sql(f->st, "INSERT INTO clients (code, name, created_at) VALUES ('A', 'A', 1)"),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	assert_int_equal(exec_sql(f->st, "INSERT INTO clients (code, name, created_at) VALUES ('A', 'B', 1)"),
-			 SQLITE_CONSTRAINT);
+	                 SQLITE_CONSTRAINT);
 	struct lserr e;
 	assert_int_equal(store_error(f->st, &e, "adding"), -LS_ECONFLICT);
 	assert_string_equal(e.code, "conflict");
@@ -400,26 +401,26 @@ static void test_close_accepts_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_open_missing_file_without_create_is_enoent),
-		T(test_create_applies_every_migration),
-		T(test_connection_uses_wal_foreign_keys_and_full_sync),
-		T(test_foreign_keys_are_enforced),
-		T(test_ticket_events_refuse_update_and_delete),
-		T(test_reopen_keeps_data_without_migrating),
-		T(test_open_refuses_a_newer_schema),
-		T(test_older_schema_is_refused_without_migrate_and_named_in_hint),
-		T(test_plain_open_migrates_an_older_database),
-		T(test_open_rejects_a_file_that_is_not_a_database),
-		T(test_readonly_open_refuses_writes),
-		T(test_transactions_do_not_nest_and_rollback_discards),
-		T(test_write_transaction_blocks_a_writer_in_another_process),
-		T(test_statement_caches_return_the_same_statement),
-		T(test_dynamic_cache_evicts_oldest_and_stays_correct),
-		T(test_store_error_maps_constraints_to_conflict),
-		T(test_backup_copies_everything_into_a_new_file),
-		T(test_backup_refuses_an_existing_target),
-		T(test_backup_into_missing_directory_fails_cleanly),
-		cmocka_unit_test(test_close_accepts_null),
+	        T(test_open_missing_file_without_create_is_enoent),
+	        T(test_create_applies_every_migration),
+	        T(test_connection_uses_wal_foreign_keys_and_full_sync),
+	        T(test_foreign_keys_are_enforced),
+	        T(test_ticket_events_refuse_update_and_delete),
+	        T(test_reopen_keeps_data_without_migrating),
+	        T(test_open_refuses_a_newer_schema),
+	        T(test_older_schema_is_refused_without_migrate_and_named_in_hint),
+	        T(test_plain_open_migrates_an_older_database),
+	        T(test_open_rejects_a_file_that_is_not_a_database),
+	        T(test_readonly_open_refuses_writes),
+	        T(test_transactions_do_not_nest_and_rollback_discards),
+	        T(test_write_transaction_blocks_a_writer_in_another_process),
+	        T(test_statement_caches_return_the_same_statement),
+	        T(test_dynamic_cache_evicts_oldest_and_stays_correct),
+	        T(test_store_error_maps_constraints_to_conflict),
+	        T(test_backup_copies_everything_into_a_new_file),
+	        T(test_backup_refuses_an_existing_target),
+	        T(test_backup_into_missing_directory_fails_cleanly),
+	        cmocka_unit_test(test_close_accepts_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -234,19 +234,19 @@ static void test_release_twice_and_reuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_new_strbuf_is_an_empty_c_string),
-		cmocka_unit_test(test_appends_keep_the_string_terminated),
-		cmocka_unit_test(test_many_appends_grow_the_buffer_correctly),
-		cmocka_unit_test(test_add_of_zero_bytes_to_empty_buffer_keeps_it_valid),
-		cmocka_unit_test(test_max_is_enforced_and_buffer_left_as_it_was),
-		cmocka_unit_test(test_overflow_flag_is_sticky_until_reset),
-		cmocka_unit_test(test_formatted_append_over_max_fails_cleanly),
-		cmocka_unit_test(test_huge_length_does_not_wrap_around),
-		cmocka_unit_test(test_json_escaping_of_quotes_backslashes_and_controls),
-		cmocka_unit_test(test_json_escaping_over_max_leaves_buffer_as_it_was),
-		cmocka_unit_test(test_detach_hands_out_the_buffer_and_reinitialises),
-		cmocka_unit_test(test_detach_of_empty_buffer_returns_freeable_string),
-		cmocka_unit_test(test_release_twice_and_reuse),
+	        cmocka_unit_test(test_new_strbuf_is_an_empty_c_string),
+	        cmocka_unit_test(test_appends_keep_the_string_terminated),
+	        cmocka_unit_test(test_many_appends_grow_the_buffer_correctly),
+	        cmocka_unit_test(test_add_of_zero_bytes_to_empty_buffer_keeps_it_valid),
+	        cmocka_unit_test(test_max_is_enforced_and_buffer_left_as_it_was),
+	        cmocka_unit_test(test_overflow_flag_is_sticky_until_reset),
+	        cmocka_unit_test(test_formatted_append_over_max_fails_cleanly),
+	        cmocka_unit_test(test_huge_length_does_not_wrap_around),
+	        cmocka_unit_test(test_json_escaping_of_quotes_backslashes_and_controls),
+	        cmocka_unit_test(test_json_escaping_over_max_leaves_buffer_as_it_was),
+	        cmocka_unit_test(test_detach_hands_out_the_buffer_and_reinitialises),
+	        cmocka_unit_test(test_detach_of_empty_buffer_returns_freeable_string),
+	        cmocka_unit_test(test_release_twice_and_reuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

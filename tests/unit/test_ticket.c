@@ -15,27 +15,27 @@
 #include "model/ticket.h"
 
 /* Generic round-trip checker over one enum's name table. */
-#define CHECK_ENUM(prefix, type, names, maxv)                                                  \
-	do {                                                                                   \
-		assert_int_equal((int)(maxv), (int)(sizeof(names) / sizeof(names[0])));          \
-		for (int i = 0; i < (int)(maxv); i++) {                                         \
-			assert_string_equal(prefix##_to_string((type)i), names[i]);             \
-			assert_int_equal(prefix##_from_string(names[i]), i);                    \
-		}                                                                              \
-		assert_null(prefix##_to_string((type)(maxv)));                                 \
-		assert_null(prefix##_to_string((type)-1));                                     \
-		assert_null(prefix##_to_string((type)-22));                                    \
-		static const char *const junk[] = { "", " ", "unknown", "NEW", "Incident", "agent ", \
-						    " admin", "closed\n", "replyx", "email\t" };  \
-		for (size_t k = 0; k < sizeof(junk) / sizeof(junk[0]); k++)                    \
-			assert_int_equal(prefix##_from_string(junk[k]), -EINVAL);               \
-		assert_int_equal(prefix##_from_string(NULL), -EINVAL);                         \
+#define CHECK_ENUM(prefix, type, names, maxv)                                                                          \
+	do {                                                                                                           \
+		assert_int_equal((int)(maxv), (int)(sizeof(names) / sizeof(names[0])));                                \
+		for (int i = 0; i < (int)(maxv); i++) {                                                                \
+			assert_string_equal(prefix##_to_string((type)i), names[i]);                                    \
+			assert_int_equal(prefix##_from_string(names[i]), i);                                           \
+		}                                                                                                      \
+		assert_null(prefix##_to_string((type)(maxv)));                                                         \
+		assert_null(prefix##_to_string((type)-1));                                                             \
+		assert_null(prefix##_to_string((type)-22));                                                            \
+		static const char *const junk[] = {"",       " ",      "unknown",  "NEW",    "Incident",               \
+		                                   "agent ", " admin", "closed\n", "replyx", "email\t"};               \
+		for (size_t k = 0; k < sizeof(junk) / sizeof(junk[0]); k++)                                            \
+			assert_int_equal(prefix##_from_string(junk[k]), -EINVAL);                                      \
+		assert_int_equal(prefix##_from_string(NULL), -EINVAL);                                                 \
 	} while (0)
 
 static void test_ticket_type_names_round_trip(void **state)
 {
 	(void)state;
-	static const char *const names[] = { "incident", "problem", "service_request", "complaint" };
+	static const char *const names[] = {"incident", "problem", "service_request", "complaint"};
 	CHECK_ENUM(ticket_type, enum ticket_type, names, _TICKET_TYPE_MAX);
 	assert_int_equal(ticket_type_from_string("service-request"), _TICKET_TYPE_INVALID);
 }
@@ -43,8 +43,8 @@ static void test_ticket_type_names_round_trip(void **state)
 static void test_ticket_state_names_round_trip(void **state)
 {
 	(void)state;
-	static const char *const names[] = { "new",	       "assigned", "in_progress", "pending_customer",
-					     "pending_vendor", "resolved", "closed" };
+	static const char *const names[] = {"new",      "assigned", "in_progress", "pending_customer", "pending_vendor",
+	                                    "resolved", "closed"};
 	CHECK_ENUM(ticket_state, enum ticket_state, names, _TICKET_STATE_MAX);
 	assert_int_equal(ticket_state_from_string("in progress"), _TICKET_STATE_INVALID);
 	assert_int_equal(ticket_state_from_string("pending"), _TICKET_STATE_INVALID);
@@ -53,16 +53,16 @@ static void test_ticket_state_names_round_trip(void **state)
 static void test_channel_message_author_link_and_role_names_round_trip(void **state)
 {
 	(void)state;
-	static const char *const channels[] = { "email", "phone", "web", "chat", "api" };
+	static const char *const channels[] = {"email", "phone", "web", "chat", "api"};
 	CHECK_ENUM(ticket_channel, enum ticket_channel, channels, _TICKET_CHANNEL_MAX);
-	static const char *const kinds[] = { "reply", "note" };
+	static const char *const kinds[] = {"reply", "note"};
 	CHECK_ENUM(message_kind, enum message_kind, kinds, _MESSAGE_KIND_MAX);
-	static const char *const authors[] = { "agent", "customer", "system" };
+	static const char *const authors[] = {"agent", "customer", "system"};
 	CHECK_ENUM(author_kind, enum author_kind, authors, _AUTHOR_KIND_MAX);
-	static const char *const links[] = { "child_of", "caused_by", "duplicate_of" };
+	static const char *const links[] = {"child_of", "caused_by", "duplicate_of"};
 	CHECK_ENUM(link_kind, enum link_kind, links, _LINK_KIND_MAX);
-	static const char *const roles[] = { "admin", "manager", "agent", "client_viewer", "dpo", "auditor",
-					     "vendor_agent" };
+	static const char *const roles[] = {"admin", "manager", "agent",       "client_viewer",
+	                                    "dpo",   "auditor", "vendor_agent"};
 	CHECK_ENUM(user_role, enum user_role, roles, _USER_ROLE_MAX);
 }
 
@@ -100,14 +100,10 @@ enum {
 	C = TICKET_STATE_CLOSED,
 };
 static const bool matrix[7][7] = {
-	/*            N  A  I  PC PV R  C */
-	[N] = { 0, 1, 1, 1, 1, 1, 0 },
-	[A] = { 1, 0, 1, 1, 1, 1, 0 },
-	[I] = { 0, 1, 0, 1, 1, 1, 0 },
-	[PC] = { 0, 1, 1, 0, 1, 1, 0 },
-	[PV] = { 0, 1, 1, 1, 0, 1, 0 },
-	[R] = { 0, 1, 1, 0, 0, 0, 1 },
-	[C] = { 0, 0, 0, 0, 0, 0, 0 },
+        /*            N  A  I  PC PV R  C */
+        [N] = {0, 1, 1, 1, 1, 1, 0},  [A] = {1, 0, 1, 1, 1, 1, 0},  [I] = {0, 1, 0, 1, 1, 1, 0},
+        [PC] = {0, 1, 1, 0, 1, 1, 0}, [PV] = {0, 1, 1, 1, 0, 1, 0}, [R] = {0, 1, 1, 0, 0, 0, 1},
+        [C] = {0, 0, 0, 0, 0, 0, 0},
 };
 
 static void test_transition_matrix_matches_the_documented_life_cycle(void **state)
@@ -118,8 +114,8 @@ static void test_transition_matrix_matches_the_documented_life_cycle(void **stat
 			bool got = ticket_transition_allowed((enum ticket_state)from, (enum ticket_state)to);
 			if (got != matrix[from][to])
 				fail_msg("%s -> %s: allowed=%d, documented %d",
-					 ticket_state_to_string((enum ticket_state)from),
-					 ticket_state_to_string((enum ticket_state)to), got, matrix[from][to]);
+				         ticket_state_to_string((enum ticket_state)from),
+				         ticket_state_to_string((enum ticket_state)to), got, matrix[from][to]);
 		}
 }
 
@@ -129,7 +125,7 @@ static void test_closed_is_final_and_nothing_enters_it_but_resolved(void **state
 	for (int s = 0; s < _TICKET_STATE_MAX; s++) {
 		assert_false(ticket_transition_allowed(TICKET_STATE_CLOSED, (enum ticket_state)s));
 		assert_int_equal(ticket_transition_allowed((enum ticket_state)s, TICKET_STATE_CLOSED),
-				 s == TICKET_STATE_RESOLVED);
+		                 s == TICKET_STATE_RESOLVED);
 		assert_false(ticket_transition_allowed((enum ticket_state)s, (enum ticket_state)s));
 	}
 }
@@ -150,17 +146,17 @@ static void test_only_leaving_resolved_for_work_is_a_reopen(void **state)
 	for (int from = 0; from < _TICKET_STATE_MAX; from++)
 		for (int to = 0; to < _TICKET_STATE_MAX; to++) {
 			bool want = from == TICKET_STATE_RESOLVED &&
-				    (to == TICKET_STATE_IN_PROGRESS || to == TICKET_STATE_ASSIGNED);
+			            (to == TICKET_STATE_IN_PROGRESS || to == TICKET_STATE_ASSIGNED);
 			assert_int_equal(ticket_transition_is_reopen((enum ticket_state)from, (enum ticket_state)to),
-					 want);
+			                 want);
 		}
 }
 
 static void test_open_and_pending_states(void **state)
 {
 	(void)state;
-	static const bool open[] = { 1, 1, 1, 1, 1, 0, 0 };
-	static const bool pending[] = { 0, 0, 0, 1, 1, 0, 0 };
+	static const bool open[] = {1, 1, 1, 1, 1, 0, 0};
+	static const bool pending[] = {0, 0, 0, 1, 1, 0, 0};
 	for (int s = 0; s < _TICKET_STATE_MAX; s++) {
 		assert_int_equal(ticket_state_is_open((enum ticket_state)s), open[s]);
 		assert_int_equal(ticket_state_is_pending((enum ticket_state)s), pending[s]);
@@ -192,7 +188,7 @@ static void test_default_matrix_is_impact_plus_urgency_minus_one(void **state)
 	for (int impact = 1; impact <= 3; impact++)
 		for (int urgency = 1; urgency <= 3; urgency++)
 			assert_int_equal(priority_from_matrix(PRIORITY_MATRIX_DEFAULT, impact, urgency),
-					 impact + urgency - 1);
+			                 impact + urgency - 1);
 	/* spelled out, so that a transposed matrix would fail too */
 	assert_int_equal(priority_from_matrix("123234345", 1, 1), 1);
 	assert_int_equal(priority_from_matrix("123234345", 3, 3), 5);
@@ -204,7 +200,7 @@ static void test_custom_matrix_rows_are_impact_columns_urgency(void **state)
 {
 	(void)state;
 	const char *m = "112223345"; /* row impact 1: 1 1 2; impact 2: 2 2 3; impact 3: 3 4 5 */
-	static const int want[3][3] = { { 1, 1, 2 }, { 2, 2, 3 }, { 3, 4, 5 } };
+	static const int want[3][3] = {{1, 1, 2}, {2, 2, 3}, {3, 4, 5}};
 	for (int impact = 1; impact <= 3; impact++)
 		for (int urgency = 1; urgency <= 3; urgency++)
 			assert_int_equal(priority_from_matrix(m, impact, urgency), want[impact - 1][urgency - 1]);
@@ -216,8 +212,8 @@ static void test_custom_matrix_rows_are_impact_columns_urgency(void **state)
 static void test_priority_rejects_bad_matrix_and_levels(void **state)
 {
 	(void)state;
-	static const char *const bad[] = { "", "12323434", "1232343451", "023234345", "123234346", "12323434x",
-					   "12 234345" };
+	static const char *const bad[] = {"",          "12323434",  "1232343451", "023234345",
+	                                  "123234346", "12323434x", "12 234345"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_false(priority_matrix_valid(bad[i]));
 		assert_int_equal(priority_from_matrix(bad[i], 1, 1), -EINVAL);
@@ -251,16 +247,27 @@ static void test_number_format_pads_to_seven_digits(void **state)
 static void test_number_valid_checks_shape(void **state)
 {
 	(void)state;
-	static const char *const good[] = { "INC0000001", "PRB0001234", "REQ9999999", "CMP10000000",
-					    "INC9223372036854775807" };
+	static const char *const good[] = {"INC0000001", "PRB0001234", "REQ9999999", "CMP10000000",
+	                                   "INC9223372036854775807"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		if (!ticket_number_valid(good[i]))
 			fail_msg("'%s' rejected", good[i]);
 	static const char *const bad[] = {
-		"",		"INC",	       "INC000001",  "inc0000001", "XYZ0000001",
-		"INC00000a1",	"INC0000001 ", " INC0000001", "INC-000001", "INC+000001",
-		"IN0000001",	"PRBX000001",  "INC0000001\n", "CMP０000001",
-		"INC00000000000000000000", /* 23 characters */
+	        "",
+	        "INC",
+	        "INC000001",
+	        "inc0000001",
+	        "XYZ0000001",
+	        "INC00000a1",
+	        "INC0000001 ",
+	        " INC0000001",
+	        "INC-000001",
+	        "INC+000001",
+	        "IN0000001",
+	        "PRBX000001",
+	        "INC0000001\n",
+	        "CMP０000001",
+	        "INC00000000000000000000", /* 23 characters */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (ticket_number_valid(bad[i]))
@@ -270,22 +277,22 @@ static void test_number_valid_checks_shape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ticket_type_names_round_trip),
-		cmocka_unit_test(test_ticket_state_names_round_trip),
-		cmocka_unit_test(test_channel_message_author_link_and_role_names_round_trip),
-		cmocka_unit_test(test_invalid_members_equal_minus_einval),
-		cmocka_unit_test(test_type_prefixes),
-		cmocka_unit_test(test_transition_matrix_matches_the_documented_life_cycle),
-		cmocka_unit_test(test_closed_is_final_and_nothing_enters_it_but_resolved),
-		cmocka_unit_test(test_out_of_range_states_never_transition),
-		cmocka_unit_test(test_only_leaving_resolved_for_work_is_a_reopen),
-		cmocka_unit_test(test_open_and_pending_states),
-		cmocka_unit_test(test_transitions_describe_lists_targets_in_order),
-		cmocka_unit_test(test_default_matrix_is_impact_plus_urgency_minus_one),
-		cmocka_unit_test(test_custom_matrix_rows_are_impact_columns_urgency),
-		cmocka_unit_test(test_priority_rejects_bad_matrix_and_levels),
-		cmocka_unit_test(test_number_format_pads_to_seven_digits),
-		cmocka_unit_test(test_number_valid_checks_shape),
+	        cmocka_unit_test(test_ticket_type_names_round_trip),
+	        cmocka_unit_test(test_ticket_state_names_round_trip),
+	        cmocka_unit_test(test_channel_message_author_link_and_role_names_round_trip),
+	        cmocka_unit_test(test_invalid_members_equal_minus_einval),
+	        cmocka_unit_test(test_type_prefixes),
+	        cmocka_unit_test(test_transition_matrix_matches_the_documented_life_cycle),
+	        cmocka_unit_test(test_closed_is_final_and_nothing_enters_it_but_resolved),
+	        cmocka_unit_test(test_out_of_range_states_never_transition),
+	        cmocka_unit_test(test_only_leaving_resolved_for_work_is_a_reopen),
+	        cmocka_unit_test(test_open_and_pending_states),
+	        cmocka_unit_test(test_transitions_describe_lists_targets_in_order),
+	        cmocka_unit_test(test_default_matrix_is_impact_plus_urgency_minus_one),
+	        cmocka_unit_test(test_custom_matrix_rows_are_impact_columns_urgency),
+	        cmocka_unit_test(test_priority_rejects_bad_matrix_and_levels),
+	        cmocka_unit_test(test_number_format_pads_to_seven_digits),
+	        cmocka_unit_test(test_number_valid_checks_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,17 +23,17 @@ static int setup(void **state)
 static struct ticket put(struct fixture *f, int64_t client, enum ticket_type type, const char *title, ls_time at)
 {
 	struct ticket t = {
-		.client_id = client,
-		.type = type,
-		.title = title,
-		.description = "",
-		.impact = 3,
-		.urgency = 3,
-		.priority = 5,
-		.state = TICKET_STATE_NEW,
-		.channel = TICKET_CHANNEL_WEB,
-		.created_at = at,
-		.updated_at = at,
+	        .client_id = client,
+	        .type = type,
+	        .title = title,
+	        .description = "",
+	        .impact = 3,
+	        .urgency = 3,
+	        .priority = 5,
+	        .state = TICKET_STATE_NEW,
+	        .channel = TICKET_CHANNEL_WEB,
+	        .created_at = at,
+	        .updated_at = at,
 	};
 	int64_t seq;
 	assert_int_equal(ticketdb_next_seq(f->st, type, &seq), 0);
@@ -46,7 +46,7 @@ static struct ticket put(struct fixture *f, int64_t client, enum ticket_type typ
 
 static struct ticket_filter any(unsigned limit)
 {
-	return (struct ticket_filter){ .state = -1, .type = -1, .limit = limit };
+	return (struct ticket_filter){.state = -1, .type = -1, .limit = limit};
 }
 
 static size_t list(struct fixture *f, const struct ticket_filter *flt, struct ticket **ret)
@@ -80,29 +80,32 @@ static void test_insert_and_get_round_trip_every_column(void **state)
 	int64_t team = fx_team(f, "L1");
 	int64_t agent = fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
 	struct ticket t = {
-		.client_id = acme,
-		.number = "PRB0000042",
-		.type = TICKET_TYPE_PROBLEM,
-		.title = "Printer prints blank pages",
-		.description = "Since Monday.",
-		.category = "Printing",
-		.impact = 1,
-		.urgency = 2,
-		.priority = 2,
-		.state = TICKET_STATE_PENDING_VENDOR,
-		.channel = TICKET_CHANNEL_PHONE,
-		.team_id = team,
-		.assignee_id = agent,
-		.reopen_count = 2,
-		.created_at = 1000,
-		.updated_at = 2000,
-		.first_response_at = 1500,
-		.resolved_at = 1600,
-		.closed_at = 1700,
+	        .client_id = acme,
+	        .number = "PRB0000042",
+	        .type = TICKET_TYPE_PROBLEM,
+	        .title = "Printer prints blank pages",
+	        .description = "Since Monday.",
+	        .category = "Printing",
+	        .impact = 1,
+	        .urgency = 2,
+	        .priority = 2,
+	        .state = TICKET_STATE_PENDING_VENDOR,
+	        .channel = TICKET_CHANNEL_PHONE,
+	        .team_id = team,
+	        .assignee_id = agent,
+	        .reopen_count = 2,
+	        .created_at = 1000,
+	        .updated_at = 2000,
+	        .first_response_at = 1500,
+	        .resolved_at = 1600,
+	        .closed_at = 1700,
 	};
 	/* the requester is a person record, sealed with the client's key */
-	struct person bert = {.client_id = acme, .name = "Bert", .email = "bert@acme.example", .phone = "+49 30 1234",
-			      .created_at = 1000};
+	struct person bert = {.client_id = acme,
+	                      .name = "Bert",
+	                      .email = "bert@acme.example",
+	                      .phone = "+49 30 1234",
+	                      .created_at = 1000};
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(persondb_insert(f->st, &f->arena, &bert, NULL), 0);
 	assert_int_equal(store_commit(f->st), 0);
@@ -164,7 +167,7 @@ static void test_absent_optionals_load_as_null_and_zero(void **state)
 static void test_get_unknown_ticket_is_enoent(void **state)
 {
 	struct fixture *f = *state;
-	struct ticket g = { .id = 77 };
+	struct ticket g = {.id = 77};
 	assert_int_equal(ticketdb_get_by_number(f->st, &f->arena, "INC0000001", &g), -ENOENT);
 	assert_int_equal(ticketdb_get_by_id(f->st, &f->arena, 12345, &g), -ENOENT);
 	assert_true(g.id == 77); /* untouched */
@@ -239,7 +242,7 @@ static void test_tags_are_replaced_and_loaded_sorted_once(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = put(f, acme, TICKET_TYPE_INCIDENT, "Tagged", 10);
-	const char *tags[] = { "vpn", "homeoffice", "vpn", "urgent" };
+	const char *tags[] = {"vpn", "homeoffice", "vpn", "urgent"};
 	assert_int_equal(ticketdb_tags_set(f->st, t.id, tags, 4), 0);
 	struct ticket g;
 	assert_int_equal(ticketdb_get_by_id(f->st, &f->arena, t.id, &g), 0);
@@ -247,7 +250,7 @@ static void test_tags_are_replaced_and_loaded_sorted_once(void **state)
 	assert_string_equal(g.tags[0], "homeoffice");
 	assert_string_equal(g.tags[1], "urgent");
 	assert_string_equal(g.tags[2], "vpn");
-	const char *other[] = { "printer" };
+	const char *other[] = {"printer"};
 	assert_int_equal(ticketdb_tags_set(f->st, t.id, other, 1), 0);
 	assert_int_equal(ticketdb_get_by_id(f->st, &f->arena, t.id, &g), 0);
 	assert_int_equal(g.n_tags, 1);
@@ -335,7 +338,7 @@ static void test_list_updated_since_orders_by_update_then_id(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t[5];
-	static const ls_time at[] = { 100, 300, 200, 300, 50 };
+	static const ls_time at[] = {100, 300, 200, 300, 50};
 	for (int i = 0; i < 5; i++)
 		t[i] = put(f, acme, TICKET_TYPE_INCIDENT, "t", at[i]);
 	struct ticket *v;
@@ -401,11 +404,20 @@ static void test_events_messages_and_efforts_round_trip(void **state)
 	struct fixture *f = *state;
 	int64_t agent = fx_user(f, "anna@example.com", USER_ROLE_AGENT, "ACME");
 	struct ticket t = put(f, acme, TICKET_TYPE_INCIDENT, "t", 10);
-	struct ticket_event ev1 = { .client_id = acme, .ticket_id = t.id, .at = 10, .actor_kind = AUTHOR_KIND_SYSTEM,
-				    .field = "created", .new_value = t.number };
-	struct ticket_event ev2 = { .client_id = acme, .ticket_id = t.id, .at = 20, .actor_kind = AUTHOR_KIND_AGENT,
-				    .actor_id = agent, .field = "state", .old_value = "new",
-				    .new_value = "in_progress" };
+	struct ticket_event ev1 = {.client_id = acme,
+	                           .ticket_id = t.id,
+	                           .at = 10,
+	                           .actor_kind = AUTHOR_KIND_SYSTEM,
+	                           .field = "created",
+	                           .new_value = t.number};
+	struct ticket_event ev2 = {.client_id = acme,
+	                           .ticket_id = t.id,
+	                           .at = 20,
+	                           .actor_kind = AUTHOR_KIND_AGENT,
+	                           .actor_id = agent,
+	                           .field = "state",
+	                           .old_value = "new",
+	                           .new_value = "in_progress"};
 	assert_int_equal(ticketdb_event_append(f->st, &ev1), 0);
 	assert_int_equal(ticketdb_event_append(f->st, &ev2), 0);
 	struct ticket_event *ev;
@@ -425,11 +437,20 @@ static void test_events_messages_and_efforts_round_trip(void **state)
 	assert_int_equal(ticketdb_events(f->st, &f->arena, globex, t.id, &ev, &n), 0);
 	assert_int_equal(n, 0);
 
-	struct ticket_message reply = { .client_id = acme, .ticket_id = t.id, .kind = MESSAGE_KIND_REPLY,
-					.author_kind = AUTHOR_KIND_AGENT, .author_user_id = agent,
-					.author_name = "Anna", .body = "Hello", .created_at = 30 };
-	struct ticket_message note = { .client_id = acme, .ticket_id = t.id, .kind = MESSAGE_KIND_NOTE,
-				       .author_kind = AUTHOR_KIND_AGENT, .body = "internal", .created_at = 31 };
+	struct ticket_message reply = {.client_id = acme,
+	                               .ticket_id = t.id,
+	                               .kind = MESSAGE_KIND_REPLY,
+	                               .author_kind = AUTHOR_KIND_AGENT,
+	                               .author_user_id = agent,
+	                               .author_name = "Anna",
+	                               .body = "Hello",
+	                               .created_at = 30};
+	struct ticket_message note = {.client_id = acme,
+	                              .ticket_id = t.id,
+	                              .kind = MESSAGE_KIND_NOTE,
+	                              .author_kind = AUTHOR_KIND_AGENT,
+	                              .body = "internal",
+	                              .created_at = 31};
 	assert_int_equal(ticketdb_message_insert(f->st, &reply), 0);
 	assert_int_equal(ticketdb_message_insert(f->st, &note), 0);
 	assert_true(reply.id > 0 && note.id > reply.id);
@@ -444,8 +465,13 @@ static void test_events_messages_and_efforts_round_trip(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].kind, MESSAGE_KIND_REPLY);
 
-	struct ticket_effort e = { .client_id = acme, .ticket_id = t.id, .user_id = agent, .minutes = 45,
-				   .note = NULL, .worked_at = 40, .created_at = 41 };
+	struct ticket_effort e = {.client_id = acme,
+	                          .ticket_id = t.id,
+	                          .user_id = agent,
+	                          .minutes = 45,
+	                          .note = NULL,
+	                          .worked_at = 40,
+	                          .created_at = 41};
 	assert_int_equal(ticketdb_effort_insert(f->st, &e), 0);
 	struct ticket_effort *ef;
 	assert_int_equal(ticketdb_efforts(f->st, &f->arena, acme, t.id, &ef, &n), 0);
@@ -487,20 +513,20 @@ static void test_links_show_from_both_ends_and_refuse_duplicates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_sequences_count_per_type_from_one),
-		T(test_insert_and_get_round_trip_every_column),
-		T(test_absent_optionals_load_as_null_and_zero),
-		T(test_get_unknown_ticket_is_enoent),
-		T(test_duplicate_number_and_unknown_client_are_conflicts),
-		T(test_update_bumps_version_and_refuses_a_stale_one),
-		T(test_update_clears_optional_values),
-		T(test_tags_are_replaced_and_loaded_sorted_once),
-		T(test_list_filters_combine),
-		T(test_list_pages_by_id_descending_with_keyset),
-		T(test_list_updated_since_orders_by_update_then_id),
-		T(test_fts_finds_title_description_and_replies),
-		T(test_events_messages_and_efforts_round_trip),
-		T(test_links_show_from_both_ends_and_refuse_duplicates),
+	        T(test_sequences_count_per_type_from_one),
+	        T(test_insert_and_get_round_trip_every_column),
+	        T(test_absent_optionals_load_as_null_and_zero),
+	        T(test_get_unknown_ticket_is_enoent),
+	        T(test_duplicate_number_and_unknown_client_are_conflicts),
+	        T(test_update_bumps_version_and_refuses_a_stale_one),
+	        T(test_update_clears_optional_values),
+	        T(test_tags_are_replaced_and_loaded_sorted_once),
+	        T(test_list_filters_combine),
+	        T(test_list_pages_by_id_descending_with_keyset),
+	        T(test_list_updated_since_orders_by_update_then_id),
+	        T(test_fts_finds_title_description_and_replies),
+	        T(test_events_messages_and_efforts_round_trip),
+	        T(test_links_show_from_both_ends_and_refuse_duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ static int setup(void **state)
 
 static struct ticket_input input(const char *client, enum ticket_type type, const char *title)
 {
-	return (struct ticket_input){ .client = client, .type = type, .title = title, .channel = -1 };
+	return (struct ticket_input){.client = client, .type = type, .title = title, .channel = -1};
 }
 
 static struct ticket create(struct fixture *f, const char *client, enum ticket_type type, const char *title)
@@ -154,12 +154,12 @@ static size_t list_count(struct fixture *f, const struct ticket_query *q)
 
 static struct ticket_query query(unsigned limit)
 {
-	return (struct ticket_query){ .state = -1, .type = -1, .limit = limit };
+	return (struct ticket_query){.state = -1, .type = -1, .limit = limit};
 }
 
 static struct message_input reply_in(const char *body)
 {
-	return (struct message_input){ .kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_AGENT, .body = body };
+	return (struct message_input){.kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_AGENT, .body = body};
 }
 
 /* ---- create ---- */
@@ -200,7 +200,7 @@ static void test_create_uses_the_clients_own_matrix(void **state)
 {
 	struct fixture *f = *state;
 	fx_client(f, "CUST", "112223345");
-	static const int want[3][3] = { { 1, 1, 2 }, { 2, 2, 3 }, { 3, 4, 5 } };
+	static const int want[3][3] = {{1, 1, 2}, {2, 2, 3}, {3, 4, 5}};
 	for (int impact = 1; impact <= 3; impact++)
 		for (int urgency = 1; urgency <= 3; urgency++) {
 			struct ticket_input in = input("CUST", TICKET_TYPE_INCIDENT, "p");
@@ -216,7 +216,7 @@ static void test_create_fills_defaults_and_timestamps(void **state)
 {
 	struct fixture *f = *state;
 	f->svc.now = TEST_T0 + 42;
-	const char *tags[] = { "vpn", "homeoffice" };
+	const char *tags[] = {"vpn", "homeoffice"};
 	struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, "VPN drops");
 	in.category = "";
 	in.requester_name = "Kim";
@@ -235,7 +235,7 @@ static void test_create_fills_defaults_and_timestamps(void **state)
 	assert_string_equal(t.client_code, "ACME");
 	assert_true(t.client_id == W.acme);
 	assert_string_equal(t.description, "");
-	assert_null(t.category);        /* empty optional strings are stored as absent */
+	assert_null(t.category); /* empty optional strings are stored as absent */
 	assert_null(t.requester_phone);
 	assert_string_equal(t.requester_name, "Kim");
 	assert_string_equal(t.requester_email, "kim@acme.example");
@@ -296,22 +296,22 @@ static void test_create_with_team_only_starts_assigned(void **state)
 	assert_string_equal(fields(f, t.number), "created state team");
 }
 
-#define EXPECT_CREATE_FAILS(f, code_, field_, ...)                                                  \
-	do {                                                                                        \
-		struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, "Title");              \
-		__VA_ARGS__;                                                                        \
-		struct ticket t_ = { .id = -1 };                                                    \
-		assert_svc_error(f, tickets_create(&f->svc, &in, &t_), -EINVAL, code_, field_);    \
-		assert_true(t_.id == -1);                                                           \
+#define EXPECT_CREATE_FAILS(f, code_, field_, ...)                                                                     \
+	do {                                                                                                           \
+		struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, "Title");                                 \
+		__VA_ARGS__;                                                                                           \
+		struct ticket t_ = {.id = -1};                                                                         \
+		assert_svc_error(f, tickets_create(&f->svc, &in, &t_), -EINVAL, code_, field_);                        \
+		assert_true(t_.id == -1);                                                                              \
 	} while (0)
 
 static void test_create_validation_errors_name_the_field(void **state)
 {
 	struct fixture *f = *state;
-	const char *bad_tag[] = { "home office" };
-	const char *comma_tag[] = { "a,b" };
-	const char *empty_tag[] = { "" };
-	const char *long_tag[] = { repeat(f, 't', LS_MAX_TAG_BYTES + 1) };
+	const char *bad_tag[] = {"home office"};
+	const char *comma_tag[] = {"a,b"};
+	const char *empty_tag[] = {""};
+	const char *long_tag[] = {repeat(f, 't', LS_MAX_TAG_BYTES + 1)};
 	const char *many_tags[LS_MAX_TAGS + 1];
 	for (int i = 0; i <= LS_MAX_TAGS; i++)
 		many_tags[i] = arena_printf(&f->arena, "t%d", i);
@@ -322,8 +322,7 @@ static void test_create_validation_errors_name_the_field(void **state)
 	EXPECT_CREATE_FAILS(f, "missing_field", "title", in.title = NULL);
 	EXPECT_CREATE_FAILS(f, "missing_field", "title", in.title = "");
 	EXPECT_CREATE_FAILS(f, "invalid_field", "title", in.title = repeat(f, 'x', LS_MAX_TITLE_BYTES + 1));
-	EXPECT_CREATE_FAILS(f, "invalid_field", "description",
-			    in.description = repeat(f, 'd', LS_MAX_TEXT_BYTES + 1));
+	EXPECT_CREATE_FAILS(f, "invalid_field", "description", in.description = repeat(f, 'd', LS_MAX_TEXT_BYTES + 1));
 	EXPECT_CREATE_FAILS(f, "invalid_field", "impact", in.impact = 4);
 	EXPECT_CREATE_FAILS(f, "invalid_field", "impact", in.impact = -1);
 	EXPECT_CREATE_FAILS(f, "invalid_field", "urgency", in.urgency = 5);
@@ -358,7 +357,7 @@ static void test_create_accepts_values_at_their_limits(void **state)
 	const char *many_tags[LS_MAX_TAGS];
 	for (int i = 0; i < LS_MAX_TAGS; i++)
 		many_tags[i] = arena_printf(&f->arena, "tag%02d", i);
-	const char *long_tag[] = { repeat(f, 't', LS_MAX_TAG_BYTES) };
+	const char *long_tag[] = {repeat(f, 't', LS_MAX_TAG_BYTES)};
 	struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, repeat(f, 'x', LS_MAX_TITLE_BYTES));
 	in.tags = many_tags;
 	in.n_tags = LS_MAX_TAGS;
@@ -412,7 +411,7 @@ static void test_update_with_a_stale_version_fails_and_changes_nothing(void **st
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "First");
-	struct ticket_patch p = { .fields = PATCH_TITLE, .v.title = "Second" };
+	struct ticket_patch p = {.fields = PATCH_TITLE, .v.title = "Second"};
 	struct ticket u;
 	assert_ok(f, tickets_update(&f->svc, t.number, 1, &p, &u));
 	assert_int_equal(u.version, 2);
@@ -435,10 +434,15 @@ static void test_update_records_one_event_per_changed_field(void **state)
 	f->svc.now = TEST_T0 + 60;
 	f->svc.actor = W.anna_a;
 	struct ticket_patch p = {
-		.fields = PATCH_TITLE | PATCH_IMPACT | PATCH_URGENCY | PATCH_CATEGORY | PATCH_CHANNEL |
-			  PATCH_REQUESTER_NAME | PATCH_REQUESTER_EMAIL,
-		.v = { .title = "Printer on fire", .impact = 1, .urgency = 3, .category = "Hardware",
-		       .channel = TICKET_CHANNEL_WEB, .requester_name = NULL, .requester_email = "kim@acme.example" },
+	        .fields = PATCH_TITLE | PATCH_IMPACT | PATCH_URGENCY | PATCH_CATEGORY | PATCH_CHANNEL |
+	                  PATCH_REQUESTER_NAME | PATCH_REQUESTER_EMAIL,
+	        .v = {.title = "Printer on fire",
+	              .impact = 1,
+	              .urgency = 3,
+	              .category = "Hardware",
+	              .channel = TICKET_CHANNEL_WEB,
+	              .requester_name = NULL,
+	              .requester_email = "kim@acme.example"},
 	};
 	struct ticket u = patch(f, t.number, &p);
 	assert_int_equal(u.version, 2);
@@ -466,8 +470,8 @@ static void test_update_without_changes_records_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Same");
-	struct ticket_patch p = { .fields = PATCH_TITLE | PATCH_CATEGORY | PATCH_IMPACT,
-				  .v = { .title = "Same", .category = "", .impact = 3 } };
+	struct ticket_patch p = {.fields = PATCH_TITLE | PATCH_CATEGORY | PATCH_IMPACT,
+	                         .v = {.title = "Same", .category = "", .impact = 3}};
 	struct ticket u = patch(f, t.number, &p);
 	assert_string_equal(fields(f, t.number), "created");
 	assert_int_equal(u.version, 2); /* every successful write bumps the version */
@@ -477,7 +481,7 @@ static void test_description_change_is_recorded_without_its_text(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Mail");
-	struct ticket_patch p = { .fields = PATCH_DESCRIPTION, .v.description = "password is hunter2" };
+	struct ticket_patch p = {.fields = PATCH_DESCRIPTION, .v.description = "password is hunter2"};
 	struct ticket u = patch(f, t.number, &p);
 	assert_string_equal(u.description, "password is hunter2");
 	assert_event(last_event(f, t.number, "description"), NULL, NULL);
@@ -490,7 +494,7 @@ static void test_assignee_on_a_new_ticket_moves_it_to_assigned(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Unassigned");
-	struct ticket_patch p = { .fields = PATCH_ASSIGNEE, .v.assignee = "anna@example.com" };
+	struct ticket_patch p = {.fields = PATCH_ASSIGNEE, .v.assignee = "anna@example.com"};
 	struct ticket u = patch(f, t.number, &p);
 	assert_int_equal(u.state, TICKET_STATE_ASSIGNED);
 	assert_string_equal(u.assignee_email, "anna@example.com");
@@ -513,11 +517,11 @@ static void test_removing_team_and_assignee_returns_ticket_to_new(void **state)
 	struct ticket t;
 	assert_ok(f, tickets_create(&f->svc, &in, &t));
 	assert_int_equal(t.state, TICKET_STATE_ASSIGNED);
-	struct ticket_patch p = { .fields = PATCH_ASSIGNEE, .v.assignee = NULL };
+	struct ticket_patch p = {.fields = PATCH_ASSIGNEE, .v.assignee = NULL};
 	struct ticket u = patch(f, t.number, &p);
 	assert_int_equal(u.state, TICKET_STATE_ASSIGNED); /* the team still holds it */
 	assert_true(u.assignee_id == 0);
-	p = (struct ticket_patch){ .fields = PATCH_TEAM, .v.team = "" };
+	p = (struct ticket_patch){.fields = PATCH_TEAM, .v.team = ""};
 	u = patch(f, t.number, &p);
 	assert_int_equal(u.state, TICKET_STATE_NEW);
 	assert_null(u.team_code);
@@ -530,7 +534,7 @@ static void test_type_of_a_ticket_cannot_change(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Typed");
-	struct ticket_patch p = { .fields = PATCH_TYPE, .v.type = TICKET_TYPE_PROBLEM };
+	struct ticket_patch p = {.fields = PATCH_TYPE, .v.type = TICKET_TYPE_PROBLEM};
 	struct ticket u;
 	assert_svc_error(f, tickets_update(&f->svc, t.number, 0, &p, &u), -EINVAL, "invalid_field", "type");
 	assert_true(strlen(f->err.hint) > 0);
@@ -543,29 +547,36 @@ static void test_update_validation_errors_name_the_field(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Valid");
-	const char *bad_tag[] = { "a b" };
+	const char *bad_tag[] = {"a b"};
 	static const struct {
 		unsigned fields;
 		const char *code, *field;
 	} cases[] = {
-		{ PATCH_TITLE, "missing_field", "title" },
-		{ PATCH_IMPACT, "invalid_field", "impact" },
-		{ PATCH_URGENCY, "invalid_field", "urgency" },
-		{ PATCH_CHANNEL, "invalid_field", "channel" },
-		{ PATCH_REQUESTER_EMAIL, "invalid_field", "requester.email" },
-		{ PATCH_TAGS, "invalid_field", "tags" },
-		{ PATCH_TEAM, "invalid_field", "team" },
-		{ PATCH_ASSIGNEE, "invalid_field", "assignee" },
+	        {PATCH_TITLE, "missing_field", "title"},
+	        {PATCH_IMPACT, "invalid_field", "impact"},
+	        {PATCH_URGENCY, "invalid_field", "urgency"},
+	        {PATCH_CHANNEL, "invalid_field", "channel"},
+	        {PATCH_REQUESTER_EMAIL, "invalid_field", "requester.email"},
+	        {PATCH_TAGS, "invalid_field", "tags"},
+	        {PATCH_TEAM, "invalid_field", "team"},
+	        {PATCH_ASSIGNEE, "invalid_field", "assignee"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ticket_patch p = {
-			.fields = cases[i].fields,
-			.v = { .title = "", .impact = 0, .urgency = 4, .channel = 17, .requester_email = "no-at",
-			       .tags = bad_tag, .n_tags = 1, .team = "NOPE", .assignee = "vera@acme.example" },
+		        .fields = cases[i].fields,
+		        .v = {.title = "",
+		              .impact = 0,
+		              .urgency = 4,
+		              .channel = 17,
+		              .requester_email = "no-at",
+		              .tags = bad_tag,
+		              .n_tags = 1,
+		              .team = "NOPE",
+		              .assignee = "vera@acme.example"},
 		};
 		struct ticket u;
 		assert_svc_error(f, tickets_update(&f->svc, t.number, 0, &p, &u), -EINVAL, cases[i].code,
-				 cases[i].field);
+		                 cases[i].field);
 	}
 	struct ticket u = get(f, t.number);
 	assert_int_equal(u.version, 1);
@@ -576,9 +587,9 @@ static void test_priority_follows_impact_and_urgency(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Prio");
-	struct ticket_patch p = { .fields = PATCH_URGENCY, .v.urgency = 1 };
+	struct ticket_patch p = {.fields = PATCH_URGENCY, .v.urgency = 1};
 	assert_int_equal(patch(f, t.number, &p).priority, 3);
-	p = (struct ticket_patch){ .fields = PATCH_IMPACT, .v.impact = 1 };
+	p = (struct ticket_patch){.fields = PATCH_IMPACT, .v.impact = 1};
 	assert_int_equal(patch(f, t.number, &p).priority, 1);
 	assert_event(last_event(f, t.number, "priority"), "3", "1");
 	assert_int_equal(count_events(f, t.number, "priority"), 2);
@@ -587,14 +598,14 @@ static void test_priority_follows_impact_and_urgency(void **state)
 static void test_tag_changes_record_old_and_new_lists(void **state)
 {
 	struct fixture *f = *state;
-	const char *tags[] = { "vpn", "homeoffice" };
+	const char *tags[] = {"vpn", "homeoffice"};
 	struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, "Tags");
 	in.tags = tags;
 	in.n_tags = 2;
 	struct ticket t;
 	assert_ok(f, tickets_create(&f->svc, &in, &t));
-	const char *next[] = { "printer" };
-	struct ticket_patch p = { .fields = PATCH_TAGS, .v = { .tags = next, .n_tags = 1 } };
+	const char *next[] = {"printer"};
+	struct ticket_patch p = {.fields = PATCH_TAGS, .v = {.tags = next, .n_tags = 1}};
 	struct ticket u = patch(f, t.number, &p);
 	assert_int_equal(u.n_tags, 1);
 	assert_string_equal(u.tags[0], "printer");
@@ -606,15 +617,15 @@ static void test_tag_changes_record_old_and_new_lists(void **state)
 static void test_same_tags_in_another_order_are_not_a_change(void **state)
 {
 	struct fixture *f = *state;
-	const char *tags[] = { "vpn", "homeoffice" };
+	const char *tags[] = {"vpn", "homeoffice"};
 	struct ticket_input in = input("ACME", TICKET_TYPE_INCIDENT, "Tags");
 	in.tags = tags;
 	in.n_tags = 2;
 	struct ticket t;
 	assert_ok(f, tickets_create(&f->svc, &in, &t));
-	struct ticket_patch p = { .fields = PATCH_TAGS, .v = { .tags = tags, .n_tags = 2 } };
+	struct ticket_patch p = {.fields = PATCH_TAGS, .v = {.tags = tags, .n_tags = 2}};
 	patch(f, t.number, &p);
-	const char *dup[] = { "homeoffice", "vpn", "vpn" };
+	const char *dup[] = {"homeoffice", "vpn", "vpn"};
 	p.v.tags = dup;
 	p.v.n_tags = 3;
 	patch(f, t.number, &p);
@@ -629,10 +640,10 @@ static void test_invalid_transition_names_the_allowed_targets(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Fresh");
 	struct ticket u;
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 0, TICKET_STATE_CLOSED, &u), -LS_ECONFLICT,
-			 "invalid_transition", "state");
+	                 "invalid_transition", "state");
 	assert_string_equal(f->err.message, "ticket 'INC0000001' cannot go from new to closed");
 	assert_string_equal(f->err.hint,
-			    "from new it may go to: assigned, in_progress, pending_customer, pending_vendor, resolved");
+	                    "from new it may go to: assigned, in_progress, pending_customer, pending_vendor, resolved");
 	u = get(f, t.number);
 	assert_int_equal(u.state, TICKET_STATE_NEW);
 	assert_int_equal(u.version, 1);
@@ -645,7 +656,7 @@ static void test_transition_to_the_current_state_is_refused(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Fresh");
 	struct ticket u;
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 0, TICKET_STATE_NEW, &u), -LS_ECONFLICT,
-			 "invalid_transition", "state");
+	                 "invalid_transition", "state");
 	assert_string_equal(f->err.message, "ticket 'INC0000001' is new already");
 	assert_int_equal(get(f, t.number).version, 1);
 	assert_string_equal(fields(f, t.number), "created");
@@ -657,7 +668,7 @@ static void test_assigned_needs_a_team_or_an_assignee(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Nobody's");
 	struct ticket u;
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 0, TICKET_STATE_ASSIGNED, &u), -LS_ECONFLICT,
-			 "invalid_transition", "state");
+	                 "invalid_transition", "state");
 	assert_non_null(strstr(f->err.hint, "team or assignee"));
 	assert_int_equal(get(f, t.number).state, TICKET_STATE_NEW);
 }
@@ -668,9 +679,9 @@ static void test_unknown_target_state_is_an_invalid_field(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "x");
 	struct ticket u;
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 0, _TICKET_STATE_MAX, &u), -EINVAL, "invalid_field",
-			 "state");
+	                 "state");
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 0, _TICKET_STATE_INVALID, &u), -EINVAL,
-			 "invalid_field", "state");
+	                 "invalid_field", "state");
 }
 
 static void test_transition_checks_the_version_when_given(void **state)
@@ -679,7 +690,7 @@ static void test_transition_checks_the_version_when_given(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Versioned");
 	struct ticket u;
 	assert_svc_error(f, tickets_transition(&f->svc, t.number, 7, TICKET_STATE_IN_PROGRESS, &u), -LS_ESTALE,
-			 "version_mismatch", "version");
+	                 "version_mismatch", "version");
 	assert_int_equal(get(f, t.number).state, TICKET_STATE_NEW);
 	assert_ok(f, tickets_transition(&f->svc, t.number, 1, TICKET_STATE_IN_PROGRESS, &u));
 	assert_int_equal(u.version, 2);
@@ -744,18 +755,17 @@ static void test_closed_ticket_refuses_every_change(void **state)
 	history(f, t.number, &n_before);
 
 	struct ticket u;
-	struct ticket_patch p = { .fields = PATCH_TITLE, .v.title = "Changed" };
-	assert_svc_error(f, tickets_update(&f->svc, t.number, 0, &p, &u), -LS_ECONFLICT, "invalid_transition",
-			 "state");
+	struct ticket_patch p = {.fields = PATCH_TITLE, .v.title = "Changed"};
+	assert_svc_error(f, tickets_update(&f->svc, t.number, 0, &p, &u), -LS_ECONFLICT, "invalid_transition", "state");
 	assert_string_equal(f->err.message, "ticket 'INC0000001' is closed and cannot change");
 	for (int s = 0; s < _TICKET_STATE_MAX; s++)
 		assert_int_equal(tickets_transition(&f->svc, t.number, 0, (enum ticket_state)s, &u), -LS_ECONFLICT);
 	struct message_input m = reply_in("hello?");
-	assert_svc_error(f, tickets_add_message(&f->svc, t.number, &m, NULL, &u), -LS_ECONFLICT,
-			 "invalid_transition", "state");
+	assert_svc_error(f, tickets_add_message(&f->svc, t.number, &m, NULL, &u), -LS_ECONFLICT, "invalid_transition",
+	                 "state");
 	m.kind = MESSAGE_KIND_NOTE;
 	assert_int_equal(tickets_add_message(&f->svc, t.number, &m, NULL, &u), -LS_ECONFLICT);
-	m = (struct message_input){ .kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER, .body = "hi" };
+	m = (struct message_input){.kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER, .body = "hi"};
 	assert_int_equal(tickets_add_message(&f->svc, t.number, &m, NULL, &u), -LS_ECONFLICT);
 	assert_int_equal(tickets_add_effort(&f->svc, t.number, 10, NULL, 0, NULL), -LS_ECONFLICT);
 	assert_int_equal(tickets_add_link(&f->svc, t.number, LINK_KIND_CAUSED_BY, other.number, &u), -LS_ECONFLICT);
@@ -776,9 +786,9 @@ static void test_life_cycle_history_lists_every_state_change(void **state)
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Story");
-	static const enum ticket_state path[] = { TICKET_STATE_IN_PROGRESS, TICKET_STATE_PENDING_CUSTOMER,
-						  TICKET_STATE_IN_PROGRESS, TICKET_STATE_PENDING_VENDOR,
-						  TICKET_STATE_RESOLVED,    TICKET_STATE_CLOSED };
+	static const enum ticket_state path[] = {TICKET_STATE_IN_PROGRESS, TICKET_STATE_PENDING_CUSTOMER,
+	                                         TICKET_STATE_IN_PROGRESS, TICKET_STATE_PENDING_VENDOR,
+	                                         TICKET_STATE_RESOLVED,    TICKET_STATE_CLOSED};
 	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
 		f->svc.now = TEST_T0 + 60 * (ls_time)(i + 1);
 		move(f, t.number, path[i]);
@@ -833,11 +843,13 @@ static void test_notes_and_customer_replies_are_no_first_response(void **state)
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Help");
 	f->svc.actor = W.anna_a;
 	struct ticket u;
-	struct message_input note = { .kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "internal" };
+	struct message_input note = {.kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "internal"};
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &note, NULL, &u));
 	assert_true(u.first_response_at == 0);
-	struct message_input cust = { .kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER,
-				      .author_name = "Kim", .body = "any news?" };
+	struct message_input cust = {.kind = MESSAGE_KIND_REPLY,
+	                             .author_kind = AUTHOR_KIND_CUSTOMER,
+	                             .author_name = "Kim",
+	                             .body = "any news?"};
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &cust, NULL, &u));
 	assert_true(u.first_response_at == 0);
 	assert_string_equal(fields(f, t.number), "created note customer_reply");
@@ -855,8 +867,10 @@ static void test_pending_customer_reply_resumes_work(void **state)
 	move(f, t.number, TICKET_STATE_PENDING_CUSTOMER);
 	f->svc.actor = W.anna_a;
 	f->svc.now = TEST_T0 + 5000;
-	struct message_input cust = { .kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER,
-				      .author_name = "Kim", .body = "Here are the logs" };
+	struct message_input cust = {.kind = MESSAGE_KIND_REPLY,
+	                             .author_kind = AUTHOR_KIND_CUSTOMER,
+	                             .author_name = "Kim",
+	                             .body = "Here are the logs"};
 	struct ticket_message msg;
 	struct ticket u;
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &cust, &msg, &u));
@@ -875,8 +889,7 @@ static void test_customer_reply_elsewhere_and_agent_reply_keep_the_state(void **
 {
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Waiting");
-	struct message_input cust = { .kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER,
-				      .body = "hello" };
+	struct message_input cust = {.kind = MESSAGE_KIND_REPLY, .author_kind = AUTHOR_KIND_CUSTOMER, .body = "hello"};
 	struct ticket u;
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &cust, NULL, &u));
 	assert_int_equal(u.state, TICKET_STATE_NEW);
@@ -888,9 +901,9 @@ static void test_customer_reply_elsewhere_and_agent_reply_keep_the_state(void **
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &agent, NULL, &u));
 	assert_int_equal(u.state, TICKET_STATE_PENDING_CUSTOMER);
 	/* a customer's words as an internal note are refused, not a resume */
-	struct message_input bad = { .kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_CUSTOMER, .body = "x" };
+	struct message_input bad = {.kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_CUSTOMER, .body = "x"};
 	assert_svc_error(f, tickets_add_message(&f->svc, t.number, &bad, NULL, &u), -EINVAL, "invalid_field",
-			 "author_kind");
+	                 "author_kind");
 	assert_int_equal(get(f, t.number).state, TICKET_STATE_PENDING_CUSTOMER);
 }
 
@@ -911,11 +924,11 @@ static void test_message_validation_errors_name_the_field(void **state)
 	m.kind = MESSAGE_KIND_REPLY;
 	m.author_kind = _AUTHOR_KIND_INVALID;
 	assert_svc_error(f, tickets_add_message(&f->svc, t.number, &m, NULL, &u), -EINVAL, "invalid_field",
-			 "author_kind");
+	                 "author_kind");
 	m.author_kind = AUTHOR_KIND_CUSTOMER;
 	m.author_name = repeat(f, 'n', LS_MAX_NAME_BYTES + 1);
 	assert_svc_error(f, tickets_add_message(&f->svc, t.number, &m, NULL, &u), -EINVAL, "invalid_field",
-			 "author_name");
+	                 "author_name");
 	assert_int_equal(get(f, t.number).version, 1);
 	assert_string_equal(fields(f, t.number), "created");
 }
@@ -925,7 +938,7 @@ static void test_client_viewer_sees_replies_but_not_notes(void **state)
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Shared");
 	struct message_input r = reply_in("public answer");
-	struct message_input n = { .kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "internal" };
+	struct message_input n = {.kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "internal"};
 	struct ticket u;
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &r, NULL, &u));
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &n, NULL, &u));
@@ -947,7 +960,7 @@ static void test_replies_are_searchable_but_notes_are_not(void **state)
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Printer");
 	struct message_input r = reply_in("Toner getauscht");
-	struct message_input n = { .kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "Geheimwort" };
+	struct message_input n = {.kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "Geheimwort"};
 	struct ticket u;
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &r, NULL, &u));
 	assert_ok(f, tickets_add_message(&f->svc, t.number, &n, NULL, &u));
@@ -965,10 +978,10 @@ static void test_effort_takes_one_minute_to_one_day(void **state)
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Work");
 	f->svc.actor = W.anna_a;
-	static const int bad[] = { 0, -1, LS_MAX_EFFORT_MINUTES + 1, 100000 };
+	static const int bad[] = {0, -1, LS_MAX_EFFORT_MINUTES + 1, 100000};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_svc_error(f, tickets_add_effort(&f->svc, t.number, bad[i], NULL, 0, NULL), -EINVAL,
-				 "invalid_field", "minutes");
+		                 "invalid_field", "minutes");
 	struct ticket_effort e;
 	assert_ok(f, tickets_add_effort(&f->svc, t.number, 1, NULL, 0, &e));
 	assert_int_equal(e.minutes, 1);
@@ -992,10 +1005,10 @@ static void test_effort_cannot_lie_more_than_a_day_ahead(void **state)
 	struct fixture *f = *state;
 	struct ticket t = create(f, "ACME", TICKET_TYPE_INCIDENT, "Work");
 	assert_svc_error(f, tickets_add_effort(&f->svc, t.number, 30, NULL, TEST_T0 + 86401, NULL), -EINVAL,
-			 "invalid_field", "worked_at");
+	                 "invalid_field", "worked_at");
 	assert_ok(f, tickets_add_effort(&f->svc, t.number, 30, NULL, TEST_T0 + 86400, NULL));
 	assert_svc_error(f, tickets_add_effort(&f->svc, t.number, 30, repeat(f, 'n', LS_MAX_TEXT_BYTES + 1), 0, NULL),
-			 -EINVAL, "invalid_field", "note");
+	                 -EINVAL, "invalid_field", "note");
 }
 
 /* ---- links ---- */
@@ -1008,7 +1021,7 @@ static void test_caused_by_must_point_at_a_problem(void **state)
 	struct ticket prb = create(f, "ACME", TICKET_TYPE_PROBLEM, "Root cause");
 	struct ticket u;
 	assert_svc_error(f, tickets_add_link(&f->svc, inc.number, LINK_KIND_CAUSED_BY, inc2.number, &u), -EINVAL,
-			 "invalid_field", "target");
+	                 "invalid_field", "target");
 	assert_non_null(strstr(f->err.message, "problem"));
 	assert_ok(f, tickets_add_link(&f->svc, inc.number, LINK_KIND_CAUSED_BY, prb.number, &u));
 	assert_int_equal(u.version, 2);
@@ -1036,11 +1049,11 @@ static void test_links_stay_within_one_client(void **state)
 	struct ticket prb = create(f, "GLOBEX", TICKET_TYPE_PROBLEM, "Globex problem");
 	struct ticket u;
 	assert_svc_error(f, tickets_add_link(&f->svc, inc.number, LINK_KIND_CAUSED_BY, prb.number, &u), -EINVAL,
-			 "invalid_field", "target");
+	                 "invalid_field", "target");
 	assert_svc_error(f, tickets_add_link(&f->svc, inc.number, LINK_KIND_CHILD_OF, "PRB0000099", &u), -EINVAL,
-			 "invalid_field", "target");
+	                 "invalid_field", "target");
 	assert_svc_error(f, tickets_add_link(&f->svc, inc.number, LINK_KIND_CHILD_OF, "garbage", &u), -EINVAL,
-			 "invalid_field", "target");
+	                 "invalid_field", "target");
 	struct ticket_link *l;
 	size_t n;
 	assert_ok(f, tickets_links(&f->svc, inc.number, &l, &n));
@@ -1055,7 +1068,7 @@ static void test_ticket_cannot_link_to_itself(void **state)
 	struct ticket u;
 	for (int k = 0; k < _LINK_KIND_MAX; k++)
 		assert_svc_error(f, tickets_add_link(&f->svc, prb.number, (enum link_kind)k, prb.number, &u), -EINVAL,
-				 "invalid_field", "target");
+		                 "invalid_field", "target");
 	assert_int_equal(get(f, prb.number).version, 1);
 }
 
@@ -1067,11 +1080,11 @@ static void test_duplicate_link_is_a_conflict(void **state)
 	struct ticket u;
 	assert_ok(f, tickets_add_link(&f->svc, a.number, LINK_KIND_DUPLICATE_OF, b.number, &u));
 	assert_svc_error(f, tickets_add_link(&f->svc, a.number, LINK_KIND_DUPLICATE_OF, b.number, &u), -LS_ECONFLICT,
-			 "conflict", "target");
+	                 "conflict", "target");
 	assert_int_equal(get(f, a.number).version, 2);
 	assert_int_equal(count_events(f, a.number, "link"), 1);
-	assert_svc_error(f, tickets_add_link(&f->svc, a.number, _LINK_KIND_MAX, b.number, &u), -EINVAL,
-			 "invalid_field", "kind");
+	assert_svc_error(f, tickets_add_link(&f->svc, a.number, _LINK_KIND_MAX, b.number, &u), -EINVAL, "invalid_field",
+	                 "kind");
 }
 
 /* ---- tenant isolation ---- */
@@ -1084,9 +1097,9 @@ static void test_agent_gets_not_found_for_another_clients_ticket(void **state)
 	f->svc.actor = W.anna_a;
 	const char *num = hidden.number;
 	struct ticket u;
-	struct ticket_patch p = { .fields = PATCH_TITLE, .v.title = "pwned" };
+	struct ticket_patch p = {.fields = PATCH_TITLE, .v.title = "pwned"};
 	struct message_input r = reply_in("hi");
-	struct message_input n = { .kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "hi" };
+	struct message_input n = {.kind = MESSAGE_KIND_NOTE, .author_kind = AUTHOR_KIND_AGENT, .body = "hi"};
 	struct ticket_event *ev;
 	struct ticket_message *msgs;
 	struct ticket_effort *efs;
@@ -1097,12 +1110,12 @@ static void test_agent_gets_not_found_for_another_clients_ticket(void **state)
 	assert_svc_error(f, tickets_update(&f->svc, num, 0, &p, &u), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_update(&f->svc, num, 1, &p, &u), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_transition(&f->svc, num, 0, TICKET_STATE_IN_PROGRESS, &u), -ENOENT, "not_found",
-			 "number");
+	                 "number");
 	assert_svc_error(f, tickets_add_message(&f->svc, num, &r, NULL, &u), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_add_message(&f->svc, num, &n, NULL, &u), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_add_effort(&f->svc, num, 5, NULL, 0, NULL), -ENOENT, "not_found", "number");
-	assert_svc_error(f, tickets_add_link(&f->svc, num, LINK_KIND_CHILD_OF, mine.number, &u), -ENOENT,
-			 "not_found", "number");
+	assert_svc_error(f, tickets_add_link(&f->svc, num, LINK_KIND_CHILD_OF, mine.number, &u), -ENOENT, "not_found",
+	                 "number");
 	assert_svc_error(f, tickets_history(&f->svc, num, &ev, &cnt), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_messages(&f->svc, num, &msgs, &cnt), -ENOENT, "not_found", "number");
 	assert_svc_error(f, tickets_efforts(&f->svc, num, &efs, &cnt), -ENOENT, "not_found", "number");
@@ -1130,7 +1143,7 @@ static void test_link_to_an_invisible_ticket_fails_like_a_missing_one(void **sta
 	f->svc.actor = W.anna_a;
 	struct ticket u;
 	assert_svc_error(f, tickets_add_link(&f->svc, mine.number, LINK_KIND_CAUSED_BY, hidden.number, &u), -EINVAL,
-			 "invalid_field", "target");
+	                 "invalid_field", "target");
 	assert_string_equal(f->err.message, "ticket 'PRB0000001' does not exist for this client");
 }
 
@@ -1320,21 +1333,14 @@ static void test_search_cannot_be_broken_by_fts_syntax(void **state)
 		const char *q;
 		size_t n;
 	} cases[] = {
-		{ "drucker", 1 },
-		{ "DRUCKER", 1 },
-		{ "\"drucker", 1 },
-		{ "drucker AND", 0 },      /* every word must occur, AND is just a word */
-		{ "drucker OR vpn", 0 },
-		{ "NEAR(drucker", 0 },     /* one word: "NEARdrucker" */
-		{ "druck*", 1 },
-		{ "druck", 0 },
-		{ "flur drucker", 1 },
-		{ "sturzt", 1 },           /* diacritics removed */
-		{ "title:drucker", 0 },    /* no column filters */
-		{ "drucker) OR (vpn", 0 },
-		{ "vpn-client", 1 },
-		{ "^drucker", 1 },
-		{ "-drucker", 1 },
+	        {"drucker", 1},          {"DRUCKER", 1},
+	        {"\"drucker", 1},        {"drucker AND", 0},  /* every word must occur, AND is just a word */
+	        {"drucker OR vpn", 0},   {"NEAR(drucker", 0}, /* one word: "NEARdrucker" */
+	        {"druck*", 1},           {"druck", 0},
+	        {"flur drucker", 1},     {"sturzt", 1}, /* diacritics removed */
+	        {"title:drucker", 0},                   /* no column filters */
+	        {"drucker) OR (vpn", 0}, {"vpn-client", 1},
+	        {"^drucker", 1},         {"-drucker", 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ticket_query q = query(10);
@@ -1360,7 +1366,7 @@ static void test_fts_expression_quotes_every_word(void **state)
 	assert_string_equal(tickets_fts_expression(a, "a\"b"), "\"ab\"");
 	assert_string_equal(tickets_fts_expression(a, "(x) OR y"), "\"x\" \"OR\" \"y\"");
 	assert_string_equal(tickets_fts_expression(a, "e-mail\tuser@example.com\nv1.2"),
-			    "\"e-mail\" \"user@example.com\" \"v1.2\"");
+	                    "\"e-mail\" \"user@example.com\" \"v1.2\"");
 	assert_string_equal(tickets_fts_expression(a, "Müller"), "\"Müller\"");
 	assert_string_equal(tickets_fts_expression(a, "snake_case"), "\"snake_case\"");
 	assert_string_equal(tickets_fts_expression(a, "\"* x"), "\"x\"");
@@ -1398,60 +1404,60 @@ static void test_fts_expression_limits_terms_and_word_length(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_create_numbers_tickets_per_type_across_clients),
-		T(test_create_derives_priority_from_the_default_matrix),
-		T(test_create_uses_the_clients_own_matrix),
-		T(test_create_fills_defaults_and_timestamps),
-		T(test_create_records_who_created_the_ticket),
-		T(test_create_with_assignee_starts_assigned),
-		T(test_create_with_team_only_starts_assigned),
-		T(test_create_validation_errors_name_the_field),
-		T(test_create_accepts_values_at_their_limits),
-		T(test_create_in_an_invisible_client_fails_like_a_missing_one),
-		T(test_assignee_must_be_an_active_worker_granted_the_client),
-		T(test_update_with_a_stale_version_fails_and_changes_nothing),
-		T(test_update_records_one_event_per_changed_field),
-		T(test_update_without_changes_records_nothing),
-		T(test_description_change_is_recorded_without_its_text),
-		T(test_assignee_on_a_new_ticket_moves_it_to_assigned),
-		T(test_removing_team_and_assignee_returns_ticket_to_new),
-		T(test_type_of_a_ticket_cannot_change),
-		T(test_update_validation_errors_name_the_field),
-		T(test_priority_follows_impact_and_urgency),
-		T(test_tag_changes_record_old_and_new_lists),
-		T(test_same_tags_in_another_order_are_not_a_change),
-		T(test_invalid_transition_names_the_allowed_targets),
-		T(test_transition_to_the_current_state_is_refused),
-		T(test_assigned_needs_a_team_or_an_assignee),
-		T(test_unknown_target_state_is_an_invalid_field),
-		T(test_transition_checks_the_version_when_given),
-		T(test_resolving_sets_resolved_at),
-		T(test_reopen_counts_and_clears_resolved_at),
-		T(test_closed_ticket_refuses_every_change),
-		T(test_life_cycle_history_lists_every_state_change),
-		T(test_first_agent_reply_sets_first_response_once),
-		T(test_notes_and_customer_replies_are_no_first_response),
-		T(test_pending_customer_reply_resumes_work),
-		T(test_customer_reply_elsewhere_and_agent_reply_keep_the_state),
-		T(test_message_validation_errors_name_the_field),
-		T(test_client_viewer_sees_replies_but_not_notes),
-		T(test_replies_are_searchable_but_notes_are_not),
-		T(test_effort_takes_one_minute_to_one_day),
-		T(test_effort_cannot_lie_more_than_a_day_ahead),
-		T(test_caused_by_must_point_at_a_problem),
-		T(test_links_stay_within_one_client),
-		T(test_ticket_cannot_link_to_itself),
-		T(test_duplicate_link_is_a_conflict),
-		T(test_agent_gets_not_found_for_another_clients_ticket),
-		T(test_link_to_an_invisible_ticket_fails_like_a_missing_one),
-		T(test_list_never_shows_another_clients_tickets),
-		T(test_list_pages_with_a_keyset_cursor),
-		T(test_list_updated_since_pages_in_update_order),
-		T(test_list_filters_by_state_type_priority_team_and_assignee),
-		T(test_list_checks_its_parameters),
-		T(test_search_cannot_be_broken_by_fts_syntax),
-		T(test_fts_expression_quotes_every_word),
-		T(test_fts_expression_limits_terms_and_word_length),
+	        T(test_create_numbers_tickets_per_type_across_clients),
+	        T(test_create_derives_priority_from_the_default_matrix),
+	        T(test_create_uses_the_clients_own_matrix),
+	        T(test_create_fills_defaults_and_timestamps),
+	        T(test_create_records_who_created_the_ticket),
+	        T(test_create_with_assignee_starts_assigned),
+	        T(test_create_with_team_only_starts_assigned),
+	        T(test_create_validation_errors_name_the_field),
+	        T(test_create_accepts_values_at_their_limits),
+	        T(test_create_in_an_invisible_client_fails_like_a_missing_one),
+	        T(test_assignee_must_be_an_active_worker_granted_the_client),
+	        T(test_update_with_a_stale_version_fails_and_changes_nothing),
+	        T(test_update_records_one_event_per_changed_field),
+	        T(test_update_without_changes_records_nothing),
+	        T(test_description_change_is_recorded_without_its_text),
+	        T(test_assignee_on_a_new_ticket_moves_it_to_assigned),
+	        T(test_removing_team_and_assignee_returns_ticket_to_new),
+	        T(test_type_of_a_ticket_cannot_change),
+	        T(test_update_validation_errors_name_the_field),
+	        T(test_priority_follows_impact_and_urgency),
+	        T(test_tag_changes_record_old_and_new_lists),
+	        T(test_same_tags_in_another_order_are_not_a_change),
+	        T(test_invalid_transition_names_the_allowed_targets),
+	        T(test_transition_to_the_current_state_is_refused),
+	        T(test_assigned_needs_a_team_or_an_assignee),
+	        T(test_unknown_target_state_is_an_invalid_field),
+	        T(test_transition_checks_the_version_when_given),
+	        T(test_resolving_sets_resolved_at),
+	        T(test_reopen_counts_and_clears_resolved_at),
+	        T(test_closed_ticket_refuses_every_change),
+	        T(test_life_cycle_history_lists_every_state_change),
+	        T(test_first_agent_reply_sets_first_response_once),
+	        T(test_notes_and_customer_replies_are_no_first_response),
+	        T(test_pending_customer_reply_resumes_work),
+	        T(test_customer_reply_elsewhere_and_agent_reply_keep_the_state),
+	        T(test_message_validation_errors_name_the_field),
+	        T(test_client_viewer_sees_replies_but_not_notes),
+	        T(test_replies_are_searchable_but_notes_are_not),
+	        T(test_effort_takes_one_minute_to_one_day),
+	        T(test_effort_cannot_lie_more_than_a_day_ahead),
+	        T(test_caused_by_must_point_at_a_problem),
+	        T(test_links_stay_within_one_client),
+	        T(test_ticket_cannot_link_to_itself),
+	        T(test_duplicate_link_is_a_conflict),
+	        T(test_agent_gets_not_found_for_another_clients_ticket),
+	        T(test_link_to_an_invisible_ticket_fails_like_a_missing_one),
+	        T(test_list_never_shows_another_clients_tickets),
+	        T(test_list_pages_with_a_keyset_cursor),
+	        T(test_list_updated_since_pages_in_update_order),
+	        T(test_list_filters_by_state_type_priority_team_and_assignee),
+	        T(test_list_checks_its_parameters),
+	        T(test_search_cannot_be_broken_by_fts_syntax),
+	        T(test_fts_expression_quotes_every_word),
+	        T(test_fts_expression_limits_terms_and_word_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,19 +45,21 @@ static void test_touch_bursts_from_threads_and_real_deadlines(void **state)
 {
 	struct fixture *f = *state;
 	fx_client(f, "ACME", NULL);
-	struct sla_input pol = { .client = "ACME", .code = "STD", .definition =
-		"{\"warnings\":[],\"targets\":{\"P5\":{\"first_response\":{\"within\":\"2h\",\"time\":\"calendar\"}}}}" };
+	struct sla_input pol = {.client = "ACME",
+	                        .code = "STD",
+	                        .definition = "{\"warnings\":[],\"targets\":{\"P5\":{\"first_response\":{\"within\":"
+	                                      "\"2h\",\"time\":\"calendar\"}}}}"};
 	struct sla_def d;
 	assert_ok(f, sla_policies_create(&f->svc, &pol, &d));
 	/* two tickets now: the timer's start-up pass finds them */
 	f->svc.now = time_now();
-	struct ticket_input in = { .client = "ACME", .type = TICKET_TYPE_INCIDENT, .title = "a", .channel = -1 };
+	struct ticket_input in = {.client = "ACME", .type = TICKET_TYPE_INCIDENT, .title = "a", .channel = -1};
 	struct ticket a, b;
 	assert_ok(f, tickets_create(&f->svc, &in, &a));
 	assert_ok(f, tickets_create(&f->svc, &in, &b));
 
 	struct timers *t;
-	struct timers_config cfg = { .db_path = f->path };
+	struct timers_config cfg = {.db_path = f->path};
 	assert_int_equal(timers_start(&cfg, &t, &f->err), 0);
 	assert_ptr_equal(timers_current(), t);
 	wait_watched(t, 2);
@@ -65,7 +67,7 @@ static void test_touch_bursts_from_threads_and_real_deadlines(void **state)
 	pthread_t th[4];
 	struct toucher x[4];
 	for (int i = 0; i < 4; i++) {
-		x[i] = (struct toucher){ .t = t, .seed = 17u + (unsigned)i, .real = { a.id, b.id } };
+		x[i] = (struct toucher){.t = t, .seed = 17u + (unsigned)i, .real = {a.id, b.id}};
 		assert_int_equal(pthread_create(&th[i], NULL, touch_many, &x[i]), 0);
 	}
 	for (int i = 0; i < 4; i++)
@@ -93,8 +95,8 @@ static void test_touch_bursts_from_threads_and_real_deadlines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_touch_bursts_from_threads_and_real_deadlines, fixture_setup,
-						fixture_teardown),
+	        cmocka_unit_test_setup_teardown(test_touch_bursts_from_threads_and_real_deadlines, fixture_setup,
+	                                        fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

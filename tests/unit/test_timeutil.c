@@ -125,8 +125,9 @@ static void test_parse_rejects_invalid_dates_and_times(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"2026-02-30", "2026-04-31", "2026-06-31", "2026-09-31", "2026-11-31", "2026-13-01", "2026-00-10",
-		"2026-01-00", "2026-01-32", "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z", "2026-11-27T23:59:61Z",
+	        "2026-02-30", "2026-04-31",           "2026-06-31",           "2026-09-31",
+	        "2026-11-31", "2026-13-01",           "2026-00-10",           "2026-01-00",
+	        "2026-01-32", "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z", "2026-11-27T23:59:61Z",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ls_time t = 42;
@@ -140,30 +141,30 @@ static void test_parse_rejects_malformed_text(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"",
-		"2026",
-		"2026-1-1",
-		"2026/11/27",
-		"26-11-27",
-		"2026-11-27X",
-		"2026-11-27T",
-		"2026-11-27T08:15Z",
-		"2026-11-27T08:15:00",       /* no offset */
-		"2026-11-27T08:15:00+0100",  /* offset without colon */
-		"2026-11-27T08:15:00+01",
-		"2026-11-27T08:15:00+24:00",
-		"2026-11-27T08:15:00+01:60",
-		"2026-11-27T08:15:00Zjunk",
-		"2026-11-27T08:15:00+01:00x",
-		"2026-11-27T08:15:00.Z",
-		"2026-11-27T8:15:00Z",
-		"2026-11-27T08-15-00Z",
-		"2026-11-27X08:15:00Z",
-		"2026-11-27T08:15:00 Z",
-		" 2026-11-27",
-		"2026-11-27 ",
-		"+2026-11-27",
-		"2026-11-2a",
+	        "",
+	        "2026",
+	        "2026-1-1",
+	        "2026/11/27",
+	        "26-11-27",
+	        "2026-11-27X",
+	        "2026-11-27T",
+	        "2026-11-27T08:15Z",
+	        "2026-11-27T08:15:00",      /* no offset */
+	        "2026-11-27T08:15:00+0100", /* offset without colon */
+	        "2026-11-27T08:15:00+01",
+	        "2026-11-27T08:15:00+24:00",
+	        "2026-11-27T08:15:00+01:60",
+	        "2026-11-27T08:15:00Zjunk",
+	        "2026-11-27T08:15:00+01:00x",
+	        "2026-11-27T08:15:00.Z",
+	        "2026-11-27T8:15:00Z",
+	        "2026-11-27T08-15-00Z",
+	        "2026-11-27X08:15:00Z",
+	        "2026-11-27T08:15:00 Z",
+	        " 2026-11-27",
+	        "2026-11-27 ",
+	        "+2026-11-27",
+	        "2026-11-2a",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ls_time t = 42;
@@ -208,7 +209,7 @@ static void test_days_from_civil_matches_known_values(void **state)
 static void test_civil_from_days_inverts_days_from_civil(void **state)
 {
 	(void)state;
-	static const unsigned dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const unsigned dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int64_t expect = time_days_from_civil(1599, 1, 1);
 	for (int64_t y = 1599; y <= 2401; y++)
 		for (unsigned m = 1; m <= 12; m++) {
@@ -218,7 +219,7 @@ static void test_civil_from_days_inverts_days_from_civil(void **state)
 				int64_t z = time_days_from_civil(y, m, d);
 				if (z != expect)
 					fail_msg("%lld-%u-%u is day %lld, want %lld", (long long)y, m, d, (long long)z,
-						 (long long)expect);
+					         (long long)expect);
 				int64_t yy;
 				unsigned mm, dd;
 				time_civil_from_days(z, &yy, &mm, &dd);
@@ -241,20 +242,20 @@ static void test_clocks_are_plausible(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_known_instants),
-		cmocka_unit_test(test_parse_utc_and_round_trip),
-		cmocka_unit_test(test_parse_applies_offsets),
-		cmocka_unit_test(test_parse_truncates_fractional_seconds),
-		cmocka_unit_test(test_parse_bare_date_is_midnight_utc),
-		cmocka_unit_test(test_parse_accepts_lowercase_and_space_separator),
-		cmocka_unit_test(test_parse_clamps_a_leap_second),
-		cmocka_unit_test(test_parse_knows_leap_years),
-		cmocka_unit_test(test_parse_rejects_invalid_dates_and_times),
-		cmocka_unit_test(test_parse_rejects_malformed_text),
-		cmocka_unit_test(test_parse_refuses_instants_outside_years_0000_to_9999),
-		cmocka_unit_test(test_days_from_civil_matches_known_values),
-		cmocka_unit_test(test_civil_from_days_inverts_days_from_civil),
-		cmocka_unit_test(test_clocks_are_plausible),
+	        cmocka_unit_test(test_format_known_instants),
+	        cmocka_unit_test(test_parse_utc_and_round_trip),
+	        cmocka_unit_test(test_parse_applies_offsets),
+	        cmocka_unit_test(test_parse_truncates_fractional_seconds),
+	        cmocka_unit_test(test_parse_bare_date_is_midnight_utc),
+	        cmocka_unit_test(test_parse_accepts_lowercase_and_space_separator),
+	        cmocka_unit_test(test_parse_clamps_a_leap_second),
+	        cmocka_unit_test(test_parse_knows_leap_years),
+	        cmocka_unit_test(test_parse_rejects_invalid_dates_and_times),
+	        cmocka_unit_test(test_parse_rejects_malformed_text),
+	        cmocka_unit_test(test_parse_refuses_instants_outside_years_0000_to_9999),
+	        cmocka_unit_test(test_days_from_civil_matches_known_values),
+	        cmocka_unit_test(test_civil_from_days_inverts_days_from_civil),
+	        cmocka_unit_test(test_clocks_are_plausible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

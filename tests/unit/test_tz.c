@@ -45,17 +45,18 @@ static struct tz *load(const char *name)
 /* ---- against zdump ---- */
 
 static const char *const zdump_zones[] = {
-	"Europe/Berlin",     "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "Europe/Dublin",
-	"America/Santiago",  "America/Sao_Paulo", "Asia/Tehran",     "Pacific/Apia",        "Africa/Casablanca",
-	"America/Nuuk",      "Asia/Kolkata",     "Pacific/Chatham",  "Europe/London",       "America/St_Johns",
-	"Etc/UTC",           "America/Havana",   "Antarctica/Troll", "Europe/Moscow",       "Asia/Jerusalem",
-	"America/Los_Angeles", "Pacific/Kiritimati", "Asia/Gaza",    "Europe/Lisbon",
+        "Europe/Berlin",       "America/New_York",   "Australia/Sydney",  "Australia/Lord_Howe",
+        "Europe/Dublin",       "America/Santiago",   "America/Sao_Paulo", "Asia/Tehran",
+        "Pacific/Apia",        "Africa/Casablanca",  "America/Nuuk",      "Asia/Kolkata",
+        "Pacific/Chatham",     "Europe/London",      "America/St_Johns",  "Etc/UTC",
+        "America/Havana",      "Antarctica/Troll",   "Europe/Moscow",     "Asia/Jerusalem",
+        "America/Los_Angeles", "Pacific/Kiritimati", "Asia/Gaza",         "Europe/Lisbon",
 };
 
 static int month_of(const char *m)
 {
-	static const char *const names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char *const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	for (int i = 0; i < 12; i++)
 		if (strncmp(m, names[i], 3) == 0)
 			return i + 1;
@@ -90,11 +91,11 @@ static void check_zone_against_zdump(const char *zone, unsigned *ret_lines)
 		if (sscanf(q, " %7s %7s %d %d:%d:%d %d UT", wd, mon, &d, &h, &mi, &s, &y) != 7 || !g ||
 		    sscanf(g, "gmtoff=%ld", &off) != 1)
 			fail_msg("unparsable zdump line: %s", line);
-		ls_time t = time_days_from_civil(y, (unsigned)month_of(mon), (unsigned)d) * 86400 + h * 3600 +
-			    mi * 60 + s;
+		ls_time t =
+		        time_days_from_civil(y, (unsigned)month_of(mon), (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
 		if (tz_offset_at(tz, t) != off)
 			fail_msg("%s at %lld: offset %d, zdump says %ld (%s)", zone, (long long)t, tz_offset_at(tz, t),
-				 off, line);
+			         off, line);
 		if (n == cap)
 			seen = xrealloc(seen, (cap *= 2) * sizeof(*seen));
 		seen[n++] = t;
@@ -141,30 +142,30 @@ static void test_known_transitions(void **state)
 		const char *zone, *utc;
 		int32_t before, after;
 	} v[] = {
-		{ "Europe/Berlin", "2025-03-30T01:00:00Z", 3600, 7200 },
-		{ "Europe/Berlin", "2025-10-26T01:00:00Z", 7200, 3600 },
-		{ "Europe/Berlin", "2024-03-31T01:00:00Z", 3600, 7200 },
-		{ "Europe/Berlin", "2024-10-27T01:00:00Z", 7200, 3600 },
-		{ "Europe/Berlin", "2099-03-29T01:00:00Z", 3600, 7200 }, /* from the footer rule */
-		{ "America/New_York", "2025-03-09T07:00:00Z", -18000, -14400 },
-		{ "America/New_York", "2025-11-02T06:00:00Z", -14400, -18000 },
-		{ "America/New_York", "2060-03-14T07:00:00Z", -18000, -14400 },
-		{ "Australia/Sydney", "2025-04-05T16:00:00Z", 39600, 36000 },
-		{ "Australia/Sydney", "2025-10-04T16:00:00Z", 36000, 39600 },
-		{ "Australia/Lord_Howe", "2025-10-04T15:30:00Z", 37800, 39600 },
-		{ "Europe/Dublin", "2025-03-30T01:00:00Z", 0, 3600 },
-		{ "Europe/Dublin", "2025-10-26T01:00:00Z", 3600, 0 },
-		{ "America/Santiago", "2025-04-06T03:00:00Z", -10800, -14400 },
-		{ "America/Santiago", "2025-09-07T04:00:00Z", -14400, -10800 },
-		{ "Antarctica/Troll", "2025-03-30T01:00:00Z", 0, 7200 },
-		{ "Asia/Kolkata", "1945-10-14T17:30:00Z", 23400, 19800 },
+	        {"Europe/Berlin", "2025-03-30T01:00:00Z", 3600, 7200},
+	        {"Europe/Berlin", "2025-10-26T01:00:00Z", 7200, 3600},
+	        {"Europe/Berlin", "2024-03-31T01:00:00Z", 3600, 7200},
+	        {"Europe/Berlin", "2024-10-27T01:00:00Z", 7200, 3600},
+	        {"Europe/Berlin", "2099-03-29T01:00:00Z", 3600, 7200}, /* from the footer rule */
+	        {"America/New_York", "2025-03-09T07:00:00Z", -18000, -14400},
+	        {"America/New_York", "2025-11-02T06:00:00Z", -14400, -18000},
+	        {"America/New_York", "2060-03-14T07:00:00Z", -18000, -14400},
+	        {"Australia/Sydney", "2025-04-05T16:00:00Z", 39600, 36000},
+	        {"Australia/Sydney", "2025-10-04T16:00:00Z", 36000, 39600},
+	        {"Australia/Lord_Howe", "2025-10-04T15:30:00Z", 37800, 39600},
+	        {"Europe/Dublin", "2025-03-30T01:00:00Z", 0, 3600},
+	        {"Europe/Dublin", "2025-10-26T01:00:00Z", 3600, 0},
+	        {"America/Santiago", "2025-04-06T03:00:00Z", -10800, -14400},
+	        {"America/Santiago", "2025-09-07T04:00:00Z", -14400, -10800},
+	        {"Antarctica/Troll", "2025-03-30T01:00:00Z", 0, 7200},
+	        {"Asia/Kolkata", "1945-10-14T17:30:00Z", 23400, 19800},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(v); i++) {
 		struct tz *tz = load(v[i].zone);
 		ls_time t = at(v[i].utc);
 		if (tz_offset_at(tz, t - 1) != v[i].before || tz_offset_at(tz, t) != v[i].after)
 			fail_msg("%s %s: %d/%d, want %d/%d", v[i].zone, v[i].utc, tz_offset_at(tz, t - 1),
-				 tz_offset_at(tz, t), v[i].before, v[i].after);
+			         tz_offset_at(tz, t), v[i].before, v[i].after);
 		tz_free(tz);
 	}
 }
@@ -226,8 +227,8 @@ static void test_overlap_maps_to_first_occurrence(void **state)
 static void test_local_to_utc_round_trips_and_is_monotonic(void **state)
 {
 	(void)state;
-	static const char *const zones[] = { "Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
-					     "America/Santiago", "Europe/Dublin", "Antarctica/Troll" };
+	static const char *const zones[] = {"Europe/Berlin",    "America/New_York", "Australia/Lord_Howe",
+	                                    "America/Santiago", "Europe/Dublin",    "Antarctica/Troll"};
 	struct rng rng;
 	rng_seed(&rng, 42);
 	for (size_t z = 0; z < ELEMENTSOF(zones); z++) {
@@ -262,21 +263,21 @@ static void test_format_uses_offset_at_the_instant(void **state)
 	char buf[TZ_RFC3339_MAX];
 	struct tz *tz = load("Europe/Berlin");
 	assert_string_equal(tz_format_rfc3339(tz, at("2025-03-31T09:00:00Z"), buf, sizeof(buf)),
-			    "2025-03-31T11:00:00+02:00");
+	                    "2025-03-31T11:00:00+02:00");
 	assert_string_equal(tz_format_rfc3339(tz, at("2025-03-28T15:00:00Z"), buf, sizeof(buf)),
-			    "2025-03-28T16:00:00+01:00");
+	                    "2025-03-28T16:00:00+01:00");
 	tz_free(tz);
 	tz = load("UTC");
 	assert_string_equal(tz_format_rfc3339(tz, at("2025-03-31T09:00:00Z"), buf, sizeof(buf)),
-			    "2025-03-31T09:00:00+00:00");
+	                    "2025-03-31T09:00:00+00:00");
 	tz_free(tz);
 	tz = load("America/St_Johns");
 	assert_string_equal(tz_format_rfc3339(tz, at("2025-01-15T12:00:00Z"), buf, sizeof(buf)),
-			    "2025-01-15T08:30:00-03:30");
+	                    "2025-01-15T08:30:00-03:30");
 	tz_free(tz);
 	tz = load("Asia/Kolkata");
 	assert_string_equal(tz_format_rfc3339(tz, at("2025-01-15T12:00:00Z"), buf, sizeof(buf)),
-			    "2025-01-15T17:30:00+05:30");
+	                    "2025-01-15T17:30:00+05:30");
 	tz_free(tz);
 }
 
@@ -304,9 +305,17 @@ static void test_posix_rules_parse(void **state)
 	assert_false(r.has_dst);
 	assert_int_equal(parse_rule("EST5EDT", &r), 0); /* default US rule */
 	assert_int_equal(r.start.a, 3);
-	static const char *const bad[] = { "", "CE-1", "CET", "CET-1CEST,M13.1.0,M10.5.0", "CET-1CEST,M3.6.0,M10.5.0",
-					   "CET-1CEST,M3.5.7,M10.5.0", "CET-1CEST,J366,J1", "CET-1CEST,M3.5.0",
-					   "<+01-1", "CET-1CEST,M3.5.0/168,M10.5.0", "CET-25" };
+	static const char *const bad[] = {"",
+	                                  "CE-1",
+	                                  "CET",
+	                                  "CET-1CEST,M13.1.0,M10.5.0",
+	                                  "CET-1CEST,M3.6.0,M10.5.0",
+	                                  "CET-1CEST,M3.5.7,M10.5.0",
+	                                  "CET-1CEST,J366,J1",
+	                                  "CET-1CEST,M3.5.0",
+	                                  "<+01-1",
+	                                  "CET-1CEST,M3.5.0/168,M10.5.0",
+	                                  "CET-25"};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		if (parse_rule(bad[i], &r) == 0)
 			fail_msg("'%s' parsed", bad[i]);
@@ -381,8 +390,14 @@ static void test_bad_names_and_files_are_refused(void **state)
 	(void)state;
 	struct tz *tz = NULL;
 	struct lserr e;
-	static const char *const bad_names[] = { "", "/etc/passwd", "../../etc/passwd", "Europe/../../etc/passwd",
-						 "Europe//Berlin", "Europe/Berlin/", "Europe/Ber lin", "-x" };
+	static const char *const bad_names[] = {"",
+	                                        "/etc/passwd",
+	                                        "../../etc/passwd",
+	                                        "Europe/../../etc/passwd",
+	                                        "Europe//Berlin",
+	                                        "Europe/Berlin/",
+	                                        "Europe/Ber lin",
+	                                        "-x"};
 	for (size_t i = 0; i < ELEMENTSOF(bad_names); i++) {
 		lserr_clear(&e);
 		assert_int_equal(tz_load(bad_names[i], &tz, &e), -EINVAL);
@@ -447,18 +462,18 @@ static void test_truncated_and_corrupt_files_are_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_offsets_match_zdump_1900_to_2099),
-		cmocka_unit_test(test_known_transitions),
-		cmocka_unit_test(test_utc_has_no_transitions),
-		cmocka_unit_test(test_gap_maps_to_first_instant_after_it),
-		cmocka_unit_test(test_overlap_maps_to_first_occurrence),
-		cmocka_unit_test(test_local_to_utc_round_trips_and_is_monotonic),
-		cmocka_unit_test(test_format_uses_offset_at_the_instant),
-		cmocka_unit_test(test_posix_rules_parse),
-		cmocka_unit_test(test_footer_only_file_generates_transitions),
-		cmocka_unit_test(test_dst_all_year_rule_collapses),
-		cmocka_unit_test(test_bad_names_and_files_are_refused),
-		cmocka_unit_test(test_truncated_and_corrupt_files_are_refused),
+	        cmocka_unit_test(test_offsets_match_zdump_1900_to_2099),
+	        cmocka_unit_test(test_known_transitions),
+	        cmocka_unit_test(test_utc_has_no_transitions),
+	        cmocka_unit_test(test_gap_maps_to_first_instant_after_it),
+	        cmocka_unit_test(test_overlap_maps_to_first_occurrence),
+	        cmocka_unit_test(test_local_to_utc_round_trips_and_is_monotonic),
+	        cmocka_unit_test(test_format_uses_offset_at_the_instant),
+	        cmocka_unit_test(test_posix_rules_parse),
+	        cmocka_unit_test(test_footer_only_file_generates_transitions),
+	        cmocka_unit_test(test_dst_all_year_rule_collapses),
+	        cmocka_unit_test(test_bad_names_and_files_are_refused),
+	        cmocka_unit_test(test_truncated_and_corrupt_files_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

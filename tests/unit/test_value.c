@@ -144,13 +144,13 @@ static void test_bad_timestamps_are_rejected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_missing_markers),
-		cmocka_unit_test(test_ints_with_labels),
-		cmocka_unit_test(test_decimal_comma_and_point),
-		cmocka_unit_test(test_booleans),
-		cmocka_unit_test(test_timestamps_of_the_real_sets),
-		cmocka_unit_test(test_zoneless_stamps_use_the_named_zone),
-		cmocka_unit_test(test_bad_timestamps_are_rejected),
+	        cmocka_unit_test(test_missing_markers),
+	        cmocka_unit_test(test_ints_with_labels),
+	        cmocka_unit_test(test_decimal_comma_and_point),
+	        cmocka_unit_test(test_booleans),
+	        cmocka_unit_test(test_timestamps_of_the_real_sets),
+	        cmocka_unit_test(test_zoneless_stamps_use_the_named_zone),
+	        cmocka_unit_test(test_bad_timestamps_are_rejected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

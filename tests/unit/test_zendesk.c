@@ -51,8 +51,8 @@ static int on_event(void *ctx, const struct rec_event *ev)
 	struct got *g = ctx;
 	if (g->n_events < 64)
 		snprintf(g->events[g->n_events++], sizeof(g->events[0]), "%s %lld %s %s>%s by %s", ev->ticket,
-			 (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
-			 ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
+		         (long long)ev->at, ev->field, ev->old_value ? ev->old_value : "-",
+		         ev->new_value ? ev->new_value : "-", ev->actor ? ev->actor : "-");
 	return 0;
 }
 
@@ -83,7 +83,7 @@ static int teardown(void **state)
 
 static struct import_sink sink_of(struct got *g)
 {
-	return (struct import_sink){ .ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad };
+	return (struct import_sink){.ctx = g, .ticket = on_ticket, .event = on_event, .bad_row = on_bad};
 }
 
 static void data_path(char *buf, size_t n, const char *name)
@@ -195,7 +195,7 @@ static void test_json_lines_export(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "zendesk-tickets.jsonl");
-	struct import_options o = { .events = true };
+	struct import_options o = {.events = true};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -217,7 +217,7 @@ static void test_gzip_gives_the_same_tickets(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "zendesk-tickets.jsonl.gz");
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -231,7 +231,7 @@ static void test_array_with_bom_crlf_and_a_non_object(void **state)
 	struct got *g = *state;
 	char path[512];
 	data_path(path, sizeof(path), "zendesk-array.json");
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_sink s = sink_of(g);
 	struct import_stats st;
 	struct lserr e;
@@ -252,16 +252,17 @@ static void test_array_with_bom_crlf_and_a_non_object(void **state)
 static void test_pages_unterminated_objects_and_bad_stamps(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { 0 };
+	struct import_options o = {0};
 	struct import_stats st;
-	assert_int_equal(import_str(g,
-				    "{\"tickets\": [{\"id\": 5, \"status\": \"new\"}, {\"id\": \"6\"}], \"next_page\": null}\n"
-				    "{\"id\": 7, \"created_at\": \"someday\"}\n"
-				    "{\"id\": \"x7\"}\n"
-				    "{\"id\": 8, \"metric_set\": {\"solved_at\": \"soon\"}}\n"
-				    "{\"id\": 9,\n \"subject\": \"}\"",
-				    &o, &st),
-			 0);
+	assert_int_equal(
+	        import_str(g,
+	                   "{\"tickets\": [{\"id\": 5, \"status\": \"new\"}, {\"id\": \"6\"}], \"next_page\": null}\n"
+	                   "{\"id\": 7, \"created_at\": \"someday\"}\n"
+	                   "{\"id\": \"x7\"}\n"
+	                   "{\"id\": 8, \"metric_set\": {\"solved_at\": \"soon\"}}\n"
+	                   "{\"id\": 9,\n \"subject\": \"}\"",
+	                   &o, &st),
+	        0);
 	assert_int_equal(st.tickets, 2);
 	assert_int_equal(g->t[1].line, 1);
 	assert_int_equal(st.bad_rows, 4);
@@ -274,7 +275,7 @@ static void test_pages_unterminated_objects_and_bad_stamps(void **state)
 static void test_too_many_bad_rows_and_sink_errors_stop(void **state)
 {
 	struct got *g = *state;
-	struct import_options o = { .max_bad_rows = 2 };
+	struct import_options o = {.max_bad_rows = 2};
 	struct import_stats st;
 	assert_int_equal(import_str(g, "{}\n{\"id\":1}\n{}\n{\"id\":2}\n", &o, &st), -EINVAL);
 	assert_int_equal(g->n, 1);
@@ -287,11 +288,11 @@ static void test_too_many_bad_rows_and_sink_errors_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_json_lines_export, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_array_with_bom_crlf_and_a_non_object, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pages_unterminated_objects_and_bad_stamps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_bad_rows_and_sink_errors_stop, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_json_lines_export, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_gzip_gives_the_same_tickets, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_array_with_bom_crlf_and_a_non_object, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_pages_unterminated_objects_and_bad_stamps, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_too_many_bad_rows_and_sink_errors_stop, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
