@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/alloc.h"
 #include "core/err.h"
@@ -136,4 +137,23 @@ char *strbuf_detach(struct strbuf *sb, size_t *ret_len)
 		*ret_len = sb->len;
 	strbuf_init(sb, sb->max);
 	return p;
+}
+
+size_t strbuf_add_ireplaced(struct strbuf *sb, const char *text, const char *needle, const char *repl)
+{
+	size_t nt = strlen(text), nn = strlen(needle), hits = 0;
+	for (size_t i = 0; i < nt;) {
+		if (nn && i + nn <= nt && strncasecmp(text + i, needle, nn) == 0) {
+			strbuf_adds(sb, repl);
+			i += nn;
+			hits++;
+		} else {
+			size_t j = i + 1; /* copy up to the next possible match in one go */
+			while (j < nt && (!nn || (text[j] | 0x20) != (needle[0] | 0x20)))
+				j++;
+			strbuf_add(sb, text + i, j - i);
+			i = j;
+		}
+	}
+	return hits;
 }

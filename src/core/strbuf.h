@@ -44,3 +44,7 @@ static inline bool strbuf_ok(const struct strbuf *sb)
 }
 /* Returns the malloc'ed buffer (caller frees with xfree) and re-initialises sb. */
 char *strbuf_detach(struct strbuf *sb, size_t *ret_len);
+/* Appends text with every occurrence of needle replaced by repl, needle matching
+ * regardless of ASCII case (an email address in any spelling). Returns how many
+ * occurrences were replaced; an empty needle replaces nothing. */
+size_t strbuf_add_ireplaced(struct strbuf *sb, const char *text, const char *needle, const char *repl);

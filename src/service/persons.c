@@ -631,30 +631,14 @@ static int scrub_value(struct svc *s, const struct person *p, const char *needle
 }
 
 /* text with every occurrence of needle (ASCII case ignored) replaced by repl, or
- * NULL when there is none. */
+ * NULL when there is none or needle is too short to search for. */
 static char *ireplace(struct arena *a, const char *text, const char *needle, const char *repl)
 {
-	size_t nn = strlen(needle), nr = strlen(repl), nt = strlen(text), hits = 0;
-	if (nn < 3)
+	if (strlen(needle) < 3)
 		return NULL;
-	for (size_t i = 0; i + nn <= nt; i++)
-		if (strncasecmp(text + i, needle, nn) == 0) {
-			hits++;
-			i += nn - 1;
-		}
-	if (!hits)
-		return NULL;
-	char *out = arena_alloc(a, nt + hits * (nr > nn ? nr - nn : 0) + 1), *o = out;
-	for (size_t i = 0; i < nt;) {
-		if (i + nn <= nt && strncasecmp(text + i, needle, nn) == 0) {
-			memcpy(o, repl, nr);
-			o += nr;
-			i += nn;
-		} else {
-			*o++ = text[i++];
-		}
-	}
-	*o = 0;
+	struct strbuf sb = STRBUF_INIT_MAX(SIZE_MAX);
+	char *out = strbuf_add_ireplaced(&sb, text, needle, repl) ? arena_strdup(a, sb.buf) : NULL;
+	strbuf_release(&sb);
 	return out;
 }
 

@@ -8,11 +8,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/limits.h"
+#include "core/strbuf.h"
 #include "store/keyring.h"
 
 struct migration {
@@ -194,30 +194,17 @@ static void sql_ireplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	size_t nx = strlen(x), ny = y ? strlen(y) : 0, nz = z ? strlen(z) : 0;
-	if (ny == 0) {
-		sqlite3_result_value(ctx, argv[0]);
+	struct strbuf sb =
+	        STRBUF_INIT_MAX((size_t)sqlite3_limit(sqlite3_context_db_handle(ctx), SQLITE_LIMIT_LENGTH, -1));
+	strbuf_add_ireplaced(&sb, x, y ? y : "", z ? z : "");
+	if (!strbuf_ok(&sb)) {
+		strbuf_release(&sb);
+		sqlite3_result_error_toobig(ctx);
 		return;
 	}
-	size_t cap = nx + 1, n = 0;
-	if (nz > ny)
-		cap += (nx / ny) * (nz - ny);
-	char *out = sqlite3_malloc64(cap);
-	if (!out) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	for (size_t i = 0; i < nx;) {
-		if (i + ny <= nx && strncasecmp(x + i, y, ny) == 0) {
-			memcpy(out + n, z, nz);
-			n += nz;
-			i += ny;
-		} else {
-			out[n++] = x[i++];
-		}
-	}
-	out[n] = 0;
-	sqlite3_result_text(ctx, out, (int)n, sqlite3_free);
+	size_t n;
+	char *out = strbuf_detach(&sb, &n);
+	sqlite3_result_text64(ctx, out, n, xfree, SQLITE_UTF8);
 }
 
 int store_open(const char *path, unsigned flags, struct store **ret, struct lserr *e)

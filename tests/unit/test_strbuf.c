@@ -231,6 +231,29 @@ static void test_release_twice_and_reuse(void **state)
 	assert_string_equal(sb.buf, "");
 }
 
+static void test_ireplaced_ignores_ascii_case_and_counts_hits(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	assert_int_equal(strbuf_add_ireplaced(&sb, "Mail an EVA@acme.example, cc eva@ACME.example.", "eva@acme.example",
+	                                      "P-1"),
+	                 2);
+	assert_string_equal(sb.buf, "Mail an P-1, cc P-1.");
+	strbuf_reset(&sb);
+	/* no hit: the text unchanged; an empty needle replaces nothing */
+	assert_int_equal(strbuf_add_ireplaced(&sb, "nichts", "eva", "x"), 0);
+	assert_int_equal(strbuf_add_ireplaced(&sb, "|abc", "", "x"), 0);
+	assert_string_equal(sb.buf, "nichts|abc");
+	strbuf_reset(&sb);
+	/* matches do not overlap; a needle at the very end; a longer replacement */
+	assert_int_equal(strbuf_add_ireplaced(&sb, "aaaa", "aa", "bbb"), 2);
+	assert_string_equal(sb.buf, "bbbbbb");
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_add_ireplaced(&sb, "x@y", "Y", ""), 1);
+	assert_string_equal(sb.buf, "x@");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +270,7 @@ int main(void)
 	        cmocka_unit_test(test_detach_hands_out_the_buffer_and_reinitialises),
 	        cmocka_unit_test(test_detach_of_empty_buffer_returns_freeable_string),
 	        cmocka_unit_test(test_release_twice_and_reuse),
+	        cmocka_unit_test(test_ireplaced_ignores_ascii_case_and_counts_hits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
