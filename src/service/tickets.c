@@ -710,7 +710,8 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 	};
 	if (!m.author_name && in->author_kind == AUTHOR_KIND_AGENT)
 		m.author_name = s->actor->email;
-	if ((r = ticketdb_message_insert(s->st, &m)) < 0)
+	bool sealed = ticketdb_client_seals_messages(s->st, t.client_id);
+	if ((r = ticketdb_message_insert(s->st, &m, sealed)) < 0)
 		return fail_tx(s, r, "storing the message");
 	const char *field = in->kind == MESSAGE_KIND_NOTE             ? "note"
 	                    : in->author_kind == AUTHOR_KIND_CUSTOMER ? "customer_reply"
@@ -720,8 +721,7 @@ int tickets_add_message(struct svc *s, const char *number, const struct message_
 		return fail_tx(s, r, "recording history");
 	if (in->kind == MESSAGE_KIND_REPLY) {
 		/* a sealed reply stays out of the full-text index (docs/privacy.md) */
-		if (!ticketdb_client_seals_messages(s->st, t.client_id) &&
-		    (r = ticketdb_fts_add_reply(s->st, t.id, in->body)) < 0)
+		if (!sealed && (r = ticketdb_fts_add_reply(s->st, t.id, in->body)) < 0)
 			return fail_tx(s, r, "indexing the reply");
 		if (in->author_kind == AUTHOR_KIND_AGENT && !t.first_response_at) {
 			t.first_response_at = s->now;

@@ -442,30 +442,8 @@ bool ticketdb_client_seals_messages(struct store *st, int64_t client_id)
 	return sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) != 0;
 }
 
-int ticketdb_message_insert(struct store *st, struct ticket_message *m)
-{
-	const char *body = m->body, *author = m->author_name;
-	if (ticketdb_client_seals_messages(st, m->client_id)) {
-		/* sealed with the client's key; the plain text never reaches the file */
-		struct arena a;
-		arena_init(&a);
-		int r = keyring_seal_text(st, &a, m->client_id, "message", m->body, &body, NULL);
-		if (r == 0)
-			r = keyring_seal_text(st, &a, m->client_id, "author", m->author_name, &author, NULL);
-		if (r == 0) {
-			struct ticket_message sealed = *m;
-			sealed.body = body;
-			sealed.author_name = author;
-			r = ticketdb_message_insert_as_is(st, &sealed);
-			m->id = sealed.id;
-		}
-		arena_release(&a);
-		return r;
-	}
-	return ticketdb_message_insert_as_is(st, m);
-}
-
-int ticketdb_message_insert_as_is(struct store *st, struct ticket_message *m)
+/* Inserts body and author name exactly as given (sealed already, or plain). */
+static int message_insert(struct store *st, struct ticket_message *m)
 {
 	static const char sql[] = "INSERT INTO ticket_messages (client_id, ticket_id, kind, author_kind, "
 	                          "author_user_id, author_name, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
@@ -483,6 +461,24 @@ int ticketdb_message_insert_as_is(struct store *st, struct ticket_message *m)
 	int r = store_step_done(s);
 	if (r == 0)
 		m->id = store_last_insert_id(st);
+	return r;
+}
+
+int ticketdb_message_insert(struct store *st, struct ticket_message *m, bool seal)
+{
+	if (!seal)
+		return message_insert(st, m);
+	/* sealed with the client's key; the plain text never reaches the file */
+	struct arena a;
+	arena_init(&a);
+	struct ticket_message sealed = *m;
+	int r = keyring_seal_text(st, &a, m->client_id, "message", m->body, &sealed.body, NULL);
+	if (r == 0)
+		r = keyring_seal_text(st, &a, m->client_id, "author", m->author_name, &sealed.author_name, NULL);
+	if (r == 0)
+		r = message_insert(st, &sealed);
+	m->id = sealed.id;
+	arena_release(&a);
 	return r;
 }
 

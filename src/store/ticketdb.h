@@ -55,10 +55,9 @@ bool ticketdb_client_seals_messages(struct store *st, int64_t client_id);
  * messages stored so far and empties their full-text index entries (*ret_sealed
  * how many). In the caller's write transaction. */
 int ticketdb_seal_messages(struct store *st, int64_t client_id, bool on, int64_t *ret_sealed, struct lserr *e);
-/* Inserts the message, sealing body and author name when the client says so. */
-int ticketdb_message_insert(struct store *st, struct ticket_message *m);
-/* Inserts body and author name exactly as given (already sealed, or plain). */
-int ticketdb_message_insert_as_is(struct store *st, struct ticket_message *m);
+/* Inserts the message; with seal (ticketdb_client_seals_messages of its client),
+ * body and author name are stored sealed with the client's key. */
+int ticketdb_message_insert(struct store *st, struct ticket_message *m, bool seal);
 /* include_notes false: public replies only. */
 int ticketdb_messages(struct store *st, struct arena *a, int64_t client_id, int64_t ticket_id, bool include_notes,
                       struct ticket_message **ret, size_t *ret_n);

@@ -451,8 +451,8 @@ static void test_events_messages_and_efforts_round_trip(void **state)
 	                              .author_kind = AUTHOR_KIND_AGENT,
 	                              .body = "internal",
 	                              .created_at = 31};
-	assert_int_equal(ticketdb_message_insert(f->st, &reply), 0);
-	assert_int_equal(ticketdb_message_insert(f->st, &note), 0);
+	assert_int_equal(ticketdb_message_insert(f->st, &reply, false), 0);
+	assert_int_equal(ticketdb_message_insert(f->st, &note, false), 0);
 	assert_true(reply.id > 0 && note.id > reply.id);
 	struct ticket_message *m;
 	assert_int_equal(ticketdb_messages(f->st, &f->arena, acme, t.id, true, &m, &n), 0);
