@@ -183,7 +183,7 @@ int persons_find(struct svc *s, const char *client_code, const char *email, stru
 	return 0;
 }
 
-static int valid_email(struct svc *s, const char *field, const char *e)
+int persons_check_email(struct svc *s, const char *field, const char *e)
 {
 	if (empty(e))
 		return 0;
@@ -211,7 +211,7 @@ int persons_rectify(struct svc *s, int64_t id, int64_t expected_version, const s
 	if ((r = check_text(s, "name", p->name, LS_MAX_NAME_BYTES)) < 0 ||
 	    (r = check_text(s, "phone", p->phone, LS_MAX_PHONE_BYTES)) < 0 ||
 	    (r = check_text(s, "company", p->company, LS_MAX_NAME_BYTES)) < 0 ||
-	    (r = valid_email(s, "email", p->email)) < 0)
+	    (r = persons_check_email(s, "email", p->email)) < 0)
 		return r;
 	if ((r = store_begin(s->st)) < 0)
 		return fail(s, r, "starting a transaction");

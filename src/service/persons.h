@@ -24,6 +24,10 @@ int persons_link(struct svc *s, int64_t client_id, const char *name, const char 
 int persons_requester_change(struct svc *s, const struct ticket *t, const char *name, const char *email,
                              const char *phone, int64_t *ret_id, bool *ret_moved);
 
+/* An email address a person may have (empty passes): an @ with text on both sides,
+ * no space, at most LS_MAX_EMAIL_BYTES; the error names field. */
+int persons_check_email(struct svc *s, const char *field, const char *e);
+
 /* A person the actor may see, by id. */
 int persons_get(struct svc *s, int64_t id, struct person *ret);
 /* The persons with this email in the clients the actor sees (or in client_code only). */

@@ -181,13 +181,9 @@ static int check_input_fields(struct svc *s, const struct ticket_input *in, unsi
 	if ((fields & PATCH_REQUESTER_NAME) &&
 	    (r = check_text(s, "requester.name", in->requester_name, LS_MAX_NAME_BYTES, false)) < 0)
 		return r;
-	if ((fields & PATCH_REQUESTER_EMAIL) && in->requester_email && *in->requester_email) {
-		const char *e = in->requester_email;
-		const char *at = strchr(e, '@');
-		if (strlen(e) > LS_MAX_EMAIL_BYTES || !at || at == e || !at[1] || strchr(e, ' '))
-			return lserr_set(s->err, -EINVAL, "invalid_field", "requester.email",
-			                 "'%.100s' is not a valid email address", e);
-	}
+	if ((fields & PATCH_REQUESTER_EMAIL) &&
+	    (r = persons_check_email(s, "requester.email", in->requester_email)) < 0)
+		return r;
 	if ((fields & PATCH_REQUESTER_PHONE) &&
 	    (r = check_text(s, "requester.phone", in->requester_phone, LS_MAX_PHONE_BYTES, false)) < 0)
 		return r;
