@@ -150,12 +150,14 @@ int plans_action_add(struct svc *s, const char *client, const struct action_inpu
 		return r;
 	if (store_begin(s->st) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
-	if ((r = plandb_action_insert(s->st, c.id, &a)) < 0 || (r = store_commit(s->st)) < 0) {
+	/* the request's audit entry is written by the commit: note its subject first */
+	if ((r = plandb_action_insert(s->st, c.id, &a)) < 0 ||
+	    (audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id)),
+	     (r = store_commit(s->st)) < 0)) {
 		r = store_error(s->st, s->err, "storing the action");
 		store_rollback(s->st);
 		return r;
 	}
-	audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id));
 	*ret = a;
 	return 0;
 }
@@ -187,12 +189,12 @@ int plans_action_update(struct svc *s, const char *client, int64_t id, int64_t e
 		                 "action %lld of client '%s' was changed meanwhile (version %lld, not %lld)",
 		                 (long long)id, c.code, (long long)a.version, (long long)expected);
 	}
+	audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id));
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the action");
 		store_rollback(s->st);
 		return r;
 	}
-	audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id));
 	a.version = expected + 1;
 	*ret = a;
 	return 0;
@@ -263,12 +265,12 @@ int plans_contract_put(struct svc *s, const char *client, const json_t *body, in
 		                          : "client '%s' has a contract already: send If-Match with its version",
 		                 c.code);
 	}
+	audit_note(s, c.id, "contract");
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the contract");
 		store_rollback(s->st);
 		return r;
 	}
-	audit_note(s, c.id, "contract");
 	ret->client = c.code;
 	return load_contract(s, c.id, ret);
 }

@@ -28,6 +28,10 @@ def test_actions_are_added_listed_and_changed_under_if_match(w):
     # reopened: the closing day goes; the finding can be removed with null
     r = w.req("PATCH", path, {"state": "in_progress", "finding": None}, headers={"If-Match": '"2"'})
     assert r.status == 200 and r.json["closed_on"] is None and r.json["finding"] is None, r
+    # each write is on record for ACME, naming the action
+    writes = [e for e in w.req("GET", "/api/v1/audit?client=ACME&kind=api_write&limit=100").json["items"]
+              if e["detail"]["route"].startswith("/api/v1/clients/{code}/actions")]
+    assert len(writes) == 3 and {e["subject"] for e in writes} == {"action %d" % aid}, writes
     # another tenant's manager does not see ACME's plan; agents and viewers do not write
     assert_error(w.req("GET", "/api/v1/clients/ACME/actions", who="manager_b"), 404, "not_found", "client")
     assert_error(w.req("POST", "/api/v1/clients/ACME/actions", ACTION, who="agent_a"), 403, "forbidden")
