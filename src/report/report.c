@@ -780,10 +780,9 @@ static struct report_cell cell_money(struct builder *b, int64_t cents)
 	return (struct report_cell){REPORT_CELL_NUM, (double)cents / 100.0, 2, money_text(b, cents)};
 }
 
-static const struct action *sort_actions_base;
 static int cmp_action_due(const void *x, const void *y)
 {
-	const struct action *a = &sort_actions_base[*(const size_t *)x], *c = &sort_actions_base[*(const size_t *)y];
+	const struct action *a = *(const struct action *const *)x, *c = *(const struct action *const *)y;
 	if (a->due_on != c->due_on)
 		return a->due_on < c->due_on ? -1 : 1;
 	return a->id < c->id ? -1 : a->id > c->id;
@@ -800,18 +799,17 @@ static void actions_section(struct builder *b, const struct plan_period *pp)
 		            "No action plan has been recorded for this client yet."));
 		return;
 	}
-	size_t *idx = arena_alloc(&b->r->arena, (in->n_actions + 1) * sizeof(*idx));
+	const struct action **idx = arena_alloc(&b->r->arena, (in->n_actions + 1) * sizeof(*idx));
 	size_t n = 0, done = 0, open = 0, overdue = 0;
 	for (size_t i = 0; i < in->n_actions; i++)
 		if (action_in_period(&in->actions[i], pp))
-			idx[n++] = i;
+			idx[n++] = &in->actions[i];
 	if (!n) {
 		add_block(b, REPORT_BLOCK_TEXT,
 		          L(b, "Im Berichtszeitraum war keine Maßnahme des Maßnahmenplans vereinbart oder offen.",
 		            "No action of the action plan was agreed or open in the period."));
 		return;
 	}
-	sort_actions_base = in->actions;
 	qsort(idx, n, sizeof(*idx), cmp_action_due);
 	static const char *const keys[] = {"title", "owner", "due_on", "status", "closed_on", "overdue"};
 	const char *head[] = {
@@ -824,7 +822,7 @@ static void actions_section(struct builder *b, const struct plan_period *pp)
 		t->head[c] = head[c];
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct action *a = &in->actions[idx[i]];
+		const struct action *a = idx[i];
 		enum action_state st = action_state_at(a, pp);
 		bool od = action_overdue_at(a, pp);
 		done += action_done_in(a, pp);
@@ -890,6 +888,7 @@ static void contract_section(struct builder *b, const struct window *w)
 		t->head[c] = head[c];
 	}
 	struct contract_month total = {0};
+	uint64_t sla_num = 0, sla_den = 0; /* the covered months' SLA targets, for the total */
 	struct kpi_options mo = {.period = KPI_PERIOD_MONTH, .tz = b->in->tz};
 	const struct report_cell none = {REPORT_CELL_EMPTY, NAN, 0, "–", NULL};
 	for (size_t i = 0; i <= months; i++) {
@@ -906,6 +905,10 @@ static void contract_section(struct builder *b, const struct window *w)
 			contract_month_compute(k, &mp, set ? set->tickets : 0, set ? set->sla_compliance.num : 0,
 			                       set ? set->sla_compliance.den : 0, &m);
 			contract_month_add(&total, &m);
+			if (m.covered && set) {
+				sla_num += set->sla_compliance.num;
+				sla_den += set->sla_compliance.den;
+			}
 			sla = set ? set->sla_compliance.value : NAN;
 			row[0] = cell_text(b, w->show[wi]);
 			row[0].code = arena_strdup(&b->r->arena, w->label[wi]);
@@ -913,16 +916,10 @@ static void contract_section(struct builder *b, const struct window *w)
 			m = total;
 			row[0] = cell_text(b, L(b, "Quartal", "Quarter"));
 			row[0].code = "total";
-			if (total.covered && total.tickets) {
-				/* the quarter's compliance for reference: the months' targets together */
-				uint64_t num = 0, den = 0;
-				for (size_t j = w->n - months; j < w->n; j++)
-					if (w->set[j]) {
-						num += w->set[j]->sla_compliance.num;
-						den += w->set[j]->sla_compliance.den;
-					}
-				sla = den ? (double)num / (double)den : NAN;
-			}
+			/* the quarter's compliance for reference: the covered months' targets together,
+			 * the same months as the fee, overage and penalty of this row */
+			if (total.covered && total.tickets && sla_den)
+				sla = (double)sla_num / (double)sla_den;
 		}
 		row[1] = cell_int(b, (double)m.tickets);
 		if (!m.covered) {

@@ -562,6 +562,16 @@ static void test_quarterly_action_plan_contract_and_benchmark(void **state)
 	strbuf_release(&sb);
 	report_free(r);
 
+	/* a contract from March: January and February stay out of the total, its SLA too */
+	k.valid_from = d0 + 60;
+	assert_int_equal(report_build(&in, &r, &e), 0);
+	csv = csv_of(r, "contract");
+	assert_non_null(strstr(csv, "2024-02,2,,,,0.5,,,\r\n"));
+	assert_non_null(strstr(csv, "total,3,100,2,20,1,0,120,40\r\n"));
+	free(csv);
+	report_free(r);
+	k.valid_from = d0;
+
 	/* English, no plan, no contract, too few clients: one sentence each */
 	in.german = false;
 	in.n_actions = 0;
