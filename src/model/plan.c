@@ -291,7 +291,10 @@ void contract_month_compute(const struct contract *c, const struct plan_period *
 	m.fee = c->monthly_fee;
 	if (tickets > (uint64_t)c->included_tickets)
 		m.overage_tickets = (int64_t)(tickets - (uint64_t)c->included_tickets);
-	m.overage = m.overage_tickets * c->price_per_ticket;
+	/* tickets come from the KPIs, unbounded: the product in 128 bits, held to a
+	 * quarter of the int64 range so that fee + overage − penalty cannot overflow */
+	__int128 overage = (__int128)m.overage_tickets * c->price_per_ticket;
+	m.overage = overage > INT64_MAX / 4 ? INT64_MAX / 4 : (int64_t)overage;
 	m.sla_measured = c->sla_target_bp > 0 && sla_den > 0;
 	if (m.sla_measured) {
 		/* shortfall in points = target_bp / 100 − 100 · num / den

@@ -17,8 +17,8 @@
 #define PLAN_NO_DAY            INT64_MIN
 #define PLAN_MAX_OWNER_BYTES   200
 #define PLAN_MAX_FINDING_BYTES 200
-/* the largest amount accepted (cents): 1,000,000,000.00; keeps every product below
- * 2^63 with room for a month's tickets */
+/* the largest amount accepted (cents): 1,000,000,000.00; the overage of a month is
+ * computed in 128 bits and held below 2^61 (contract_month_compute) */
 #define PLAN_MAX_CENTS   100000000000LL
 #define PLAN_MAX_TICKETS 1000000000LL
 

@@ -136,6 +136,14 @@ static void test_overage_and_penalty_by_hand(void **state)
 	k.penalty_per_point = 3;
 	contract_month_compute(&k, &jan, 10, 189, 200, &m);
 	assert_int_equal(m.penalty, 2);
+	/* at the limits: the largest price times more tickets than int64 can multiply is held
+	 * at 2^61 − 1 cents, and the net stays defined */
+	k.price_per_ticket = PLAN_MAX_CENTS;
+	contract_month_compute(&k, &jan, UINT64_C(100000000000), 96, 100, &m);
+	assert_true(m.overage == INT64_MAX / 4);
+	assert_true(m.net == m.fee + m.overage - m.penalty && m.net > 0);
+	k = acme();
+	k.penalty_per_point = 3;
 	/* no SLA target counted in the month: no penalty, and no tickets: no per-ticket figure */
 	contract_month_compute(&k, &jan, 0, 0, 0, &m);
 	assert_false(m.sla_measured);
