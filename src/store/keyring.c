@@ -384,6 +384,24 @@ static void slot_drop(struct client_slot *sl)
 	sodium_memzero(sl, sizeof(*sl));
 }
 
+/* The cached master key is the one the database names now: another process may
+ * have rotated it. If not, it is read again. */
+static int master_fresh(struct store *st, struct keyring_cache *kc, struct lserr *e)
+{
+	uint8_t want[KEY_BYTES], have[KEY_BYTES];
+	int r = stored_check(st, want);
+	if (r < 0)
+		return store_error(st, e, "reading the master key check");
+	if (r == 1 && kc->master_loaded) {
+		master_check(kc->master, have);
+		if (sodium_memcmp(want, have, KEY_BYTES) != 0) {
+			sodium_memzero(kc->master, sizeof(kc->master));
+			kc->master_loaded = false;
+		}
+	}
+	return load_master(st, kc, false, NULL, e);
+}
+
 static int client_key(struct store *st, int64_t client_id, bool create, struct client_slot **ret, struct lserr *e)
 {
 	struct keyring_cache *kc = cache_of(st);
@@ -416,10 +434,15 @@ static int client_key(struct store *st, int64_t client_id, bool create, struct c
 			store_stmt_done(s);
 			if ((r = load_master(st, kc, false, NULL, e)) < 0)
 				return r;
-			if (unwrap_key(kc->master, client_id, version, wrapped, n, dk) < 0)
-				return lserr_set(e, -EBADMSG, "key_mismatch", NULL,
-				                 "the data key of client %lld cannot be unwrapped with the master key",
-				                 (long long)client_id);
+			/* a failure may be a master key rotated by another process: read it again once */
+			if (unwrap_key(kc->master, client_id, version, wrapped, n, dk) < 0 &&
+			    ((r = master_fresh(st, kc, e)) < 0 ||
+			     unwrap_key(kc->master, client_id, version, wrapped, n, dk) < 0))
+				return r < 0 ? r
+				             : lserr_set(e, -EBADMSG, "key_mismatch", NULL,
+				                         "the data key of client %lld cannot be unwrapped with the "
+				                         "master key",
+				                         (long long)client_id);
 		} else if (r != SQLITE_DONE) {
 			return store_error(st, e, "reading the client key");
 		} else {
@@ -431,7 +454,8 @@ static int client_key(struct store *st, int64_t client_id, bool create, struct c
 			if (!create)
 				return lserr_set(e, -ENOKEY, "key_missing", NULL, "client %lld has no data key",
 				                 (long long)client_id);
-			if ((r = load_master(st, kc, true, NULL, e)) < 0)
+			/* a new key must be wrapped by the master key the database names now */
+			if ((r = load_master(st, kc, true, NULL, e)) < 0 || (r = master_fresh(st, kc, e)) < 0)
 				return r;
 			uint8_t wrapped[NONCE_BYTES + KEY_BYTES + TAG_BYTES];
 			randombytes_buf(dk, KEY_BYTES);
@@ -457,8 +481,8 @@ static int client_key(struct store *st, int64_t client_id, bool create, struct c
 	return 0;
 }
 
-/* The cached key is current (another process may have rotated it). Writes only. */
-static int slot_current(struct store *st, struct client_slot **sl, struct lserr *e)
+/* The cached key is current (another process may have rotated it). */
+static int slot_current(struct store *st, struct client_slot **sl, bool create, struct lserr *e)
 {
 	static const char sql[] = "SELECT version FROM client_keys WHERE client_id = ?";
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, sql);
@@ -470,7 +494,7 @@ static int slot_current(struct store *st, struct client_slot **sl, struct lserr 
 	int64_t cid = (*sl)->client_id;
 	store_stmt_done(s);
 	slot_drop(*sl);
-	return client_key(st, cid, true, sl, e);
+	return client_key(st, cid, create, sl, e);
 }
 
 static void field_ad(char *buf, size_t n, int64_t client_id, const char *field)
@@ -517,7 +541,7 @@ int keyring_seal(struct store *st, struct arena *a, int64_t client_id, const cha
 	struct client_slot *sl;
 	int r = client_key(st, client_id, true, &sl, e);
 	if (r == 0)
-		r = slot_current(st, &sl, e);
+		r = slot_current(st, &sl, true, e);
 	if (r < 0)
 		return r;
 	size_t len = strlen(plain);
@@ -584,9 +608,10 @@ int keyring_email_hash(struct store *st, int64_t client_id, const char *email, u
                        bool create, struct lserr *e)
 {
 	struct client_slot *sl;
+	/* a lookup with a stale key would miss the person and make a second one */
 	int r = client_key(st, client_id, create, &sl, e);
-	if (r == 0 && create)
-		r = slot_current(st, &sl, e);
+	if (r == 0)
+		r = slot_current(st, &sl, create, e);
 	if (r < 0)
 		return r;
 	hash_with(sl->ek, email, out);
@@ -600,6 +625,8 @@ int keyring_rotate_client(struct store *st, struct arena *a, int64_t client_id, 
 {
 	struct client_slot *sl;
 	int r = client_key(st, client_id, true, &sl, e);
+	if (r == 0)
+		r = slot_current(st, &sl, true, e);
 	if (r < 0)
 		return r;
 	uint8_t old_dk[KEY_BYTES], new_dk[KEY_BYTES], new_ek[KEY_BYTES];

@@ -13,9 +13,12 @@
  * BLAKE2b-256 hash of its trimmed, lower-cased form under a key derived from the
  * data key (crypto_kdf subkey 1, context "lsemail_").
  *
- * Unwrapped data keys are cached process-wide (guarded by a mutex; the cache is
- * dropped when a key is rotated or shredded). Every function that may create a
- * client key must run inside a write transaction. */
+ * Each connection caches the master key and unwrapped data keys (connections are
+ * per thread, so no lock); a rotation or shredding in this process empties every
+ * cache, and each use checks the stored key version (and, before wrapping a new
+ * key or after a failed unwrap, the master key's check value), so keys replaced by
+ * another process are read again. Every function that may create a client key
+ * must run inside a write transaction. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include "core/zip.h"
@@ -181,6 +182,74 @@ static void test_master_rotation_rewraps_and_the_old_key_is_refused(void **state
 	unlink(old);
 }
 
+/* Runs fn in a child process on its own connection: a rotation by another process,
+ * which this process's key caches do not hear of. */
+static void in_other_process(struct fixture *f, int (*fn)(struct store *st, struct fixture *f))
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store *st = NULL;
+		struct lserr e = {0};
+		int r = store_open(f->path, 0, &st, &e);
+		if (r == 0)
+			r = store_begin(st);
+		if (r == 0)
+			r = fn(st, f);
+		if (r == 0)
+			r = store_commit(st);
+		store_close(st);
+		_exit(r == 0 ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static int rotate_acme(struct store *st, struct fixture *f)
+{
+	struct arena a;
+	arena_init(&a);
+	int64_t n;
+	int r = keyring_rotate_client(st, &a, 1, &n, NULL);
+	arena_release(&a);
+	(void)f;
+	return r;
+}
+
+static int rotate_master(struct store *st, struct fixture *f)
+{
+	char nf[210];
+	snprintf(nf, sizeof(nf), "%s.key.new", f->path);
+	int64_t n;
+	int r = keyring_rotate_master(st, nf, &n, NULL);
+	return r ? r : 0;
+}
+
+static void test_keys_rotated_by_another_process_are_noticed(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = fx_client(f, "ACME", NULL), b = fx_client(f, "BETA", NULL);
+	assert_int_equal(a, 1);
+	add_person(f, a, "Eva", "eva@acme.example"); /* this connection caches ACME's key */
+	in_other_process(f, rotate_acme);
+	/* the lookup hash comes from the new key, so the person is found, not made twice */
+	struct person q;
+	assert_int_equal(persondb_find_email(f->st, &f->arena, a, "eva@acme.example", &q, NULL), 0);
+	assert_string_equal(q.name, "Eva");
+	/* the master key replaced by another process: a new client's key is wrapped by the
+	 * new one, so it still opens once the key file has moved into place */
+	in_other_process(f, rotate_master);
+	char kf[200], nf[210];
+	snprintf(kf, sizeof(kf), "%s.key", f->path);
+	snprintf(nf, sizeof(nf), "%s.key.new", f->path);
+	assert_int_equal(rename(nf, kf), 0);
+	add_person(f, b, "Ben", "ben@beta.example");
+	keyring_forget();
+	assert_int_equal(persondb_find_email(f->st, &f->arena, b, "ben@beta.example", &q, NULL), 0);
+	assert_string_equal(q.name, "Ben");
+}
+
 static void test_shredding_leaves_the_pseudonym_only(void **state)
 {
 	struct fixture *f = *state;
@@ -287,6 +356,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_client_key_rotation_reseals_and_rehashes, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_master_rotation_rewraps_and_the_old_key_is_refused, setup,
 	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_keys_rotated_by_another_process_are_noticed, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_shredding_leaves_the_pseudonym_only, setup, teardown),
 	        cmocka_unit_test(test_zip_reads_back_with_its_checksums),
 	};
