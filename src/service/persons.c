@@ -774,7 +774,20 @@ int persons_backfill(struct svc *s, int64_t *ret_n)
 	                          "NULL OR requester_phone IS NOT NULL) ORDER BY id LIMIT 500";
 	static const char upd[] = "UPDATE tickets SET person_id = ?, requester_name = NULL, requester_email = NULL, "
 	                          "requester_phone = NULL WHERE id = ?";
+	static const char probe[] = "SELECT 1 FROM tickets WHERE person_id IS NULL AND (requester_name IS NOT NULL OR "
+	                            "requester_email IS NOT NULL OR requester_phone IS NOT NULL) LIMIT 1";
 	*ret_n = 0;
+	{
+		/* nothing to move (the usual case): no write lock taken (partial index, 0019) */
+		_cleanup_stmt_ sqlite3_stmt *q = store_stmt(s->st, probe);
+		if (!q)
+			return fail(s, -LS_EDB, "looking for requesters to move");
+		int pr = sqlite3_step(q);
+		if (pr == SQLITE_DONE)
+			return 0;
+		if (pr != SQLITE_ROW)
+			return fail(s, -LS_EDB, "looking for requesters to move");
+	}
 	for (;;) {
 		int r = store_begin(s->st);
 		if (r < 0)
@@ -791,13 +804,18 @@ int persons_backfill(struct svc *s, int64_t *ret_n)
 				const char *name, *email, *phone;
 			} *rows = NULL;
 			size_t n = 0, cap = 0;
-			while (sqlite3_step(q) == SQLITE_ROW) {
+			int sr;
+			while ((sr = sqlite3_step(q)) == SQLITE_ROW) {
 				struct row *w = &ARENA_PUSH(s->arena, rows, n, cap);
 				w->id = sqlite3_column_int64(q, 0);
 				w->client_id = sqlite3_column_int64(q, 1);
 				w->name = store_col_dup(s->arena, q, 2);
 				w->email = store_col_dup(s->arena, q, 3);
 				w->phone = store_col_dup(s->arena, q, 4);
+			}
+			if (sr != SQLITE_DONE) {
+				store_rollback(s->st);
+				return fail(s, -LS_EDB, "moving requesters");
 			}
 			store_stmt_done(q);
 			for (size_t i = 0; i < n; i++) {

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import urllib.parse
 import zipfile
 
@@ -303,3 +304,26 @@ def test_crypto_shredding_makes_a_clients_persons_unreadable(w):
     assert w.get_ticket(acme["number"])["requester"]["email"] == "anna.b@acme.example"
     assert "shredded" in cli("keys", "status", "--db", w.db, check=0).out
     assert b"Sven Schredder" not in db_bytes(w)
+
+
+def test_migrate_moves_plain_requester_columns_into_person_records(tmp):
+    db = os.path.join(tmp, "old.db")
+    cli("init", "--db", db, check=0)
+    cli("client", "add", "--db", db, "--code", "ACME", "--name", "ACME GmbH", check=0)
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO tickets (client_id, number, type, title, impact, urgency, priority, state, channel, "
+                "requester_name, requester_email, requester_phone, created_at, updated_at) VALUES "
+                "(1, 'INC0000001', 'incident', 'alt', 3, 3, 5, 'new', 'email', 'Olga Alt', 'olga@acme.example', "
+                "'+49 1', 1700000000, 1700000000)")
+    con.commit()
+    con.close()
+    r = cli("migrate", "--db", db, check=0)
+    assert "1 ticket requester moved" in r.out, r
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT requester_name, requester_email, requester_phone, person_id IS NOT NULL "
+                       "FROM tickets").fetchone() == (None, None, None, 1)
+    con.close()
+    assert "Olga Alt <olga@acme.example>" in cli("person", "show", "--db", db, "--email", "olga@acme.example",
+                                                 check=0).out
+    # nothing left to move: quiet
+    assert "moved" not in cli("migrate", "--db", db, check=0).out
