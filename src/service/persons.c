@@ -13,6 +13,7 @@
 #include "core/strbuf.h"
 #include "core/zip.h"
 #include "service/audit.h"
+#include "store/consentdb.h"
 #include "store/dirdb.h"
 #include "store/keyring.h"
 #include "store/persondb.h"
@@ -438,31 +439,28 @@ static int export_access(struct export_ctx *x, const struct person *p)
 	return r == SQLITE_DONE ? 0 : fail(s, -LS_EDB, "reading the audit log");
 }
 
-/* Consent records, where the installation keeps them (service/consents). */
+/* The person's consents and withdrawals (store/consentdb). */
 static int export_consents(struct export_ctx *x, const struct person *p)
 {
-	static const char probe[] = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'consents'";
-	static const char sql[] = "SELECT purpose, channel, given_at, withdrawn_at FROM consents "
-	                          "WHERE person_id = ? ORDER BY id";
 	struct svc *s = x->s;
-	{
-		_cleanup_stmt_ sqlite3_stmt *q = store_stmt(s->st, probe);
-		if (!q || sqlite3_step(q) != SQLITE_ROW)
-			return 0;
-	}
-	_cleanup_stmt_ sqlite3_stmt *q = store_stmt_dynamic(s->st, sql);
-	if (!q)
-		return 0; /* another shape: left out rather than failing the export */
-	sqlite3_bind_int64(q, 1, p->id);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *given = when(s, sqlite3_column_int64(q, 2)), *gone = when(s, sqlite3_column_int64(q, 3));
-		json_array_append_new(x->consents,
-		                      json_pack("{s:s, s:s, s:s, s:o, s:o}", "client", p->client_code, "purpose",
-		                                store_col_text(q, 0), "channel", store_col_text(q, 1), "given_at",
-		                                jstr(given), "withdrawn_at", jstr(gone)));
+	struct consent *v;
+	size_t n;
+	if (consentdb_of_person(s->st, s->arena, p->id, &v, &n) < 0)
+		return fail(s, -LS_EDB, "loading the person's consents");
+	for (size_t i = 0; i < n; i++) {
+		const struct consent *c = &v[i];
+		const char *given = when(s, c->given_at), *gone = when(s, c->withdrawn_at);
+		const char *channel = privacy_channel_to_string(c->channel);
+		json_array_append_new(
+		        x->consents,
+		        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "client", p->client_code, "purpose",
+		                  c->purpose, "channel", channel, "text_version", c->text_version, "given_at",
+		                  jstr(given), "withdrawn_at", jstr(gone), "withdrawn_channel",
+		                  c->withdrawn_at ? json_string(privacy_channel_to_string(c->withdrawn_channel))
+		                                  : json_null()));
 		csv_field(&x->consents_csv, p->client_code, false);
-		csv_field(&x->consents_csv, store_col_text(q, 0), false);
-		csv_field(&x->consents_csv, store_col_text(q, 1), false);
+		csv_field(&x->consents_csv, c->purpose, false);
+		csv_field(&x->consents_csv, channel, false);
 		csv_field(&x->consents_csv, given, false);
 		csv_field(&x->consents_csv, gone, true);
 	}
@@ -526,7 +524,8 @@ int persons_export(struct svc *s, const struct person *persons, size_t n, char *
 		free(tj); /* json_dumps */
 		free(aj); /* json_dumps */
 		free(cj); /* json_dumps */
-		if (!strbuf_ok(&x.tickets_csv) || !strbuf_ok(&x.messages_csv) || !strbuf_ok(&x.access_csv))
+		if (!strbuf_ok(&x.tickets_csv) || !strbuf_ok(&x.messages_csv) || !strbuf_ok(&x.access_csv) ||
+		    !strbuf_ok(&x.consents_csv))
 			r = lserr_set(s->err, -LS_ETOOLARGE, "body_too_large", NULL, "the export exceeds %d MiB",
 			              LS_MAX_EXPORT_BYTES >> 20);
 		else if ((r = zip_finish(&z, ret, ret_n)) < 0)

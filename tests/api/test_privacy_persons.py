@@ -139,6 +139,10 @@ def test_export_holds_everything_and_who_read_it(w, tmp):
     t2 = w.create_ticket(title="Export zwei", requester={"email": "erik.export@acme.example"})
     w.req("POST", "/api/v1/tickets/%s/replies" % t1["number"], {"body": "Wir melden uns."})
     w.get_ticket(t1["number"], who="agent_a")  # a read of their data by an agent
+    pid = person_of(w, "erik.export@acme.example", "ACME")[0]["id"]
+    r = w.req("POST", "/api/v1/persons/%d/consents" % pid, {"purpose": "newsletter", "channel": "web",
+                                                           "text_version": "v1"})
+    assert r.status == 201, r
     out = os.path.join(tmp, "erik.zip")
     r = cli("person", "export", "--db", w.db, "--email", "Erik.Export@acme.example", "-o", out, check=0)
     assert "exported 1 person record" in r.out, r
@@ -155,6 +159,10 @@ def test_export_holds_everything_and_who_read_it(w, tmp):
     assert tickets[0]["description"] == "Bitte zurückrufen"
     assert any(m["body"] == "Wir melden uns." for m in tickets[0]["messages"])
     assert tickets[0]["history"] and tickets[0]["history"][0]["field"] == "created"
+    consents = json.loads(z.read("consents.json"))
+    assert [(c["purpose"], c["channel"], c["text_version"], c["withdrawn_at"]) for c in consents] == \
+        [("newsletter", "web", "v1", None)], consents
+    assert z.read("consents.csv").decode().splitlines()[1].startswith("ACME,newsletter,web,")
     rows = z.read("tickets.csv").decode("utf-8").splitlines()
     assert rows[0].startswith("number,client,type,title") and len(rows) == 3
     access = json.loads(z.read("access_log.json"))
@@ -164,7 +172,6 @@ def test_export_holds_everything_and_who_read_it(w, tmp):
     entries = w.req("GET", "/api/v1/audit?kind=privacy&limit=20").json["items"]
     assert any(e["detail"].get("action") == "export" and e["subject"] == person[0]["pseudonym"] for e in entries)
     # the same over HTTP for a dpo, as a zip download
-    pid = person_of(w, "erik.export@acme.example", "ACME")[0]["id"]
     r = w.req("GET", "/api/v1/persons/%d/export" % pid, who=dpo(w))
     assert r.status == 200 and r.headers["content-type"] == "application/zip", r
     assert "attachment" in r.headers.get("content-disposition", "")
