@@ -320,7 +320,7 @@ int jobsdb_deliveries_due(struct store *st, struct arena *a, ls_time now, size_t
                           size_t *ret_n)
 {
 	_cleanup_stmt_ sqlite3_stmt *s =
-	        store_stmt(st, DELIVERY_SELECT "WHERE d.state = 'pending' AND "
+	        store_stmt(st, DELIVERY_SELECT "WHERE d.state = 'pending' AND w.deleted_at IS NULL AND "
 	                                       "d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?");
 	if (!s)
 		return -LS_EDB;
@@ -348,7 +348,7 @@ int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d)
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
 	        st, "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, first_attempt_at = ?, "
 	            "last_attempt_at = ?, delivered_at = ?, last_status = ?, last_error = ?, last_response = ? WHERE "
-	            "id = ?");
+	            "id = ? AND state = 'pending'"); /* a delivery failed by deleting its webhook stays failed */
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, delivery_state_to_string(d->state));

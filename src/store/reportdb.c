@@ -284,7 +284,8 @@ int reportdb_run_update(struct store *st, const struct report_run *r)
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(
 	        st, "UPDATE report_runs SET state = ?, report_id = ?, attempts = ?, next_attempt_at = ?, "
 	            "first_attempt_at = ?, last_attempt_at = ?, delivered_at = ?, last_error = ?, recipients = ? "
-	            "WHERE id = ?");
+	            "WHERE id = ? AND state IN ('queued', 'sending')"); /* a run failed by deleting its
+	                                                                 * subscription stays failed */
 	if (!s)
 		return -LS_EDB;
 	store_bind_text(s, 1, report_run_state_to_string(r->state));

@@ -200,6 +200,25 @@ def test_a_failing_receiver_is_retried_with_growing_waits(w):
         rec.close()
 
 
+def test_a_deleted_webhook_gets_no_more_attempts(w):
+    rec = Receiver()
+    port = rec.port
+    rec.close()  # nobody listens: the first attempt fails and a retry is due a second later
+    h = subscribe(w, "http://127.0.0.1:%d/hook" % port)
+    w.create_ticket(title="deleted before the retry")
+    deadline = time.time() + 10
+    while w.req("GET", HOOKS + "/%d/deliveries" % h["id"]).json["items"][0]["attempts"] < 1:
+        assert time.time() < deadline, "no first attempt"
+        time.sleep(0.05)
+    assert w.req("DELETE", HOOKS + "/%d" % h["id"]).status == 200
+    rec = Receiver(port)
+    try:
+        time.sleep(3)  # three retry periods of the test server
+        assert rec.got() == [], rec.got()
+    finally:
+        rec.close()
+
+
 def test_an_event_queued_before_a_kill_9_is_delivered_after_the_restart(w):
     rec = Receiver()
     port = rec.port
