@@ -46,6 +46,9 @@ struct store {
 	store_commit_hook commit_hook;
 	void *commit_hook_ctx;
 	struct keyring_cache *keys; /* store/keyring.c: this connection's master and client keys */
+	/* why the last COMMIT failed: the ROLLBACK after it resets SQLite's error state */
+	int commit_ec;
+	char commit_msg[160];
 };
 
 struct keyring_cache **store_keyring_slot(struct store *st)
@@ -76,7 +79,9 @@ int store_changes(struct store *st)
 
 int store_error(struct store *st, struct lserr *e, const char *what)
 {
-	int ec = sqlite3_extended_errcode(st->db);
+	int ec = st->commit_ec ? st->commit_ec : sqlite3_extended_errcode(st->db);
+	const char *msg = st->commit_ec ? st->commit_msg : sqlite3_errmsg(st->db);
+	st->commit_ec = 0; /* told once */
 	int rc = -LS_EDB;
 	const char *code = "internal";
 	if ((ec & 0xff) == SQLITE_CONSTRAINT) {
@@ -86,7 +91,7 @@ int store_error(struct store *st, struct lserr *e, const char *what)
 		rc = -EBUSY;
 		code = "unavailable";
 	}
-	return lserr_set(e, rc, code, NULL, "%s: %s", what, sqlite3_errmsg(st->db));
+	return lserr_set(e, rc, code, NULL, "%s: %s", what, msg);
 }
 
 static int exec(struct store *st, const char *sql)
@@ -306,6 +311,7 @@ int store_begin(struct store *st)
 {
 	if (st->in_tx)
 		return -EBUSY;
+	st->commit_ec = 0;
 	pthread_mutex_lock(&write_lock);
 	if (exec(st, "BEGIN IMMEDIATE") < 0) {
 		pthread_mutex_unlock(&write_lock);
@@ -319,6 +325,7 @@ int store_begin_read(struct store *st)
 {
 	if (st->in_tx)
 		return -EBUSY;
+	st->commit_ec = 0;
 	if (exec(st, "BEGIN") < 0)
 		return -LS_EDB;
 	st->in_tx = TX_READ;
@@ -342,6 +349,8 @@ int store_commit(struct store *st)
 		return r;
 	}
 	if (exec(st, "COMMIT") < 0) {
+		st->commit_ec = sqlite3_extended_errcode(st->db);
+		snprintf(st->commit_msg, sizeof(st->commit_msg), "%s", sqlite3_errmsg(st->db));
 		exec(st, "ROLLBACK");
 		r = -LS_EDB;
 	}

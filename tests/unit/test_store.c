@@ -342,6 +342,26 @@ static void test_store_error_maps_constraints_to_conflict(void **state)
 	assert_int_equal(store_error(f->st, NULL, "reading"), -LS_EDB);
 }
 
+static void test_a_failed_commit_keeps_its_reason_for_store_error(void **state)
+{
+	struct fixture *f = *state;
+	/* a deferred foreign key fails at COMMIT; the ROLLBACK after it must not hide why */
+	assert_int_equal(exec_sql(f->st, "CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER "
+	                                 "REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"),
+	                 SQLITE_OK);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(exec_sql(f->st, "INSERT INTO child VALUES (42)"), SQLITE_OK);
+	assert_int_equal(store_commit(f->st), -LS_EDB);
+	struct lserr e;
+	assert_int_equal(store_error(f->st, &e, "committing"), -LS_ECONFLICT);
+	assert_string_equal(e.code, "conflict");
+	assert_non_null(strstr(e.message, "FOREIGN KEY"));
+	/* told once: a later error is its own */
+	assert_int_equal(exec_sql(f->st, "SELECT * FROM no_such_table"), SQLITE_ERROR);
+	assert_int_equal(store_error(f->st, &e, "reading"), -LS_EDB);
+	assert_non_null(strstr(e.message, "no_such_table"));
+}
+
 static void test_backup_copies_everything_into_a_new_file(void **state)
 {
 	struct fixture *f = *state;
@@ -417,6 +437,7 @@ int main(void)
 	        T(test_statement_caches_return_the_same_statement),
 	        T(test_dynamic_cache_evicts_oldest_and_stays_correct),
 	        T(test_store_error_maps_constraints_to_conflict),
+	        T(test_a_failed_commit_keeps_its_reason_for_store_error),
 	        T(test_backup_copies_everything_into_a_new_file),
 	        T(test_backup_refuses_an_existing_target),
 	        T(test_backup_into_missing_directory_fails_cleanly),
