@@ -560,16 +560,18 @@ int audit_verify(struct svc *s, struct audit_verify_result *ret)
 	/* entries a retention run deleted: the chain goes on from their anchor */
 	int r = retentiondb_audit_anchor(s->st, &vs.last_id, vs.last_hash);
 	if (r < 0 && r != -ENOENT) {
+		r = store_error(s->st, s->err, "reading the audit anchor"); /* before the commit resets the reason */
 		if (own)
 			store_commit(s->st);
-		return store_error(s->st, s->err, "reading the audit anchor");
+		return r;
 	}
 	res.anchor_id = vs.last_id;
 	r = auditdb_each(s->st, verify_one, &vs);
 	if (r < 0) {
+		r = store_error(s->st, s->err, "reading the audit log"); /* before the commit resets the reason */
 		if (own)
 			store_commit(s->st);
-		return store_error(s->st, s->err, "reading the audit log");
+		return r;
 	}
 	if (r == 0) {
 		int64_t head_id;
@@ -579,9 +581,11 @@ int audit_verify(struct svc *s, struct audit_verify_result *ret)
 			res.bad_id = vs.last_id + 1;
 			res.problem = "audit_head is missing";
 		} else if (r < 0) {
+			r = store_error(s->st, s->err,
+			                "reading the audit head"); /* before the commit resets the reason */
 			if (own)
 				store_commit(s->st);
-			return store_error(s->st, s->err, "reading the audit head");
+			return r;
 		} else if (head_id > vs.last_id) {
 			res.bad_id = vs.last_id + 1;
 			res.problem = arena_printf(s->arena,
