@@ -292,20 +292,26 @@ int webhooks_deliveries(struct svc *s, int64_t id, int64_t before, size_t limit,
 
 /* ---- publishing ---- */
 
-int outbox_publish(struct svc *s, struct outbox_event *ev, bool *ret_inserted)
+/* The event into the outbox and a delivery for each of subs that wants it. */
+static int publish_to(struct svc *s, struct outbox_event *ev, const struct webhook_sub *subs, size_t n,
+                      bool *ret_inserted)
 {
 	int r = jobsdb_outbox_insert(s->st, ev, ret_inserted);
 	if (r < 0 || !*ret_inserted)
-		return r;
-	struct webhook_sub *subs;
-	size_t n;
-	if ((r = jobsdb_webhooks(s->st, s->arena, ev->client_id, true, &subs, &n)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++)
 		if (webhook_wants(subs[i].events, ev->event) &&
 		    (r = jobsdb_delivery_insert(s->st, ev->client_id, ev->id, subs[i].id, s->now)) < 0)
 			return r;
 	return 0;
+}
+
+int outbox_publish(struct svc *s, struct outbox_event *ev, bool *ret_inserted)
+{
+	struct webhook_sub *subs;
+	size_t n;
+	int r = jobsdb_webhooks(s->st, s->arena, ev->client_id, true, &subs, &n);
+	return r < 0 ? r : publish_to(s, ev, subs, n, ret_inserted);
 }
 
 int webhooks_active(struct svc *s, int64_t client_id, struct webhook_sub **ret, size_t *ret_n)
@@ -348,5 +354,5 @@ int outbox_ticket_event(struct svc *s, const struct ticket *t, const struct webh
 	};
 	xfree(text);
 	bool inserted;
-	return outbox_publish(s, &ev, &inserted);
+	return publish_to(s, &ev, subs, n, &inserted); /* the caller's subscriptions: no second query */
 }
