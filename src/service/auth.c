@@ -98,18 +98,44 @@ static void dummy_init(void)
 
 /* Appends one login-related entry in a transaction of its own; a failure to
  * write it does not change the login's answer (the attempt failed anyway). */
-static void audit_login_event(struct svc *s, enum audit_kind kind, const char *given, json_t *detail,
-                              const struct login_throttle *th)
+static void audit_login_event(struct svc *s, enum audit_kind kind, const char *given, json_t *detail)
 {
 	if (store_begin(s->st) < 0) {
 		json_decref(detail);
 		return;
 	}
-	int r = th ? dirdb_login_throttle_put(s->st, given, th, s->now) : 0;
+	int r = audit_append_as(s, 0, given, kind, 0, given, detail);
 	if (r == 0)
-		r = audit_append_as(s, 0, given, kind, 0, given, detail);
+		store_commit(s->st);
 	else
-		json_decref(detail);
+		store_rollback(s->st);
+}
+
+/* A failed login counted, and the account locked at the limit, in one write
+ * transaction: the count is read inside it, so concurrent failures all count. */
+static void record_failure(struct svc *s, const char *given)
+{
+	if (store_begin(s->st) < 0)
+		return;
+	struct login_throttle th;
+	json_t *lock = NULL;
+	int r = dirdb_login_throttle_get(s->st, given, &th);
+	if (r == 0 && ++th.failures >= LS_LOGIN_MAX_FAILURES) {
+		th.failures = 0;
+		th.lockouts++;
+		th.locked_until = s->now + auth_lockout_seconds(th.lockouts);
+		lock = json_pack("{s:s,s:I,s:i}", "scope", "account", "locked_until", (json_int_t)th.locked_until,
+		                 "lockouts", th.lockouts);
+	}
+	if (r == 0)
+		r = dirdb_login_throttle_put(s->st, given, &th, s->now);
+	if (r == 0)
+		r = audit_append_as(s, 0, given, AUDIT_KIND_LOGIN_FAILED, 0, given, NULL);
+	if (r == 0 && lock) {
+		r = audit_append_as(s, 0, given, AUDIT_KIND_LOGIN_LOCKED, 0, given, lock);
+		lock = NULL;
+	}
+	json_decref(lock);
 	if (r == 0)
 		store_commit(s->st);
 	else
@@ -148,7 +174,7 @@ int auth_login(struct svc *s, const char *email, const char *password, ls_time t
 		/* locked: the password is not even checked, so guessing goes no further */
 		audit_login_event(
 		        s, AUDIT_KIND_LOGIN_LOCKED, given,
-		        json_pack("{s:s,s:I}", "scope", "account", "locked_until", (json_int_t)th.locked_until), NULL);
+		        json_pack("{s:s,s:I}", "scope", "account", "locked_until", (json_int_t)th.locked_until));
 		return locked(s, th.locked_until, ret_retry_after);
 	}
 	struct user u;
@@ -159,17 +185,7 @@ int auth_login(struct svc *s, const char *email, const char *password, ls_time t
 	         crypto_pwhash_str_verify(known ? hash : dummy, password, strlen(password)) == 0;
 	if (!known || !ok) {
 		/* unknown emails count and lock alike, so a lockout tells nothing about existence */
-		th.failures++;
-		audit_login_event(s, AUDIT_KIND_LOGIN_FAILED, given, NULL, &th);
-		if (th.failures >= LS_LOGIN_MAX_FAILURES) {
-			th.failures = 0;
-			th.lockouts++;
-			th.locked_until = s->now + auth_lockout_seconds(th.lockouts);
-			audit_login_event(s, AUDIT_KIND_LOGIN_LOCKED, given,
-			                  json_pack("{s:s,s:I,s:i}", "scope", "account", "locked_until",
-			                            (json_int_t)th.locked_until, "lockouts", th.lockouts),
-			                  &th);
-		}
+		record_failure(s, given);
 		return lserr_set(s->err, -LS_EAUTH, "login_failed", NULL, "email or password is wrong");
 	}
 	if (store_begin(s->st) < 0)
@@ -193,7 +209,7 @@ void auth_record_address_throttled(struct svc *s, const char *email)
 {
 	char given[LS_MAX_EMAIL_BYTES + 1];
 	snprintf(given, sizeof(given), "%s", email);
-	audit_login_event(s, AUDIT_KIND_LOGIN_LOCKED, given, json_pack("{s:s}", "scope", "address"), NULL);
+	audit_login_event(s, AUDIT_KIND_LOGIN_LOCKED, given, json_pack("{s:s}", "scope", "address"));
 }
 
 int auth_unlock(struct svc *s, const char *email)

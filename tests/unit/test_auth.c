@@ -6,6 +6,8 @@
  * password paths share one test and the length checks are exercised without hashing. */
 #include "helpers.h"
 
+#include <pthread.h>
+
 #include <sodium.h>
 
 #include "core/limits.h"
@@ -292,6 +294,52 @@ static void test_failed_logins_lock_the_account_for_growing_times_until_unlocked
 	assert_svc_error(f, auth_unlock(&f->svc, "nobody.else@example.com"), -ENOENT, "not_found", "email");
 }
 
+struct guess {
+	const char *path;
+	int rc;
+};
+
+/* One wrong password on a connection of its own, as a request thread has. */
+static void *guess_wrong(void *arg)
+{
+	struct guess *g = arg;
+	struct store *st = NULL;
+	struct lserr e = {0};
+	struct arena a;
+	arena_init(&a);
+	g->rc = store_open(g->path, 0, &st, &e);
+	if (g->rc == 0) {
+		struct svc s = {.st = st, .arena = &a, .actor = &actor_system, .now = TEST_T0, .err = &e};
+		const char *tok = NULL;
+		g->rc = auth_login(&s, "racer@example.com", "wrong password", 3600, &tok, NULL);
+	}
+	store_close(st);
+	arena_release(&a);
+	return NULL;
+}
+
+static void test_concurrent_failed_logins_all_count(void **state)
+{
+	struct fixture *f = *state;
+	/* the slow password check of each runs at the same time; every failure must count */
+	pthread_t t[LS_LOGIN_MAX_FAILURES];
+	struct guess g[LS_LOGIN_MAX_FAILURES];
+	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++) {
+		g[i] = (struct guess){.path = f->path};
+		assert_int_equal(pthread_create(&t[i], NULL, guess_wrong, &g[i]), 0);
+	}
+	for (int i = 0; i < LS_LOGIN_MAX_FAILURES; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(g[i].rc, -LS_EAUTH);
+	}
+	const char *none = "none";
+	ls_time retry = 0;
+	f->svc.now = TEST_T0;
+	assert_svc_error(f, auth_login(&f->svc, "racer@example.com", "wrong password", 3600, &none, &retry), -EAGAIN,
+	                 "login_locked", "");
+	assert_true(retry == LS_LOGIN_LOCK_S);
+}
+
 static void test_a_revoked_token_stops_working_at_once(void **state)
 {
 	struct fixture *f = *state;
@@ -365,6 +413,7 @@ int main(void)
 	        T(test_password_length_is_checked_before_hashing),
 	        T(test_login_accepts_only_the_right_password),
 	        T(test_failed_logins_lock_the_account_for_growing_times_until_unlocked),
+	        T(test_concurrent_failed_logins_all_count),
 	        T(test_a_revoked_token_stops_working_at_once),
 	        T(test_csrf_token_belongs_to_its_session_token_only),
 	};
