@@ -47,7 +47,8 @@ static int body_of(const struct webhook_delivery *d, struct strbuf *out, struct 
 	return r;
 }
 
-static void deliver(struct outbox *o, struct store *st, struct arena *a, struct webhook_delivery *d)
+/* One attempt, recorded; -1 when recording it failed (the delivery stays due). */
+static int deliver(struct outbox *o, struct store *st, struct arena *a, struct webhook_delivery *d)
 {
 	struct strbuf body = STRBUF_INIT;
 	struct lserr e;
@@ -94,13 +95,16 @@ static void deliver(struct outbox *o, struct store *st, struct arena *a, struct 
 		else
 			d->next_attempt_at++; /* instants are whole seconds: wait at least the full backoff */
 	}
+	int recorded = 0;
 	if (store_begin(st) < 0 || jobsdb_delivery_update(st, d) < 0 || store_commit(st) < 0) {
 		store_rollback(st);
 		log_error("outbox: recording delivery %lld failed", (long long)d->id);
+		recorded = -1;
 	}
 	if (r != 0)
 		log_warn("outbox: delivery %lld to %s failed (attempt %lld): %s", (long long)d->id, d->url,
 		         (long long)d->attempts, res.error);
+	return recorded;
 }
 
 static void *thread_main(void *arg)
@@ -123,8 +127,9 @@ static void *thread_main(void *arg)
 		size_t n = 0;
 		if (jobsdb_deliveries_due(st, &a, time_now(), OUTBOX_BATCH, &v, &n) < 0)
 			log_error("outbox: reading due deliveries failed");
+		bool unrecorded = false; /* a due delivery we could not record: do not post it again at once */
 		for (size_t i = 0; i < n; i++) {
-			deliver(o, st, &a, &v[i]);
+			unrecorded |= deliver(o, st, &a, &v[i]) < 0;
 			pthread_mutex_lock(&o->mu);
 			bool stop = o->stop;
 			pthread_mutex_unlock(&o->mu);
@@ -134,13 +139,13 @@ static void *thread_main(void *arg)
 		ls_time next = 0;
 		int r = jobsdb_next_delivery(st, &next);
 		pthread_mutex_lock(&o->mu);
-		if (o->stop || o->kicked || n == OUTBOX_BATCH)
+		if (o->stop || o->kicked || (n == OUTBOX_BATCH && !unrecorded))
 			continue;
 		ls_time now = time_now();
-		if (r == 0 && next <= now)
+		if (r == 0 && next <= now && !unrecorded)
 			continue;
-		ls_time until = now + OUTBOX_IDLE_SECONDS;
-		if (r == 0 && next < until)
+		ls_time until = now + (unrecorded ? (ls_time)o->retry_base : OUTBOX_IDLE_SECONDS);
+		if (r == 0 && next < until && !unrecorded)
 			until = next;
 		struct timespec ts = {.tv_sec = (time_t)until, .tv_nsec = 0};
 		while (!o->stop && !o->kicked && time_now() < until)

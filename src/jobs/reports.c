@@ -187,6 +187,22 @@ static void process(struct report_worker *w, struct svc *s, struct report_run *r
 	deliver(w, s, run, &sub, &file);
 }
 
+/* Whether one of the runs just processed is still due exactly as it was: recording
+ * its outcome failed (a busy or full disk), so taking it again at once would only
+ * produce or send the same report in a loop. */
+static bool unrecorded(struct store *st, struct arena *a, ls_time now, const struct report_run *done, size_t n)
+{
+	struct report_run *v;
+	size_t m;
+	if (!n || reportdb_runs_due(st, a, now, WORKER_BATCH, &v, &m) < 0)
+		return false;
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < n; j++)
+			if (v[i].id == done[j].id && v[i].state == done[j].state && v[i].attempts == done[j].attempts)
+				return true;
+	return false;
+}
+
 static bool stopping(struct report_worker *w)
 {
 	pthread_mutex_lock(&w->mu);
@@ -220,21 +236,26 @@ static void *thread_main(void *arg)
 		struct report_run *v = NULL;
 		if (reportdb_runs_due(st, &a, s.now, WORKER_BATCH, &v, &n) < 0)
 			log_error("report worker: reading due runs failed");
+		/* process() changes its copy of a run: keep what was due for the comparison */
+		struct report_run *before = n ? arena_alloc(&a, n * sizeof(*before)) : NULL;
+		if (n)
+			memcpy(before, v, n * sizeof(*before));
 		for (size_t i = 0; i < n && !stopping(w); i++) {
 			s.now = time_now();
 			lserr_clear(&e);
 			process(w, &s, &v[i]);
 		}
+		bool stuck = unrecorded(st, &a, time_now(), before, n);
 		ls_time next_sub = 0, next_run = 0;
 		int rs = reportdb_next_sub_run(st, &next_sub), rr = reportdb_next_run_attempt(st, &next_run);
 		pthread_mutex_lock(&w->mu);
-		if (w->stop || w->kicked || n == WORKER_BATCH || queued == WORKER_BATCH)
+		if (w->stop || w->kicked || ((n == WORKER_BATCH || queued == WORKER_BATCH) && !stuck))
 			continue;
 		ls_time now = time_now();
-		ls_time until = now + WORKER_IDLE_SECONDS;
-		if (rs == 0 && next_sub < until)
+		ls_time until = now + (stuck ? (w->retry_base > 0 ? w->retry_base : 30) : WORKER_IDLE_SECONDS);
+		if (rs == 0 && next_sub < until && !stuck)
 			until = next_sub;
-		if (rr == 0 && next_run < until)
+		if (rr == 0 && next_run < until && !stuck)
 			until = next_run;
 		if (until <= now)
 			continue;
