@@ -384,6 +384,10 @@ int sla_escalation_ack(struct svc *s, int64_t id, const char *note, struct sla_e
 		return store_error(s->st, s->err, "starting a transaction");
 	r = jobsdb_escalation_ack(s->st, id, s->actor->user_id, s->now, note);
 	if (r == -LS_ECONFLICT) {
+		/* acknowledged since it was loaded (or before): the time of that one */
+		struct sla_escalation now;
+		if (jobsdb_escalation_get(s->st, s->arena, id, &now) == 0)
+			e.acked_at = now.acked_at;
 		store_rollback(s->st);
 		char at[32];
 		return lserr_set(s->err, r, "conflict", "id", "escalation %lld was acknowledged at %s already",

@@ -610,6 +610,7 @@ static void test_acknowledged_level_does_not_climb(void **state)
 	assert_string_equal(acked.ack_note, "on it");
 	f->svc.now += 60;
 	assert_svc_error(f, sla_escalation_ack(&f->svc, e1, NULL, &acked), -LS_ECONFLICT, "conflict", "id");
+	assert_non_null(strstr(f->err.message, "acknowledged at 2026-03-02T11:10:00Z")); /* the first one's time */
 	f->svc.actor = &actor_system;
 	size_t na;
 	const struct ticket_event *ack = events_of(f, t.number, "sla_ack", &na);
