@@ -21,15 +21,21 @@
 #include "store/retentiondb.h"
 #include "store/dirdb.h"
 
+void audit_subject(struct svc *s, int64_t client_id, const char *subject)
+{
+	struct audit_notes *n = s->audit;
+	if (n && !n->client_id) {
+		n->client_id = client_id;
+		n->subject = arena_strdup(s->arena, subject);
+	}
+}
+
 void audit_note(struct svc *s, int64_t client_id, const char *number)
 {
 	struct audit_notes *n = s->audit;
 	if (!n)
 		return;
-	if (!n->client_id) {
-		n->client_id = client_id;
-		n->subject = arena_strdup(s->arena, number);
-	}
+	audit_subject(s, client_id, number);
 	if (n->n_reads == n->cap) {
 		size_t cap = n->cap ? n->cap * 2 : 16;
 		struct audit_read *v = arena_alloc(s->arena, cap * sizeof(*v));

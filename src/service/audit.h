@@ -29,7 +29,11 @@ struct audit_notes {
 	bool written; /* the request's write entry is appended */
 };
 
-/* Notes that the request touched ticket `number` of client_id (copied into the arena). */
+/* Names what a write request changed, for its api_write entry: the first call wins
+ * (copied into the arena). Before the commit, which writes the entry. */
+void audit_subject(struct svc *s, int64_t client_id, const char *subject);
+/* Notes that the request touched ticket `number` of client_id (copied into the arena):
+ * its subject, and a read of the ticket's personal data. */
 void audit_note(struct svc *s, int64_t client_id, const char *number);
 
 /* Appends one entry as s->actor (or as `anonymous` without one) at s->now inside

@@ -12,6 +12,7 @@
 #include "core/limits.h"
 #include "core/strbuf.h"
 #include "service/audit.h"
+#include "service/directory.h"
 #include "service/persons.h"
 #include "store/consentdb.h"
 #include "store/dirdb.h"
@@ -32,14 +33,6 @@ static int fail(struct svc *s, int r, const char *what)
 }
 
 /* The request's api_write entry names the client and the subject (no-op outside a request). */
-static void note_subject(struct svc *s, int64_t client_id, const char *subject)
-{
-	if (s->audit && !s->audit->client_id) {
-		s->audit->client_id = client_id;
-		s->audit->subject = arena_strdup(s->arena, subject);
-	}
-}
-
 static int check_time(struct svc *s, const char *field, ls_time t, ls_time not_before)
 {
 	if (t > s->now)
@@ -118,7 +111,7 @@ int consents_give(struct svc *s, int64_t person_id, const struct consent_input *
 	struct consent c = {.client_id = p.client_id, .person_id = p.id, .recorded_at = s->now};
 	if ((r = check_input(s, in, &c)) < 0)
 		return r;
-	note_subject(s, p.client_id, p.pseudonym);
+	audit_subject(s, p.client_id, p.pseudonym);
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	r = consentdb_insert(s->st, &c, s->actor->user_id);
@@ -169,7 +162,7 @@ int consents_withdraw(struct svc *s, int64_t id, const char *channel, ls_time at
 		at = s->now;
 	if ((r = check_time(s, "at", at, c.given_at)) < 0)
 		return r;
-	note_subject(s, c.client_id, c.person_pseudonym);
+	audit_subject(s, c.client_id, c.person_pseudonym);
 	if ((r = store_begin(s->st)) < 0)
 		return store_error(s->st, s->err, "starting a transaction");
 	r = consentdb_withdraw(s->st, id, at, (enum privacy_channel)ch, s->now, s->actor->user_id);
@@ -206,31 +199,6 @@ int consents_of_person(struct svc *s, int64_t person_id, struct consent **ret, s
 
 /* The clients the actor sees as a JSON array for the store's filter, or NULL for
  * every client; with code, just that client (not seen: invalid_parameter). */
-static int client_filter(struct svc *s, const char *code, const char **ret)
-{
-	*ret = NULL;
-	if (code) {
-		struct client c;
-		int r = dirdb_client_by_code(s->st, s->arena, code, &c);
-		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
-			                 "client '%.40s' does not exist", code);
-		if (r < 0)
-			return store_error(s->st, s->err, "looking up the client");
-		*ret = arena_printf(s->arena, "[%lld]", (long long)c.id);
-		return 0;
-	}
-	if (s->actor->all_clients)
-		return 0;
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_addch(&sb, '[');
-	for (size_t i = 0; i < s->actor->n_clients; i++)
-		strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)s->actor->client_ids[i]);
-	strbuf_addch(&sb, ']');
-	*ret = arena_strdup(s->arena, sb.buf);
-	strbuf_release(&sb);
-	return 0;
-}
 
 int consents_list(struct svc *s, const struct consent_query *q, struct consent **ret, size_t *ret_n)
 {
@@ -249,7 +217,7 @@ int consents_list(struct svc *s, const struct consent_query *q, struct consent *
 			return lserr_set(s->err, -EINVAL, "invalid_parameter", "state",
 			                 "state must be given or withdrawn");
 	}
-	int r = client_filter(s, q->client, &f.client_ids_json);
+	int r = directory_client_ids_json(s, q->client, &f.client_ids_json);
 	if (r < 0)
 		return r;
 	if ((r = consentdb_list(s->st, s->arena, &f, ret, ret_n)) < 0)

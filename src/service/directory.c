@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/strbuf.h"
 #include "service/audit.h"
 #include "service/auth.h"
 #include "store/dirdb.h"
@@ -323,4 +324,41 @@ int directory_team_list(struct svc *s, struct team **ret, size_t *ret_n)
 {
 	int r = dirdb_team_list(s->st, s->arena, ret, ret_n);
 	return r < 0 ? store_error(s->st, s->err, "listing teams") : 0;
+}
+
+int directory_client_ids_json(struct svc *s, const char *code, const char **ret)
+{
+	*ret = NULL;
+	if (code) {
+		struct client c;
+		int r = dirdb_client_by_code(s->st, s->arena, code, &c);
+		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
+			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
+			                 "client '%.40s' does not exist", code);
+		if (r < 0)
+			return store_error(s->st, s->err, "looking up the client");
+		*ret = arena_printf(s->arena, "[%lld]", (long long)c.id);
+		return 0;
+	}
+	if (s->actor->all_clients)
+		return 0;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addch(&sb, '[');
+	for (size_t i = 0; i < s->actor->n_clients; i++)
+		strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)s->actor->client_ids[i]);
+	strbuf_addch(&sb, ']');
+	*ret = arena_strdup(s->arena, sb.buf);
+	strbuf_release(&sb);
+	return 0;
+}
+
+int directory_visible_client(struct svc *s, const char *code, struct client *ret)
+{
+	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
+	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
+		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
+		                 code ? code : "");
+	if (r < 0)
+		return store_error(s->st, s->err, "looking up the client");
+	return 0;
 }

@@ -45,3 +45,11 @@ int directory_team_list(struct svc *s, struct team **ret, size_t *ret_n);
 /* Shape checks shared with the edges. */
 bool directory_code_valid(const char *code);
 bool directory_email_valid(const char *email);
+
+/* The clients a list may show, as a JSON array of ids for a store filter: the one
+ * named by code (invalid_parameter "client" when the caller does not see it), else
+ * the caller's granted clients, else NULL for an actor who sees every client. */
+int directory_client_ids_json(struct svc *s, const char *code, const char **ret);
+/* The client with this code if the caller sees it; else not_found naming "client"
+ * (a client the caller is not granted is answered like a missing one). */
+int directory_visible_client(struct svc *s, const char *code, struct client *ret);

@@ -14,6 +14,7 @@
 #include "core/parse.h"
 #include "core/strbuf.h"
 #include "service/audit.h"
+#include "service/directory.h"
 #include "service/persons.h"
 #include "store/dirdb.h"
 #include "store/dsrdb.h"
@@ -110,14 +111,6 @@ static int fail(struct svc *s, int r, const char *what)
 static bool text_ok(const char *t, size_t max)
 {
 	return consent_text_valid(t, max, true);
-}
-
-static void note_subject(struct svc *s, int64_t client_id, const char *subject)
-{
-	if (s->audit && !s->audit->client_id) {
-		s->audit->client_id = client_id;
-		s->audit->subject = arena_strdup(s->arena, subject);
-	}
 }
 
 static int audit_dsr(struct svc *s, const struct dsr_request *r, const char *action, json_t *extra)
@@ -238,7 +231,7 @@ int dsr_create(struct svc *s, const struct dsr_input *in, struct dsr_request *re
 	    (r = dsrdb_event(s->st, &q, s->now, s->actor->user_id, "received", NULL, dsr_kind_to_string(q.kind),
 	                     in->note)) < 0)
 		return fail(s, r, "storing the request");
-	note_subject(s, c.id, arena_printf(s->arena, "request %lld", (long long)q.id));
+	audit_subject(s, c.id, arena_printf(s->arena, "request %lld", (long long)q.id));
 	if ((r = audit_dsr(s, &q, "dsr_received", json_pack("{s:s}", "due_date", q.due_date))) < 0 ||
 	    (r = store_commit(s->st)) < 0)
 		return fail(s, r, "storing the request");
@@ -380,7 +373,7 @@ int dsr_update(struct svc *s, int64_t id, int64_t expected_version, const struct
 		return lserr_set(s->err, -LS_ESTALE, "version_mismatch", "version",
 		                 "request %lld was changed in the meantime", (long long)id);
 	}
-	note_subject(s, cur.client_id, arena_printf(s->arena, "request %lld", (long long)id));
+	audit_subject(s, cur.client_id, arena_printf(s->arena, "request %lld", (long long)id));
 	if (r < 0) {
 		json_decref(changed);
 		return fail(s, r, "storing the request");
@@ -415,32 +408,6 @@ int dsr_complete(struct svc *s, int64_t request_id, const char *outcome)
 }
 
 /* ---- list ---- */
-
-static int client_filter(struct svc *s, const char *code, const char **ret)
-{
-	*ret = NULL;
-	if (code) {
-		struct client c;
-		int r = dirdb_client_by_code(s->st, s->arena, code, &c);
-		if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, c.id)))
-			return lserr_set(s->err, -EINVAL, "invalid_parameter", "client",
-			                 "client '%.40s' does not exist", code);
-		if (r < 0)
-			return store_error(s->st, s->err, "looking up the client");
-		*ret = arena_printf(s->arena, "[%lld]", (long long)c.id);
-		return 0;
-	}
-	if (s->actor->all_clients)
-		return 0;
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_addch(&sb, '[');
-	for (size_t i = 0; i < s->actor->n_clients; i++)
-		strbuf_addf(&sb, "%s%lld", i ? "," : "", (long long)s->actor->client_ids[i]);
-	strbuf_addch(&sb, ']');
-	*ret = arena_strdup(s->arena, sb.buf);
-	strbuf_release(&sb);
-	return 0;
-}
 
 static int parse_cursor(struct svc *s, const char *cursor, struct dsr_filter *f)
 {
@@ -480,7 +447,7 @@ int dsr_list(struct svc *s, const struct dsr_query *q, struct dsr_request **ret,
 	int r;
 	if (q->cursor && (r = parse_cursor(s, q->cursor, &f)) < 0)
 		return r;
-	if ((r = client_filter(s, q->client, &f.client_ids_json)) < 0)
+	if ((r = directory_client_ids_json(s, q->client, &f.client_ids_json)) < 0)
 		return r;
 	f.limit = q->limit + 1;
 	struct dsr_request *v;

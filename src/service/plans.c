@@ -4,6 +4,7 @@
  * contract_to_json() writes; it is parsed again on every read, and a text that no
  * longer parses is reported as a storage error, never replaced by a default. */
 #include "service/plans.h"
+#include "service/directory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +16,6 @@
 #include "service/audit.h"
 #include "store/dirdb.h"
 #include "store/plandb.h"
-
-static int visible_client(struct svc *s, const char *code, struct client *ret)
-{
-	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
-		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
-		                 code ? code : "");
-	if (r < 0)
-		return store_error(s->st, s->err, "looking up the client");
-	return 0;
-}
 
 static int may_write(struct svc *s, const char *what)
 {
@@ -129,7 +119,7 @@ static int apply(struct svc *s, const struct client *c, const struct action_inpu
 int plans_actions(struct svc *s, const char *client, struct action_list *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	if (plandb_actions(s->st, s->arena, c.id, &ret->items, &ret->n) < 0)
@@ -142,7 +132,7 @@ int plans_action_add(struct svc *s, const char *client, const struct action_inpu
 {
 	lserr_clear(s->err);
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0 || (r = may_write(s, "the action plan")) < 0)
 		return r;
 	struct action a = {.owner = "", .closed_on = PLAN_NO_DAY, .created_at = s->now};
@@ -152,7 +142,7 @@ int plans_action_add(struct svc *s, const char *client, const struct action_inpu
 		return store_error(s->st, s->err, "starting a transaction");
 	/* the request's audit entry is written by the commit: note its subject first */
 	if ((r = plandb_action_insert(s->st, c.id, &a)) < 0 ||
-	    (audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id)),
+	    (audit_subject(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id)),
 	     (r = store_commit(s->st)) < 0)) {
 		r = store_error(s->st, s->err, "storing the action");
 		store_rollback(s->st);
@@ -167,7 +157,7 @@ int plans_action_update(struct svc *s, const char *client, int64_t id, int64_t e
 {
 	lserr_clear(s->err);
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0 || (r = may_write(s, "the action plan")) < 0)
 		return r;
 	struct action a;
@@ -189,7 +179,7 @@ int plans_action_update(struct svc *s, const char *client, int64_t id, int64_t e
 		                 "action %lld of client '%s' was changed meanwhile (version %lld, not %lld)",
 		                 (long long)id, c.code, (long long)a.version, (long long)expected);
 	}
-	audit_note(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id));
+	audit_subject(s, c.id, arena_printf(s->arena, "action %lld", (long long)a.id));
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the action");
 		store_rollback(s->st);
@@ -231,7 +221,7 @@ static int load_contract(struct svc *s, int64_t client_id, struct contract_set *
 int plans_contract_get(struct svc *s, const char *client, struct contract_set *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	ret->client = c.code;
@@ -243,7 +233,7 @@ int plans_contract_put(struct svc *s, const char *client, const json_t *body, in
 {
 	lserr_clear(s->err);
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0 || (r = may_write(s, "the contract")) < 0)
 		return r;
 	struct contract k;
@@ -265,7 +255,7 @@ int plans_contract_put(struct svc *s, const char *client, const json_t *body, in
 		                          : "client '%s' has a contract already: send If-Match with its version",
 		                 c.code);
 	}
-	audit_note(s, c.id, "contract");
+	audit_subject(s, c.id, "contract");
 	if (r < 0 || (r = store_commit(s->st)) < 0) {
 		r = store_error(s->st, s->err, "storing the contract");
 		store_rollback(s->st);

@@ -4,6 +4,7 @@
  * so it never goes stale: the measures are the ones this binary has, the vendors
  * and rules the ones configured now. */
 #include "service/processing.h"
+#include "service/directory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,17 +242,6 @@ static int generated(struct svc *s, const struct client *c, json_t **ret)
 	return 0;
 }
 
-static int visible_client(struct svc *s, const char *code, struct client *ret)
-{
-	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
-		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
-		                 code ? code : "");
-	if (r < 0)
-		return store_error(s->st, s->err, "looking up the client");
-	return 0;
-}
-
 static int load(struct svc *s, const struct client *c, json_t **ret)
 {
 	struct retention_doc d = {0};
@@ -279,7 +269,7 @@ int processing_record_get(struct svc *s, const char *client, json_t **ret)
 {
 	lserr_clear(s->err);
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	return r < 0 ? r : load(s, &c, ret);
 }
 
@@ -287,7 +277,7 @@ int processing_record_put(struct svc *s, const char *client, json_t *rec, int64_
 {
 	lserr_clear(s->err);
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0 || (r = processing_record_check(rec, s->err)) < 0)
 		return r;
 	char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);

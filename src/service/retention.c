@@ -10,6 +10,7 @@
  * installation, so only a run over every client deletes from it, and only its
  * oldest entries up to the first one not yet due (docs/design/0011-retention.md). */
 #include "service/retention.h"
+#include "service/directory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,17 +36,6 @@ static json_t *jtime(ls_time t)
 static json_t *jstr_or_null(const char *v)
 {
 	return v ? json_string(v) : json_null();
-}
-
-static int visible_client(struct svc *s, const char *code, struct client *ret)
-{
-	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
-		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
-		                 code ? code : "");
-	if (r < 0)
-		return store_error(s->st, s->err, "looking up the client");
-	return 0;
 }
 
 static int db_fail(struct svc *s, const char *what)
@@ -233,7 +223,7 @@ static int load_rules(struct svc *s, int64_t client_id, struct retention_rule_se
 int retention_rules_get(struct svc *s, const char *client, struct retention_rule_set *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	ret->client = c.code;
@@ -244,7 +234,7 @@ int retention_rules_put(struct svc *s, const char *client, json_t *body, int64_t
                         struct retention_rule_set *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	struct retention_rule_set set;
@@ -329,7 +319,7 @@ int retention_hold_create(struct svc *s, json_t *body, struct legal_hold *ret)
 	if (h.until && h.until <= h.from)
 		return lserr_set(s->err, -EINVAL, "invalid_field", "until", "until must be later than from");
 	struct client c;
-	if ((r = visible_client(s, client, &c)) < 0)
+	if ((r = directory_visible_client(s, client, &c)) < 0)
 		return r;
 	h.client_id = c.id;
 	h.reason = reason;
@@ -367,7 +357,7 @@ int retention_hold_list(struct svc *s, const char *client, int64_t before_id, un
 {
 	struct client c = {0};
 	int r;
-	if (client && (r = visible_client(s, client, &c)) < 0)
+	if (client && (r = directory_visible_client(s, client, &c)) < 0)
 		return r;
 	r = retentiondb_hold_list(s->st, s->arena, s->actor, c.id, before_id, limit, ret, ret_n, ret_more);
 	return r < 0 ? store_error(s->st, s->err, "listing legal holds") : 0;
@@ -702,7 +692,7 @@ int retention_run(struct svc *s, const struct retention_run_opts *o, json_t **re
 	if (o->client) {
 		cs = arena_alloc(s->arena, sizeof(*cs));
 		n = 1;
-		if ((r = visible_client(s, o->client, cs)) < 0)
+		if ((r = directory_visible_client(s, o->client, cs)) < 0)
 			return r;
 	} else if ((r = dirdb_client_list(s->st, s->arena, &cs, &n)) < 0)
 		return store_error(s->st, s->err, "listing clients");
@@ -728,7 +718,7 @@ int retention_runs_list(struct svc *s, const char *client, int64_t before_id, un
 {
 	struct client c = {0};
 	int r;
-	if (client && (r = visible_client(s, client, &c)) < 0)
+	if (client && (r = directory_visible_client(s, client, &c)) < 0)
 		return r;
 	struct retention_run_row *v;
 	size_t n;

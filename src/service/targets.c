@@ -3,6 +3,7 @@
  * never meets a set that fails the checks of the current binary silently: it is
  * parsed again, and a failure is reported as a storage error. */
 #include "service/targets.h"
+#include "service/directory.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +11,6 @@
 
 #include "store/dirdb.h"
 #include "store/kpitargetdb.h"
-
-static int visible_client(struct svc *s, const char *code, struct client *ret)
-{
-	int r = dirdb_client_by_code(s->st, s->arena, code ? code : "", ret);
-	if (r == -ENOENT || (r == 0 && !actor_sees_client(s->actor, ret->id)))
-		return lserr_set(s->err, -ENOENT, "not_found", "client", "client '%.40s' does not exist",
-		                 code ? code : "");
-	if (r < 0)
-		return store_error(s->st, s->err, "looking up the client");
-	return 0;
-}
 
 static int load(struct svc *s, int64_t client_id, struct target_set *ret)
 {
@@ -51,7 +41,7 @@ static int load(struct svc *s, int64_t client_id, struct target_set *ret)
 int targets_get(struct svc *s, const char *client, struct target_set *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	ret->client = c.code;
@@ -61,7 +51,7 @@ int targets_get(struct svc *s, const char *client, struct target_set *ret)
 int targets_put(struct svc *s, const char *client, const json_t *targets, int64_t expected, struct target_set *ret)
 {
 	struct client c;
-	int r = visible_client(s, client, &c);
+	int r = directory_visible_client(s, client, &c);
 	if (r < 0)
 		return r;
 	if (s->actor->role != USER_ROLE_ADMIN && s->actor->role != USER_ROLE_MANAGER)

@@ -68,7 +68,7 @@ int vendors_add(struct svc *s, const struct vendor_input *in, struct vendor *ret
 		r = vendordb_add_client(s->st, v.id, ids[i]);
 		json_array_append_new(clients, json_string(codes[i]));
 	}
-	audit_note(s, ids[0], v.code);
+	audit_subject(s, ids[0], v.code);
 	if (r < 0) {
 		json_decref(clients);
 		r = store_error(s->st, s->err, "storing the vendor");
