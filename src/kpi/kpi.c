@@ -564,16 +564,13 @@ static bool business_hours(struct engine *g, ls_time a, ls_time b, double *ret)
 	return true;
 }
 
-/* bh(opened_at, resolved_at) minus the business hours of the waiting spans, each
- * clipped to [opened_at, resolved_at] (a span still open at the resolution ends
- * there; a span whose clipped end is not after its start counts nothing). */
-static bool net_business_hours(struct engine *g, const struct rec_ticket *t, double *ret)
+/* total, the business seconds of [opened_at, resolved_at], minus the business
+ * hours of the waiting spans, each clipped to that interval (a span still open at
+ * the resolution ends there; a span whose clipped end is not after its start
+ * counts nothing). */
+static bool net_business_hours(struct engine *g, const struct rec_ticket *t, int64_t total, double *ret)
 {
-	int64_t total, paused = 0;
-	if (calendar_elapsed(g->o->cal, t->opened_at, t->resolved_at, &total, NULL) < 0) {
-		g->skipped_calendar++;
-		return false;
-	}
+	int64_t paused = 0;
 	for (int i = 0; i < t->n_pauses; i++) {
 		const struct rec_pause *p = &t->pauses[i];
 		ls_time a = p->start > t->opened_at ? p->start : t->opened_at;
@@ -668,11 +665,16 @@ static void one_ticket(struct engine *g, const struct rec_ticket *t)
 		} else {
 			tg = at(g, t->resolved_at, grp);
 			value(&tg, V_RES, (double)(t->resolved_at - t->opened_at) / 3600.0);
+			int64_t total;
 			double bh;
-			if (o->cal && business_hours(g, t->opened_at, t->resolved_at, &bh))
-				value(&tg, V_RES_BH, bh);
-			if (o->cal && t->n_pauses >= 0 && net_business_hours(g, t, &bh))
-				value(&tg, V_RES_BH_NET, bh);
+			if (o->cal && calendar_elapsed(o->cal, t->opened_at, t->resolved_at, &total, NULL) < 0) {
+				g->skipped_calendar++;
+			} else if (o->cal) {
+				/* one calendar walk for the gross figure and the net one */
+				value(&tg, V_RES_BH, (double)total / 3600.0);
+				if (t->n_pauses >= 0 && net_business_hours(g, t, total, &bh))
+					value(&tg, V_RES_BH_NET, bh);
+			}
 		}
 	}
 
