@@ -41,14 +41,6 @@ static void request_row(struct arena *a, sqlite3_stmt *s, struct dsr_request *r)
 	r->version = sqlite3_column_int64(s, 21);
 }
 
-static void bind_opt_time(sqlite3_stmt *s, int i, ls_time t)
-{
-	if (t)
-		sqlite3_bind_int64(s, i, t);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 int dsrdb_insert(struct store *st, struct dsr_request *r, int64_t actor_id)
 {
 	static const char sql[] = "INSERT INTO dsr_requests (client_id, person_id, kind, channel, reference, "
@@ -89,11 +81,11 @@ int dsrdb_update(struct store *st, struct dsr_request *r, int64_t expected_versi
 	store_bind_id(s, 1, r->person_id);
 	store_bind_text(s, 2, r->reference);
 	store_bind_text(s, 3, r->extended_until ? r->extended_date : NULL);
-	bind_opt_time(s, 4, r->extended_until);
+	store_bind_time(s, 4, r->extended_until);
 	store_bind_text(s, 5, r->extended_until ? r->extension_reason : NULL);
-	bind_opt_time(s, 6, r->extended_until ? r->extended_at : 0);
+	store_bind_time(s, 6, r->extended_until ? r->extended_at : 0);
 	store_bind_text(s, 7, dsr_state_to_string(r->state));
-	bind_opt_time(s, 8, r->completed_at);
+	store_bind_time(s, 8, r->completed_at);
 	store_bind_text(s, 9, r->outcome);
 	sqlite3_bind_int64(s, 10, r->updated_at);
 	sqlite3_bind_int64(s, 11, r->id);
@@ -199,7 +191,7 @@ int dsrdb_list(struct store *st, struct arena *a, const struct dsr_filter *f, st
 	store_bind_text(s, sqlite3_bind_parameter_index(s, ":kind"),
 	                f->kind >= 0 ? dsr_kind_to_string((enum dsr_kind)f->kind) : NULL);
 	store_bind_id(s, sqlite3_bind_parameter_index(s, ":person"), f->person_id);
-	bind_opt_time(s, sqlite3_bind_parameter_index(s, ":overdue"), f->overdue_at);
+	store_bind_time(s, sqlite3_bind_parameter_index(s, ":overdue"), f->overdue_at);
 	sqlite3_bind_int64(s, sqlite3_bind_parameter_index(s, ":limit"), (sqlite3_int64)f->limit);
 	size_t n = 0, cap = 0;
 	struct dsr_request *v = NULL;

@@ -3,14 +3,6 @@
 
 #include <string.h>
 
-static void bind_time(sqlite3_stmt *s, int i, ls_time t)
-{
-	if (t)
-		sqlite3_bind_int64(s, i, t);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* ---- settings ---- */
 
 int jobsdb_state_get(struct store *st, struct arena *a, const char *key, const char **ret)
@@ -71,7 +63,7 @@ int jobsdb_outbox_insert(struct store *st, struct outbox_event *ev, bool *ret_in
 	store_bind_id(s, 2, ev->ticket_id);
 	store_bind_text(s, 3, ev->event);
 	store_bind_text(s, 4, ev->fire_key);
-	bind_time(s, 5, ev->due_at);
+	store_bind_time(s, 5, ev->due_at);
 	store_bind_text(s, 6, ev->payload);
 	sqlite3_bind_int64(s, 7, ev->created_at);
 	int r = store_step_done(s);
@@ -353,10 +345,10 @@ int jobsdb_delivery_update(struct store *st, const struct webhook_delivery *d)
 		return -LS_EDB;
 	store_bind_text(s, 1, delivery_state_to_string(d->state));
 	sqlite3_bind_int64(s, 2, d->attempts);
-	bind_time(s, 3, d->next_attempt_at);
-	bind_time(s, 4, d->first_attempt_at);
-	bind_time(s, 5, d->last_attempt_at);
-	bind_time(s, 6, d->delivered_at);
+	store_bind_time(s, 3, d->next_attempt_at);
+	store_bind_time(s, 4, d->first_attempt_at);
+	store_bind_time(s, 5, d->last_attempt_at);
+	store_bind_time(s, 6, d->delivered_at);
 	if (d->last_status)
 		sqlite3_bind_int64(s, 7, d->last_status);
 	else

@@ -3,14 +3,6 @@
 
 #include <string.h>
 
-static void bind_time(sqlite3_stmt *s, int i, ls_time t)
-{
-	if (t)
-		sqlite3_bind_int64(s, i, t);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 /* ---- subscriptions ---- */
 
 #define SUB_SELECT                                                                                                     \
@@ -95,7 +87,7 @@ int reportdb_sub_insert(struct store *st, struct report_sub *r)
 	store_bind_text(s, 7, r->timezone);
 	store_bind_text(s, 8, r->holidays_region);
 	sqlite3_bind_int(s, 9, r->active);
-	bind_time(s, 10, r->next_run_at);
+	store_bind_time(s, 10, r->next_run_at);
 	sqlite3_bind_int64(s, 11, r->created_at);
 	sqlite3_bind_int64(s, 12, r->created_at);
 	int rc = store_step_done(s);
@@ -123,7 +115,7 @@ int reportdb_sub_update(struct store *st, const struct report_sub *r, int64_t ex
 	store_bind_text(s, 6, r->timezone);
 	store_bind_text(s, 7, r->holidays_region);
 	sqlite3_bind_int(s, 8, r->active);
-	bind_time(s, 9, r->next_run_at);
+	store_bind_time(s, 9, r->next_run_at);
 	sqlite3_bind_int64(s, 10, now);
 	sqlite3_bind_int64(s, 11, r->id);
 	sqlite3_bind_int64(s, 12, expected);
@@ -174,7 +166,7 @@ int reportdb_sub_set_next(struct store *st, int64_t id, ls_time next)
 	_cleanup_stmt_ sqlite3_stmt *s = store_stmt(st, "UPDATE report_subscriptions SET next_run_at = ? WHERE id = ?");
 	if (!s)
 		return -LS_EDB;
-	bind_time(s, 1, next);
+	store_bind_time(s, 1, next);
 	sqlite3_bind_int64(s, 2, id);
 	return store_step_done(s);
 }
@@ -253,7 +245,7 @@ int reportdb_run_insert(struct store *st, struct report_run *r)
 	store_bind_text(s, 3, r->trigger);
 	store_bind_text(s, 4, r->period);
 	store_bind_text(s, 5, report_run_state_to_string(r->state));
-	bind_time(s, 6, r->next_attempt_at);
+	store_bind_time(s, 6, r->next_attempt_at);
 	store_bind_text(s, 7, r->recipients);
 	sqlite3_bind_int64(s, 8, r->scheduled_for);
 	sqlite3_bind_int64(s, 9, r->created_at);
@@ -291,10 +283,10 @@ int reportdb_run_update(struct store *st, const struct report_run *r)
 	store_bind_text(s, 1, report_run_state_to_string(r->state));
 	store_bind_id(s, 2, r->report_id ? r->report_id : -1);
 	sqlite3_bind_int64(s, 3, r->attempts);
-	bind_time(s, 4, r->next_attempt_at);
-	bind_time(s, 5, r->first_attempt_at);
-	bind_time(s, 6, r->last_attempt_at);
-	bind_time(s, 7, r->delivered_at);
+	store_bind_time(s, 4, r->next_attempt_at);
+	store_bind_time(s, 5, r->first_attempt_at);
+	store_bind_time(s, 6, r->last_attempt_at);
+	store_bind_time(s, 7, r->delivered_at);
 	store_bind_text(s, 8, r->last_error);
 	store_bind_text(s, 9, r->recipients);
 	sqlite3_bind_int64(s, 10, r->id);

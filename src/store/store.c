@@ -419,6 +419,11 @@ int store_bind_text(sqlite3_stmt *s, int i, const char *v)
 	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
 }
 
+int store_bind_time(sqlite3_stmt *s, int i, ls_time t)
+{
+	return t ? sqlite3_bind_int64(s, i, t) : sqlite3_bind_null(s, i);
+}
+
 int store_bind_id(sqlite3_stmt *s, int i, int64_t v)
 {
 	return v > 0 ? sqlite3_bind_int64(s, i, v) : sqlite3_bind_null(s, i);

@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 
 struct store;
 
@@ -94,6 +95,8 @@ int store_backup(struct store *st, const char *dest, struct lserr *e);
 /* Helpers for binding optional values: NULL strings and negative ids bind NULL. */
 int store_bind_text(sqlite3_stmt *s, int i, const char *v);
 int store_bind_id(sqlite3_stmt *s, int i, int64_t v);
+/* An instant, or NULL for 0 (absent). */
+int store_bind_time(sqlite3_stmt *s, int i, ls_time t);
 /* Column text copied into arena-free storage is the caller's business; this
  * returns the statement-owned text (valid until the next step) or NULL. */
 const char *store_col_text(sqlite3_stmt *s, int i);

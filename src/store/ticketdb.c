@@ -10,14 +10,6 @@
 #include "store/keyring.h"
 #include "store/persondb.h"
 
-static void bind_time(sqlite3_stmt *s, int i, ls_time t)
-{
-	if (t)
-		sqlite3_bind_int64(s, i, t);
-	else
-		sqlite3_bind_null(s, i);
-}
-
 int ticketdb_next_seq(struct store *st, enum ticket_type type, int64_t *ret_seq)
 {
 	static const char sql[] =
@@ -62,9 +54,9 @@ int ticketdb_insert(struct store *st, struct ticket *t)
 	sqlite3_bind_int(s, 17, t->reopen_count);
 	sqlite3_bind_int64(s, 18, t->created_at);
 	sqlite3_bind_int64(s, 19, t->updated_at);
-	bind_time(s, 20, t->first_response_at);
-	bind_time(s, 21, t->resolved_at);
-	bind_time(s, 22, t->closed_at);
+	store_bind_time(s, 20, t->first_response_at);
+	store_bind_time(s, 21, t->resolved_at);
+	store_bind_time(s, 22, t->closed_at);
 	store_bind_id(s, 23, t->person_id);
 	int r = store_step_done(s);
 	if (r < 0)
@@ -99,9 +91,9 @@ int ticketdb_update(struct store *st, const struct ticket *t, int64_t expected_v
 	store_bind_id(s, 13, t->assignee_id);
 	sqlite3_bind_int(s, 14, t->reopen_count);
 	sqlite3_bind_int64(s, 15, t->updated_at);
-	bind_time(s, 16, t->first_response_at);
-	bind_time(s, 17, t->resolved_at);
-	bind_time(s, 18, t->closed_at);
+	store_bind_time(s, 16, t->first_response_at);
+	store_bind_time(s, 17, t->resolved_at);
+	store_bind_time(s, 18, t->closed_at);
 	store_bind_id(s, 19, t->person_id);
 	sqlite3_bind_int64(s, 20, t->id);
 	sqlite3_bind_int64(s, 21, expected_version);
