@@ -463,7 +463,7 @@ int dsr_list(struct svc *s, const struct dsr_query *q, struct dsr_request **ret,
 	}
 	struct zones z = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
-		const struct tz *tz;
+		const struct tz *tz = NULL;
 		if ((r = zone_of(s, &z, v[i].client_id, &tz)) < 0)
 			break;
 		derive(s, tz, &v[i]);
